@@ -61,7 +61,7 @@ export class RngStream {
     checkSeed(seed);
     const st = { s: (seed ^ Math.imul(hashName(name), 0x27d4eb2d)) | 0 };
     const words = [splitmix32(st), splitmix32(st), splitmix32(st), splitmix32(st)];
-    if (words.every((w) => w === 0)) words[0] = 1; // xoroshiro must not start from all zeros
+    if (!words.some((w) => w !== 0)) words[0] = 1; // xoroshiro must not start from all zeros
     return new RngStream(xoroshiro128plusFromState(words));
   }
 
@@ -75,7 +75,7 @@ export class RngStream {
       splitmix32(mix),
       splitmix32(mix),
     ];
-    if (words.every((w) => w === 0)) words[0] = 1;
+    if (!words.some((w) => w !== 0)) words[0] = 1;
     return new RngStream(xoroshiro128plusFromState(words));
   }
 

@@ -1,0 +1,12 @@
+/**
+ * The explicit list of commands (one file each in this folder). Add a line to register a command.
+ */
+import type { Command } from 'commander';
+
+type Register = (program: Command) => void;
+
+const registrations: Register[] = [];
+
+export function registerAll(program: Command): void {
+  for (const register of registrations) register(program);
+}

@@ -1,0 +1,39 @@
+/**
+ * Ring buffer of synaptic input for one target channel of one population (NEST's design).
+ *
+ * All projections feeding the same (population, channel) share one ring of D slots × N neurons.
+ * A spike emitted in step n with a delay of d steps adds its weight into slot (n + d) mod D; in
+ * step m the population reads slot m mod D once and zeroes it. D is the next power of two above the
+ * longest delay, so the modulo is a mask and no memory ever moves.
+ */
+import { allocFloat, type FloatArray, type Precision } from './float-array.js';
+
+export class InputRing {
+  readonly size: number;
+  readonly slots: number;
+  readonly buffer: FloatArray;
+  private readonly mask: number;
+
+  constructor(precision: Precision, size: number, maxDelaySteps: number) {
+    let slots = 1;
+    while (slots < maxDelaySteps + 1) slots <<= 1;
+    this.size = size;
+    this.slots = slots;
+    this.mask = slots - 1;
+    this.buffer = allocFloat(precision, slots * size);
+  }
+
+  /** Offset in `buffer` of the slot that step `step` reads. */
+  offset(step: number): number {
+    return (step & this.mask) * this.size;
+  }
+
+  /** Longest delay (in steps) this ring can hold. */
+  get maxDelaySteps(): number {
+    return this.slots - 1;
+  }
+
+  clear(): void {
+    this.buffer.fill(0);
+  }
+}

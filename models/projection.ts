@@ -1,0 +1,241 @@
+/**
+ * Projections carry the spikes of a pre-synaptic population into one input channel of a
+ * post-synaptic population, through that channel's ring buffer (engine/input-ring.ts).
+ *
+ * Layouts (weights in the channel's unit):
+ *   dense        — W row-major [pre × post]; uniform delay or a delay per synapse
+ *   sparse       — CSR: rowPtr [pre + 1], cols [nnz], W [nnz]; uniform or per-synapse delay
+ *   one-to-one   — W [n]: pre i → post i
+ *   all-but-self — one uniform weight: pre i → every post j ≠ i (lateral inhibition)
+ * Row-major W suits spike-driven fan-out: a pre-synaptic spike touches one contiguous row.
+ */
+import type { FloatArray } from '../engine/float-array.js';
+import type { InputRing } from '../engine/input-ring.js';
+import type { Population } from './population.js';
+
+export type ProjectionKind = 'dense' | 'sparse' | 'one-to-one' | 'all-but-self';
+
+export interface Projection {
+  readonly name: string;
+  readonly kind: ProjectionKind;
+  readonly pre: Population;
+  readonly post: Population;
+  readonly channel: string;
+  readonly weights: FloatArray;
+  /** Uniform delay in steps, or null when `delays` holds one per synapse. */
+  readonly delaySteps: number | null;
+  readonly delays: Uint16Array | null;
+  readonly maxDelaySteps: number;
+  /** Number of synapses (for statistics: synaptic events = spikes × fan-out). */
+  readonly synapseCount: number;
+  /** Synapses one spike of pre neuron i reaches. */
+  fanOut(i: number): number;
+  bindRing(ring: InputRing): void;
+  /** Adds the weights of this step's pre spikes into the ring slots of their arrival steps. */
+  propagate(step: number): void;
+}
+
+abstract class BaseProjection {
+  protected ring!: InputRing;
+  abstract readonly delaySteps: number | null;
+  abstract readonly delays: Uint16Array | null;
+
+  constructor(
+    readonly name: string,
+    readonly pre: Population,
+    readonly post: Population,
+    readonly channel: string,
+  ) {}
+
+  bindRing(ring: InputRing): void {
+    this.ring = ring;
+  }
+
+  get maxDelaySteps(): number {
+    if (this.delaySteps !== null) return this.delaySteps;
+    let m = 0;
+    const d = this.delays!;
+    for (let k = 0; k < d.length; k++) if (d[k]! > m) m = d[k]!;
+    return m;
+  }
+}
+
+export class DenseProjection extends BaseProjection implements Projection {
+  readonly kind = 'dense' as const;
+
+  constructor(
+    name: string,
+    pre: Population,
+    post: Population,
+    channel: string,
+    readonly weights: FloatArray,
+    readonly delaySteps: number | null,
+    readonly delays: Uint16Array | null,
+  ) {
+    super(name, pre, post, channel);
+  }
+
+  get synapseCount(): number {
+    return this.pre.size * this.post.size;
+  }
+
+  fanOut(): number {
+    return this.post.size;
+  }
+
+  propagate(step: number): void {
+    const spikes = this.pre.spikes;
+    if (spikes.count === 0) return;
+    const n = this.post.size;
+    const w = this.weights;
+    const buf = this.ring.buffer;
+    if (this.delaySteps !== null) {
+      const off = this.ring.offset(step + this.delaySteps);
+      for (let k = 0; k < spikes.count; k++) {
+        const row = spikes.ids[k]! * n;
+        for (let j = 0; j < n; j++) buf[off + j] = buf[off + j]! + w[row + j]!;
+      }
+    } else {
+      const d = this.delays!;
+      const ring = this.ring;
+      for (let k = 0; k < spikes.count; k++) {
+        const row = spikes.ids[k]! * n;
+        for (let j = 0; j < n; j++) {
+          const o = ring.offset(step + d[row + j]!) + j;
+          buf[o] = buf[o]! + w[row + j]!;
+        }
+      }
+    }
+  }
+}
+
+export class SparseProjection extends BaseProjection implements Projection {
+  readonly kind = 'sparse' as const;
+
+  constructor(
+    name: string,
+    pre: Population,
+    post: Population,
+    channel: string,
+    readonly rowPtr: Int32Array,
+    readonly cols: Int32Array,
+    readonly weights: FloatArray,
+    readonly delaySteps: number | null,
+    readonly delays: Uint16Array | null,
+  ) {
+    super(name, pre, post, channel);
+  }
+
+  get synapseCount(): number {
+    return this.cols.length;
+  }
+
+  fanOut(i: number): number {
+    return this.rowPtr[i + 1]! - this.rowPtr[i]!;
+  }
+
+  propagate(step: number): void {
+    const spikes = this.pre.spikes;
+    if (spikes.count === 0) return;
+    const w = this.weights;
+    const cols = this.cols;
+    const buf = this.ring.buffer;
+    if (this.delaySteps !== null) {
+      const off = this.ring.offset(step + this.delaySteps);
+      for (let k = 0; k < spikes.count; k++) {
+        const i = spikes.ids[k]!;
+        const end = this.rowPtr[i + 1]!;
+        for (let s = this.rowPtr[i]!; s < end; s++) {
+          const o = off + cols[s]!;
+          buf[o] = buf[o]! + w[s]!;
+        }
+      }
+    } else {
+      const d = this.delays!;
+      const ring = this.ring;
+      for (let k = 0; k < spikes.count; k++) {
+        const i = spikes.ids[k]!;
+        const end = this.rowPtr[i + 1]!;
+        for (let s = this.rowPtr[i]!; s < end; s++) {
+          const o = ring.offset(step + d[s]!) + cols[s]!;
+          buf[o] = buf[o]! + w[s]!;
+        }
+      }
+    }
+  }
+}
+
+export class OneToOneProjection extends BaseProjection implements Projection {
+  readonly kind = 'one-to-one' as const;
+
+  constructor(
+    name: string,
+    pre: Population,
+    post: Population,
+    channel: string,
+    readonly weights: FloatArray,
+    readonly delaySteps: number | null,
+    readonly delays: Uint16Array | null,
+  ) {
+    super(name, pre, post, channel);
+  }
+
+  get synapseCount(): number {
+    return this.pre.size;
+  }
+
+  fanOut(): number {
+    return 1;
+  }
+
+  propagate(step: number): void {
+    const spikes = this.pre.spikes;
+    const w = this.weights;
+    const buf = this.ring.buffer;
+    for (let k = 0; k < spikes.count; k++) {
+      const i = spikes.ids[k]!;
+      const d = this.delaySteps ?? this.delays![i]!;
+      const o = this.ring.offset(step + d) + i;
+      buf[o] = buf[o]! + w[i]!;
+    }
+  }
+}
+
+export class AllButSelfProjection extends BaseProjection implements Projection {
+  readonly kind = 'all-but-self' as const;
+  readonly delays = null;
+
+  constructor(
+    name: string,
+    pre: Population,
+    post: Population,
+    channel: string,
+    /** A single weight shared by every synapse. */
+    readonly weights: FloatArray,
+    readonly delaySteps: number,
+  ) {
+    super(name, pre, post, channel);
+  }
+
+  get synapseCount(): number {
+    return this.pre.size * (this.post.size - 1);
+  }
+
+  fanOut(): number {
+    return this.post.size - 1;
+  }
+
+  propagate(step: number): void {
+    const spikes = this.pre.spikes;
+    if (spikes.count === 0) return;
+    const n = this.post.size;
+    const w = this.weights[0]!;
+    const buf = this.ring.buffer;
+    const off = this.ring.offset(step + this.delaySteps);
+    for (let k = 0; k < spikes.count; k++) {
+      const i = spikes.ids[k]!;
+      for (let j = 0; j < i; j++) buf[off + j] = buf[off + j]! + w;
+      for (let j = i + 1; j < n; j++) buf[off + j] = buf[off + j]! + w;
+    }
+  }
+}
