@@ -123,10 +123,10 @@ describe('PoissonEncoder', () => {
     expect(Math.abs(spikes / trials - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / trials));
   });
 
-  it.each([
+  it.each<[string, Partial<PoissonEncoderOptions>]>([
     ['exponential, no refractory', {}],
-    ['linear p = r·dt (GeNN Poi threshold)', { stepProbability: 'linear' as const }],
-    ['linear with the Poi forced-reset step', { stepProbability: 'linear' as const, refractorySteps: 1 }],
+    ['linear p = r·dt (GeNN Poi threshold)', { stepProbability: 'linear' }],
+    ['linear with the Poi forced-reset step', { stepProbability: 'linear', refractorySteps: 1 }],
   ])('event-driven and Bernoulli-per-step reference agree in distribution: %s', (_name, extra) => {
     const opts: PoissonEncoderOptions = { ...HAO, durationMs: 100, ...extra };
     const enc = new PoissonEncoder(opts);

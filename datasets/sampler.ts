@@ -1,0 +1,98 @@
+/**
+ * Sample-order policies ("which training sample comes next"), behind one registry.
+ *
+ * A sampler yields indices into a data set of `count` samples, one per accepted presentation
+ * (a re-presentation of the same sample does not call `next`). Its whole position is a small
+ * JSON-serialisable state, so a checkpoint stores it and a resumed run continues the identical
+ * sequence: `setState(getState())` on a fresh sampler ≡ never having stopped.
+ *
+ * Built in: `sequential` (Hao et al.: `images[k % count]`, no shuffling) and `shuffled` (a new
+ * seeded permutation per epoch). More (RS2, class-balanced) register through `registerSampler`.
+ */
+import { SnnError } from '../engine/errors.js';
+import type { RngStream } from '../engine/rng.js';
+import { SequentialSampler } from './sequential-sampler.js';
+import { ShuffledSampler } from './shuffled-sampler.js';
+
+/** Plain data (numbers, strings, arrays, objects) so it round-trips through JSON and msgpack. */
+export interface SamplerState {
+  readonly kind: string;
+  readonly [key: string]: unknown;
+}
+
+export interface Sampler {
+  /** Registry name of this sampler's kind. */
+  readonly kind: string;
+  /** Size of the data set sampled from. */
+  readonly count: number;
+  /** Index of the next sample, in [0, count). */
+  next(): number;
+  /** Completed passes over the data set so far (the epoch the next index belongs to). */
+  readonly epoch: number;
+  getState(): SamplerState;
+  /** Restores a state from `getState` (of a sampler of the same kind and count). */
+  setState(state: SamplerState): void;
+}
+
+export interface SamplerOptions {
+  /** Number of samples in the data set. */
+  count: number;
+  /** Random stream for samplers that need one, e.g. `RngStream.derive(seed, 'sampler/train')`. */
+  rng?: RngStream;
+}
+
+export type SamplerFactory = (opts: SamplerOptions) => Sampler;
+
+const registry = new Map<string, SamplerFactory>([
+  ['sequential', (o) => new SequentialSampler(o)],
+  ['shuffled', (o) => new ShuffledSampler(o)],
+]);
+
+/** Adds a sampler kind. Names are unique: re-registering one is an error, not an override. */
+export function registerSampler(name: string, factory: SamplerFactory): void {
+  if (registry.has(name)) {
+    throw new SnnError(
+      'config.invalid',
+      `sampler "${name}" is already registered`,
+      'choose another name for the new sampler',
+    );
+  }
+  registry.set(name, factory);
+}
+
+/** Registered sampler names, sorted. */
+export function samplerNames(): string[] {
+  return [...registry.keys()].sort();
+}
+
+/** Builds a sampler by name; an unknown name's error lists the known ones. */
+export function createSampler(name: string, opts: SamplerOptions): Sampler {
+  const factory = registry.get(name);
+  if (!factory) {
+    throw new SnnError('config.invalid', `unknown sampler "${name}"`, `known samplers: ${samplerNames().join(', ')}`);
+  }
+  return factory(opts);
+}
+
+/** Shared validation for sampler constructors and `setState`. */
+export function checkSamplerCount(kind: string, count: number): void {
+  if (!Number.isInteger(count) || count <= 0) {
+    throw new SnnError(
+      'config.invalid',
+      `${kind} sampler needs a positive whole number of samples, got ${count}`,
+      'pass the data set size as count',
+    );
+  }
+}
+
+/** Rejects a checkpointed state that belongs to another sampler kind or data set size. */
+export function checkSamplerState(state: SamplerState, kind: string, count: number): void {
+  if (state?.kind !== kind || state.count !== count) {
+    throw new SnnError(
+      'config.invalid',
+      `cannot resume a ${kind} sampler over ${count} samples from a state of a ${String(state?.kind)} ` +
+        `sampler over ${String(state?.count)} samples`,
+      'resume with the sampler and data set the checkpoint was made with',
+    );
+  }
+}
