@@ -69,7 +69,8 @@ export class TraceReader {
       const size = fs.fstatSync(fd).size;
       const pre = this.read(0, Math.min(TRACE_PREAMBLE_BYTES, size));
       const magicLen = Math.min(pre.length, TRACE_MAGIC.length);
-      if (size === 0 || !pre.subarray(0, magicLen).equals(TRACE_MAGIC.subarray(0, magicLen))) {
+      if (size === 0) throw new SnnError('io.truncated', `trace ${path} is empty (0 bytes)`, 'the writer stopped before its header; rerun the simulation');
+      if (!pre.subarray(0, magicLen).equals(TRACE_MAGIC.subarray(0, magicLen))) {
         throw new SnnError('io.format', `${path} is not an snn trace (bad magic)`, 'snn traces start with the bytes "SNNTRACE"; check the file name or use the matching reader');
       }
       if (size < TRACE_PREAMBLE_BYTES) throw this.headerTruncated(size);
