@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RngStream } from '../engine/rng.js';
 import { imageOf, loadDataset } from './dataset.js';
-import { bernoulliReference, PoissonEncoder, type PoissonEncoderOptions, type StepSpikes } from './poisson-encoder.js';
+import {
+  bernoulliReference,
+  PoissonEncoder,
+  stepSpikesToTrain,
+  type PoissonEncoderOptions,
+  type StepSpikes,
+} from './poisson-encoder.js';
 
 const HAO: PoissonEncoderOptions = { size: 784, dt: 0.5, durationMs: 350 };
 const mnist = loadDataset('mnist', 'test', { env: {} });
@@ -126,7 +132,7 @@ describe('PoissonEncoder', () => {
   it.each<[string, Partial<PoissonEncoderOptions>]>([
     ['exponential, no refractory', {}],
     ['linear p = r·dt (GeNN Poi threshold)', { stepProbability: 'linear' }],
-    ['linear with the Poi forced-reset step', { stepProbability: 'linear', refractorySteps: 1 }],
+    ['linear with the Poi forced-reset step', { stepProbability: 'linear', deadSteps: 1 }],
   ])('event-driven and Bernoulli-per-step reference agree in distribution: %s', (_name, extra) => {
     const opts: PoissonEncoderOptions = { ...HAO, durationMs: 100, ...extra };
     const enc = new PoissonEncoder(opts);
@@ -171,16 +177,27 @@ describe('PoissonEncoder', () => {
     expect(n).toBeGreaterThan(50);
     // Binomial-ish sd of a total ~ sqrt(total); two independent totals ⇒ × √2; 5σ bound.
     expect(Math.abs(evSum - beSum)).toBeLessThan(5 * Math.sqrt(2 * beSum));
-    if (extra.refractorySteps === 1) expect(evAdjacent).toBe(0);
+    if (extra.deadSteps === 1) expect(evAdjacent).toBe(0);
     else expect(evAdjacent).toBeGreaterThan(0);
     expect(lam).toBeGreaterThan(0.3);
   });
 
   it('linear mode saturates at p = 1: an input with r·dt ≥ 1 spikes every allowed step', () => {
-    const enc = new PoissonEncoder({ size: 2, dt: 1, durationMs: 10, stepProbability: 'linear', refractorySteps: 1 });
+    const enc = new PoissonEncoder({ size: 2, dt: 1, durationMs: 10, stepProbability: 'linear', deadSteps: 1 });
     const s = enc.encodeRates([2000, 0], RngStream.derive(1, 'x'));
     expect([...s.ids.subarray(0, s.count)]).toEqual([0, 0, 0, 0, 0]);
     expect([...s.stepStart]).toEqual([0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+  });
+
+  it('converts to the columnar { times, ids } layout', () => {
+    const enc = new PoissonEncoder({ size: 3, dt: 0.5, durationMs: 3 });
+    const s = enc.encodeRates([4000, 0, 4000], RngStream.derive(1, 'cols'));
+    const { times, ids } = stepSpikesToTrain(s, 0.5, 100);
+    expect(times.length).toBe(s.count);
+    expect([...ids]).toEqual([...s.ids.subarray(0, s.count)]);
+    for (let n = 0; n < s.steps; n++) {
+      for (let k = s.stepStart[n]!; k < s.stepStart[n + 1]!; k++) expect(times[k]).toBe(100 + n * 0.5);
+    }
   });
 
   it('rejects bad configuration with SnnErrors', () => {

@@ -18,8 +18,9 @@
  *   r·dt (−1.6 % at 63.75 Hz, dt 0.5 ms), exactly like the Bernoulli reference with that p.
  * - `stepProbability: 'linear'` instead uses p = min(1, r·dt), the threshold Hao et al.'s GeNN
  *   `Poi` neuron compares its uniform draw with, by drawing with λ = −ln(1 − p).
- * - `refractorySteps: k` forbids a spike in the k steps after a spike (Hao's `Poi` has k = 1: the
- *   step after a spike is a forced reset); the restart boundary becomes n + 1 + k.
+ * - `deadSteps: k` forbids a spike in the k steps after a spike (Hao's `Poi` has k = 1: the
+ *   step after a spike is a forced reset); the restart boundary becomes n + 1 + k. Same name and
+ *   meaning as in `models/poisson-source.ts`, the engine's on-line Poisson population.
  * - Inputs with rate 0 never spike and consume no random numbers.
  * - Within a step, ids ascend (inputs are generated in id order and the sort is stable), so the
  *   output depends only on (rates, rng state).
@@ -57,7 +58,7 @@ export interface PoissonEncoderOptions {
   /** Per-step spike probability: 1 − e^(−r·dt) ('exponential', default) or min(1, r·dt) ('linear'). */
   stepProbability?: StepProbability;
   /** Steps after a spike during which an input cannot spike again. Default 0. */
-  refractorySteps?: number;
+  deadSteps?: number;
   /** Initial id capacity (grows ×2 when exceeded). Default 4096. */
   initialCapacity?: number;
 }
@@ -68,7 +69,7 @@ interface ResolvedOptions {
   steps: number;
   rateScale: number;
   stepProbability: StepProbability;
-  refractorySteps: number;
+  deadSteps: number;
 }
 
 function resolveOptions(o: PoissonEncoderOptions): ResolvedOptions {
@@ -86,22 +87,22 @@ function resolveOptions(o: PoissonEncoderOptions): ResolvedOptions {
   }
   const rateScale = o.rateScale ?? 1 / 8;
   if (!(rateScale >= 0) || !Number.isFinite(rateScale)) bad(`rateScale must be ≥ 0, got ${rateScale}`, 'use e.g. 1/8');
-  const refractorySteps = o.refractorySteps ?? 0;
-  if (!Number.isInteger(refractorySteps) || refractorySteps < 0) {
-    bad(`refractorySteps must be a whole number ≥ 0, got ${refractorySteps}`, 'use 0 (Poisson) or 1 (Hao GeNN Poi)');
+  const deadSteps = o.deadSteps ?? 0;
+  if (!Number.isInteger(deadSteps) || deadSteps < 0) {
+    bad(`deadSteps must be a whole number ≥ 0, got ${deadSteps}`, 'use 0 (Poisson) or 1 (Hao GeNN Poi)');
   }
   const stepProbability = o.stepProbability ?? 'exponential';
   if (stepProbability !== 'exponential' && stepProbability !== 'linear') {
     bad(`unknown stepProbability "${String(stepProbability)}"`, 'use exponential or linear');
   }
-  return { size: o.size, dt: o.dt, steps, rateScale, stepProbability, refractorySteps };
+  return { size: o.size, dt: o.dt, steps, rateScale, stepProbability, deadSteps };
 }
 
 /** Expected events per step, λ, for a rate in Hz, such that P(spike in a step) matches the mode. */
 function lambdaPerStep(rateHz: number, dt: number, mode: StepProbability): number {
   const x = (rateHz * dt) / 1000; // Hz × ms → expected events per step
   if (mode === 'exponential') return x;
-  // linear: want 1 − e^(−λ) = min(1, x). λ = ∞ makes every (non-refractory) step spike.
+  // linear: want 1 − e^(−λ) = min(1, x). λ = ∞ makes every step outside the dead time spike.
   return x >= 1 ? Infinity : -Math.log1p(-x);
 }
 
@@ -121,7 +122,7 @@ export class PoissonEncoder {
   readonly steps: number;
   readonly rateScale: number;
   readonly stepProbability: StepProbability;
-  readonly refractorySteps: number;
+  readonly deadSteps: number;
 
   private readonly out: StepSpikes;
   /** λ per input for the current call (scratch). */
@@ -139,7 +140,7 @@ export class PoissonEncoder {
     this.steps = r.steps;
     this.rateScale = r.rateScale;
     this.stepProbability = r.stepProbability;
-    this.refractorySteps = r.refractorySteps;
+    this.deadSteps = r.deadSteps;
     const cap = Math.max(16, opts.initialCapacity ?? 4096);
     this.out = { steps: r.steps, count: 0, stepStart: new Int32Array(r.steps + 1), ids: new Int32Array(cap) };
     this.lambda = new Float64Array(r.size);
@@ -192,7 +193,7 @@ export class PoissonEncoder {
 
   private generate(rng: RngStream): StepSpikes {
     const steps = this.steps;
-    const nextAfter = 1 + this.refractorySteps;
+    const nextAfter = 1 + this.deadSteps;
     let n = 0;
     // Pass 1: per input in id order, walk its spike steps (see the header for why restarting at
     // the next allowed boundary is exact).
@@ -240,8 +241,22 @@ export class PoissonEncoder {
 }
 
 /**
+ * Columnar copy `{ times (ms), ids }` of step spikes, time-ordered, a spike in step n at t0 + n·dt
+ * (the layout of recorders and `SpikeSourceArray`). Allocates: for recording and replay, not the
+ * per-sample hot path.
+ */
+export function stepSpikesToTrain(s: StepSpikes, dt: number, t0 = 0): { times: Float64Array; ids: Int32Array } {
+  const times = new Float64Array(s.count);
+  for (let n = 0; n < s.steps; n++) {
+    const t = t0 + n * dt;
+    for (let k = s.stepStart[n]!; k < s.stepStart[n + 1]!; k++) times[k] = t;
+  }
+  return { times, ids: s.ids.slice(0, s.count) };
+}
+
+/**
  * Reference version: one uniform draw per input per step, with the same per-step probability
- * and refractory rule as `PoissonEncoder`. Slow (size × steps draws) and allocating; for tests
+ * and dead-time rule as `PoissonEncoder`. Slow (size × steps draws) and allocating; for tests
  * that check the event-driven encoder against the definition. Draws differ, distributions match.
  */
 export function bernoulliReference(
@@ -265,7 +280,7 @@ export function bernoulliReference(
       if (p[i] === 0 || s < blockedUntil[i]!) continue;
       if (rng.uniform() < p[i]!) {
         ids.push(i);
-        blockedUntil[i] = s + 1 + r.refractorySteps;
+        blockedUntil[i] = s + 1 + r.deadSteps;
       }
     }
     stepStart[s + 1] = ids.length;
