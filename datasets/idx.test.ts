@@ -92,5 +92,6 @@ describe('IDX reader', () => {
 
   it('a missing file is dataset.missing', () => {
     expectSnnError(() => readIdx(join(tmp, 'nope')), 'dataset.missing', /nope: file not found/);
+    expectSnnError(() => readIdx(tmp), 'dataset.missing', /cannot read \(EISDIR\)/);
   });
 });

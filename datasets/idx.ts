@@ -54,7 +54,13 @@ export function readIdx(file: string, hint: string = DEFAULT_HINT): IdxArray {
 
 /** The decompressed bytes of an IDX file (header included). */
 export function readIdxBytes(file: string, hint: string = DEFAULT_HINT): Uint8Array {
-  const raw = readFileSync(file);
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch (err) {
+    // e.g. EISDIR or EACCES: name the file instead of surfacing a bare Node error.
+    throw new SnnError('dataset.missing', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, hint);
+  }
   if (!isGzip(raw)) return raw;
   try {
     return gunzipSync(raw);
