@@ -244,8 +244,8 @@ export function readTrace(path: string, options: TraceReadOptions = {}): TraceDa
 function toError(stop: TraceStop, path: string): SnnError {
   const intact = stop.chunk > 0 ? `chunks 0–${stop.chunk - 1} are intact` : 'no chunk before it is affected';
   const hint = stop.code === 'io.truncated'
-    ? `${intact}; read them with --allow-partial (allowPartial: true), or rerun the simulation`
-    : `${intact}; read them with --allow-partial (allowPartial: true); the rest of ${path} cannot be trusted`;
+    ? `${intact}; read them with --allow-partial / { allowPartial: true }, or rerun the simulation`
+    : `${intact}; read them with --allow-partial / { allowPartial: true }; the rest of ${path} cannot be trusted`;
   return new SnnError(stop.code, stop.message, hint);
 }
 
