@@ -3,10 +3,11 @@
  */
 import type { Command } from 'commander';
 import { registerInspect } from './inspect.js';
+import { registerSimulate } from './simulate.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerInspect];
+const registrations: Register[] = [registerSimulate, registerInspect];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
