@@ -151,6 +151,17 @@ describe('trace round trip', () => {
     expect(d.populations[0]!.ids.length).toBe(10);
   });
 
+  it('streams chunks with for await as well', async () => {
+    const file = tmp();
+    writeTrace(file, [9], [randomSpikes(RngStream.derive(6, 'a'), 100, 9)], 16, RngStream.derive(6, 'b'));
+    const r = TraceReader.open(file);
+    let n = 0;
+    for await (const c of r.chunks()) if (c.kind === 'spikes') n += c.ids.length;
+    r.close();
+    expect(n).toBe(100);
+    expect(r.status).toMatchObject({ complete: true, chunks: 7 });
+  });
+
   it('reads a file that simply stops after a chunk (killed run) as complete: false', () => {
     const file = tmp();
     const w = TraceWriter.open(file, header([5]), { chunkSpikes: 2 });

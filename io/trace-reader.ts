@@ -14,7 +14,7 @@ import { SnnError } from '../engine/errors.js';
 import { fsError } from './atomic.js';
 import {
   FRAME_BYTES, MAX_RECORD_BYTES, TRACE_FORMAT_NAME, TRACE_FORMAT_VERSION, TRACE_MAGIC, TRACE_PREAMBLE_BYTES,
-  headerProblem, tracePackr, type StateChunk, type TraceChunk, type TraceEnd, type TraceHeader,
+  chunkProblem, endProblem, headerProblem, tracePackr, type StateChunk, type TraceChunk, type TraceEnd, type TraceHeader,
 } from './trace-format.js';
 import { crc32 } from './crc32.js';
 
@@ -277,48 +277,3 @@ function mergeState(states: Omit<StateChunk, 'kind' | 'seq'>[], c: StateChunk): 
   s.times = times;
   s.values = values;
 }
-
-/** Structural check of a CRC-valid chunk (guards against foreign or buggy writers). */
-function chunkProblem(v: Record<string, unknown> | null, index: number, h: TraceHeader, lastTime: Float64Array): string | undefined {
-  if (v === null || typeof v !== 'object') return 'not a map';
-  if (v.seq !== index) return `seq is ${String(v.seq)}, expected ${index}`;
-  const pop = v.pop as number;
-  if (!Number.isInteger(pop) || pop < 0 || pop >= h.populations.length) return `population index ${String(pop)} is out of range`;
-  const times = v.times;
-  if (!(times instanceof Float64Array)) return 'times is not a Float64Array';
-  if (v.kind === 'spikes') {
-    const ids = v.ids;
-    if (!(ids instanceof Int32Array) || ids.length !== times.length) return 'ids is not an Int32Array as long as times';
-    const size = h.populations[pop]!.size;
-    let last = lastTime[pop]!;
-    for (let i = 0; i < ids.length; i++) {
-      const t = times[i]!;
-      if (!(t >= last && t - t === 0)) return `spike times are not finite and non-decreasing`;
-      const id = ids[i]!;
-      if (id < 0 || id >= size) return `neuron id ${id} is outside [0, ${size})`;
-      last = t;
-    }
-    lastTime[pop] = last;
-    return undefined;
-  }
-  if (v.kind === 'state') {
-    const neurons = v.neurons;
-    const values = v.values;
-    if (typeof v.variable !== 'string' || v.variable === '') return 'state variable has no name';
-    if (!(neurons instanceof Int32Array) || neurons.length === 0) return 'neurons is not a non-empty Int32Array';
-    if (!(values instanceof Float32Array || values instanceof Float64Array)) return 'values is not a Float32Array or Float64Array';
-    if (values.length !== times.length * neurons.length) return 'values is not times × neurons long';
-    return undefined;
-  }
-  return `unknown record kind ${String(v.kind)}`;
-}
-
-function endProblem(v: Record<string, unknown>, index: number, counts: number[], next: number, size: number): string | undefined {
-  if (v.chunks !== index) return `end record counts ${String(v.chunks)} chunks, the file has ${index}`;
-  const spikes = v.spikes;
-  if (!Array.isArray(spikes) || spikes.length !== counts.length || spikes.some((n, k) => n !== counts[k])) return 'end record spike totals do not match the chunks';
-  if (v.tStop !== null && typeof v.tStop !== 'number') return 'end record tStop is not a number';
-  if (next !== size) return `${size - next} bytes follow the end record`;
-  return undefined;
-}
-

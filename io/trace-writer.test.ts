@@ -1,6 +1,7 @@
 /**
  * Writer behaviour: bounded memory, crash-readable partial files, and validation of what callers pass.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -103,6 +104,44 @@ describe('TraceWriter', () => {
     expect(codeOf(() => w.writeState(0, 'v', new Int32Array([0]), new Float64Array([1]), new Float32Array(2)))).toBe('usage');
     expect(codeOf(() => w.writeState(0, 'v', new Int32Array([9]), new Float64Array([1]), new Float32Array(1)))).toBe('usage');
     w.abort();
+  });
+
+  it('a process killed (SIGKILL) mid-run leaves a .partial file readable up to its last complete chunk', async () => {
+    const file = tmp();
+    const script = path.join(dir, 'kill-me.ts');
+    const writerUrl = new URL('./trace-writer.ts', import.meta.url).href;
+    fs.writeFileSync(
+      script,
+      `import { TraceWriter } from ${JSON.stringify(writerUrl)};
+const w = TraceWriter.open(${JSON.stringify(file)}, { dt: 0.1, mode: 'clock', populations: [{ name: 'a', size: 100 }], seed: 1, descriptionHash: '${'1'.repeat(64)}', snnVersion: 'test' }, { chunkSpikes: 5000 });
+const t = new Float64Array(1000), id = new Int32Array(1000);
+for (let step = 0; ; step++) {
+  for (let i = 0; i < 1000; i++) { t[i] = step; id[i] = (i + step) % 100; }
+  w.writeSpikes(0, t, id);
+}
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' });
+    const partial = `${file}.partial`;
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 20_000;
+      const poll = setInterval(() => {
+        const size = fs.existsSync(partial) ? fs.statSync(partial).size : 0;
+        if (size > 2_000_000 || Date.now() > deadline) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          size > 2_000_000 ? resolve() : reject(new Error('the child never wrote its trace'));
+        }
+      }, 5);
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(fs.existsSync(file)).toBe(false);
+    // The kill may tear the chunk being written: allowPartial keeps every complete one.
+    const d = readTrace(partial, { allowPartial: true });
+    expect(d.complete).toBe(false);
+    expect(d.chunks).toBeGreaterThan(10);
+    expect(d.populations[0]!.ids.length).toBe(d.chunks * 5000);
+    expect(d.stopped === null || d.stopped.code === 'io.truncated').toBe(true);
   });
 
   it('validates the header with config.invalid', () => {
