@@ -51,6 +51,13 @@ export interface TraceData extends TraceStatus {
   states: Omit<StateChunk, 'kind' | 'seq'>[];
 }
 
+/** What is wrong with one record, before it is turned into a message naming the chunk. */
+interface Damage {
+  damage: 'io.truncated' | 'io.corrupt';
+  detail: string;
+  endRecord?: boolean;
+}
+
 export class TraceReader {
   readonly path: string;
   readonly header: TraceHeader;
@@ -79,8 +86,8 @@ export class TraceReader {
         throw new SnnError('io.format', `${path} is snn-trace format version ${version}; this snn reads version ${TRACE_FORMAT_VERSION}`, 'use the snn version that wrote it, or upgrade snn');
       }
       const rec = this.readRecord(TRACE_PREAMBLE_BYTES, size);
-      if (rec === 'eof' || rec instanceof SnnError) {
-        if (rec === 'eof' || rec.code === 'io.truncated') throw this.headerTruncated(size);
+      if (rec === 'eof' || 'damage' in rec) {
+        if (rec === 'eof' || rec.damage === 'io.truncated') throw this.headerTruncated(size);
         throw new SnnError('io.corrupt', `trace ${path} is corrupt: its header fails its checksum`, 'the file holds no usable data; rerun the simulation');
       }
       const h = rec.value as Partial<TraceHeader>;
@@ -137,21 +144,21 @@ export class TraceReader {
   }
 
   /** One record at `pos`: decoded value, 'eof' at a clean end, or the error describing the damage. */
-  private readRecord(pos: number, size: number): { value: unknown; next: number } | 'eof' | SnnError {
+  private readRecord(pos: number, size: number): { value: unknown; next: number } | 'eof' | Damage {
     if (pos === size) return 'eof';
-    if (size - pos < FRAME_BYTES) return new SnnError('io.truncated', 'frame');
+    if (size - pos < FRAME_BYTES) return { damage: 'io.truncated', detail: 'frame' };
     const frame = this.read(pos, FRAME_BYTES);
     const length = frame.readUInt32LE(0);
     const expected = frame.readUInt32LE(4);
-    if (length > MAX_RECORD_BYTES) return new SnnError('io.corrupt', `claims an impossible length of ${length} bytes`);
-    if (length > size - pos - FRAME_BYTES) return new SnnError('io.truncated', 'payload');
+    if (length > MAX_RECORD_BYTES) return { damage: 'io.corrupt', detail: `claims an impossible length of ${length} bytes` };
+    if (length > size - pos - FRAME_BYTES) return { damage: 'io.truncated', detail: 'payload' };
     const payload = this.read(pos + FRAME_BYTES, length);
-    if (payload.length !== length) return new SnnError('io.truncated', 'payload');
-    if (crc32(payload) !== expected) return new SnnError('io.corrupt', 'fails its checksum');
+    if (payload.length !== length) return { damage: 'io.truncated', detail: 'payload' };
+    if (crc32(payload) !== expected) return { damage: 'io.corrupt', detail: 'fails its checksum' };
     try {
       return { value: tracePackr.unpack(payload), next: pos + FRAME_BYTES + length };
     } catch {
-      return new SnnError('io.corrupt', 'cannot be decoded as msgpack');
+      return { damage: 'io.corrupt', detail: 'cannot be decoded as msgpack' };
     }
   }
 
@@ -172,12 +179,12 @@ export class TraceReader {
     for (;;) {
       const rec = this.readRecord(pos, size);
       if (rec === 'eof') break;
-      let problem: SnnError | undefined = rec instanceof SnnError ? rec : undefined;
+      let problem: Damage | undefined = 'damage' in rec ? rec : undefined;
       if (!problem) {
         const r = rec as { value: unknown; next: number };
         const v = r.value as Record<string, unknown> | null;
         const why = v?.kind === 'end' ? endProblem(v, index, counts, r.next, size) : chunkProblem(v, index, this.header, lastTime);
-        if (why) problem = new SnnError('io.corrupt', `is malformed: ${why}`, v?.kind === 'end' ? 'end' : undefined);
+        if (why) problem = { damage: 'io.corrupt', detail: `is malformed: ${why}`, endRecord: v?.kind === 'end' };
         else if (v!.kind === 'end') {
           end = v as unknown as TraceEnd;
           pos = r.next;
@@ -199,13 +206,14 @@ export class TraceReader {
     return this.lastStatus;
   }
 
-  private describe(e: SnnError, index: number, pos: number): TraceStop {
-    const code = e.code === 'io.truncated' ? 'io.truncated' : 'io.corrupt';
+  private describe(d: Damage, index: number, pos: number): TraceStop {
+    // A torn record cannot be decoded, so it is named by position: "chunk <index>" (the end record,
+    // if that is what was torn, has the index one past the last chunk).
     const message =
-      code === 'io.truncated'
+      d.damage === 'io.truncated'
         ? `trace ${this.path} is truncated in chunk ${index} (at byte ${pos})`
-        : `trace ${this.path} is corrupt: ${e.hint === 'end' ? 'its end record' : `chunk ${index}`} ${e.message} (at byte ${pos})`;
-    return { code, chunk: index, offset: pos, message };
+        : `trace ${this.path} is corrupt: ${d.endRecord ? 'its end record' : `chunk ${index}`} ${d.detail} (at byte ${pos})`;
+    return { code: d.damage, chunk: index, offset: pos, message };
   }
 
   /** Reads the whole trace into per-population columns (memory: the whole trace; prefer `chunks()` for big files). */
