@@ -2,12 +2,13 @@
  * The explicit list of commands (one file each in this folder). Add a line to register a command.
  */
 import type { Command } from 'commander';
+import { registerBench } from './bench.js';
 import { registerInspect } from './inspect.js';
 import { registerSimulate } from './simulate.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerSimulate, registerInspect];
+const registrations: Register[] = [registerSimulate, registerInspect, registerBench];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,0 +1,140 @@
+/**
+ * The CUBA speed benchmark (docs/cuba.md): builds the zoo's `cuba` network, times the simulation
+ * loop alone, and reports what Brian2's peer script (bench/peers/brian2_cuba.py) reports, so
+ * bench/peers/cuba-driver.sh can put the two side by side.
+ *
+ * Timing: `buildSeconds` covers description → built network (connectivity, weights, rings);
+ * `simLoopSeconds` covers `network.run()` only, with every spike recorded in memory (Brian2's
+ * example keeps a SpikeMonitor on all neurons, so both loops pay for recording);
+ * `totalSeconds` is the whole process from Node's start (`performance.timeOrigin`) to the report.
+ */
+import { describeBackend, kernelBackend } from '../engine/backend.js';
+import type { Precision } from '../engine/float-array.js';
+import { MemorySink } from '../engine/recorder-sink.js';
+import { buildNetwork, resolveSettings } from '../models/build-network.js';
+import { parseDescription } from '../models/description.js';
+import { cubaDescription } from '../models/zoo/cuba.js';
+
+export interface CubaBenchOptions {
+  neurons?: number;
+  /** ms */
+  duration?: number;
+  seed?: number;
+  precision?: Precision;
+  connectionProbability?: number;
+}
+
+export interface CubaBenchResult {
+  benchmark: 'cuba';
+  neurons: number;
+  excitatory: number;
+  inhibitory: number;
+  connectionProbability: number;
+  durationMs: number;
+  dtMs: number;
+  seed: number;
+  precision: Precision;
+  synapses: number;
+  spikes: number;
+  meanRateHz: number;
+  /** Mean over neurons with ≥ 3 spikes of std/mean of their ISIs (ddof 0). */
+  cvIsi: number | null;
+  synapticEvents: number;
+  synapticEventsPerSecond: number;
+  buildSeconds: number;
+  simLoopSeconds: number;
+  totalSeconds: number;
+  /** Simulated time / loop wall time. */
+  realTimeFactor: number;
+  backend: string;
+  backendDetail: string;
+  node: string;
+}
+
+export function runCubaBench(opts: CubaBenchOptions = {}): CubaBenchResult {
+  const t0 = performance.now();
+  const desc = parseDescription(
+    cubaDescription({ neurons: opts.neurons, duration: opts.duration, seed: opts.seed ?? 1, precision: opts.precision, connectionProbability: opts.connectionProbability }),
+  );
+  const settings = resolveSettings(desc);
+  const net = buildNetwork(desc, settings);
+  const sink = new MemorySink();
+  for (const p of net.populations) net.recordSpikes(p.name, sink);
+  const t1 = performance.now();
+  const duration = desc.duration!;
+  net.run(duration);
+  net.flushRecorders();
+  const t2 = performance.now();
+
+  const sizes = net.populations.map((p) => p.size);
+  const neurons = sizes.reduce((a, b) => a + b, 0);
+  const spikes = net.spikeCounts.reduce((a, b) => a + b, 0);
+  const synapses = net.projections.reduce((a, p) => a + p.synapseCount, 0);
+  const cv = cvIsi(net.populations.map((_, k) => sink.spikes(k)), sizes);
+  const loop = (t2 - t1) / 1000;
+  return {
+    benchmark: 'cuba',
+    neurons,
+    excitatory: sizes[0]!,
+    inhibitory: sizes[1]!,
+    connectionProbability: opts.connectionProbability ?? 0.02,
+    durationMs: duration,
+    dtMs: settings.dt,
+    seed: settings.seed,
+    precision: settings.precision,
+    synapses,
+    spikes,
+    meanRateHz: spikes / neurons / (duration / 1000),
+    cvIsi: cv,
+    synapticEvents: net.synapticEvents,
+    synapticEventsPerSecond: net.synapticEvents / loop,
+    buildSeconds: (t1 - t0) / 1000,
+    simLoopSeconds: loop,
+    totalSeconds: (performance.now() + performance.timeOrigin - processStartMs()) / 1000,
+    realTimeFactor: duration / 1000 / loop,
+    backend: kernelBackend(),
+    backendDetail: describeBackend(settings.precision),
+    node: process.versions.node,
+  };
+}
+
+/** Wall-clock ms (epoch) when this Node process started. */
+function processStartMs(): number {
+  // timeOrigin is when the process's performance clock started, i.e. process start.
+  return performance.timeOrigin;
+}
+
+/** Mean CV of the inter-spike intervals over neurons with ≥ 3 spikes (population std, ddof 0). */
+export function cvIsi(pops: { times: Float64Array; ids: Int32Array }[], sizes: number[]): number | null {
+  let sum = 0;
+  let count = 0;
+  pops.forEach(({ times, ids }, k) => {
+    const n = sizes[k]!;
+    const last = new Float64Array(n).fill(NaN);
+    const cnt = new Int32Array(n);
+    const s1 = new Float64Array(n);
+    const s2 = new Float64Array(n);
+    for (let e = 0; e < times.length; e++) {
+      const i = ids[e]!;
+      const t = times[e]!;
+      const prev = last[i]!;
+      if (prev === prev) {
+        const isi = t - prev;
+        cnt[i] = cnt[i]! + 1;
+        s1[i] = s1[i]! + isi;
+        s2[i] = s2[i]! + isi * isi;
+      }
+      last[i] = t;
+    }
+    for (let i = 0; i < n; i++) {
+      const c = cnt[i]!;
+      if (c < 2) continue;
+      const mean = s1[i]! / c;
+      if (!(mean > 0)) continue;
+      const variance = Math.max(0, s2[i]! / c - mean * mean);
+      sum += Math.sqrt(variance) / mean;
+      count++;
+    }
+  });
+  return count > 0 ? sum / count : null;
+}

@@ -1,0 +1,68 @@
+/**
+ * `snn bench <experiment>`: speed and accuracy benchmarks (the runners live in bench/).
+ * `bench` is a command group: each experiment is a subcommand registered from the list below,
+ * so `bench train` etc. are added with one function and one line.
+ */
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { runCubaBench, type CubaBenchResult } from '../../bench/cuba.js';
+import { positiveInt, positiveNumber, seed } from '../parse.js';
+
+type RegisterBench = (bench: Command) => void;
+
+/** The bench experiments, one registration each. */
+const experiments: RegisterBench[] = [registerBenchCuba];
+
+export function registerBench(program: Command): void {
+  const bench = program
+    .command('bench')
+    .description('speed and accuracy benchmarks (compare with the Brian2 peers in bench/peers/)');
+  for (const register of experiments) register(bench);
+}
+
+interface CubaFlags {
+  neurons: number;
+  duration: number;
+  seed: number;
+  precision: 'f32' | 'f64';
+  p?: number;
+  json?: boolean;
+}
+
+function registerBenchCuba(bench: Command): void {
+  bench
+    .command('cuba')
+    .description('CUBA network (Vogels & Abbott 2005, Brian2 examples/CUBA.py): time the simulation loop and the whole process')
+    .option('--neurons <n>', 'number of neurons (80 % excitatory)', positiveInt, 4000)
+    .option('--duration <ms>', 'simulated time in ms', positiveNumber, 1000)
+    .option('--seed <n>', 'seed of every random stream', seed, 1)
+    .addOption(new Option('--precision <p>', 'state precision').choices(['f32', 'f64']).default('f64'))
+    .option('--p <prob>', 'connection probability', probability)
+    .option('--json', 'print one JSON object (the keys bench/peers/cuba-driver.sh reads)')
+    .action((flags: CubaFlags) => {
+      const r = runCubaBench({ neurons: flags.neurons, duration: flags.duration, seed: flags.seed, precision: flags.precision, connectionProbability: flags.p });
+      process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : formatCuba(r));
+    });
+}
+
+function probability(value: string): number {
+  const x = Number(value);
+  if (!Number.isFinite(x) || x < 0 || x > 1) throw new InvalidArgumentError(`expected a probability in [0, 1], got '${value}'.`);
+  return x;
+}
+
+function formatCuba(r: CubaBenchResult): string {
+  const rows: [string, string][] = [
+    ['neurons', `${r.neurons} (${r.excitatory} exc, ${r.inhibitory} inh)`],
+    ['synapses', `${r.synapses} (p = ${r.connectionProbability})`],
+    ['simulated', `${r.durationMs} ms, dt ${r.dtMs} ms, seed ${r.seed}, ${r.precision}`],
+    ['spikes', `${r.spikes} (mean rate ${r.meanRateHz.toFixed(2)} Hz, CV ISI ${r.cvIsi === null ? '–' : r.cvIsi.toFixed(3)})`],
+    ['build', `${r.buildSeconds.toFixed(3)} s`],
+    ['simulation loop', `${r.simLoopSeconds.toFixed(3)} s (${r.realTimeFactor.toFixed(2)}× real time)`],
+    ['whole process', `${r.totalSeconds.toFixed(3)} s (since Node started)`],
+    ['synaptic events', `${r.synapticEvents} (${r.synapticEventsPerSecond.toExponential(2)} /s of loop)`],
+    ['backend', r.backendDetail],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return `${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\n`;
+}
