@@ -51,6 +51,11 @@ abstract class BaseProjection {
     this.ring = ring;
   }
 
+  /** The input ring this projection delivers into (for rules that fuse delivery with learning). */
+  get ringBuffer(): InputRing {
+    return this.ring;
+  }
+
   get maxDelaySteps(): number {
     if (this.delaySteps !== null) return this.delaySteps;
     let m = 0;

@@ -1,0 +1,86 @@
+/**
+ * The contract every learning method plugs into (spec/plugins.md §0). A new rule is a new file
+ * that registers a factory; nothing in engine/ or models/ changes.
+ *
+ * Two families share one network graph (the weights live in the graph's projections; a rule only
+ * views them):
+ *
+ * 1. **Local, spike-driven rules** (sym-STDP, pair STDP, synaptic scaling, intrinsic plasticity)
+ *    implement `PlasticityRule`: they join the clock schedule and hooks in `attach`, are switched
+ *    on for training and frozen for evaluation, and may act at presentation boundaries.
+ *
+ * 2. **Batched tensor rules** (surrogate-gradient BPTT, SPSA) implement `BatchRule`: `step(batch)`
+ *    returns one pseudo-gradient U per weight tensor with the convention W ← W − η·U (for STDP
+ *    U = −ΔW/η, for BPTT ∂L/∂W, for SPSA ĝ·z). `UpdateTransform`s (LAMB, SPECTRA, TrAct) rewrite U
+ *    before it is applied, whatever rule produced it; `BatchPolicy`s (lr–batch scaling, AdAdaGrad)
+ *    choose batch size and learning rate from logged statistics.
+ *
+ * All randomness comes from RngStreams keyed by (seed, purpose, sample), so two rules compared head
+ * to head see the same input spikes.
+ */
+import type { FloatArray } from '../engine/float-array.js';
+import type { Network } from '../models/network.js';
+
+export interface PresentationContext {
+  /** Training presentation (plasticity on) or evaluation. */
+  training: boolean;
+  /** Index of the sample in its dataset. */
+  sample: number;
+  /** 0 for the first presentation of a sample, k for its k-th re-presentation. */
+  repeat: number;
+  /** The network step at which the presentation starts. */
+  step: number;
+}
+
+/** Serializable state of a rule (traces, counters); weights belong to the graph and are saved with it. */
+export type RuleState = Record<string, Float64Array | Float32Array | number | string | boolean>;
+
+export interface PlasticityRule {
+  /** Registry name of the rule kind, e.g. 'sym-stdp'. */
+  readonly kind: string;
+  /** Instance name, e.g. 'sym-stdp:input->exc'. */
+  readonly name: string;
+  /** Joins the network's schedule and hooks; called once after the network is built. */
+  attach(net: Network): void;
+  /** Learning on (training) or frozen (evaluation): frozen means no weight, trace or θ change. */
+  setPlastic(on: boolean): void;
+  readonly plastic: boolean;
+  beforePresentation?(ctx: PresentationContext): void;
+  afterPresentation?(ctx: PresentationContext): void;
+  saveState(): RuleState;
+  loadState(state: RuleState): void;
+}
+
+/** One weight tensor a batched rule updates, viewed in place from the graph. */
+export interface WeightTensor {
+  name: string;
+  shape: [number, number];
+  values: FloatArray;
+}
+
+export interface Batch {
+  /** Sample indices in the dataset. */
+  indices: Int32Array;
+  /** Step (update) number: keys the random streams of stochastic rules. */
+  update: number;
+}
+
+export interface BatchRule {
+  readonly kind: string;
+  readonly tensors: readonly WeightTensor[];
+  /** One pseudo-gradient per tensor (same order and shape), W ← W − η·U. */
+  step(batch: Batch): Promise<FloatArray[]> | FloatArray[];
+  /** Optional per-sample statistics (sum and sum of squares per coordinate) for AdAdaGrad's test. */
+  perSampleStats?(batch: Batch): { sum: FloatArray[]; sumSq: FloatArray[]; count: number };
+}
+
+export interface UpdateTransform {
+  readonly kind: string;
+  /** Rewrites U for tensor `index` (may keep per-tensor state, e.g. moments). */
+  transform(index: number, update: FloatArray, weights: FloatArray): FloatArray;
+}
+
+export interface BatchPolicy {
+  readonly kind: string;
+  next(stats: Record<string, number>): { batchSize: number; learningRate: number };
+}

@@ -1,0 +1,173 @@
+/**
+ * Symmetric STDP (Hao et al. 2020, spec/symstdp.md §6): both spike orders potentiate.
+ *
+ *   pre j spikes:  w_ji ← min(w_ji + η·y_i, wMax) for every post i;  then x_j += aPre
+ *   post i spikes: w_ji ← min(w_ji + η·x_j, wMax) for every pre j;   then y_i += aPost
+ *
+ * x and y decay exponentially with τ (20 ms), so an isolated pair at lag Δt gives
+ * Δw = η·a·e^{−|Δt|/τ} whichever neuron fires first. No depression: competition comes from
+ * synaptic scaling, lateral inhibition and the dynamic threshold.
+ *
+ * Cost. The traces are stored rescaled, x̃ = x·e^{(t − tRef)/τ}, so the decay of every trace at
+ * time t is one shared factor f(t) = e^{−(t − tRef)/τ}: a pre spike costs one exp and one pass over
+ * its weight row, fused with the spike's delivery (the conductance receives the weight from before
+ * the update, as in GeNN's synapse kernel); a post spike one pass over its column. tRef moves
+ * forward (rebasing all traces) before the factors could overflow. Nothing decays per step.
+ */
+import { SnnError } from '../engine/errors.js';
+import type { Network } from '../models/network.js';
+import { DenseProjection, type Projection } from '../models/projection.js';
+import type { PlasticityRule, RuleState } from './plugin-contract.js';
+
+export interface SymStdpOptions {
+  /** Learning rate η (the same for both orders). */
+  eta: number;
+  /** Upper weight bound. */
+  wMax: number;
+  /** Trace time constant (ms), both sides. */
+  tau?: number;
+  /** Trace increments; the paper's nominal 0.1 (spec §6, §15.3). */
+  aPre?: number;
+  aPost?: number;
+}
+
+const REBASE_MS = 200; // f(t) ≥ e^{-10}: rescaled traces stay far from overflow
+
+export class SymStdp implements PlasticityRule {
+  readonly kind = 'sym-stdp';
+  readonly name: string;
+  plastic = true;
+  readonly eta: number;
+  readonly wMax: number;
+  readonly tau: number;
+  readonly aPre: number;
+  readonly aPost: number;
+  /** Rescaled traces: x_j(t) = xs[j]·e^{−(t − tRef)/τ}. */
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  tRef = 0;
+  private dt = 0;
+
+  constructor(
+    readonly projection: Projection,
+    opts: SymStdpOptions,
+  ) {
+    if (!(projection instanceof DenseProjection) || projection.delays !== null || projection.delaySteps !== 0) {
+      throw new SnnError('config.invalid', `sym-stdp needs a dense projection without delays, '${projection.name}' is ${projection.kind}`, 'use dense connectivity for plastic projections');
+    }
+    for (const [k, v] of Object.entries(opts)) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new SnnError('config.invalid', `sym-stdp ${k} must be a finite number ≥ 0, got ${v}`, 'fix the rule options');
+    }
+    this.name = `sym-stdp:${projection.name}`;
+    this.eta = opts.eta;
+    this.wMax = opts.wMax;
+    this.tau = opts.tau ?? 20;
+    this.aPre = opts.aPre ?? 0.1;
+    this.aPost = opts.aPost ?? 0.1;
+    this.xs = new Float64Array(projection.pre.size);
+    this.ys = new Float64Array(projection.post.size);
+  }
+
+  attach(net: Network): void {
+    this.dt = net.dt;
+    const proj = this.projection;
+    const order = net.projections.indexOf(proj);
+    // The fused delivery + pre-synaptic update takes the place of the projection's own delivery.
+    net.schedule.remove(`${proj.name}.propagate`);
+    net.schedule.add('synapses', order, `${this.name}.propagate+pre`, (s) => this.onPreSpikes(s));
+    net.schedule.add('plasticity', order, `${this.name}.post`, (s) => this.onPostSpikes(s));
+  }
+
+  setPlastic(on: boolean): void {
+    this.plastic = on;
+  }
+
+  /** Trace decay factor at time t, rebasing first if t has moved far from tRef. */
+  private factor(t: number): number {
+    if (t - this.tRef > REBASE_MS) {
+      const f = Math.exp(-(t - this.tRef) / this.tau);
+      const xs = this.xs;
+      const ys = this.ys;
+      for (let j = 0; j < xs.length; j++) xs[j] = xs[j]! * f;
+      for (let i = 0; i < ys.length; i++) ys[i] = ys[i]! * f;
+      this.tRef = t;
+      return 1;
+    }
+    return Math.exp(-(t - this.tRef) / this.tau);
+  }
+
+  /** Delivers this step's pre spikes; potentiates their rows by η·y (fused, one pass per row). */
+  onPreSpikes(step: number): void {
+    const proj = this.projection as DenseProjection;
+    const spikes = proj.pre.spikes;
+    if (!this.plastic) {
+      proj.propagate(step);
+      return;
+    }
+    if (spikes.count === 0) return;
+    const ring = proj.ringBuffer;
+    const buf = ring.buffer;
+    const off = ring.offset(step);
+    const n = proj.post.size;
+    const w = proj.weights;
+    const ys = this.ys;
+    const wMax = this.wMax;
+    const f = this.factor(step * this.dt);
+    const c = this.eta * f;
+    const inc = this.aPre / f;
+    for (let k = 0; k < spikes.count; k++) {
+      const j = spikes.ids[k]!;
+      const row = j * n;
+      for (let i = 0; i < n; i++) {
+        const wi = w[row + i]!;
+        buf[off + i] = buf[off + i]! + wi;
+        const nw = wi + c * ys[i]!;
+        w[row + i] = nw < wMax ? nw : wMax;
+      }
+      this.xs[j] = this.xs[j]! + inc;
+    }
+  }
+
+  /** Potentiates the columns of this step's post spikes by η·x. */
+  onPostSpikes(step: number): void {
+    if (!this.plastic) return;
+    const proj = this.projection;
+    const spikes = proj.post.spikes;
+    if (spikes.count === 0) return;
+    const n = proj.post.size;
+    const m = proj.pre.size;
+    const w = proj.weights;
+    const xs = this.xs;
+    const wMax = this.wMax;
+    const f = this.factor(step * this.dt);
+    const c = this.eta * f;
+    const inc = this.aPost / f;
+    for (let k = 0; k < spikes.count; k++) {
+      const i = spikes.ids[k]!;
+      for (let j = 0; j < m; j++) {
+        const x = xs[j]!;
+        if (x === 0) continue;
+        const nw = w[j * n + i]! + c * x;
+        w[j * n + i] = nw < wMax ? nw : wMax;
+      }
+      this.ys[i] = this.ys[i]! + inc;
+    }
+  }
+
+  /** Current (decayed) traces at time t, for tests and inspection. */
+  traces(t: number): { x: Float64Array; y: Float64Array } {
+    const f = Math.exp(-(t - this.tRef) / this.tau);
+    return { x: this.xs.map((v) => v * f), y: this.ys.map((v) => v * f) };
+  }
+
+  saveState(): RuleState {
+    return { xs: this.xs.slice(), ys: this.ys.slice(), tRef: this.tRef, plastic: this.plastic };
+  }
+
+  loadState(s: RuleState): void {
+    this.xs.set(s.xs as Float64Array);
+    this.ys.set(s.ys as Float64Array);
+    this.tRef = s.tRef as number;
+    this.plastic = s.plastic as boolean;
+  }
+}

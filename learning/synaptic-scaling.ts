@@ -1,0 +1,77 @@
+/**
+ * Synaptic scaling (spec/symstdp.md §7): before a presentation, every post-synaptic neuron's
+ * incoming weights are multiplied so that they sum to `target`:  w_ji ← w_ji · S / Σ_j w_ji.
+ * A neuron with no incoming weight is left alone. Weights are not clipped afterwards (as in the
+ * authors' code). Frozen (evaluation) means no scaling.
+ */
+import { SnnError } from '../engine/errors.js';
+import type { Network } from '../models/network.js';
+import { DenseProjection, type Projection } from '../models/projection.js';
+import type { PlasticityRule, PresentationContext, RuleState } from './plugin-contract.js';
+
+export interface SynapticScalingOptions {
+  /** Target sum S of each post neuron's incoming weights. */
+  target: number;
+  /** 'every' presentation (input→exc, incl. re-presentations), or 'training' presentations only (exc→SL). */
+  when?: 'every' | 'training';
+}
+
+export class SynapticScaling implements PlasticityRule {
+  readonly kind = 'synaptic-scaling';
+  readonly name: string;
+  plastic = true;
+  readonly target: number;
+  readonly when: 'every' | 'training';
+  private readonly sums: Float64Array;
+
+  constructor(
+    readonly projection: Projection,
+    opts: SynapticScalingOptions,
+  ) {
+    if (!(projection instanceof DenseProjection)) {
+      throw new SnnError('config.invalid', `synaptic scaling needs a dense projection, '${projection.name}' is ${projection.kind}`, 'use dense connectivity');
+    }
+    if (!(opts.target > 0) || !Number.isFinite(opts.target)) throw new SnnError('config.invalid', `synaptic scaling target must be > 0, got ${opts.target}`, 'fix the rule options');
+    this.name = `synaptic-scaling:${projection.name}`;
+    this.target = opts.target;
+    this.when = opts.when ?? 'every';
+    this.sums = new Float64Array(projection.post.size);
+  }
+
+  attach(_net: Network): void {}
+
+  setPlastic(on: boolean): void {
+    this.plastic = on;
+  }
+
+  beforePresentation(ctx: PresentationContext): void {
+    if (!this.plastic || (this.when === 'training' && !ctx.training)) return;
+    this.apply();
+  }
+
+  /** Rescales every column of W to sum to the target (two row-major passes). */
+  apply(): void {
+    const w = this.projection.weights;
+    const n = this.projection.post.size;
+    const m = this.projection.pre.size;
+    const sums = this.sums;
+    sums.fill(0);
+    for (let j = 0; j < m; j++) {
+      const row = j * n;
+      for (let i = 0; i < n; i++) sums[i] = sums[i]! + w[row + i]!;
+    }
+    for (let i = 0; i < n; i++) sums[i] = sums[i]! > 0 ? this.target / sums[i]! : 1;
+    for (let j = 0; j < m; j++) {
+      const row = j * n;
+      for (let i = 0; i < n; i++) w[row + i] = w[row + i]! * sums[i]!;
+    }
+  }
+
+  saveState(): RuleState {
+    return { plastic: this.plastic };
+  }
+
+  loadState(s: RuleState): void {
+    this.plastic = s.plastic as boolean;
+  }
+}
