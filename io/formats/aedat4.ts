@@ -11,13 +11,13 @@
  * with a clear error (no ZSTD decoder is bundled). The optional FileDataTable is not written; the
  * reader stops at dataTablePosition when a file has one.
  */
-import { compress as lz4Compress, decompress as lz4Decompress, decompressBound } from 'lz4js';
 import { SnnError } from '../../engine/errors.js';
 import { aedatToSpikeData } from './aedat2.js';
 import { buildEventPacket, buildIoHeader, Compression, EVENTS_ID, FlatView, parseEventPacket, parseIoHeader, type EventColumns } from './aedat4-flatbuffers.js';
 import { buildInfoNode, parseInfoNode } from './aedat4-info.js';
 import { idsToPixels } from './dvs-address.js';
 import { readFileBytes, writeFileAtomic } from './file-io.js';
+import { lz4FrameCompress, lz4FrameDecompress } from './lz4-frame.js';
 import { polarityOf, widthOf, type FormatOptions } from './format-options.js';
 import type { SpikeFormat } from './registry.js';
 import { flattenSpikes, parseLayoutJson, validateSpikeData, type SpikeData } from './spike-data.js';
@@ -55,7 +55,7 @@ export function encodeAedat4(data: SpikeData, opts: FormatOptions = {}): Uint8Ar
   for (let from = 0; from < tUs.length; from += packetSize) {
     const to = Math.min(tUs.length, from + packetSize);
     let body = buildEventPacket(tUs, px.x, px.y, px.p, from, to);
-    if (compression === 'lz4') body = lz4Compress(body);
+    if (compression === 'lz4') body = lz4FrameCompress(body);
     const head = new Uint8Array(8);
     const v = new DataView(head.buffer);
     v.setInt32(0, STREAM_ID, true);
@@ -70,17 +70,6 @@ export interface Aedat4File {
   width: number | null;
   sizeY: number | null;
   meta: Map<string, string>;
-}
-
-/** LZ4 frame → bytes, with the output size capped (LZ4 cannot expand more than ~255×). */
-function inflate(body: Uint8Array): Uint8Array {
-  try {
-    const cap = body.length * 255 + 1024;
-    const bound = Number(decompressBound(body as unknown as number[]));
-    return lz4Decompress(body, Number.isFinite(bound) && bound >= 0 ? Math.min(bound, cap) : cap);
-  } catch (err) {
-    throw new SnnError('io.corrupt', `AEDAT 4.0 packet is not a valid LZ4 frame (${(err as Error).message})`, 'the file is damaged');
-  }
 }
 
 export function decodeAedat4(bytes: Uint8Array): Aedat4File {
@@ -114,7 +103,7 @@ export function decodeAedat4(bytes: Uint8Array): Aedat4File {
     const raw = bytes.subarray(pos + 8, pos + 8 + size);
     pos += 8 + size;
     if (!isEventStream(streamId)) continue; // frames, IMU, triggers: not spikes
-    const body = header.compression === Compression.None ? raw : inflate(raw);
+    const body = header.compression === Compression.None ? raw : lz4FrameDecompress(raw);
     const fb = new FlatView(body);
     const inner = fb.u32(0);
     if (inner + 4 > body.length) throw new SnnError('io.corrupt', `packet size prefix ${inner} exceeds the packet`, 'the file is damaged');
