@@ -15,12 +15,13 @@ export type { File as H5File, Group as H5Group, Dataset as H5Dataset };
 /** The 8-byte HDF5 superblock signature (at offset 0 for every file we write). */
 export const HDF5_SIGNATURE = new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-let ready: Promise<unknown> | null = null;
+type H5Module = Awaited<typeof h5wasm.ready>;
+let ready: Promise<H5Module> | null = null;
 
 /** Loads the WebAssembly module once. */
-export async function h5Ready(): Promise<void> {
+export async function h5Ready(): Promise<H5Module> {
   ready ??= h5wasm.ready;
-  await ready;
+  return ready;
 }
 
 export function isHdf5(firstBytes: Uint8Array): boolean {
@@ -47,8 +48,11 @@ export async function createHdf5(path: string, build: (f: File) => void): Promis
 export async function readHdf5<T>(path: string, what: string, read: (f: File) => T): Promise<T> {
   const first = await readFirstBytes(path, 8);
   if (!isHdf5(first)) throw new SnnError('io.format', `${path} is not an HDF5 file`, `expected ${what}; check --format or the file`);
-  await h5Ready();
+  const mod = await h5Ready();
   let f: File | undefined;
+  // HDF5's default handler prints a diagnostic stack to stderr for every error in a damaged file;
+  // the throwing handler turns it into one exception that we report as one SnnError line.
+  mod.activate_throwing_error_handler();
   try {
     f = new h5wasm.File(path, 'r');
     return read(f);
@@ -61,6 +65,7 @@ export async function readHdf5<T>(path: string, what: string, read: (f: File) =>
     } catch {
       // Closing a file whose open failed half-way: nothing left to release.
     }
+    mod.deactivate_throwing_error_handler();
   }
 }
 
