@@ -3,12 +3,15 @@
  */
 import type { Command } from 'commander';
 import { registerBench } from './bench.js';
+import { registerExport } from './export.js';
 import { registerInspect } from './inspect.js';
 import { registerSimulate } from './simulate.js';
+import { registerTrain } from './train.js';
+import { registerEval } from './eval.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerSimulate, registerInspect, registerBench];
+const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
