@@ -1,0 +1,116 @@
+/**
+ * Presents one sample by the protocol of Diehl & Cook / Hao et al. (spec/symstdp.md §5): Poisson
+ * input for `presentMs`, then `restMs` of silence; if the hidden layer fired fewer than `minSpikes`
+ * spikes, the intensity goes up by one and the same sample is shown again (up to `intensityMax`).
+ * Every random stream is keyed by (purpose, sample, repeat), so a presentation's spikes do not
+ * depend on anything before it: resumed runs and head-to-head comparisons see the same input.
+ */
+import type { PoissonEncoder } from '../../datasets/poisson-encoder.js';
+import { nextIntensity } from '../../datasets/presentation.js';
+import { RngStream } from '../../engine/rng.js';
+import type { TrainingStage, TrainingSystem } from './training-system.js';
+
+const NEVER = -0x40000000;
+
+export interface PresentationResult {
+  /** Spikes per hidden neuron in the accepted presentation. */
+  hiddenCounts: Int32Array;
+  /** Spikes per supervision neuron in the accepted presentation (empty without one). */
+  outputCounts: Int32Array;
+  presentations: number;
+  intensity: number;
+}
+
+export class Presenter {
+  private readonly hiddenCounts: Int32Array;
+  private readonly outputCounts: Int32Array;
+  private readonly presentSteps: number;
+  private readonly restSteps: number;
+  private readonly teacherRates: Float64Array;
+  /** Network steps of training presentations and rests (for throughput figures). */
+  stepsSimulated = 0;
+
+  constructor(
+    private readonly system: TrainingSystem,
+    private readonly encoder: PoissonEncoder,
+    private readonly seed: number,
+  ) {
+    const net = system.net;
+    this.hiddenCounts = new Int32Array(system.hidden.size);
+    this.outputCounts = new Int32Array(system.output?.size ?? 0);
+    this.teacherRates = new Float64Array(system.output?.size ?? 0);
+    const p = system.protocol;
+    this.presentSteps = Math.round(p.presentMs / p.dt);
+    this.restSteps = Math.round(p.restMs / p.dt);
+    const hiddenIndex = net.populations.indexOf(system.hidden);
+    const outputIndex = system.output ? net.populations.indexOf(system.output) : -1;
+    const hc = this.hiddenCounts;
+    const oc = this.outputCounts;
+    net.addHooks({
+      onSpike(k, ids, count) {
+        if (k === hiddenIndex) for (let c = 0; c < count; c++) hc[ids[c]!]!++;
+        else if (k === outputIndex) for (let c = 0; c < count; c++) oc[ids[c]!]!++;
+      },
+    });
+  }
+
+  /**
+   * Shows `image` (784 pixels) until accepted. `stage` null = evaluation (no teacher, frozen rules).
+   * `key` names the stream family, e.g. 'train/e0' or 'test'.
+   */
+  present(image: Uint8Array, label: number, sample: number, stage: TrainingStage | null, key: string): PresentationResult {
+    const { system, encoder } = this;
+    const net = system.net;
+    const p = system.protocol;
+    const training = stage !== null;
+    let intensity = p.intensityStart;
+    let presentations = 0;
+    for (let repeat = 0; ; repeat++) {
+      const ctx = { training, sample, repeat, step: net.step };
+      for (const r of system.rules) r.beforePresentation?.(ctx);
+      if (system.output) {
+        if (training && stage.teacher) {
+          this.teacherRates.fill(0);
+          this.teacherRates[label] = p.teacherRate;
+          system.output.setTeacher(this.teacherRates, RngStream.derive(this.seed, `teacher/${key}/s${sample}/r${repeat}`));
+        } else system.output.setTeacher(null, null);
+      }
+      const spikes = encoder.encode(image, intensity, RngStream.derive(this.seed, `encoder/${key}/s${sample}/r${repeat}`));
+      system.input.load(spikes, net.step);
+      this.hiddenCounts.fill(0);
+      this.outputCounts.fill(0);
+      net.runSteps(this.presentSteps);
+      system.input.load(null, net.step);
+      system.output?.setTeacher(null, null);
+      let total = 0;
+      for (let i = 0; i < this.hiddenCounts.length; i++) total += this.hiddenCounts[i]!;
+      for (const r of system.rules) r.afterPresentation?.(ctx);
+      presentations++;
+      const counts = { hidden: this.hiddenCounts.slice(), output: this.outputCounts.slice() };
+      this.rest();
+      if (training) this.stepsSimulated += this.presentSteps + (p.rest === 'simulate' ? this.restSteps : 0);
+      const next = nextIntensity(intensity, total, { minSpikes: p.minSpikes, step: 1, max: p.intensityMax });
+      if (next === null) return { hiddenCounts: counts.hidden, outputCounts: counts.output, presentations, intensity };
+      intensity = next;
+    }
+  }
+
+  /** The rest between presentations: simulated in silence, or skipped with the dynamics reset. */
+  private rest(): void {
+    const net = this.system.net;
+    if (this.system.protocol.rest === 'simulate') {
+      net.runSteps(this.restSteps);
+      return;
+    }
+    for (const pop of net.populations) {
+      const vars = pop.stateVariables();
+      const lif = pop as unknown as { params?: { vRest: number }; lastSpike?: Int32Array };
+      if (lif.params && vars.v) vars.v.fill(lif.params.vRest);
+      vars.ge?.fill(0);
+      vars.gi?.fill(0);
+      lif.lastSpike?.fill(NEVER);
+    }
+    for (const pop of net.populations) for (const ch of pop.channels) net.ring(pop.name, ch)?.clear();
+    net.step += this.restSteps;
+  }
+}

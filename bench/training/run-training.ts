@@ -1,0 +1,284 @@
+/**
+ * `snn train` and `snn eval` as library calls: resolve the configuration, load the data, keep the
+ * run directory (config, manifest, metrics, checkpoints, model), and report.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDataset, subset, type Dataset } from '../../datasets/dataset.js';
+import { describeBackend } from '../../engine/backend.js';
+import { SnnError } from '../../engine/errors.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { MODEL_MAGIC, readFramed } from '../../io/checkpoint.js';
+import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../models/zoo/hao2020.js';
+import { Hao2020System } from '../systems/hao2020.js';
+import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
+import type { TrainingSystem } from './training-system.js';
+
+export const TRAINABLE_MODELS = ['hao2020'] as const;
+export type TrainableModel = (typeof TRAINABLE_MODELS)[number];
+
+export interface RunConfig {
+  model: TrainableModel;
+  dataset: Hao2020Dataset;
+  neurons: number;
+  epochs: number;
+  trainSamples: number;
+  testSamples: number;
+  evalEvery: number;
+  checkpointEvery: number;
+  seed: number;
+  dataDir: string | null;
+  modelConfig: Hao2020Config;
+}
+
+export interface TrainRequest {
+  model: string;
+  dataset: string;
+  neurons: number;
+  epochs?: number;
+  trainSamples?: number;
+  testSamples?: number;
+  evalEvery?: number;
+  checkpointEvery?: number;
+  seed: number;
+  dataDir?: string;
+  schedule?: 'simultaneous' | 'layerwise';
+  precision?: 'f32' | 'f64';
+  rest?: 'simulate' | 'reset';
+  out: string;
+}
+
+export interface TrainSummary {
+  model: string;
+  dataset: string;
+  neurons: number;
+  epochs: number;
+  slAccuracy: number | null;
+  uslAccuracy: number;
+  trainSamples: number;
+  testSamples: number;
+  wallSeconds: number;
+  msPerTrainSample: number;
+  backend: string;
+  seed: number;
+  runDir: string;
+  resumed: boolean;
+}
+
+function checkModel(model: string): TrainableModel {
+  if (!(TRAINABLE_MODELS as readonly string[]).includes(model)) {
+    throw new SnnError('usage', `unknown model '${model}' for training`, `known models: ${TRAINABLE_MODELS.join(', ')}`);
+  }
+  return model as TrainableModel;
+}
+
+function checkDataset(d: string): Hao2020Dataset {
+  if (d !== 'mnist' && d !== 'fashion-mnist') throw new SnnError('usage', `unknown dataset '${d}'`, "use 'mnist' or 'fashion-mnist'");
+  return d;
+}
+
+export function resolveRunConfig(req: TrainRequest): RunConfig {
+  const model = checkModel(req.model);
+  const dataset = checkDataset(req.dataset);
+  const modelConfig = hao2020Config(dataset, req.neurons, {
+    ...(req.schedule ? { schedule: req.schedule } : {}),
+    ...(req.precision ? { precision: req.precision } : {}),
+    ...(req.rest ? { rest: req.rest } : {}),
+  });
+  const trainSamples = req.trainSamples ?? 60000;
+  const evalEvery = req.evalEvery ?? Math.min(10000, trainSamples * (req.epochs ?? 1));
+  return {
+    model,
+    dataset,
+    neurons: req.neurons,
+    epochs: req.epochs ?? 1,
+    trainSamples,
+    testSamples: req.testSamples ?? 10000,
+    evalEvery,
+    checkpointEvery: req.checkpointEvery ?? Math.min(1000, evalEvery),
+    seed: req.seed,
+    dataDir: req.dataDir ?? null,
+    modelConfig,
+  };
+}
+
+function loadSplits(cfg: RunConfig): { train: Dataset; test: Dataset } {
+  const opts = { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined };
+  const train = loadDataset(cfg.dataset, 'train', opts);
+  const test = loadDataset(cfg.dataset, 'test', opts);
+  for (const [name, want, have] of [['--train-samples', cfg.trainSamples, train.count], ['--test-samples', cfg.testSamples, test.count]] as const) {
+    if (want > have) throw new SnnError('config.invalid', `${name} ${want} is more than the ${have} samples of the set`, `use at most ${have}`);
+  }
+  return { train: subset(train, cfg.trainSamples), test: subset(test, cfg.testSamples) };
+}
+
+function buildSystem(cfg: RunConfig): TrainingSystem {
+  return new Hao2020System(cfg.modelConfig, cfg.seed);
+}
+
+function gitCommit(): string | null {
+  try {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+function readJson<T>(path: string): T {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    throw new SnnError('io.missing', `${path} is missing or unreadable`, 'give a run directory written by snn train');
+  }
+}
+
+export function train(req: TrainRequest | { resume: string }, onProgress?: (p: TrainProgress) => void, stopAfter?: number): TrainSummary {
+  const started = performance.now();
+  let cfg: RunConfig;
+  let runDir: string;
+  const resuming = 'resume' in req;
+  if (resuming) {
+    runDir = req.resume;
+    cfg = readJson<RunConfig>(join(runDir, 'config.json'));
+  } else {
+    cfg = resolveRunConfig(req);
+    runDir = req.out;
+    if (existsSync(join(runDir, 'checkpoint.snnckpt'))) {
+      throw new SnnError('usage', `${runDir} already holds a training run`, `continue it with --resume ${runDir}, or choose another --out`);
+    }
+    mkdirSync(runDir, { recursive: true });
+  }
+  const { train: trainSet, test: testSet } = loadSplits(cfg);
+  const system = buildSystem(cfg);
+  const trainer = new Trainer(system, trainSet, testSet, {
+    epochs: cfg.epochs,
+    seed: cfg.seed,
+    evalEvery: cfg.evalEvery,
+    checkpointEvery: cfg.checkpointEvery,
+    runDir,
+    modelInfo: { model: cfg.model, dataset: cfg.dataset, config: cfg.modelConfig, seed: cfg.seed },
+    onProgress,
+    stopAfter,
+  });
+  const resumed = resuming && trainer.restore();
+  if (!resuming) {
+    writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+    writeFileAtomic(
+      join(runDir, 'manifest.json'),
+      `${JSON.stringify(
+        {
+          seed: cfg.seed,
+          snnVersion: readPackageVersion(),
+          node: process.versions.node,
+          gitCommit: gitCommit(),
+          backend: describeBackend(cfg.modelConfig.precision),
+          datasets: {
+            train: { name: trainSet.name, sha256: trainSet.sha256, count: trainSet.count, offset: trainSet.offset, rescaledMeanTo: trainSet.rescaledMeanTo },
+            test: { name: testSet.name, sha256: testSet.sha256, count: testSet.count, offset: testSet.offset, rescaledMeanTo: testSet.rescaledMeanTo },
+          },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  }
+  trainer.run();
+  const last = trainer.lastEvaluation;
+  return {
+    model: cfg.model,
+    dataset: cfg.dataset,
+    neurons: cfg.neurons,
+    epochs: cfg.epochs,
+    slAccuracy: last?.slAccuracy ?? trainer.metrics.at(-1)?.slAccuracy ?? null,
+    uslAccuracy: last?.uslAccuracy ?? trainer.metrics.at(-1)?.uslAccuracy ?? 0,
+    trainSamples: trainer.trained,
+    testSamples: cfg.testSamples,
+    wallSeconds: (performance.now() - started) / 1000,
+    msPerTrainSample: trainer.msPerTrainSample,
+    backend: describeBackend(cfg.modelConfig.precision),
+    seed: cfg.seed,
+    runDir,
+    resumed,
+  };
+}
+
+function readPackageVersion(): string {
+  try {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    for (const p of [join(root, 'package.json'), join(root, '..', 'package.json')]) {
+      if (existsSync(p)) return (JSON.parse(readFileSync(p, 'utf8')) as { version: string }).version;
+    }
+  } catch {
+    /* fall through */
+  }
+  return '0.0.0';
+}
+
+export interface EvalSummary {
+  model: string;
+  dataset: string;
+  testSamples: number;
+  slAccuracy: number | null;
+  uslAccuracy: number;
+  perClassSl: number[] | null;
+  perClassUsl: number[];
+  confusionSl: number[][] | null;
+  confusionUsl: number[][];
+  wallSeconds: number;
+  backend: string;
+}
+
+interface ModelFile {
+  model: string;
+  dataset: string;
+  config: Hao2020Config;
+  seed: number;
+  arrays: Record<string, Float32Array | Float64Array>;
+  assignments: Int8Array;
+}
+
+/** Evaluates a trained model (RUN_DIR/model.snnmodel) on a test set, plasticity frozen. */
+export function evaluateRun(runDir: string, opts: { dataset?: string; testSamples?: number; dataDir?: string; onProgress?: (p: TrainProgress) => void }): EvalSummary {
+  const started = performance.now();
+  const modelPath = existsSync(join(runDir, 'model.snnmodel')) ? join(runDir, 'model.snnmodel') : runDir;
+  const m = readFramed<ModelFile>(modelPath, MODEL_MAGIC, 'model');
+  const dataset = checkDataset(opts.dataset ?? m.dataset);
+  const cfg: RunConfig = {
+    model: checkModel(m.model),
+    dataset,
+    neurons: m.config.neurons,
+    epochs: 0,
+    trainSamples: 0,
+    testSamples: opts.testSamples ?? 10000,
+    evalEvery: 1,
+    checkpointEvery: 1,
+    seed: m.seed,
+    dataDir: opts.dataDir ?? null,
+    modelConfig: { ...m.config, rescaleMeanTo: dataset === 'fashion-mnist' ? (m.config.rescaleMeanTo ?? 30) : null },
+  };
+  const test = subset(loadDataset(dataset, 'test', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined }), cfg.testSamples);
+  const system = buildSystem(cfg);
+  for (const [k, a] of Object.entries(system.modelArrays())) {
+    const saved = m.arrays[k];
+    if (!saved || saved.length !== a.length) throw new SnnError('io.corrupt', `model array '${k}' is missing or has the wrong size`, 'the model file is damaged or from another version');
+    a.set(saved);
+  }
+  const trainer = new Trainer(system, subset(test, 0), test, { epochs: 0, seed: m.seed, evalEvery: 1, checkpointEvery: 1, runDir, modelInfo: {}, onProgress: opts.onProgress });
+  const r: EvalResult = trainer.evaluateWithAssignments(m.assignments);
+  return {
+    model: m.model,
+    dataset,
+    testSamples: r.samples,
+    slAccuracy: r.slAccuracy,
+    uslAccuracy: r.uslAccuracy,
+    perClassSl: r.sl?.perClass() ?? null,
+    perClassUsl: r.usl.perClass(),
+    confusionSl: r.sl?.rows() ?? null,
+    confusionUsl: r.usl.rows(),
+    wallSeconds: (performance.now() - started) / 1000,
+    backend: describeBackend(cfg.modelConfig.precision),
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * Trains a TrainingSystem by the presentation protocol, evaluates it on the test set every
+ * `evalEvery` samples with plasticity frozen, and keeps a run directory:
+ *
+ *   config.json      resolved configuration (model and run options)
+ *   manifest.json    seed, versions, git commit, backend, dataset checksums
+ *   metrics.jsonl    the learning curve: one line per evaluation (deterministic: no wall times)
+ *   timing.jsonl     wall-clock figures per evaluation
+ *   checkpoint.snnckpt  everything needed to continue (atomic, checksummed), every `checkpointEvery`
+ *   model.snnmodel   the final trained model
+ *
+ * Resuming from the checkpoint continues the identical computation: every random stream is keyed
+ * by (purpose, epoch, sample, repeat), and the checkpoint holds all state at a sample boundary,
+ * so the final model and metrics equal those of a run that was never interrupted.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dataset } from '../../datasets/dataset.js';
+import { imageOf } from '../../datasets/dataset.js';
+import { PoissonEncoder } from '../../datasets/poisson-encoder.js';
+import { SnnError } from '../../engine/errors.js';
+import type { FloatArray } from '../../engine/float-array.js';
+import { assignClasses, argmaxCount, ClassResponses, Confusion, voteClass } from '../../learning/readout.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { CHECKPOINT_MAGIC, MODEL_MAGIC, readFramed, writeFramed } from '../../io/checkpoint.js';
+import { Presenter } from './presenter.js';
+import type { TrainingSystem } from './training-system.js';
+
+export interface TrainOptions {
+  epochs: number;
+  seed: number;
+  evalEvery: number;
+  checkpointEvery: number;
+  runDir: string;
+  /** Extra fields for the final model file (e.g. the model config, for `snn eval`). */
+  modelInfo: Record<string, unknown>;
+  onProgress?: (p: TrainProgress) => void;
+  /** Stop (as if killed) after this many trained samples: for tests of resume. */
+  stopAfter?: number;
+}
+
+export interface TrainProgress {
+  trained: number;
+  total: number;
+  phase: 'train' | 'eval';
+  runningAccuracy: number | null;
+  evalDone?: number;
+  evalTotal?: number;
+}
+
+export interface EvalResult {
+  slAccuracy: number | null;
+  uslAccuracy: number;
+  samples: number;
+  sl: Confusion | null;
+  usl: Confusion;
+  meanPresentations: number;
+}
+
+export interface MetricsLine {
+  trained: number;
+  stage: string;
+  epoch: number;
+  testSamples: number;
+  slAccuracy: number | null;
+  uslAccuracy: number;
+  trainRunningAccuracy: number | null;
+}
+
+interface Position {
+  stage: number;
+  epoch: number;
+  index: number;
+  trained: number;
+}
+
+interface Checkpoint {
+  position: Position;
+  step: number;
+  populations: Record<string, Record<string, FloatArray | Int32Array | boolean>>;
+  arrays: Record<string, FloatArray>;
+  rules: Record<string, unknown>;
+  responses: { current: [Float64Array, Float64Array]; previous: [Float64Array, Float64Array] };
+  running: { correct: number; total: number };
+  assignments: Int8Array;
+  metrics: MetricsLine[];
+  timing: Record<string, unknown>[];
+  trainSeconds: number;
+  trainedSinceStart: number;
+}
+
+export class Trainer {
+  readonly presenter: Presenter;
+  private readonly current: ClassResponses;
+  private readonly previous: ClassResponses;
+  private assignments: Int8Array;
+  private running = { correct: 0, total: 0 };
+  private position: Position = { stage: 0, epoch: 0, index: 0, trained: 0 };
+  readonly metrics: MetricsLine[] = [];
+  readonly timing: Record<string, unknown>[] = [];
+  private trainSeconds = 0;
+  private lastEval: EvalResult | null = null;
+
+  constructor(
+    readonly system: TrainingSystem,
+    private readonly train: Dataset,
+    private readonly test: Dataset,
+    private readonly opts: TrainOptions,
+  ) {
+    const p = system.protocol;
+    const encoder = new PoissonEncoder({
+      size: 784,
+      dt: p.dt,
+      durationMs: p.presentMs,
+      ...(p.inputEncoding === 'hao' ? { stepProbability: 'linear' as const, deadSteps: 1 } : {}),
+    });
+    this.presenter = new Presenter(system, encoder, opts.seed);
+    this.current = new ClassResponses(system.hidden.size);
+    this.previous = new ClassResponses(system.hidden.size);
+    this.assignments = new Int8Array(system.hidden.size).fill(-1);
+  }
+
+  get totalSamples(): number {
+    return this.system.stages.length * this.opts.epochs * this.train.count;
+  }
+
+  private checkpointPath(): string {
+    return join(this.opts.runDir, 'checkpoint.snnckpt');
+  }
+
+  /** Runs to the end (or to `stopAfter`); returns the final evaluation. */
+  run(): EvalResult | null {
+    const { system, opts } = this;
+    const stages = system.stages;
+    const n = this.train.count;
+    let sinceCheckpoint = 0;
+    for (let s = this.position.stage; s < stages.length; s++) {
+      const stage = stages[s]!;
+      if (this.position.epoch === 0 && this.position.index === 0) system.onStageStart?.(stage);
+      for (let e = this.position.epoch; e < opts.epochs; e++) {
+        for (let i = this.position.index; i < n; i++) {
+          if (opts.stopAfter !== undefined && this.position.trained >= opts.stopAfter) return null;
+          this.trainSample(stage, s, e, i);
+          this.position = { stage: s, epoch: e, index: i + 1, trained: this.position.trained + 1 };
+          sinceCheckpoint++;
+          const trained = this.position.trained;
+          const last = trained === this.totalSamples;
+          if (trained % opts.evalEvery === 0 || last) {
+            if (i + 1 === n) this.endEpoch(s, e);
+            this.evaluateAndRecord(stage.name, e);
+            this.saveCheckpoint();
+            sinceCheckpoint = 0;
+            continue;
+          }
+          if (i + 1 === n) this.endEpoch(s, e);
+          if (sinceCheckpoint >= opts.checkpointEvery) {
+            this.saveCheckpoint();
+            sinceCheckpoint = 0;
+          }
+        }
+      }
+    }
+    this.writeModel();
+    return this.lastEval;
+  }
+
+  /** Moves the position past the end of an epoch (and stage); rotates the USL response banks. */
+  private endEpoch(s: number, e: number): void {
+    this.previous.sums.set(this.current.sums);
+    this.previous.presentations.set(this.current.presentations);
+    this.current.clear();
+    const nextEpoch = e + 1 < this.opts.epochs;
+    this.position = nextEpoch
+      ? { stage: s, epoch: e + 1, index: 0, trained: this.position.trained }
+      : { stage: s + 1, epoch: 0, index: 0, trained: this.position.trained };
+  }
+
+  private trainSample(stage: (typeof this.system.stages)[number], s: number, e: number, i: number): void {
+    const t0 = performance.now();
+    this.system.setMode(stage);
+    const label = this.train.labels[i]!;
+    const r = this.presenter.present(imageOf(this.train, i), label, i, stage, `train/st${s}/e${e}`);
+    // Running accuracy: the USL vote on the sample before it is learned from.
+    if (this.position.trained % 250 === 0) this.assignments = assignClasses([this.previous, this.current], this.assignments);
+    const predicted = voteClass(this.assignments, r.hiddenCounts);
+    this.running.total++;
+    if (predicted === label) this.running.correct++;
+    this.current.add(label, r.hiddenCounts);
+    this.trainSeconds += (performance.now() - t0) / 1000;
+    this.opts.onProgress?.({ trained: this.position.trained + 1, total: this.totalSamples, phase: 'train', runningAccuracy: this.running.total ? this.running.correct / this.running.total : null });
+  }
+
+  /** Frozen test pass over the whole test set: SL (supervision layer) and USL (assignment vote). */
+  evaluate(): EvalResult {
+    return this.evaluateWithAssignments(assignClasses([this.previous, this.current]));
+  }
+
+  /** Frozen test pass with given USL assignments (a saved model's). */
+  evaluateWithAssignments(assignments: Int8Array): EvalResult {
+    const { system } = this;
+    system.setMode(null);
+    const sl = system.output ? new Confusion() : null;
+    const usl = new Confusion();
+    let presentations = 0;
+    for (let i = 0; i < this.test.count; i++) {
+      const label = this.test.labels[i]!;
+      const r = this.presenter.present(imageOf(this.test, i), label, i, null, 'test');
+      presentations += r.presentations;
+      sl?.add(label, argmaxCount(r.outputCounts));
+      usl.add(label, voteClass(assignments, r.hiddenCounts));
+      this.opts.onProgress?.({ trained: this.position.trained, total: this.totalSamples, phase: 'eval', runningAccuracy: null, evalDone: i + 1, evalTotal: this.test.count });
+    }
+    return { slAccuracy: sl ? sl.accuracy : null, uslAccuracy: usl.accuracy, samples: this.test.count, sl, usl, meanPresentations: presentations / Math.max(1, this.test.count) };
+  }
+
+  private evaluateAndRecord(stage: string, epoch: number): void {
+    const t0 = performance.now();
+    const r = this.evaluate();
+    this.lastEval = r;
+    const line: MetricsLine = {
+      trained: this.position.trained,
+      stage,
+      epoch,
+      testSamples: r.samples,
+      slAccuracy: r.slAccuracy,
+      uslAccuracy: r.uslAccuracy,
+      trainRunningAccuracy: this.running.total ? this.running.correct / this.running.total : null,
+    };
+    this.metrics.push(line);
+    this.timing.push({
+      trained: this.position.trained,
+      trainSeconds: this.trainSeconds,
+      msPerTrainSample: (1000 * this.trainSeconds) / Math.max(1, this.position.trained),
+      evalSeconds: (performance.now() - t0) / 1000,
+    });
+    writeFileAtomic(join(this.opts.runDir, 'metrics.jsonl'), this.metrics.map((m) => JSON.stringify(m)).join('\n') + '\n');
+    writeFileAtomic(join(this.opts.runDir, 'timing.jsonl'), this.timing.map((m) => JSON.stringify(m)).join('\n') + '\n');
+  }
+
+  get lastEvaluation(): EvalResult | null {
+    return this.lastEval;
+  }
+
+  get msPerTrainSample(): number {
+    return (1000 * this.trainSeconds) / Math.max(1, this.position.trained);
+  }
+
+  get trained(): number {
+    return this.position.trained;
+  }
+
+  private saveCheckpoint(): void {
+    const net = this.system.net;
+    const populations: Checkpoint['populations'] = {};
+    for (const pop of net.populations) {
+      const st: Record<string, FloatArray | Int32Array | boolean> = { ...pop.stateVariables() };
+      const lif = pop as unknown as { lastSpike?: Int32Array; thetaPlastic?: boolean };
+      if (lif.lastSpike) st.lastSpike = lif.lastSpike;
+      if (lif.thetaPlastic !== undefined) st.thetaPlastic = lif.thetaPlastic;
+      populations[pop.name] = st;
+    }
+    const ck: Checkpoint = {
+      position: this.position,
+      step: net.step,
+      populations,
+      arrays: this.system.modelArrays(),
+      rules: Object.fromEntries(this.system.rules.map((r) => [r.name, r.saveState()])),
+      responses: { current: [this.current.sums, this.current.presentations], previous: [this.previous.sums, this.previous.presentations] },
+      running: this.running,
+      assignments: this.assignments,
+      metrics: this.metrics,
+      timing: this.timing,
+      trainSeconds: this.trainSeconds,
+      trainedSinceStart: this.position.trained,
+    };
+    writeFramed(this.checkpointPath(), CHECKPOINT_MAGIC, ck);
+  }
+
+  /** Restores the state saved by the last checkpoint; false if there is none. */
+  restore(): boolean {
+    if (!existsSync(this.checkpointPath())) return false;
+    const ck = readFramed<Checkpoint>(this.checkpointPath(), CHECKPOINT_MAGIC, 'checkpoint');
+    const net = this.system.net;
+    for (const pop of net.populations) {
+      const st = ck.populations[pop.name];
+      if (!st) throw new SnnError('io.corrupt', `checkpoint has no state for population '${pop.name}'`, 'the checkpoint belongs to another model; start a new run');
+      const vars = pop.stateVariables();
+      for (const [k, v] of Object.entries(vars)) (v as FloatArray).set(st[k] as FloatArray);
+      const lif = pop as unknown as { lastSpike?: Int32Array; thetaPlastic?: boolean };
+      if (lif.lastSpike) lif.lastSpike.set(st.lastSpike as Int32Array);
+      if (lif.thetaPlastic !== undefined) lif.thetaPlastic = st.thetaPlastic as boolean;
+    }
+    const arrays = this.system.modelArrays();
+    for (const [k, a] of Object.entries(arrays)) {
+      const saved = ck.arrays[k];
+      if (!saved || saved.length !== a.length) throw new SnnError('io.corrupt', `checkpoint array '${k}' is missing or has the wrong size`, 'the checkpoint belongs to another configuration; start a new run');
+      a.set(saved);
+    }
+    for (const r of this.system.rules) r.loadState(ck.rules[r.name] as never);
+    this.current.sums.set(ck.responses.current[0]);
+    this.current.presentations.set(ck.responses.current[1]);
+    this.previous.sums.set(ck.responses.previous[0]);
+    this.previous.presentations.set(ck.responses.previous[1]);
+    this.running = { ...ck.running };
+    this.metrics.push(...ck.metrics);
+    this.timing.push(...ck.timing);
+    this.trainSeconds = ck.trainSeconds;
+    this.position = ck.position;
+    net.step = ck.step;
+    // Rings hold no pending input at a sample boundary (no delays in these systems); clear to be sure.
+    for (const pop of net.populations) for (const ch of pop.channels) net.ring(pop.name, ch)?.clear();
+    this.assignments.set(ck.assignments);
+    return true;
+  }
+
+  private writeModel(): void {
+    const assignments = assignClasses([this.previous, this.current]);
+    writeFramed(join(this.opts.runDir, 'model.snnmodel'), MODEL_MAGIC, {
+      format: 'snn-model',
+      version: 1,
+      ...this.opts.modelInfo,
+      trained: this.position.trained,
+      arrays: this.system.modelArrays(),
+      assignments,
+    });
+  }
+}

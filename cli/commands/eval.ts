@@ -1,0 +1,51 @@
+/**
+ * `snn eval RUN_DIR [--dataset D] [--test-samples N] [--json]`: accuracy of a trained model with
+ * plasticity frozen: SL and USL accuracy, per-class accuracy, confusion matrices.
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { evaluateRun } from '../../bench/training/run-training.js';
+import { positiveInt } from '../parse.js';
+import { progressReporter } from '../progress.js';
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate a trained model on a test set (plasticity frozen)')
+    .argument('<run>', 'run directory of snn train, or a .snnmodel file')
+    .addOption(new Option('--dataset <name>', "data set (default: the model's)").choices(['mnist', 'fashion-mnist']))
+    .option('--test-samples <n>', 'first N test images (default 10000)', positiveInt)
+    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .option('--json', 'print the result as JSON')
+    .option('--no-progress', 'no progress bar')
+    .action((run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; json?: boolean; progress: boolean }) => {
+      const bar = progressReporter('eval', 'samples', flags.progress && !flags.json);
+      let r;
+      try {
+        r = evaluateRun(run, {
+          dataset: flags.dataset,
+          testSamples: flags.testSamples,
+          dataDir: flags.dataDir,
+          onProgress: (p) => {
+            if ((p.evalDone ?? 0) % 50 === 0) bar.update(p.evalDone ?? 0, p.evalTotal ?? 0, { rate: '' });
+          },
+        });
+      } finally {
+        bar.stop();
+      }
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        return;
+      }
+      const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
+      const lines = [
+        `${r.model} on ${r.dataset} (${r.testSamples} test samples): SL ${pct(r.slAccuracy)}, USL ${pct(r.uslAccuracy)}`,
+        `per class (SL):  ${r.perClassSl ? r.perClassSl.map((x) => (100 * x).toFixed(1)).join(' ') : '–'}`,
+        `per class (USL): ${r.perClassUsl.map((x) => (100 * x).toFixed(1)).join(' ')}`,
+        `confusion (${r.confusionSl ? 'SL' : 'USL'}; rows = true class, columns = predicted):`,
+        ...(r.confusionSl ?? r.confusionUsl).map((row, c) => `  ${c}: ${row.map((x) => String(x).padStart(5)).join('')}`),
+        `${r.wallSeconds.toFixed(1)} s wall; backend: ${r.backend}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

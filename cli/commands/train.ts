@@ -1,0 +1,112 @@
+/**
+ * `snn train --model hao2020 --dataset mnist --neurons N ... --out RUN_DIR` (or `--resume RUN_DIR`):
+ * trains with a progress bar, evaluates every K samples, checkpoints atomically, prints the result.
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { train, TRAINABLE_MODELS, type TrainSummary } from '../../bench/training/run-training.js';
+import { SnnError } from '../../engine/errors.js';
+import { positiveInt, seed } from '../parse.js';
+import { progressReporter } from '../progress.js';
+
+interface TrainFlags {
+  model?: string;
+  dataset?: string;
+  neurons?: number;
+  epochs?: number;
+  trainSamples?: number;
+  testSamples?: number;
+  evalEvery?: number;
+  checkpointEvery?: number;
+  schedule?: 'simultaneous' | 'layerwise';
+  precision?: 'f32' | 'f64';
+  rest?: 'simulate' | 'reset';
+  seed?: number;
+  out?: string;
+  resume?: string;
+  dataDir?: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a plasticity model on MNIST or Fashion-MNIST (e.g. the supervised sym-STDP network of Hao et al. 2020)')
+    .addOption(new Option('--model <name>', 'model to train').choices([...TRAINABLE_MODELS]).default('hao2020'))
+    .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
+    .option('--neurons <n>', 'hidden excitatory neurons (100, 400, 1600, 6400, 10000 have tabulated settings)', positiveInt)
+    .option('--epochs <n>', 'passes over the training samples (default 1)', positiveInt)
+    .option('--train-samples <n>', 'use the first N training images (default 60000)', positiveInt)
+    .option('--test-samples <n>', 'evaluate on the first N test images (default 10000)', positiveInt)
+    .option('--eval-every <n>', 'evaluate on the test set every N training samples (default 10000)', positiveInt)
+    .option('--checkpoint-every <n>', 'write a checkpoint every N training samples (default 1000)', positiveInt)
+    .addOption(new Option('--schedule <s>', 'learn both layers at once, or the hidden layer first').choices(['simultaneous', 'layerwise']))
+    .addOption(new Option('--precision <p>', 'state and weight precision').choices(['f32', 'f64']))
+    .addOption(new Option('--rest <r>', "simulate the 150 ms rest between samples, or 'reset' the state instead (faster)").choices(['simulate', 'reset']))
+    .option('--seed <n>', 'seed of every random stream', seed)
+    .option('--out <dir>', 'run directory (config, manifest, metrics.jsonl, checkpoints, model)')
+    .option('--resume <dir>', 'continue the run in DIR from its last checkpoint')
+    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .option('--json', 'print the final result as JSON')
+    .option('--no-progress', 'no progress bar')
+    .action((flags: TrainFlags) => runTrain(flags));
+}
+
+function runTrain(flags: TrainFlags): void {
+  const bar = progressReporter('train', 'samples', flags.progress && !flags.json, 'train |{bar}| {value}/{total} samples | {phase} | {rate} | running acc {acc} | ETA {eta_formatted}');
+  const started = performance.now();
+  let summary: TrainSummary;
+  try {
+    const onProgress = (p: { trained: number; total: number; phase: string; runningAccuracy: number | null; evalDone?: number; evalTotal?: number }) => {
+      if (p.phase === 'train' && p.trained % 10 !== 0) return;
+      if (p.phase === 'eval' && (p.evalDone ?? 0) % 50 !== 0) return;
+      const wall = (performance.now() - started) / 1000;
+      bar.update(p.trained, p.total, {
+        phase: p.phase === 'eval' ? `testing ${p.evalDone}/${p.evalTotal}` : 'training',
+        rate: `${(p.trained / Math.max(wall, 1e-9)).toFixed(1)} samples/s`,
+        acc: p.runningAccuracy === null ? '–' : `${(100 * p.runningAccuracy).toFixed(1)}%`,
+      });
+    };
+    if (flags.resume) {
+      if (flags.out) throw new SnnError('usage', '--resume and --out cannot be used together', 'the resumed run keeps its directory');
+      summary = train({ resume: flags.resume }, onProgress);
+    } else {
+      if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
+      if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
+      if (!flags.out) throw new SnnError('usage', 'missing --out RUN_DIR', 'name a directory for the run');
+      summary = train(
+        {
+          model: flags.model ?? 'hao2020',
+          dataset: flags.dataset ?? 'mnist',
+          neurons: flags.neurons,
+          epochs: flags.epochs,
+          trainSamples: flags.trainSamples,
+          testSamples: flags.testSamples,
+          evalEvery: flags.evalEvery,
+          checkpointEvery: flags.checkpointEvery,
+          schedule: flags.schedule,
+          precision: flags.precision,
+          rest: flags.rest,
+          seed: flags.seed,
+          dataDir: flags.dataDir,
+          out: flags.out,
+        },
+        onProgress,
+      );
+    }
+  } finally {
+    bar.stop();
+  }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return;
+  }
+  const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
+  process.stdout.write(
+    `${summary.model} on ${summary.dataset}, ${summary.neurons} neurons, ${summary.trainSamples} training samples, seed ${summary.seed}\n` +
+      `test accuracy (${summary.testSamples} samples): SL ${pct(summary.slAccuracy)}, USL ${pct(summary.uslAccuracy)}\n` +
+      `${summary.msPerTrainSample.toFixed(2)} ms per training sample, ${summary.wallSeconds.toFixed(1)} s wall; backend: ${summary.backend}\n` +
+      `run directory: ${summary.runDir}\n`,
+  );
+}
