@@ -1,11 +1,14 @@
 /**
  * LZ4 frame format (the one AEDAT 4.0 packets use) on top of lz4js, a small pure-JS codec.
  *
- * lz4js trusts its input: a damaged block size makes it loop over billions of phantom bytes. So before
- * decoding we walk the frame ourselves — magic, descriptor, every block size — and refuse any block that
- * runs past the buffer. That bounds the work by the input length and gives us an exact output bound.
+ * We parse the frame ourselves and use lz4js only for the blocks: lz4js's own frame reader trusts its
+ * input (a damaged block size makes it loop over billions of phantom bytes), skips block checksums
+ * before the block instead of after it, and mis-reads 64-bit content sizes. Our walk checks every
+ * block against the buffer first, which bounds the work by the input length and the output size.
+ * Checked against liblz4 (python-lz4) frames with content size, content and block checksums, and
+ * independent or linked blocks.
  */
-import { compress, decompress } from 'lz4js';
+import { compress, decompressBlock } from 'lz4js';
 import { SnnError } from '../../engine/errors.js';
 
 const MAGIC = 0x184d2204;
@@ -33,7 +36,10 @@ export function lz4FrameDecompress(bytes: Uint8Array): Uint8Array {
   const contentSize = (flg & 0x08) !== 0;
   const maxBlock = BLOCK_MAX[(bd >> 4) & 7];
   if (maxBlock === undefined) throw bad(`invalid block size code ${(bd >> 4) & 7}`);
-  let pos = 6 + (contentSize ? 8 : 0) + 1; // + header checksum byte
+  const first = 6 + (contentSize ? 8 : 0) + 1; // + header checksum byte
+  // Pass 1: block table, bounds-checked, and an upper bound of the output size.
+  const blocks: Array<[start: number, size: number, stored: boolean]> = [];
+  let pos = first;
   let bound = 0;
   for (;;) {
     if (pos + 4 > bytes.length) throw bad('truncated block size');
@@ -43,14 +49,23 @@ export function lz4FrameDecompress(bytes: Uint8Array): Uint8Array {
     const stored = (word & 0x80000000) !== 0;
     const size = word & 0x7fffffff;
     if (size > maxBlock) throw bad(`block of ${size} bytes exceeds the frame's maximum ${maxBlock}`);
+    if (pos + size + (blockChecksum ? 4 : 0) > bytes.length) throw bad('block runs past the end of the data');
+    blocks.push([pos, size, stored]);
     pos += size + (blockChecksum ? 4 : 0);
-    if (pos > bytes.length) throw bad('block runs past the end of the data');
     bound += stored ? size : Math.min(maxBlock, size * 255 + 16);
   }
   if (contentChecksum && pos + 4 > bytes.length) throw bad('truncated content checksum');
-  try {
-    return decompress(bytes, bound);
-  } catch (err) {
-    throw bad((err as Error).message);
+  // Pass 2: decode into one buffer, so linked blocks can refer back to earlier output.
+  const out = new Uint8Array(bound);
+  let n = 0;
+  for (const [start, size, stored] of blocks) {
+    if (stored) {
+      out.set(bytes.subarray(start, start + size), n);
+      n += size;
+    } else {
+      n = decompressBlock(bytes, out, start, size, n);
+    }
+    if (n > bound) throw bad('block decodes to more data than its frame allows');
   }
+  return out.subarray(0, n);
 }
