@@ -1,0 +1,93 @@
+/**
+ * The hao2020 system end to end on real MNIST, plus the model pieces it relies on.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDataset, subset } from '../../datasets/dataset.js';
+import { RngStream } from '../../engine/rng.js';
+import { LifPopulation } from '../../models/lif-population.js';
+import { Network } from '../../models/network.js';
+import { TeacherLifPopulation } from '../../models/teacher-lif-population.js';
+import { excParams, hao2020Config, slParams } from '../../models/zoo/hao2020.js';
+import { train } from '../training/run-training.js';
+import { Trainer } from '../training/trainer.js';
+import { Hao2020System } from './hao2020.js';
+
+describe('hao2020 model pieces', () => {
+  it('raises θ by θ₊·10/|θ − 10| per spike (self-limiting jump)', () => {
+    const cfg = hao2020Config('mnist', 100);
+    const net = new Network(0.5, 'f64');
+    const pop = net.addPopulation(new LifPopulation('exc', 2, { ...excParams(cfg), tauTheta: null }, 0.5, 'f64', -65));
+    net.finalize();
+    pop.theta[0] = 20;
+    pop.theta[1] = 35;
+    pop.spikes.ids[0] = 0;
+    pop.spikes.ids[1] = 1;
+    pop.spikes.count = 2;
+    pop.reset(0);
+    expect(pop.theta[0]).toBeCloseTo(20 + (0.07 * 10) / 10, 14);
+    expect(pop.theta[1]).toBeCloseTo(35 + (0.07 * 10) / 25, 14);
+    pop.thetaPlastic = false;
+    pop.reset(1);
+    expect(pop.theta[1]).toBeCloseTo(35 + (0.07 * 10) / 25, 14);
+  });
+
+  it('drives the supervision layer at the set teacher rate, and only the labelled neuron', () => {
+    const dt = 0.5;
+    const net = new Network(dt, 'f64');
+    const sl = net.addPopulation(new TeacherLifPopulation('sl', 10, slParams(), dt, 'f64', -60));
+    net.finalize();
+    const counts = new Float64Array(10);
+    net.addHooks({ onSpike: (_k, ids, n) => { for (let c = 0; c < n; c++) counts[ids[c]!]!++; } });
+    const rates = new Float64Array(10);
+    rates[3] = 200;
+    sl.setTeacher(rates, RngStream.derive(1, 'teacher'));
+    const seconds = 50;
+    net.run(seconds * 1000);
+    const rate = counts[3]! / seconds;
+    // Poisson-like count: 10 000 expected, sd ≈ 100; 5 sd.
+    expect(Math.abs(rate - 200)).toBeLessThan(10);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(counts[3]);
+  });
+});
+
+describe('hao2020 training', () => {
+  const train2000 = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snn-hao-'));
+    return train({ model: 'hao2020', dataset: 'mnist', neurons: 100, trainSamples: 2000, testSamples: 500, seed: 1, out: dir });
+  };
+
+  it('beats chance by a wide margin after 2000 MNIST samples (N = 100, fixed seed)', () => {
+    const r = train2000();
+    expect(r.trainSamples).toBe(2000);
+    expect(r.slAccuracy!).toBeGreaterThan(0.5);
+    expect(r.uslAccuracy).toBeGreaterThan(0.5);
+  });
+
+  it('changes no weight and no θ at test time', () => {
+    const cfg = hao2020Config('mnist', 30);
+    const sys = new Hao2020System(cfg, 4);
+    const trainSet = subset(loadDataset('mnist', 'train'), 30);
+    const testSet = subset(loadDataset('mnist', 'test'), 20);
+    const dir = mkdtempSync(join(tmpdir(), 'snn-frozen-'));
+    const trainer = new Trainer(sys, trainSet, testSet, { epochs: 1, seed: 4, evalEvery: 1000, checkpointEvery: 1000, runDir: dir, modelInfo: {} });
+    trainer.run();
+    const before = Object.fromEntries(Object.entries(sys.modelArrays()).map(([k, a]) => [k, a.slice()]));
+    trainer.evaluate();
+    for (const [k, a] of Object.entries(sys.modelArrays())) expect(Array.from(a)).toEqual(Array.from(before[k]!));
+  });
+
+  it('resumed from a checkpoint equals never stopping (model and metrics byte for byte)', () => {
+    const req = { model: 'hao2020', dataset: 'mnist', neurons: 20, trainSamples: 40, testSamples: 20, evalEvery: 15, checkpointEvery: 5, seed: 9, epochs: 2 } as const;
+    const whole = mkdtempSync(join(tmpdir(), 'snn-whole-'));
+    train({ ...req, out: whole });
+    const cut = mkdtempSync(join(tmpdir(), 'snn-cut-'));
+    train({ ...req, out: cut }, undefined, 33); // "killed" after 33 samples; last checkpoint at 30
+    train({ resume: cut });
+    for (const f of ['model.snnmodel', 'metrics.jsonl']) {
+      expect(readFileSync(join(cut, f)).equals(readFileSync(join(whole, f)))).toBe(true);
+    }
+  });
+});
