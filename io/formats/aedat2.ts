@@ -8,11 +8,11 @@
  * mistaken for a comment line; readers without the marker fall back to "lines starting with '#'".
  */
 import { SnnError } from '../../engine/errors.js';
-import { decodeAddress, encodeAddress, idsToPixels, LAYOUT_LIMITS, pixelsToIds, type AddressLayout, type PixelEvents } from './dvs-address.js';
+import { decodeAddress, encodeAddress, idsToPixels, LAYOUT_LIMITS, pixelEventsToSpikeData, type AddressLayout, type PixelEvents } from './dvs-address.js';
 import { readFileBytes, writeFileAtomic } from './file-io.js';
 import { polarityOf, widthOf, type FormatOptions, type Polarity } from './format-options.js';
 import type { SpikeFormat } from './registry.js';
-import { flattenSpikes, maxTime, parseLayoutJson, singlePopulationLayout, splitFlat, validateSpikeData, type PopulationLayout, type SpikeData } from './spike-data.js';
+import { flattenSpikes, parseLayoutJson, validateSpikeData, type PopulationLayout, type SpikeData } from './spike-data.js';
 import { msToMicroseconds } from './time-units.js';
 
 export const AEDAT2_MAGIC = '#!AER-DAT2.0\r\n';
@@ -152,24 +152,6 @@ export function parseMeta(comments: string[]): HeaderMeta {
   return m;
 }
 
-/** Converts decoded events to SpikeData: µs → ms, pixels → ids, ids → populations. */
-export function aedatToSpikeData(
-  ev: { x: Uint16Array; y: Uint16Array; tUs: ArrayLike<number> },
-  meta: { width: number | null; layout: PopulationLayout[] | null; durationMs: number | null; dt: number | null },
-  opts: FormatOptions,
-): SpikeData {
-  const width = meta.width ?? widthOf(opts);
-  const ids = pixelsToIds(ev.x, ev.y, width);
-  const times = new Float64Array(ev.tUs.length);
-  for (let i = 0; i < times.length; i++) times[i] = Number(ev.tUs[i]!) / 1000;
-  const layout = meta.layout ?? singlePopulationLayout(ids);
-  return {
-    populations: splitFlat(times, ids, layout),
-    dt: meta.dt,
-    durationMs: meta.durationMs ?? maxTime(times),
-  };
-}
-
 export const aedat2Format: SpikeFormat = {
   name: 'aedat2',
   extensions: ['.aedat', '.aedat2', '.dat'],
@@ -179,7 +161,7 @@ export const aedat2Format: SpikeFormat = {
   },
   async read(path, opts = {}) {
     const f = decodeAedat2(await readFileBytes(path), opts);
-    return aedatToSpikeData(f.events, f, opts);
+    return pixelEventsToSpikeData(f.events, { ...f, width: f.width ?? widthOf(opts) });
   },
   detect(first) {
     return new TextDecoder('latin1').decode(first.subarray(0, 14)) === AEDAT2_MAGIC;

@@ -12,10 +12,9 @@
  * reader stops at dataTablePosition when a file has one.
  */
 import { SnnError } from '../../engine/errors.js';
-import { aedatToSpikeData } from './aedat2.js';
 import { buildEventPacket, buildIoHeader, Compression, EVENTS_ID, FlatView, parseEventPacket, parseIoHeader, type EventColumns } from './aedat4-flatbuffers.js';
 import { buildInfoNode, parseInfoNode } from './aedat4-info.js';
-import { idsToPixels } from './dvs-address.js';
+import { idsToPixels, pixelEventsToSpikeData } from './dvs-address.js';
 import { readFileBytes, writeFileAtomic } from './file-io.js';
 import { lz4FrameCompress, lz4FrameDecompress } from './lz4-frame.js';
 import { polarityOf, widthOf, type FormatOptions } from './format-options.js';
@@ -140,22 +139,15 @@ function concat(parts: EventColumns[]): EventColumns {
 }
 
 export function aedat4ToSpikeData(f: Aedat4File, opts: FormatOptions = {}): SpikeData {
-  const { x, y, tUs } = f.events;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i]! < 0 || y[i]! < 0) throw new SnnError('io.format', `event ${i} has negative coordinates (${x[i]}, ${y[i]})`, 'coordinates must be ≥ 0');
-  }
   const duration = Number(f.meta.get('snnDurationMs'));
   const dt = Number(f.meta.get('snnDtMs'));
-  return aedatToSpikeData(
-    { x: new Uint16Array(x), y: new Uint16Array(y), tUs },
-    {
-      width: f.width ?? widthOf(opts),
-      layout: parseLayoutJson(f.meta.get('snnPopulations') ?? ''),
-      durationMs: Number.isFinite(duration) && duration >= 0 ? duration : null,
-      dt: Number.isFinite(dt) && dt > 0 ? dt : null,
-    },
-    opts,
-  );
+  // Negative x/y (int16 on disk) are rejected by pixelsToIds with the event's index.
+  return pixelEventsToSpikeData(f.events, {
+    width: f.width ?? widthOf(opts),
+    layout: parseLayoutJson(f.meta.get('snnPopulations') ?? ''),
+    durationMs: Number.isFinite(duration) && duration >= 0 ? duration : null,
+    dt: Number.isFinite(dt) && dt > 0 ? dt : null,
+  });
 }
 
 export const aedat4Format: SpikeFormat = {

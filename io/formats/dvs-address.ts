@@ -11,6 +11,7 @@
  */
 import { SnnError } from '../../engine/errors.js';
 import { polarityBit, type Polarity } from './format-options.js';
+import { maxTime, singlePopulationLayout, splitFlat, type PopulationLayout, type SpikeData } from './spike-data.js';
 
 export type AddressLayout = 'dvs128' | 'davis';
 
@@ -98,4 +99,24 @@ export function decodeAddress(layout: AddressLayout, addr: number, out: { x: num
   out.x = (addr >>> 12) & 0x3ff;
   out.y = (addr >>> 22) & 0x1ff;
   return true;
+}
+
+/**
+ * Decoded event-camera events → SpikeData: µs → ms, pixels → ids, ids → populations (the table our
+ * writers embed, else one population 'events'). Shared by the AEDAT readers.
+ */
+export function pixelEventsToSpikeData(
+  ev: { x: ArrayLike<number>; y: ArrayLike<number>; tUs: ArrayLike<number> },
+  meta: { width: number; layout: PopulationLayout[] | null; durationMs: number | null; dt: number | null },
+): SpikeData {
+  const width = meta.width;
+  const ids = pixelsToIds(ev.x, ev.y, width);
+  const times = new Float64Array(ev.tUs.length);
+  for (let i = 0; i < times.length; i++) times[i] = Number(ev.tUs[i]!) / 1000;
+  const layout = meta.layout ?? singlePopulationLayout(ids);
+  return {
+    populations: splitFlat(times, ids, layout),
+    dt: meta.dt,
+    durationMs: meta.durationMs ?? maxTime(times),
+  };
 }

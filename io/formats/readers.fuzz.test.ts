@@ -6,9 +6,10 @@ import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SnnError } from '../../engine/errors.js';
-import { aedatToSpikeData, decodeAedat2, encodeAedat2 } from './aedat2.js';
+import { decodeAedat2, encodeAedat2 } from './aedat2.js';
 import { aedat4ToSpikeData, decodeAedat4, encodeAedat4 } from './aedat4.js';
 import { decodeCsv, encodeCsv } from './csv.js';
+import { pixelEventsToSpikeData } from './dvs-address.js';
 import { decodeLava, encodeLava } from './lava.js';
 import { readNirData, writeNirData } from './nirdata.js';
 import { decodeNpyEvents, encodeNpyEvents } from './npy-events.js';
@@ -70,7 +71,7 @@ const npyRead = (b: Uint8Array): SpikeData => {
 };
 
 const byteReaders: ByteReader[] = [
-  { name: 'aedat2', magic: Buffer.from('#!AER-DAT2.0\r\n'), valid: concat(encodeAedat2(sampleData())), read: (b) => { const f = decodeAedat2(b); return aedatToSpikeData(f.events, f, {}); } },
+  { name: 'aedat2', magic: Buffer.from('#!AER-DAT2.0\r\n'), valid: concat(encodeAedat2(sampleData())), read: (b) => { const f = decodeAedat2(b); return pixelEventsToSpikeData(f.events, { ...f, width: f.width ?? 128 }); } },
   { name: 'aedat4', magic: Buffer.from('#!AER-DAT4.0\r\n'), valid: concat(encodeAedat4(sampleData(), { packetSize: 2 })), read: (b) => aedat4ToSpikeData(decodeAedat4(b)) },
   { name: 'aedat4 lz4', magic: Buffer.from('#!AER-DAT4.0\r\n'), valid: concat(encodeAedat4(sampleData(), { compression: 'lz4', packetSize: 3 })), read: (b) => aedat4ToSpikeData(decodeAedat4(b)) },
   { name: 'npy tonic', magic: Buffer.from('\x93NUMPY\x01\x00', 'latin1'), valid: concat(encodeNpyEvents(sampleData())), read: npyRead },
