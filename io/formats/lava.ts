@@ -13,7 +13,7 @@ import type { FormatOptions } from './format-options.js';
 import { encodeNpyHeader, isNpy, parseNpyHeader, readScalar, typeSize } from './npy.js';
 import { littleEndianBytes } from './npy-events.js';
 import type { SpikeFormat } from './registry.js';
-import { flattenSpikes, splitFlat, validateSpikeData, type SpikeData } from './spike-data.js';
+import { flattenSpikes, sortOrder, splitFlat, validateSpikeData, type SpikeData } from './spike-data.js';
 
 /** Dense rasters beyond this many cells (1 GiB of float32) are refused rather than crashing Node. */
 const MAX_CELLS = 2 ** 28;
@@ -59,22 +59,31 @@ export function decodeLava(bytes: Uint8Array, opts: FormatOptions = {}): SpikeDa
   if (neurons > 0x7fffffff || h.dataOffset + neurons * steps * size > bytes.length) {
     throw new SnnError('io.truncated', `.npy holds fewer than ${neurons}×${steps} values`, 'the file is cut short');
   }
+  const cells = neurons * steps;
+  // Fast path for what we write (little-endian float32, aligned); a generic scalar read otherwise.
+  const aligned = h.descr === '<f4' && (bytes.byteOffset + h.dataOffset) % 4 === 0;
+  const f32 = aligned ? new Float32Array(bytes.buffer, bytes.byteOffset + h.dataOffset, cells) : null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const t: number[] = [];
   const ids: number[] = [];
-  // Walk time-major so the result comes out sorted by time (no walk at all for an empty raster:
-  // a (0, 10^15) shape would otherwise spin).
-  for (let k = 0; neurons > 0 && k < steps; k++) {
-    for (let n = 0; n < neurons; n++) {
-      const cell = h.fortranOrder ? k * neurons + n : n * steps + k;
-      if (readScalar(view, h.dataOffset + cell * size, h.descr) !== 0) {
-        t.push(k * dt);
-        ids.push(n);
-      }
-    }
+  // One linear pass over memory (a time-major walk of a C-order raster would stride by T).
+  for (let c = 0; c < cells; c++) {
+    const value = f32 ? f32[c]! : readScalar(view, h.dataOffset + c * size, h.descr);
+    if (value === 0) continue;
+    const n = h.fortranOrder ? c % neurons : Math.floor(c / steps);
+    const k = h.fortranOrder ? Math.floor(c / neurons) : c % steps;
+    t.push(k * dt);
+    ids.push(n);
   }
-  const times = Float64Array.from(t);
-  const idArr = Int32Array.from(ids);
+  const unsorted = Float64Array.from(t);
+  const unsortedIds = Int32Array.from(ids);
+  const order = sortOrder(unsorted, unsortedIds);
+  const times = new Float64Array(order.length);
+  const idArr = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    times[i] = unsorted[order[i]!]!;
+    idArr[i] = unsortedIds[order[i]!]!;
+  }
   return { populations: splitFlat(times, idArr, [{ name: 'events', offset: 0, size: neurons }]), dt, durationMs: steps * dt };
 }
 
