@@ -9,10 +9,26 @@ import { registerBuiltinFormats } from './register-all.js';
 import { getFormat } from './registry.js';
 import type { FormatOptions } from './format-options.js';
 import type { SpikeData } from './spike-data.js';
-import { arbSpikeData, canonical, flatCanonical, sampleData, tempDir, toMicroseconds, type CanonicalPopulation } from './test-fixtures.js';
+import { canonical, flatCanonical, sampleData, tempDir, toMicroseconds, type CanonicalPopulation } from './test-fixtures.js';
 import { stepIndex } from './lava.js';
 
 registerBuiltinFormats();
+
+/** Random valid SpikeData: 1–3 populations, off-grid times in [0, maxMs). */
+export function arbSpikeData(opts: { maxSize?: number; maxSpikes?: number; maxMs?: number; names?: boolean } = {}): fc.Arbitrary<SpikeData> {
+  const maxSize = opts.maxSize ?? 200;
+  const maxMs = opts.maxMs ?? 1000;
+  const pop = fc.integer({ min: 1, max: maxSize }).chain((size) =>
+    fc
+      .array(fc.tuple(fc.double({ min: 0, max: maxMs, noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: size - 1 })), { maxLength: opts.maxSpikes ?? 40 })
+      .map((pairs) => ({ size, times: Float64Array.from(pairs, (p) => Math.abs(p[0])), ids: Int32Array.from(pairs, (p) => p[1]) })),
+  );
+  return fc.array(pop, { minLength: 1, maxLength: 3 }).map((pops) => ({
+    populations: pops.map((p, i) => ({ name: opts.names === false ? 'events' : `pop${i}`, ...p })),
+    dt: null,
+    durationMs: maxMs,
+  }));
+}
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 

@@ -1,11 +1,10 @@
 /**
- * Shared by the io/formats tests: sample spike data, a canonical form for comparing spike sets, and
- * fast-check generators. Not imported by library code.
+ * Shared by the io/formats tests: sample spike data, a canonical form for comparing spike sets, temp
+ * directories. Not imported by library code; free of dev dependencies because the build compiles it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fc from 'fast-check';
 import type { SpikeData, SpikePopulation } from './spike-data.js';
 
 /** Two populations, off-grid times, unsorted input, one silent neuron range. */
@@ -53,20 +52,4 @@ export const toMicroseconds = (t: number): number => Math.round(t * 1000) / 1000
 export function tempDir(): { dir: string; path: (name: string) => string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'snn-formats-'));
   return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Random valid SpikeData: 1–3 populations, off-grid times in [0, maxMs). */
-export function arbSpikeData(opts: { maxSize?: number; maxSpikes?: number; maxMs?: number; names?: boolean } = {}): fc.Arbitrary<SpikeData> {
-  const maxSize = opts.maxSize ?? 200;
-  const maxMs = opts.maxMs ?? 1000;
-  const pop = fc.integer({ min: 1, max: maxSize }).chain((size) =>
-    fc
-      .array(fc.tuple(fc.double({ min: 0, max: maxMs, noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: size - 1 })), { maxLength: opts.maxSpikes ?? 40 })
-      .map((pairs) => ({ size, times: Float64Array.from(pairs, (p) => Math.abs(p[0])), ids: Int32Array.from(pairs, (p) => p[1]) })),
-  );
-  return fc.array(pop, { minLength: 1, maxLength: 3 }).map((pops) => ({
-    populations: pops.map((p, i) => ({ name: opts.names === false ? 'events' : `pop${i}`, ...p })),
-    dt: null,
-    durationMs: maxMs,
-  }));
 }
