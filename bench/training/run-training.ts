@@ -13,10 +13,12 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { MODEL_MAGIC, readFramed } from '../../io/checkpoint.js';
 import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../models/zoo/hao2020.js';
 import { Hao2020System } from '../systems/hao2020.js';
+import { diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
+import { DiehlCook2015System } from '../systems/diehl-cook-2015.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
 import type { TrainingSystem } from './training-system.js';
 
-export const TRAINABLE_MODELS = ['hao2020'] as const;
+export const TRAINABLE_MODELS = ['hao2020', 'diehl-cook-2015'] as const;
 export type TrainableModel = (typeof TRAINABLE_MODELS)[number];
 
 export interface RunConfig {
@@ -30,7 +32,7 @@ export interface RunConfig {
   checkpointEvery: number;
   seed: number;
   dataDir: string | null;
-  modelConfig: Hao2020Config;
+  modelConfig: Hao2020Config | DiehlCook2015Config;
 }
 
 export interface TrainRequest {
@@ -82,11 +84,11 @@ function checkDataset(d: string): Hao2020Dataset {
 export function resolveRunConfig(req: TrainRequest): RunConfig {
   const model = checkModel(req.model);
   const dataset = checkDataset(req.dataset);
-  const modelConfig = hao2020Config(dataset, req.neurons, {
-    ...(req.schedule ? { schedule: req.schedule } : {}),
-    ...(req.precision ? { precision: req.precision } : {}),
-    ...(req.rest ? { rest: req.rest } : {}),
-  });
+  const common = { ...(req.precision ? { precision: req.precision } : {}), ...(req.rest ? { rest: req.rest } : {}) };
+  const modelConfig =
+    model === 'diehl-cook-2015'
+      ? diehlCook2015Config(dataset, req.neurons, common)
+      : hao2020Config(dataset, req.neurons, { ...(req.schedule ? { schedule: req.schedule } : {}), ...common });
   const trainSamples = req.trainSamples ?? 60000;
   const evalEvery = req.evalEvery ?? Math.min(10000, trainSamples * (req.epochs ?? 1));
   return {
@@ -114,8 +116,9 @@ function loadSplits(cfg: RunConfig): { train: Dataset; test: Dataset } {
   return { train: subset(train, cfg.trainSamples), test: subset(test, cfg.testSamples) };
 }
 
-function buildSystem(cfg: RunConfig): TrainingSystem {
-  return new Hao2020System(cfg.modelConfig, cfg.seed);
+export function buildSystem(cfg: RunConfig): TrainingSystem {
+  if (cfg.model === 'diehl-cook-2015') return new DiehlCook2015System(cfg.modelConfig as DiehlCook2015Config, cfg.seed);
+  return new Hao2020System(cfg.modelConfig as Hao2020Config, cfg.seed);
 }
 
 function gitCommit(): string | null {
@@ -234,7 +237,7 @@ export interface EvalSummary {
 interface ModelFile {
   model: string;
   dataset: string;
-  config: Hao2020Config;
+  config: Hao2020Config | DiehlCook2015Config;
   seed: number;
   arrays: Record<string, Float32Array | Float64Array>;
   assignments: Int8Array;

@@ -1,0 +1,81 @@
+/**
+ * The Diehl & Cook 2015 training system: the diehl-cook-2015 graph (models/zoo/diehl-cook-2015.ts)
+ * with the rules of the authors' script (spec/symstdp.md §13.1):
+ *   - pair STDP on input→exc (learning/pair-stdp.ts: depression on arrival, potentiation on post);
+ *   - synaptic scaling of input→exc to 78 before every training presentation (re-presentations too);
+ *   - θ adaptation of the exc neurons (+0.05 mV per spike, τθ 10⁷ ms) while training.
+ * No supervision layer: the readout is the assignment vote (USL) only. Everything is frozen at test
+ * time (θ neither decays nor jumps, as in the script's test mode).
+ *
+ * Input: Poisson at pixel/8 × intensity Hz, one spike at most per 0.5 ms step with
+ * p = 1 − e^{−r·dt} ('poisson' encoding; Brian's PoissonGroup uses p = r·dt, 1.6 % more at 63.75 Hz).
+ */
+import { IntrinsicPlasticity } from '../../learning/intrinsic-plasticity.js';
+import { PairStdp } from '../../learning/pair-stdp.js';
+import { SynapticScaling } from '../../learning/synaptic-scaling.js';
+import { buildDiehlCook2015, type DiehlCook2015Config, type DiehlCook2015Network } from '../../models/zoo/diehl-cook-2015.js';
+import type { PresentationProtocol, TrainingStage, TrainingSystem } from '../training/training-system.js';
+
+export class DiehlCook2015System implements TrainingSystem {
+  readonly model = 'diehl-cook-2015';
+  readonly g: DiehlCook2015Network;
+  readonly stdp: PairStdp;
+  readonly scaling: SynapticScaling;
+  readonly intrinsic: IntrinsicPlasticity;
+  readonly stages: readonly TrainingStage[] = [{ name: 'hidden', teacher: false }];
+  readonly output = null;
+
+  constructor(
+    readonly config: DiehlCook2015Config,
+    seed: number,
+  ) {
+    const c = config;
+    this.g = buildDiehlCook2015(c, seed);
+    this.stdp = new PairStdp(this.g.p2e, { nuPre: c.nuPre, nuPost: c.nuPost, tauPre: c.tauPre, tauPost1: c.tauPost1, tauPost2: c.tauPost2, wMax: c.wMax });
+    this.scaling = new SynapticScaling(this.g.p2e, { target: c.scaleInput, when: 'training' });
+    this.intrinsic = new IntrinsicPlasticity(this.g.exc);
+    for (const r of this.rules) r.attach(this.g.net);
+  }
+
+  get net() {
+    return this.g.net;
+  }
+  get input() {
+    return this.g.input;
+  }
+  get hidden() {
+    return this.g.exc;
+  }
+
+  get rules() {
+    // Scaling runs before the presentation, STDP during it; the order is fixed.
+    return [this.scaling, this.stdp, this.intrinsic];
+  }
+
+  get protocol(): PresentationProtocol {
+    const c = this.config;
+    return {
+      dt: c.dt,
+      presentMs: c.presentMs,
+      restMs: c.restMs,
+      intensityStart: c.intensityStart,
+      intensityMax: c.intensityMax,
+      minSpikes: c.minSpikes,
+      rest: c.rest,
+      teacherRate: 0,
+      inputEncoding: 'poisson',
+      rescaleMeanTo: c.rescaleMeanTo,
+    };
+  }
+
+  setMode(stage: TrainingStage | null): void {
+    const on = stage !== null;
+    this.stdp.setPlastic(on);
+    this.scaling.setPlastic(on);
+    this.intrinsic.setPlastic(on);
+  }
+
+  modelArrays() {
+    return { 'input->exc': this.g.p2e.weights, 'exc.theta': this.g.exc.theta };
+  }
+}

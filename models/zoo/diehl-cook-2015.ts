@@ -1,0 +1,171 @@
+/**
+ * The unsupervised STDP network of Diehl & Cook (2015, Front. Comput. Neurosci. 9:99) with the
+ * parameters of the authors' released script (spec/symstdp.md §13.1):
+ *
+ *   784 input (Poisson) ──input→exc dense, plastic, delays U[0, 10] ms──▶ N exc
+ *        exc ──E→I one-to-one 10.4──▶ N inh;   exc ◀──I→E all-but-self 17── inh
+ *
+ * Exc:  τm dv/dt = (−65 − v) + ge(0 − v) + gi(−100 − v), τm 100 ms, τe 1 ms, τi 2 ms;
+ *       spike when v > θ − 20 + (−52) mV (θ starts at 20 mV); reset −65 mV; refractory 5 ms;
+ *       θ += 0.05 mV per spike, τθ = 10⁷ ms (θ is float64: its decay vanishes in float32);
+ *       initial v = −105 mV.
+ * Inh:  τm 10 ms, rest −60, reset −45, threshold −40 mV, refractory 2 ms, E_inh −85 mV,
+ *       initial v = −100 mV.
+ * Input→exc: w = 0.3·(U[0,1) + 0.01), one axonal delay per synapse U[0, 10] ms rounded to the
+ * dt = 0.5 ms grid (0..20 steps). E→I and I→E arrive in the step they are emitted.
+ *
+ * Integration: Euler for v (Brian 1 chooses Euler for these equations), conductances decay exactly.
+ *
+ * Known simplification: the script's refractory test uses a `timer` that grows at 0.1 ms per ms
+ * (`dtimer/dt = 100.0 : ms`), so an exc neuron cannot fire again for 50 ms after a spike although
+ * v is clamped for only 5 ms; we keep the documented 5 ms (`refractoryExc`), the value of the spec.
+ *
+ * The learning rules (pair STDP, synaptic scaling to 78, θ adaptation) are attached by the training
+ * system (bench/systems/diehl-cook-2015.ts); this file only builds the graph.
+ */
+import { SnnError } from '../../engine/errors.js';
+import type { Precision } from '../../engine/float-array.js';
+import { allocFloat } from '../../engine/float-array.js';
+import { RngStream } from '../../engine/rng.js';
+import { LIF_DEFAULTS, validateLif, type LifParams } from '../lif.js';
+import { LifPopulation } from '../lif-population.js';
+import { Network } from '../network.js';
+import { AllButSelfProjection, DenseProjection, OneToOneProjection } from '../projection.js';
+import { ReplaySource } from '../replay-source.js';
+
+export type DiehlCookDataset = 'mnist' | 'fashion-mnist';
+
+export interface DiehlCook2015Config {
+  dataset: DiehlCookDataset;
+  neurons: number;
+  dt: number;
+  precision: Precision;
+  /** Exc θ dynamics. */
+  thetaPlus: number;
+  tauTheta: number;
+  thetaInit: number;
+  refractoryExc: number;
+  /** Pair STDP (learning/pair-stdp.ts). */
+  nuPre: number;
+  nuPost: number;
+  tauPre: number;
+  tauPost1: number;
+  tauPost2: number;
+  wMax: number;
+  /** Input weights of every exc neuron are rescaled to sum to this before each presentation. */
+  scaleInput: number;
+  /** Fixed weights. */
+  weightExcInh: number;
+  weightInhExc: number;
+  /** Input→exc initial weights 0.3·(U + 0.01), delays U[0, maxDelayMs]. */
+  initWeightScale: number;
+  maxDelayMs: number;
+  /** Presentation protocol. */
+  presentMs: number;
+  restMs: number;
+  intensityStart: number;
+  /**
+   * D&C have no cap; ours is 128 (a 255 pixel at 4080 Hz spikes in 87 % of the 0.5 ms steps, so
+   * higher intensities cannot change the drive, and a silent network would otherwise loop forever).
+   */
+  intensityMax: number;
+  minSpikes: number;
+  rescaleMeanTo: number | null;
+  rest: 'simulate' | 'reset';
+}
+
+export function diehlCook2015Config(dataset: DiehlCookDataset, neurons: number, overrides: Partial<DiehlCook2015Config> = {}): DiehlCook2015Config {
+  if (!Number.isInteger(neurons) || neurons < 2) {
+    throw new SnnError('config.invalid', `diehl-cook-2015 needs a whole number ≥ 2 of excitatory neurons, got ${neurons}`, 'use e.g. --neurons 100, 400, 1600 or 6400');
+  }
+  return {
+    dataset,
+    neurons,
+    dt: 0.5,
+    precision: 'f64',
+    thetaPlus: 0.05,
+    tauTheta: 1e7,
+    thetaInit: 20,
+    refractoryExc: 5,
+    nuPre: 1e-4,
+    nuPost: 1e-2,
+    tauPre: 20,
+    tauPost1: 20,
+    tauPost2: 40,
+    wMax: 1,
+    scaleInput: 78,
+    weightExcInh: 10.4,
+    weightInhExc: 17,
+    initWeightScale: 0.3,
+    maxDelayMs: 10,
+    presentMs: 350,
+    restMs: 150,
+    intensityStart: 2,
+    intensityMax: 128,
+    minSpikes: 5,
+    rescaleMeanTo: dataset === 'fashion-mnist' ? 30 : null,
+    rest: 'simulate',
+    ...overrides,
+  };
+}
+
+export interface DiehlCook2015Network {
+  config: DiehlCook2015Config;
+  net: Network;
+  input: ReplaySource;
+  exc: LifPopulation;
+  inh: LifPopulation;
+  p2e: DenseProjection;
+}
+
+export function dcExcParams(c: DiehlCook2015Config): LifParams {
+  return {
+    ...LIF_DEFAULTS,
+    tauM: 100,
+    vRest: -65,
+    vReset: -65,
+    vThresh: -52,
+    refractory: c.refractoryExc,
+    synapse: 'conductance',
+    method: 'euler',
+    tauExc: 1,
+    tauInh: 2,
+    eExc: 0,
+    eInh: -100,
+    thetaPlus: c.thetaPlus,
+    tauTheta: c.tauTheta,
+    thetaInit: c.thetaInit,
+    thetaOffset: 20,
+    thetaJump: 'additive',
+  };
+}
+
+export function dcInhParams(): LifParams {
+  return { ...LIF_DEFAULTS, tauM: 10, vRest: -60, vReset: -45, vThresh: -40, refractory: 2, synapse: 'conductance', method: 'euler', tauExc: 1, tauInh: 2, eExc: 0, eInh: -85 };
+}
+
+export function buildDiehlCook2015(config: DiehlCook2015Config, seed: number): DiehlCook2015Network {
+  const c = config;
+  const n = c.neurons;
+  const ep = dcExcParams(c);
+  validateLif(ep, 'diehl-cook-2015 exc');
+  const dSteps = Math.round(c.maxDelayMs / c.dt);
+  if (!(c.maxDelayMs >= 0) || dSteps > 0xffff) {
+    throw new SnnError('config.invalid', `diehl-cook-2015 maxDelayMs must be in [0, ${0xffff * c.dt}] ms, got ${c.maxDelayMs}`, 'use the authors’ 10 ms');
+  }
+  const net = new Network(c.dt, c.precision);
+  const input = net.addPopulation(new ReplaySource('input', 784));
+  const exc = net.addPopulation(new LifPopulation('exc', n, ep, c.dt, c.precision, -105));
+  const inh = net.addPopulation(new LifPopulation('inh', n, dcInhParams(), c.dt, c.precision, -100));
+  const w = allocFloat(c.precision, 784 * n);
+  const rw = RngStream.derive(seed, 'proj:input->exc/weights');
+  for (let k = 0; k < w.length; k++) w[k] = c.initWeightScale * (rw.uniform() + 0.01);
+  const delays = new Uint16Array(784 * n);
+  const rd = RngStream.derive(seed, 'proj:input->exc/delays');
+  for (let k = 0; k < delays.length; k++) delays[k] = Math.round((rd.uniform() * c.maxDelayMs) / c.dt);
+  const p2e = net.addProjection(new DenseProjection('input->exc', input, exc, 'exc', w, dSteps === 0 ? 0 : null, dSteps === 0 ? null : delays));
+  net.addProjection(new OneToOneProjection('exc->inh', exc, inh, 'exc', allocFloat(c.precision, n).fill(c.weightExcInh), 0, null));
+  net.addProjection(new AllButSelfProjection('inh->exc', inh, exc, 'inh', allocFloat(c.precision, 1).fill(c.weightInhExc), 0));
+  net.finalize();
+  return { config: c, net, input, exc, inh, p2e };
+}
