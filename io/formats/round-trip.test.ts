@@ -15,7 +15,7 @@ import { stepIndex } from './lava.js';
 registerBuiltinFormats();
 
 /** Random valid SpikeData: 1–3 populations, off-grid times in [0, maxMs). */
-export function arbSpikeData(opts: { maxSize?: number; maxSpikes?: number; maxMs?: number; names?: boolean } = {}): fc.Arbitrary<SpikeData> {
+function arbSpikeData(opts: { maxSize?: number; maxSpikes?: number; maxMs?: number; names?: boolean } = {}): fc.Arbitrary<SpikeData> {
   const maxSize = opts.maxSize ?? 200;
   const maxMs = opts.maxMs ?? 1000;
   const pop = fc.integer({ min: 1, max: maxSize }).chain((size) =>
