@@ -1,14 +1,43 @@
 /**
  * Which kernel backend runs the event engine. Every output names it, so figures from different
- * machines or builds are never confused. The engine's kernels are plain typed-array loops today;
- * a WebAssembly SIMD set registers here when present.
+ * machines or builds are never confused.
+ *
+ * - `wasm`: WebAssembly SIMD kernels (engine/kernels/) for the float64 hot loops they cover — today
+ *   the current-based exact LIF step, its threshold and its input delivery; everything else stays a
+ *   typed-array loop. Bit-identical to `js` in float64 (engine/kernels/wasm-lif.test.ts).
+ * - `js`: plain typed-array loops everywhere (the reference implementation).
+ *
+ * The default is `wasm` when this Node can compile the SIMD module, else `js`. `SNN_BACKEND=js`
+ * (or `setKernelBackend('js')` before building a network) forces the plain loops.
  */
-export type KernelBackend = 'js';
+import { SnnError } from './errors.js';
+import { wasmSimdAvailable } from './kernels/wasm-lif.js';
+
+export type KernelBackend = 'js' | 'wasm';
+
+let chosen: KernelBackend | null = null;
 
 export function kernelBackend(): KernelBackend {
-  return 'js';
+  if (chosen === null) {
+    const env = process.env.SNN_BACKEND;
+    if (env !== undefined && env !== '' && env !== 'js' && env !== 'wasm') {
+      throw new SnnError('usage', `SNN_BACKEND must be 'js' or 'wasm', got '${env}'`, 'unset it or use one of: js, wasm');
+    }
+    chosen = env === 'js' ? 'js' : wasmSimdAvailable() ? 'wasm' : 'js';
+  }
+  return chosen;
+}
+
+/** Selects the backend for networks built from now on. */
+export function setKernelBackend(backend: KernelBackend): void {
+  if (backend === 'wasm' && !wasmSimdAvailable()) {
+    throw new SnnError('usage', 'the wasm backend needs WebAssembly SIMD, which this Node does not support', 'use the js backend');
+  }
+  chosen = backend;
 }
 
 export function describeBackend(precision: string): string {
-  return `${kernelBackend()} (typed arrays, ${precision}) on Node ${process.versions.node}`;
+  const b = kernelBackend();
+  const what = b === 'wasm' ? `WebAssembly SIMD LIF kernels${precision === 'f64' ? '' : ' (f64 only; this run uses typed-array loops)'}` : 'typed arrays';
+  return `${b} (${what}, ${precision}) on Node ${process.versions.node}`;
 }

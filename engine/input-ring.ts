@@ -14,13 +14,22 @@ export class InputRing {
   readonly buffer: FloatArray;
   private readonly mask: number;
 
-  constructor(precision: Precision, size: number, maxDelaySteps: number) {
+  /**
+   * `allocate`, when given, provides the zeroed buffer of `slots × size` values (a population that
+   * keeps its state in WebAssembly memory puts its rings there too); otherwise a new typed array.
+   */
+  constructor(precision: Precision, size: number, maxDelaySteps: number, allocate?: (length: number) => FloatArray | null) {
+    this.slots = InputRing.slotsFor(maxDelaySteps);
+    this.size = size;
+    this.mask = this.slots - 1;
+    this.buffer = allocate?.(this.slots * size) ?? allocFloat(precision, this.slots * size);
+  }
+
+  /** Slots of a ring that holds delays up to `maxDelaySteps`: the next power of two above it. */
+  static slotsFor(maxDelaySteps: number): number {
     let slots = 1;
     while (slots < maxDelaySteps + 1) slots <<= 1;
-    this.size = size;
-    this.slots = slots;
-    this.mask = slots - 1;
-    this.buffer = allocFloat(precision, slots * size);
+    return slots;
   }
 
   /** Offset in `buffer` of the slot that step `step` reads. */

@@ -3,7 +3,8 @@ export class SpikeBuffer {
   readonly ids: Int32Array;
   count = 0;
 
-  constructor(size: number) {
-    this.ids = new Int32Array(size);
+  /** `ids` may be given (e.g. a view of WebAssembly memory a kernel writes into); length ≥ size. */
+  constructor(size: number, ids?: Int32Array) {
+    this.ids = ids ?? new Int32Array(size);
   }
 }

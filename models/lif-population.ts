@@ -6,11 +6,18 @@
  * Refractoriness: neuron i is refractory in step n iff n − lastSpike[i] < refractorySteps; while
  * refractory v is frozen (synaptic variables and θ still evolve) and delta input is dropped, also in
  * the step it fired.
+ *
+ * Kernels: with the `wasm` backend (engine/backend.ts), a float64 current-based population with exact
+ * integration keeps v, ge, gi, θ, lastSpike, its spike ids and its input rings in one WebAssembly
+ * memory, and integrate / threshold / deliver run as SIMD kernels (engine/kernels/wasm-lif.ts) that
+ * give bit-identical results to the loops below; every other configuration runs the loops.
  */
 import { allocFloat, type FloatArray, type Precision } from '../engine/float-array.js';
 import type { InputRing } from '../engine/input-ring.js';
 import { SpikeBuffer } from '../engine/spike-buffer.js';
 import { SnnError } from '../engine/errors.js';
+import { kernelBackend } from '../engine/backend.js';
+import { WasmLifKernels } from '../engine/kernels/wasm-lif.js';
 import { lifChannels, prepareLif, type LifParams, type LifPropagators } from './lif.js';
 import type { Population } from './population.js';
 
@@ -34,6 +41,19 @@ export class LifPopulation implements Population {
   private ringE: InputRing | null = null;
   private ringI: InputRing | null = null;
   private readonly initialV: Float64Array;
+  /** SIMD kernels and the memory that holds this population's state, or null (plain loops). */
+  private readonly wasm: WasmLifKernels | null;
+  /** Byte offsets of the exc / inh rings in the wasm memory (−1: ordinary ring, JS delivery). */
+  private ringPtrE = -1;
+  private ringPtrI = -1;
+  /**
+   * Step whose threshold test the fused wasm kernel already ran during integrate (its spikes wait in
+   * `wasm.pending` until the threshold phase commits them), or −1. Fusing is exact because nothing
+   * between this population's integrate and threshold phases changes its v, θ or lastSpike (vMin
+   * clamping and θ decay, which would, disable it).
+   */
+  private pendingStep = -1;
+  private pendingCount = 0;
 
   constructor(
     readonly name: string,
@@ -45,13 +65,24 @@ export class LifPopulation implements Population {
   ) {
     this.prop = prepareLif(params, dt);
     this.channels = lifChannels(params.synapse);
-    this.spikes = new SpikeBuffer(size);
-    this.v = allocFloat(precision, size);
-    const synSize = params.synapse === 'delta' ? 0 : size;
-    this.ge = allocFloat(precision, synSize);
-    this.gi = allocFloat(precision, synSize);
-    this.theta = new Float64Array(size);
-    this.lastSpike = new Int32Array(size);
+    const useWasm = precision === 'f64' && params.synapse === 'current' && params.method === 'exact' && size > 0 && kernelBackend() === 'wasm';
+    const wasm = (this.wasm = useWasm ? new WasmLifKernels(size) : null);
+    if (wasm !== null) {
+      this.spikes = new SpikeBuffer(size, wasm.ids);
+      this.v = wasm.v;
+      this.ge = wasm.ge;
+      this.gi = wasm.gi;
+      this.theta = wasm.theta;
+      this.lastSpike = wasm.lastSpike;
+    } else {
+      this.spikes = new SpikeBuffer(size);
+      this.v = allocFloat(precision, size);
+      const synSize = params.synapse === 'delta' ? 0 : size;
+      this.ge = allocFloat(precision, synSize);
+      this.gi = allocFloat(precision, synSize);
+      this.theta = new Float64Array(size);
+      this.lastSpike = new Int32Array(size);
+    }
     this.initialV = typeof initialV === 'number' ? new Float64Array(size).fill(initialV) : initialV;
     this.resetState();
   }
@@ -63,6 +94,16 @@ export class LifPopulation implements Population {
     this.theta.fill(this.params.thetaInit);
     this.lastSpike.fill(NEVER);
     this.spikes.count = 0;
+  }
+
+  /** The wasm backend keeps the exc / inh rings in this population's memory (when they fit). */
+  ringStorage(channel: string, length: number): FloatArray | null {
+    if (this.wasm === null || (channel !== 'exc' && channel !== 'inh')) return null;
+    const r = this.wasm.ringBuffer(channel === 'exc' ? 0 : 1, length / this.size);
+    if (r === null) return null;
+    if (channel === 'exc') this.ringPtrE = r.ptr;
+    else this.ringPtrI = r.ptr;
+    return r.buffer;
   }
 
   attachInput(channel: string, ring: InputRing): void {
@@ -106,7 +147,17 @@ export class LifPopulation implements Population {
     } else if (p.synapse === 'current') {
       const ge = this.ge;
       const gi = this.gi;
-      if (p.method === 'exact') {
+      if (this.wasm !== null) {
+        const w = this.wasm;
+        const thetaMoves = q.adaptive && this.thetaPlastic && p.tauTheta !== null;
+        if (p.vMin === null && !thetaMoves) {
+          const base = p.vThresh - p.thetaOffset;
+          this.pendingCount = w.k.integrateCurrentExactThreshold(n, step, refSteps, w.pv, w.pge, w.pgi, w.plast, w.ptheta, w.ppending, q.eM, q.eE, q.eI, q.kE, q.kI, q.vConst, base);
+          this.pendingStep = step;
+          return;
+        }
+        w.k.integrateCurrentExact(n, step, refSteps, w.pv, w.pge, w.pgi, w.plast, q.eM, q.eE, q.eI, q.kE, q.kI, q.vConst);
+      } else if (p.method === 'exact') {
         const { eM, eE, eI, kE, kI, vConst } = q;
         for (let i = 0; i < n; i++) {
           const ie = ge[i]!;
@@ -203,6 +254,24 @@ export class LifPopulation implements Population {
     const last = this.lastSpike;
     const refSteps = this.prop.refractorySteps;
     const base = p.vThresh - p.thetaOffset;
+    if (this.wasm !== null) {
+      const w = this.wasm;
+      if (this.pendingStep === step) {
+        this.pendingStep = -1;
+        const count = this.pendingCount;
+        const pending = w.pending;
+        const ids = this.spikes.ids;
+        for (let k = 0; k < count; k++) {
+          const i = pending[k]!;
+          ids[k] = i;
+          last[i] = step;
+        }
+        this.spikes.count = count;
+        return;
+      }
+      this.spikes.count = w.k.threshold(n, step, refSteps, w.pv, w.ptheta, w.plast, w.pids, base);
+      return;
+    }
     const ids = this.spikes.ids;
     let count = 0;
     for (let i = 0; i < n; i++) {
@@ -232,8 +301,19 @@ export class LifPopulation implements Population {
         }
       }
     }
-    if (this.ringE !== null) addAndZero(this.ringE, step, this.ge, n);
-    if (this.ringI !== null) addAndZero(this.ringI, step, this.gi, n);
+    const w = this.wasm;
+    if (this.ringPtrE >= 0 && this.ringPtrI >= 0) {
+      w!.k.addAndZero2(n, this.ringPtrE + 8 * this.ringE!.offset(step), w!.pge, this.ringPtrI + 8 * this.ringI!.offset(step), w!.pgi);
+      return;
+    }
+    if (this.ringE !== null) {
+      if (this.ringPtrE >= 0) w!.k.addAndZero(n, this.ringPtrE + 8 * this.ringE.offset(step), w!.pge);
+      else addAndZero(this.ringE, step, this.ge, n);
+    }
+    if (this.ringI !== null) {
+      if (this.ringPtrI >= 0) w!.k.addAndZero(n, this.ringPtrI + 8 * this.ringI.offset(step), w!.pgi);
+      else addAndZero(this.ringI, step, this.gi, n);
+    }
   }
 
   reset(_step: number): void {

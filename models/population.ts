@@ -16,6 +16,11 @@ export interface Population {
   readonly channels: readonly string[];
   /** Connects the ring that feeds `channel` (called once per channel at build time). */
   attachInput(channel: string, ring: InputRing): void;
+  /**
+   * Optional: the buffer for the ring of `channel` (`length` values, zeroed), when the population
+   * wants it in its own memory (WebAssembly kernels); null or absent → an ordinary typed array.
+   */
+  ringStorage?(channel: string, length: number): FloatArray | null;
   /** Phase 1: advance state from t to t + dt. */
   integrate(step: number): void;
   /** Phase 2: detect spikes of this step into `spikes`. */

@@ -1,0 +1,112 @@
+/**
+ * WebAssembly SIMD kernels for a float64 LIF population (lif-kernels.wat): one memory and one
+ * instance per population, holding its state arrays and the rings of its synaptic channels, so a
+ * kernel call is one pass over contiguous memory. The typed arrays handed out are views of that
+ * memory: callers use them exactly like ordinary arrays (the memory never grows, so they never
+ * detach).
+ */
+import { WASM_BASE64 } from './wasm/lif-kernels.wasm.js';
+
+interface LifKernelExports {
+  integrateCurrentExact(
+    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number,
+    eM: number, eE: number, eI: number, kE: number, kI: number, c: number,
+  ): void;
+  threshold(n: number, step: number, refSteps: number, pv: number, ptheta: number, plast: number, pids: number, base: number): number;
+  integrateCurrentExactThreshold(
+    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ptheta: number, ppending: number,
+    eM: number, eE: number, eI: number, kE: number, kI: number, c: number, base: number,
+  ): number;
+  addAndZero(n: number, pring: number, ptarget: number): void;
+  addAndZero2(n: number, pringE: number, pge: number, pringI: number, pgi: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function module(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
+    } catch {
+      compiled = null; // no SIMD support in this engine
+    }
+  }
+  return compiled;
+}
+
+export function wasmSimdAvailable(): boolean {
+  return typeof WebAssembly === 'object' && module() !== null;
+}
+
+const PAGE = 65536;
+
+/** Slots reserved per synaptic channel: rings for delays up to RING_SLOTS − 1 steps live in wasm memory. */
+export const RING_SLOTS = 16;
+
+export class WasmLifKernels {
+  readonly k: LifKernelExports;
+  readonly memory: WebAssembly.Memory;
+  readonly v: Float64Array;
+  readonly ge: Float64Array;
+  readonly gi: Float64Array;
+  readonly theta: Float64Array;
+  readonly lastSpike: Int32Array;
+  readonly ids: Int32Array;
+  /** Spikes found by the fused integrate + threshold kernel, committed in the threshold phase. */
+  readonly pending: Int32Array;
+  readonly pv: number;
+  readonly pge: number;
+  readonly pgi: number;
+  readonly ptheta: number;
+  readonly plast: number;
+  readonly pids: number;
+  readonly ppending: number;
+  private readonly ringBase: number[];
+  private readonly ringUsed = [false, false];
+
+  constructor(readonly size: number) {
+    const n = size;
+    const b8 = align(8 * n);
+    const b4 = align(4 * n);
+    const bytes = 16 + 4 * b8 + 3 * b4 + 2 * RING_SLOTS * b8;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
+    this.k = new WebAssembly.Instance(module()!, { env: { memory: this.memory } }).exports as unknown as LifKernelExports;
+    let off = 16;
+    const take = (b: number): number => {
+      const o = off;
+      off += b;
+      return o;
+    };
+    const buf = this.memory.buffer;
+    this.pv = take(b8);
+    this.pge = take(b8);
+    this.pgi = take(b8);
+    this.ptheta = take(b8);
+    this.plast = take(b4);
+    this.pids = take(b4);
+    this.ppending = take(b4);
+    this.ringBase = [take(RING_SLOTS * b8), take(RING_SLOTS * b8)];
+    this.v = new Float64Array(buf, this.pv, n);
+    this.ge = new Float64Array(buf, this.pge, n);
+    this.gi = new Float64Array(buf, this.pgi, n);
+    this.theta = new Float64Array(buf, this.ptheta, n);
+    this.lastSpike = new Int32Array(buf, this.plast, n);
+    this.ids = new Int32Array(buf, this.pids, n);
+    this.pending = new Int32Array(buf, this.ppending, n);
+  }
+
+  /**
+   * A ring buffer of `slots` × size float64 for channel 0 (exc) or 1 (inh) in this memory, or null
+   * when it does not fit the reservation (the caller then keeps an ordinary ring).
+   */
+  ringBuffer(channel: 0 | 1, slots: number): { buffer: Float64Array; ptr: number } | null {
+    if (slots > RING_SLOTS || this.ringUsed[channel]) return null;
+    this.ringUsed[channel] = true;
+    const ptr = this.ringBase[channel]!;
+    return { buffer: new Float64Array(this.memory.buffer, ptr, slots * this.size), ptr };
+  }
+}
+
+function align(bytes: number): number {
+  return (bytes + 15) & ~15;
+}

@@ -1,0 +1,252 @@
+;; LIF kernels in WebAssembly SIMD (f64x2) for float64 state: the current-based exact step, the
+;; threshold, and the ring-slot delivery. Each computes exactly what the plain-JS loops in
+;; models/lif-population.ts compute, in the same operation order and without fused multiply-add,
+;; so JS and WASM give bit-identical state and spikes (engine/kernels/wasm-lif.test.ts).
+;; All pointers are byte offsets into the imported memory (16-byte aligned by the arena).
+;; Refractory test, as in JS: (step − lastSpike[i]) ≥ refSteps, computed in i64 (no overflow).
+;; Compiled by scripts/build-wasm.mjs into lif-kernels.wasm.ts (base64); do not edit that file.
+(module
+  (import "env" "memory" (memory 1))
+  ;; v = ge*kE + gi*kI + v*eM + c for non-refractory neurons; ge *= eE; gi *= eI
+  (func (export "integrateCurrentExact")
+    (param $n i32) (param $step i32) (param $ref i32)
+    (param $pv i32) (param $pge i32) (param $pgi i32) (param $plast i32)
+    (param $eM f64) (param $eE f64) (param $eI f64) (param $kE f64) (param $kI f64) (param $c f64)
+    (local $i i32) (local $o i32) (local $n2 i32)
+    (local $ge v128) (local $gi v128) (local $v v128) (local $nv v128) (local $m v128)
+    (local $eM2 v128) (local $eE2 v128) (local $eI2 v128) (local $kE2 v128) (local $kI2 v128) (local $c2 v128)
+    (local $step2 v128) (local $ref2 v128)
+    (local.set $eM2 (f64x2.splat (local.get $eM)))
+    (local.set $eE2 (f64x2.splat (local.get $eE)))
+    (local.set $eI2 (f64x2.splat (local.get $eI)))
+    (local.set $kE2 (f64x2.splat (local.get $kE)))
+    (local.set $kI2 (f64x2.splat (local.get $kI)))
+    (local.set $c2 (f64x2.splat (local.get $c)))
+    (local.set $step2 (i64x2.splat (i64.extend_i32_s (local.get $step))))
+    (local.set $ref2 (i64x2.splat (i64.extend_i32_s (local.get $ref))))
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $ge (v128.load (i32.add (local.get $pge) (local.get $o))))
+        (local.set $gi (v128.load (i32.add (local.get $pgi) (local.get $o))))
+        (local.set $v (v128.load (i32.add (local.get $pv) (local.get $o))))
+        (local.set $nv
+          (f64x2.add
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $ge) (local.get $kE2)) (f64x2.mul (local.get $gi) (local.get $kI2)))
+              (f64x2.mul (local.get $v) (local.get $eM2)))
+            (local.get $c2)))
+        (local.set $m
+          (i64x2.ge_s
+            (i64x2.sub (local.get $step2)
+              (v128.load32x2_s (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.get $ref2)))
+        (v128.store (i32.add (local.get $pv) (local.get $o)) (v128.bitselect (local.get $nv) (local.get $v) (local.get $m)))
+        (v128.store (i32.add (local.get $pge) (local.get $o)) (f64x2.mul (local.get $ge) (local.get $eE2)))
+        (v128.store (i32.add (local.get $pgi) (local.get $o)) (f64x2.mul (local.get $gi) (local.get $eI2)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    ;; odd tail: one scalar neuron
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (if (i64.ge_s
+              (i64.sub (i64.extend_i32_s (local.get $step))
+                       (i64.extend_i32_s (i32.load (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2))))))
+              (i64.extend_i32_s (local.get $ref)))
+          (then
+            (f64.store (i32.add (local.get $pv) (local.get $o))
+              (f64.add
+                (f64.add
+                  (f64.add
+                    (f64.mul (f64.load (i32.add (local.get $pge) (local.get $o))) (local.get $kE))
+                    (f64.mul (f64.load (i32.add (local.get $pgi) (local.get $o))) (local.get $kI)))
+                  (f64.mul (f64.load (i32.add (local.get $pv) (local.get $o))) (local.get $eM)))
+                (local.get $c)))))
+        (f64.store (i32.add (local.get $pge) (local.get $o)) (f64.mul (f64.load (i32.add (local.get $pge) (local.get $o))) (local.get $eE)))
+        (f64.store (i32.add (local.get $pgi) (local.get $o)) (f64.mul (f64.load (i32.add (local.get $pgi) (local.get $o))) (local.get $eI))))))
+
+  ;; spikes: v > base + theta and not refractory → ids[count++] = i, last[i] = step; returns count
+  (func (export "threshold")
+    (param $n i32) (param $step i32) (param $ref i32)
+    (param $pv i32) (param $pth i32) (param $plast i32) (param $pids i32) (param $base f64)
+    (result i32)
+    (local $i i32) (local $o i32) (local $n2 i32) (local $count i32) (local $m v128)
+    (local $base2 v128) (local $step2 v128) (local $ref2 v128)
+    (local.set $base2 (f64x2.splat (local.get $base)))
+    (local.set $step2 (i64x2.splat (i64.extend_i32_s (local.get $step))))
+    (local.set $ref2 (i64x2.splat (i64.extend_i32_s (local.get $ref))))
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $m
+          (v128.and
+            (f64x2.gt (v128.load (i32.add (local.get $pv) (local.get $o)))
+                      (f64x2.add (local.get $base2) (v128.load (i32.add (local.get $pth) (local.get $o)))))
+            (i64x2.ge_s
+              (i64x2.sub (local.get $step2)
+                (v128.load32x2_s (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.get $ref2))))
+        (if (v128.any_true (local.get $m))
+          (then
+            (if (i64.ne (i64x2.extract_lane 0 (local.get $m)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                (i32.store (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2))) (local.get $step))))
+            (if (i64.ne (i64x2.extract_lane 1 (local.get $m)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 1)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                (i32.store (i32.add (local.get $plast) (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 2))) (local.get $step))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (if (i32.and
+              (f64.gt (f64.load (i32.add (local.get $pv) (local.get $o)))
+                      (f64.add (local.get $base) (f64.load (i32.add (local.get $pth) (local.get $o)))))
+              (i64.ge_s
+                (i64.sub (i64.extend_i32_s (local.get $step))
+                         (i64.extend_i32_s (i32.load (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2))))))
+                (i64.extend_i32_s (local.get $ref))))
+          (then
+            (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (i32.store (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2))) (local.get $step))))))
+    (local.get $count))
+
+  ;; target[i] += ring[i]; ring[i] = 0
+  (func (export "addAndZero") (param $n i32) (param $pring i32) (param $pt i32)
+    (local $i i32) (local $o i32) (local $n2 i32) (local $zero v128)
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (v128.store (i32.add (local.get $pt) (local.get $o))
+          (f64x2.add (v128.load (i32.add (local.get $pt) (local.get $o))) (v128.load (i32.add (local.get $pring) (local.get $o)))))
+        (v128.store (i32.add (local.get $pring) (local.get $o)) (local.get $zero))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store (i32.add (local.get $pt) (local.get $o))
+          (f64.add (f64.load (i32.add (local.get $pt) (local.get $o))) (f64.load (i32.add (local.get $pring) (local.get $o)))))
+        (f64.store (i32.add (local.get $pring) (local.get $o)) (f64.const 0)))))
+
+  ;; integrateCurrentExact fused with the threshold test of the same step: also writes the ids of
+  ;; the neurons that cross v > base + theta (non-refractory) to pids and returns their count.
+  ;; lastSpike is NOT written: the caller commits the spikes in its threshold phase.
+  (func (export "integrateCurrentExactThreshold")
+    (param $n i32) (param $step i32) (param $ref i32)
+    (param $pv i32) (param $pge i32) (param $pgi i32) (param $plast i32) (param $pth i32) (param $pids i32)
+    (param $eM f64) (param $eE f64) (param $eI f64) (param $kE f64) (param $kI f64) (param $c f64) (param $base f64)
+    (result i32)
+    (local $i i32) (local $o i32) (local $n2 i32) (local $count i32)
+    (local $ge v128) (local $gi v128) (local $v v128) (local $nv v128) (local $m v128) (local $s v128)
+    (local $eM2 v128) (local $eE2 v128) (local $eI2 v128) (local $kE2 v128) (local $kI2 v128) (local $c2 v128)
+    (local $base2 v128) (local $step2 v128) (local $ref2 v128) (local $x f64)
+    (local.set $eM2 (f64x2.splat (local.get $eM)))
+    (local.set $eE2 (f64x2.splat (local.get $eE)))
+    (local.set $eI2 (f64x2.splat (local.get $eI)))
+    (local.set $kE2 (f64x2.splat (local.get $kE)))
+    (local.set $kI2 (f64x2.splat (local.get $kI)))
+    (local.set $c2 (f64x2.splat (local.get $c)))
+    (local.set $base2 (f64x2.splat (local.get $base)))
+    (local.set $step2 (i64x2.splat (i64.extend_i32_s (local.get $step))))
+    (local.set $ref2 (i64x2.splat (i64.extend_i32_s (local.get $ref))))
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $ge (v128.load (i32.add (local.get $pge) (local.get $o))))
+        (local.set $gi (v128.load (i32.add (local.get $pgi) (local.get $o))))
+        (local.set $v (v128.load (i32.add (local.get $pv) (local.get $o))))
+        (local.set $nv
+          (f64x2.add
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $ge) (local.get $kE2)) (f64x2.mul (local.get $gi) (local.get $kI2)))
+              (f64x2.mul (local.get $v) (local.get $eM2)))
+            (local.get $c2)))
+        (local.set $m
+          (i64x2.ge_s
+            (i64x2.sub (local.get $step2)
+              (v128.load32x2_s (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.get $ref2)))
+        (v128.store (i32.add (local.get $pv) (local.get $o)) (v128.bitselect (local.get $nv) (local.get $v) (local.get $m)))
+        (v128.store (i32.add (local.get $pge) (local.get $o)) (f64x2.mul (local.get $ge) (local.get $eE2)))
+        (v128.store (i32.add (local.get $pgi) (local.get $o)) (f64x2.mul (local.get $gi) (local.get $eI2)))
+        (local.set $s
+          (v128.and (local.get $m)
+            (f64x2.gt (local.get $nv) (f64x2.add (local.get $base2) (v128.load (i32.add (local.get $pth) (local.get $o)))))))
+        (if (v128.any_true (local.get $s))
+          (then
+            (if (i64.ne (i64x2.extract_lane 0 (local.get $s)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 1 (local.get $s)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 1)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (if (i64.ge_s
+              (i64.sub (i64.extend_i32_s (local.get $step))
+                       (i64.extend_i32_s (i32.load (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2))))))
+              (i64.extend_i32_s (local.get $ref)))
+          (then
+            (local.set $x
+              (f64.add
+                (f64.add
+                  (f64.add
+                    (f64.mul (f64.load (i32.add (local.get $pge) (local.get $o))) (local.get $kE))
+                    (f64.mul (f64.load (i32.add (local.get $pgi) (local.get $o))) (local.get $kI)))
+                  (f64.mul (f64.load (i32.add (local.get $pv) (local.get $o))) (local.get $eM)))
+                (local.get $c)))
+            (f64.store (i32.add (local.get $pv) (local.get $o)) (local.get $x))
+            (if (f64.gt (local.get $x) (f64.add (local.get $base) (f64.load (i32.add (local.get $pth) (local.get $o)))))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+        (f64.store (i32.add (local.get $pge) (local.get $o)) (f64.mul (f64.load (i32.add (local.get $pge) (local.get $o))) (local.get $eE)))
+        (f64.store (i32.add (local.get $pgi) (local.get $o)) (f64.mul (f64.load (i32.add (local.get $pgi) (local.get $o))) (local.get $eI)))))
+    (local.get $count))
+
+  ;; ge[i] += ringE[i]; ringE[i] = 0; gi[i] += ringI[i]; ringI[i] = 0 (both channels in one pass)
+  (func (export "addAndZero2") (param $n i32) (param $pre i32) (param $pge i32) (param $pri i32) (param $pgi i32)
+    (local $i i32) (local $o i32) (local $n2 i32) (local $zero v128)
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (v128.store (i32.add (local.get $pge) (local.get $o))
+          (f64x2.add (v128.load (i32.add (local.get $pge) (local.get $o))) (v128.load (i32.add (local.get $pre) (local.get $o)))))
+        (v128.store (i32.add (local.get $pre) (local.get $o)) (local.get $zero))
+        (v128.store (i32.add (local.get $pgi) (local.get $o))
+          (f64x2.add (v128.load (i32.add (local.get $pgi) (local.get $o))) (v128.load (i32.add (local.get $pri) (local.get $o)))))
+        (v128.store (i32.add (local.get $pri) (local.get $o)) (local.get $zero))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store (i32.add (local.get $pge) (local.get $o))
+          (f64.add (f64.load (i32.add (local.get $pge) (local.get $o))) (f64.load (i32.add (local.get $pre) (local.get $o)))))
+        (f64.store (i32.add (local.get $pre) (local.get $o)) (f64.const 0))
+        (f64.store (i32.add (local.get $pgi) (local.get $o))
+          (f64.add (f64.load (i32.add (local.get $pgi) (local.get $o))) (f64.load (i32.add (local.get $pri) (local.get $o)))))
+        (f64.store (i32.add (local.get $pri) (local.get $o)) (f64.const 0)))))
+)
