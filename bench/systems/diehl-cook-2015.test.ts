@@ -1,0 +1,81 @@
+/**
+ * The diehl-cook-2015 system: graph parameters, determinism under a seed, frozen evaluation.
+ */
+import { describe, expect, it } from 'vitest';
+import { PoissonEncoder } from '../../datasets/poisson-encoder.js';
+import { RngStream } from '../../engine/rng.js';
+import { buildDiehlCook2015, diehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
+import { Presenter } from '../training/presenter.js';
+import { DiehlCook2015System } from './diehl-cook-2015.js';
+
+/** A blob-like synthetic image (no dataset needed), the same for every call with the same seed. */
+function image(seed: number): Uint8Array {
+  const rng = RngStream.derive(seed, 'test/image');
+  const img = new Uint8Array(784);
+  for (let y = 8; y < 20; y++) for (let x = 10; x < 18; x++) img[y * 28 + x] = 128 + rng.int(128);
+  return img;
+}
+
+function trainFew(seed: number, samples: number): { system: DiehlCook2015System; presentations: number } {
+  const system = new DiehlCook2015System(diehlCook2015Config('mnist', 12), seed);
+  const p = system.protocol;
+  const encoder = new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs });
+  const presenter = new Presenter(system, encoder, seed);
+  const stage = system.stages[0]!;
+  let presentations = 0;
+  for (let s = 0; s < samples; s++) {
+    system.setMode(stage);
+    presentations += presenter.present(image(s), s % 10, s, stage, 'train').presentations;
+  }
+  return { system, presentations };
+}
+
+describe('diehl-cook-2015', () => {
+  it('builds the graph of the authors’ script', () => {
+    const g = buildDiehlCook2015(diehlCook2015Config('mnist', 20), 3);
+    expect(g.exc.theta.every((t) => t === 20)).toBe(true);
+    expect(g.exc.params.refractory).toBe(5);
+    expect(g.exc.params.eInh).toBe(-100);
+    expect(g.inh.params.eInh).toBe(-85);
+    expect(g.exc.v[0]).toBe(-105);
+    expect(g.inh.v[0]).toBe(-100);
+    const w = g.p2e.weights;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < w.length; k++) {
+      lo = Math.min(lo, w[k]!);
+      hi = Math.max(hi, w[k]!);
+    }
+    expect(lo).toBeGreaterThanOrEqual(0.003);
+    expect(hi).toBeLessThan(0.303);
+    const d = g.p2e.delays!;
+    expect(Math.max(...d)).toBe(20);
+    expect(Math.min(...d)).toBe(0);
+    expect(g.net.schedule.describe().some((l) => l.includes('input->exc.propagate'))).toBe(true);
+  });
+
+  it('a small run is deterministic under a seed (byte-identical weights and θ)', () => {
+    const a = trainFew(5, 4);
+    const b = trainFew(5, 4);
+    const wa = new Uint8Array(a.system.g.p2e.weights.buffer.slice(0));
+    const wb = new Uint8Array(b.system.g.p2e.weights.buffer.slice(0));
+    expect(Buffer.compare(Buffer.from(wa), Buffer.from(wb))).toBe(0);
+    expect(Buffer.compare(Buffer.from(a.system.g.exc.theta.buffer), Buffer.from(b.system.g.exc.theta.buffer))).toBe(0);
+    // Learning happened: θ rose above 20 for neurons that fired, and columns were rescaled to 78.
+    expect(Math.max(...a.system.g.exc.theta)).toBeGreaterThan(20);
+    const c = trainFew(6, 4);
+    expect(Buffer.compare(Buffer.from(wa), Buffer.from(new Uint8Array(c.system.g.p2e.weights.buffer.slice(0))))).not.toBe(0);
+  });
+
+  it('freezes weights and θ at test time', () => {
+    const { system } = trainFew(2, 2);
+    const w = Float64Array.from(system.g.p2e.weights);
+    const th = system.g.exc.theta.slice();
+    system.setMode(null);
+    const p = system.protocol;
+    const presenter = new Presenter(system, new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs }), 9);
+    presenter.present(image(1), 1, 0, null, 'test');
+    expect(Float64Array.from(system.g.p2e.weights)).toEqual(w);
+    expect(system.g.exc.theta).toEqual(th);
+  });
+});
