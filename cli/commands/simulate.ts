@@ -12,8 +12,9 @@ import { loadDescription } from '../../io/load-description.js';
 import { JsonSpikesSink, StatsSink, TraceSink } from '../../io/trace-sink.js';
 import { TraceWriter } from '../../io/trace-writer.js';
 import { buildNetwork, resolveSettings } from '../../models/build-network.js';
+import { isZooReference, loadZooModel } from '../../models/zoo/index.js';
 import { simulate, type SimulationMode } from '../../models/simulate.js';
-import { nonNegativeInt, positiveNumber, recordSpec, seed, stateSpec, type StateSpec } from '../parse.js';
+import { nonNegativeInt, positiveInt, positiveNumber, recordSpec, seed, stateSpec, type StateSpec } from '../parse.js';
 import { progressReporter } from '../progress.js';
 import { SNN_VERSION } from '../version.js';
 
@@ -29,13 +30,15 @@ interface SimulateFlags {
   json?: boolean;
   progress: boolean;
   schedule?: boolean;
+  neurons?: number;
 }
 
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run a network description (JSON/YAML, or a Brian2 reference case) and record its spikes')
-    .argument('<network>', 'network description (.json, .yaml) or reference case (.case.json)')
+    .argument('<network>', 'network description (.json, .yaml), reference case (.case.json), or zoo:NAME (e.g. zoo:cuba)')
+    .option('--neurons <n>', 'size of a zoo:NAME model (e.g. zoo:cuba --neurons 16000)', positiveInt)
     .option('--duration <ms>', 'simulated time in ms (default: the description\'s)', positiveNumber)
     .option('--dt <ms>', 'time step in ms (clock mode; default: the description\'s or 0.1)', positiveNumber)
     .option('--seed <n>', 'seed of every random stream', seed)
@@ -51,7 +54,8 @@ export function registerSimulate(program: Command): void {
 }
 
 function runSimulate(file: string, flags: SimulateFlags): void {
-  const loaded = loadDescription(file);
+  if (flags.neurons !== undefined && !isZooReference(file)) throw new SnnError('usage', '--neurons applies only to zoo:NAME models', `set the sizes in ${file} instead`);
+  const loaded = isZooReference(file) ? loadZooModel(file, { neurons: flags.neurons }) : loadDescription(file);
   const desc = loaded.description;
   const mode = flags.mode ?? desc.mode ?? 'clock';
   const settings = resolveSettings(desc, { dt: flags.dt, precision: flags.precision, seed: flags.seed });

@@ -4,7 +4,7 @@
 import { cubaDescription, CUBA_SUMMARY } from './cuba.js';
 import { registerModel } from './registry.js';
 
-export { buildZooModel, getModel, modelNames, registerModel, type ModelFactory, type ZooBuildOptions, type ZooEntry } from './registry.js';
+export { buildZooModel, getModel, isZooReference, loadZooModel, modelNames, registerModel, type ModelFactory, type ZooBuildOptions, type ZooEntry } from './registry.js';
 export { cubaDescription, CUBA } from './cuba.js';
 
 registerModel('cuba', (o) => cubaDescription(o), CUBA_SUMMARY);

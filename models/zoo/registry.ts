@@ -6,9 +6,10 @@
  * One registry, `registerModel(name, factory)`; a duplicate name or an unknown one is an SnnError
  * that names the known models. Built-in models are registered in `index.ts`.
  */
+import { createHash } from 'node:crypto';
 import { SnnError } from '../../engine/errors.js';
 import type { Precision } from '../../engine/float-array.js';
-import type { NetworkDescription } from '../description.js';
+import { parseDescription, type NetworkDescription } from '../description.js';
 
 /** Options every zoo model understands; a model documents its defaults and may ignore some. */
 export interface ZooBuildOptions {
@@ -54,4 +55,19 @@ export function getModel(name: string): ZooEntry {
 /** The description of zoo model `name` built with `opts`. */
 export function buildZooModel(name: string, opts: ZooBuildOptions = {}): NetworkDescription {
   return getModel(name).build(opts);
+}
+
+/** `zoo:NAME` on the command line names a zoo model instead of a file. */
+export function isZooReference(arg: string): boolean {
+  return arg.startsWith('zoo:');
+}
+
+/**
+ * The validated description of `zoo:NAME` built with `opts`, with a content hash (sha256 of its
+ * JSON) that identifies it in traces the way a file's hash does.
+ */
+export function loadZooModel(ref: string, opts: ZooBuildOptions = {}): { description: NetworkDescription; hash: string; isReferenceCase: false } {
+  const name = ref.slice('zoo:'.length);
+  const description = parseDescription(buildZooModel(name, opts), ref);
+  return { description, hash: createHash('sha256').update(JSON.stringify(description)).digest('hex'), isReferenceCase: false };
 }
