@@ -59,6 +59,7 @@ export class Presenter {
    * `key` names the stream family, e.g. 'train/e0' or 'test'.
    */
   present(image: Uint8Array, label: number, sample: number, stage: TrainingStage | null, key: string): PresentationResult {
+    if (stage === null) resetDynamics(this.system);
     const { system, encoder } = this;
     const net = system.net;
     const p = system.protocol;
@@ -102,15 +103,52 @@ export class Presenter {
       net.runSteps(this.restSteps);
       return;
     }
-    for (const pop of net.populations) {
-      const vars = pop.stateVariables();
-      const lif = pop as unknown as { params?: { vRest: number }; lastSpike?: Int32Array };
-      if (lif.params && vars.v) vars.v.fill(lif.params.vRest);
-      vars.ge?.fill(0);
-      vars.gi?.fill(0);
-      lif.lastSpike?.fill(NEVER);
-    }
-    for (const pop of net.populations) for (const ch of pop.channels) net.ring(pop.name, ch)?.clear();
+    resetDynamics(this.system);
     net.step += this.restSteps;
   }
+}
+
+/**
+ * Puts every neuron back at rest (v = vRest, no conductance, not refractory) and drops pending
+ * input; weights, θ and rule traces are kept. Used by the 'reset' rest and before every test sample,
+ * so a test sample's result does not depend on the ones before it (and evaluation can be split
+ * across worker threads with identical results).
+ */
+export function resetDynamics(system: TrainingSystem): void {
+  const net = system.net;
+  for (const pop of net.populations) {
+    const vars = pop.stateVariables();
+    const lif = pop as unknown as { params?: { vRest: number }; lastSpike?: Int32Array };
+    if (lif.params && vars.v) vars.v.fill(lif.params.vRest);
+    vars.ge?.fill(0);
+    vars.gi?.fill(0);
+    lif.lastSpike?.fill(NEVER);
+  }
+  for (const pop of net.populations) for (const ch of pop.channels) net.ring(pop.name, ch)?.clear();
+}
+
+/** Copies of the dynamic state (v, conductances, refractory clocks, step), to put back after an evaluation. */
+export function snapshotDynamics(system: TrainingSystem): () => void {
+  const net = system.net;
+  const saved = net.populations.map((pop) => {
+    const vars = pop.stateVariables();
+    const lif = pop as unknown as { lastSpike?: Int32Array };
+    return {
+      vars: Object.fromEntries(Object.entries(vars).filter(([k]) => k !== 'theta' && k !== 'rate').map(([k, a]) => [k, a.slice()])),
+      lastSpike: lif.lastSpike?.slice(),
+    };
+  });
+  const rings = net.populations.flatMap((pop) => pop.channels.map((ch) => net.ring(pop.name, ch)));
+  const ringCopies = rings.map((r) => r?.buffer.slice());
+  const step = net.step;
+  return () => {
+    net.populations.forEach((pop, k) => {
+      const vars = pop.stateVariables();
+      for (const [name, a] of Object.entries(saved[k]!.vars)) vars[name]!.set(a);
+      const lif = pop as unknown as { lastSpike?: Int32Array };
+      if (lif.lastSpike && saved[k]!.lastSpike) lif.lastSpike.set(saved[k]!.lastSpike);
+    });
+    rings.forEach((r, k) => r?.buffer.set(ringCopies[k]!));
+    net.step = step;
+  };
 }

@@ -3,6 +3,7 @@
  * run directory (config, manifest, metrics, checkpoints, model), and report.
  */
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +13,9 @@ import { SnnError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { MODEL_MAGIC, readFramed } from '../../io/checkpoint.js';
 import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../models/zoo/hao2020.js';
-import { Hao2020System } from '../systems/hao2020.js';
 import { diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
-import { DiehlCook2015System } from '../systems/diehl-cook-2015.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
+import { buildTrainingSystem } from './system-registry.js';
 import type { TrainingSystem } from './training-system.js';
 
 export const TRAINABLE_MODELS = ['hao2020', 'diehl-cook-2015'] as const;
@@ -49,6 +49,7 @@ export interface TrainRequest {
   schedule?: 'simultaneous' | 'layerwise';
   precision?: 'f32' | 'f64';
   rest?: 'simulate' | 'reset';
+  evalWorkers?: number;
   out: string;
 }
 
@@ -117,8 +118,22 @@ function loadSplits(cfg: RunConfig): { train: Dataset; test: Dataset } {
 }
 
 export function buildSystem(cfg: RunConfig): TrainingSystem {
-  if (cfg.model === 'diehl-cook-2015') return new DiehlCook2015System(cfg.modelConfig as DiehlCook2015Config, cfg.seed);
-  return new Hao2020System(cfg.modelConfig as Hao2020Config, cfg.seed);
+  return buildTrainingSystem(cfg.model, cfg.modelConfig, cfg.seed);
+}
+
+/** How evaluation workers rebuild this run's model and test set. */
+function evalSpecOf(cfg: RunConfig) {
+  return {
+    model: cfg.model,
+    config: cfg.modelConfig,
+    seed: cfg.seed,
+    dataset: { name: cfg.dataset, dataDir: cfg.dataDir, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo },
+  };
+}
+
+/** Default evaluation workers: one per core, at most 2 (the machines this targets). */
+export function defaultEvalWorkers(): number {
+  return Math.max(1, Math.min(2, os.availableParallelism()));
 }
 
 function gitCommit(): string | null {
@@ -138,7 +153,7 @@ function readJson<T>(path: string): T {
   }
 }
 
-export function train(req: TrainRequest | { resume: string }, onProgress?: (p: TrainProgress) => void, stopAfter?: number): TrainSummary {
+export function train(req: TrainRequest | { resume: string; evalWorkers?: number }, onProgress?: (p: TrainProgress) => void, stopAfter?: number): TrainSummary {
   const started = performance.now();
   let cfg: RunConfig;
   let runDir: string;
@@ -165,6 +180,8 @@ export function train(req: TrainRequest | { resume: string }, onProgress?: (p: T
     modelInfo: { model: cfg.model, dataset: cfg.dataset, config: cfg.modelConfig, seed: cfg.seed },
     onProgress,
     stopAfter,
+    evalWorkers: req.evalWorkers ?? defaultEvalWorkers(),
+    evalSpec: evalSpecOf(cfg),
   });
   const resumed = resuming && trainer.restore();
   if (!resuming) {
@@ -244,7 +261,7 @@ interface ModelFile {
 }
 
 /** Evaluates a trained model (RUN_DIR/model.snnmodel) on a test set, plasticity frozen. */
-export function evaluateRun(runDir: string, opts: { dataset?: string; testSamples?: number; dataDir?: string; onProgress?: (p: TrainProgress) => void }): EvalSummary {
+export function evaluateRun(runDir: string, opts: { dataset?: string; testSamples?: number; dataDir?: string; evalWorkers?: number; onProgress?: (p: TrainProgress) => void }): EvalSummary {
   const started = performance.now();
   const modelPath = existsSync(join(runDir, 'model.snnmodel')) ? join(runDir, 'model.snnmodel') : runDir;
   const m = readFramed<ModelFile>(modelPath, MODEL_MAGIC, 'model');
@@ -269,7 +286,7 @@ export function evaluateRun(runDir: string, opts: { dataset?: string; testSample
     if (!saved || saved.length !== a.length) throw new SnnError('io.corrupt', `model array '${k}' is missing or has the wrong size`, 'the model file is damaged or from another version');
     a.set(saved);
   }
-  const trainer = new Trainer(system, subset(test, 0), test, { epochs: 0, seed: m.seed, evalEvery: 1, checkpointEvery: 1, runDir, modelInfo: {}, onProgress: opts.onProgress });
+  const trainer = new Trainer(system, subset(test, 0), test, { epochs: 0, seed: m.seed, evalEvery: 1, checkpointEvery: 1, runDir, modelInfo: {}, onProgress: opts.onProgress, evalWorkers: opts.evalWorkers ?? defaultEvalWorkers(), evalSpec: evalSpecOf(cfg) });
   const r: EvalResult = trainer.evaluateWithAssignments(m.assignments);
   return {
     model: m.model,

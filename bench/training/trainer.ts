@@ -23,7 +23,8 @@ import type { FloatArray } from '../../engine/float-array.js';
 import { assignClasses, argmaxCount, ClassResponses, Confusion, voteClass } from '../../learning/readout.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { CHECKPOINT_MAGIC, MODEL_MAGIC, readFramed, writeFramed } from '../../io/checkpoint.js';
-import { Presenter } from './presenter.js';
+import { defaultWorkerScript, evaluateInWorkers, type EvalJobSpec } from './eval-job.js';
+import { Presenter, snapshotDynamics } from './presenter.js';
 import type { TrainingSystem } from './training-system.js';
 
 export interface TrainOptions {
@@ -37,6 +38,12 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   /** Stop (as if killed) after this many trained samples: for tests of resume. */
   stopAfter?: number;
+  /** Worker threads for test-set evaluation (1: in-process). Results do not depend on it. */
+  evalWorkers?: number;
+  /** How a worker rebuilds the model and the test set (required for evalWorkers > 1). */
+  evalSpec?: Omit<EvalJobSpec, 'dataset'> & { dataset: Omit<EvalJobSpec['dataset'], 'count'> };
+  /** Compiled worker script; default: beside this module when compiled, none from sources. */
+  workerScript?: string | null;
 }
 
 export interface TrainProgress {
@@ -195,22 +202,44 @@ export class Trainer {
     return this.evaluateWithAssignments(assignClasses([this.previous, this.current]));
   }
 
-  /** Frozen test pass with given USL assignments (a saved model's). */
+  /**
+   * Frozen test pass with given USL assignments (a saved model's). Every test sample starts from a
+   * reset dynamic state, and the training state is put back afterwards, so evaluating never changes
+   * what training does next and the result is the same in-process or split over workers.
+   */
   evaluateWithAssignments(assignments: Int8Array): EvalResult {
-    const { system } = this;
+    const { system, opts } = this;
     system.setMode(null);
+    const restore = snapshotDynamics(system);
+    const n = this.test.count;
     const sl = system.output ? new Confusion() : null;
     const usl = new Confusion();
     let presentations = 0;
-    for (let i = 0; i < this.test.count; i++) {
-      const label = this.test.labels[i]!;
-      const r = this.presenter.present(imageOf(this.test, i), label, i, null, 'test');
-      presentations += r.presentations;
-      sl?.add(label, argmaxCount(r.outputCounts));
-      usl.add(label, voteClass(assignments, r.hiddenCounts));
-      this.opts.onProgress?.({ trained: this.position.trained, total: this.totalSamples, phase: 'eval', runningAccuracy: null, evalDone: i + 1, evalTotal: this.test.count });
+    const workers = Math.min(opts.evalWorkers ?? 1, n);
+    const script = opts.workerScript === undefined ? defaultWorkerScript() : opts.workerScript;
+    if (workers > 1 && script !== null && opts.evalSpec) {
+      const spec: EvalJobSpec = { ...opts.evalSpec, dataset: { ...opts.evalSpec.dataset, count: n } };
+      const r = evaluateInWorkers(spec, system.modelArrays(), assignments, workers, script, (done) =>
+        opts.onProgress?.({ trained: this.position.trained, total: this.totalSamples, phase: 'eval', runningAccuracy: null, evalDone: done, evalTotal: n }),
+      );
+      for (let i = 0; i < n; i++) {
+        const label = this.test.labels[i]!;
+        sl?.add(label, r.sl[i]!);
+        usl.add(label, r.usl[i]!);
+        presentations += r.presentations[i]!;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const label = this.test.labels[i]!;
+        const r = this.presenter.present(imageOf(this.test, i), label, i, null, 'test');
+        presentations += r.presentations;
+        sl?.add(label, argmaxCount(r.outputCounts));
+        usl.add(label, voteClass(assignments, r.hiddenCounts));
+        opts.onProgress?.({ trained: this.position.trained, total: this.totalSamples, phase: 'eval', runningAccuracy: null, evalDone: i + 1, evalTotal: n });
+      }
     }
-    return { slAccuracy: sl ? sl.accuracy : null, uslAccuracy: usl.accuracy, samples: this.test.count, sl, usl, meanPresentations: presentations / Math.max(1, this.test.count) };
+    restore();
+    return { slAccuracy: sl ? sl.accuracy : null, uslAccuracy: usl.accuracy, samples: n, sl, usl, meanPresentations: presentations / Math.max(1, n) };
   }
 
   private evaluateAndRecord(stage: string, epoch: number): void {

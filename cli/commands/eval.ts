@@ -16,9 +16,10 @@ export function registerEval(program: Command): void {
     .addOption(new Option('--dataset <name>', "data set (default: the model's)").choices(['mnist', 'fashion-mnist']))
     .option('--test-samples <n>', 'first N test images (default 10000)', positiveInt)
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .option('--eval-workers <n>', 'worker threads (default: cores, at most 2)', positiveInt)
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress bar')
-    .action((run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; json?: boolean; progress: boolean }) => {
+    .action((run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; evalWorkers?: number; json?: boolean; progress: boolean }) => {
       const bar = progressReporter('eval', 'samples', flags.progress && !flags.json);
       let r;
       try {
@@ -26,6 +27,7 @@ export function registerEval(program: Command): void {
           dataset: flags.dataset,
           testSamples: flags.testSamples,
           dataDir: flags.dataDir,
+          evalWorkers: flags.evalWorkers,
           onProgress: (p) => {
             if ((p.evalDone ?? 0) % 50 === 0) bar.update(p.evalDone ?? 0, p.evalTotal ?? 0, { rate: '' });
           },

@@ -26,6 +26,7 @@ interface TrainFlags {
   resume?: string;
   dataDir?: string;
   json?: boolean;
+  evalWorkers?: number;
   progress: boolean;
 }
 
@@ -48,6 +49,7 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'run directory (config, manifest, metrics.jsonl, checkpoints, model)')
     .option('--resume <dir>', 'continue the run in DIR from its last checkpoint')
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
     .option('--no-progress', 'no progress bar')
     .action((flags: TrainFlags) => runTrain(flags));
@@ -70,7 +72,7 @@ function runTrain(flags: TrainFlags): void {
     };
     if (flags.resume) {
       if (flags.out) throw new SnnError('usage', '--resume and --out cannot be used together', 'the resumed run keeps its directory');
-      summary = train({ resume: flags.resume }, onProgress);
+      summary = train({ resume: flags.resume, evalWorkers: flags.evalWorkers }, onProgress);
     } else {
       if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
       if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
@@ -90,6 +92,7 @@ function runTrain(flags: TrainFlags): void {
           rest: flags.rest,
           seed: flags.seed,
           dataDir: flags.dataDir,
+          evalWorkers: flags.evalWorkers,
           out: flags.out,
         },
         onProgress,

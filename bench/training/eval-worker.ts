@@ -1,0 +1,41 @@
+/**
+ * Worker-thread entry of the parallel evaluation (eval-job.ts): evaluates samples [from, to) of the
+ * test set on a frozen copy of the model and writes the predictions into shared memory.
+ */
+import { workerData } from 'node:worker_threads';
+import { imageOf, loadDataset, subset } from '../../datasets/dataset.js';
+import { PoissonEncoder } from '../../datasets/poisson-encoder.js';
+import { argmaxCount, voteClass } from '../../learning/readout.js';
+import type { EvalWorkerData } from './eval-job.js';
+import { Presenter } from './presenter.js';
+import { buildTrainingSystem } from './system-registry.js';
+
+const job = workerData as EvalWorkerData;
+const control = new Int32Array(job.buffers.control);
+try {
+  const { spec } = job;
+  const system = buildTrainingSystem(spec.model, spec.config, spec.seed);
+  for (const [k, a] of Object.entries(system.modelArrays())) a.set(job.arrays[k]!);
+  system.setMode(null);
+  const ds = spec.dataset;
+  const test = subset(loadDataset(ds.name as 'mnist' | 'fashion-mnist', 'test', { dataDir: ds.dataDir ?? undefined, rescaleMeanTo: ds.rescaleMeanTo ?? undefined }), ds.count);
+  const p = system.protocol;
+  const encoder = new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs, ...(p.inputEncoding === 'hao' ? { stepProbability: 'linear' as const, deadSteps: 1 } : {}) });
+  const presenter = new Presenter(system, encoder, spec.seed);
+  const sl = new Int8Array(job.buffers.sl);
+  const usl = new Int8Array(job.buffers.usl);
+  const pres = new Int32Array(job.buffers.presentations);
+  for (let i = job.from; i < job.to; i++) {
+    const r = presenter.present(imageOf(test, i), test.labels[i]!, i, null, 'test');
+    sl[i] = system.output ? argmaxCount(r.outputCounts) : -1;
+    usl[i] = voteClass(job.assignments, r.hiddenCounts);
+    pres[i] = r.presentations;
+    Atomics.add(control, 0, 1);
+  }
+  Atomics.add(control, 1, 1);
+} catch (err) {
+  const msg = new TextEncoder().encode(String((err as Error)?.message ?? err).slice(0, 1000));
+  new Uint8Array(job.buffers.error).set(msg.subarray(0, 1023));
+  Atomics.add(control, 2, 1);
+}
+Atomics.notify(control, 1);

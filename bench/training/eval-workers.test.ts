@@ -1,0 +1,43 @@
+/**
+ * Evaluation split over worker threads gives exactly the in-process result, and evaluating does
+ * not change what training does next. The workers run the compiled code (npm run build; CI builds
+ * before testing).
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadDataset, subset } from '../../datasets/dataset.js';
+import { hao2020Config } from '../../models/zoo/hao2020.js';
+import { Hao2020System } from '../systems/hao2020.js';
+import { Trainer } from './trainer.js';
+
+const script = fileURLToPath(new URL('../../dist/bench/training/eval-worker.js', import.meta.url));
+const cfg = hao2020Config('mnist', 40);
+const trainSet = subset(loadDataset('mnist', 'train'), 60);
+const testSet = subset(loadDataset('mnist', 'test'), 40);
+const spec = { model: 'hao2020', config: cfg, seed: 5, dataset: { name: 'mnist', dataDir: null, rescaleMeanTo: null } };
+
+function trained(workers: number) {
+  const sys = new Hao2020System(cfg, 5);
+  const trainer = new Trainer(sys, trainSet, testSet, {
+    epochs: 1, seed: 5, evalEvery: 30, checkpointEvery: 1000, runDir: mkdtempSync(join(tmpdir(), 'snn-ew-')), modelInfo: {},
+    evalWorkers: workers, evalSpec: spec, workerScript: workers > 1 ? script : null,
+  });
+  trainer.run();
+  return { sys, trainer };
+}
+
+describe.skipIf(!existsSync(script))('evaluation on worker threads', () => {
+  it('gives the in-process predictions and leaves training unchanged', () => {
+    const one = trained(1);
+    const two = trained(2);
+    expect(two.trainer.metrics).toEqual(one.trainer.metrics);
+    const a = one.trainer.evaluate();
+    const b = two.trainer.evaluate();
+    expect(Array.from(b.usl.matrix)).toEqual(Array.from(a.usl.matrix));
+    expect(Array.from(b.sl!.matrix)).toEqual(Array.from(a.sl!.matrix));
+    for (const [k, w] of Object.entries(one.sys.modelArrays())) expect(Array.from(two.sys.modelArrays()[k]!)).toEqual(Array.from(w));
+  });
+});
