@@ -7,11 +7,12 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { runCubaBench, type CubaBenchResult } from '../../bench/cuba.js';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
+import { registerBenchTrain } from './bench-train.js';
 
 type RegisterBench = (bench: Command) => void;
 
 /** The bench experiments, one registration each. */
-const experiments: RegisterBench[] = [registerBenchCuba];
+const experiments: RegisterBench[] = [registerBenchCuba, registerBenchTrain];
 
 export function registerBench(program: Command): void {
   const bench = program
