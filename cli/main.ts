@@ -16,40 +16,56 @@ export function buildProgram(): Command {
     .version(SNN_VERSION)
     .option('--debug', 'show stack traces of errors')
     .showSuggestionAfterError(true)
-    .configureHelp({ sortSubcommands: true });
+    .configureHelp({ sortSubcommands: true })
+    // Set before the subcommands are added, which inherit both: commander throws instead of
+    // calling process.exit (exit code 1), and its usage errors are printed by reportError as one
+    // line like every other error.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
   registerAll(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   const debug = argv.includes('--debug');
+  const command = argv.find((a) => program.commands.some((c) => c.name() === a));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
-    return reportError(err, debug);
+    return reportError(err, debug, command);
   }
 }
 
-export function reportError(err: unknown, debug: boolean): number {
+/** Prints `err` as one line (`error: what (fix)`), plus the stack with `--debug`; returns the exit code. */
+export function reportError(err: unknown, debug: boolean, command?: string): number {
   if (err instanceof CommanderError) {
-    // commander already printed its message (help, version, or a usage error).
+    // Help and version were printed by commander; so was the help shown for a bare `snn`.
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
-    return err.exitCode === 0 ? 0 : 2;
+    if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return err.exitCode === 0 ? 0 : 2;
+    // commander's usage errors: "error: what" plus, after a typo, a line "(Did you mean x?)".
+    const [what = 'invalid command line', ...rest] = err.message.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean);
+    const hint = rest.length > 0 ? rest.join(' ').replace(/^\((.*)\)$/, '$1') : `see snn ${command ? `${command} ` : ''}--help`;
+    process.stderr.write(`error: ${oneLine(`${what} (${hint})`)}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return 2;
   }
   if (err instanceof SnnError) {
-    process.stderr.write(`error: ${err.oneLine()}\n`);
+    process.stderr.write(`error: ${oneLine(err.oneLine())}\n`);
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
   const e = err as Error;
-  process.stderr.write(
-    `error: internal error: ${e?.message ?? String(err)} (please report it; rerun with --debug for the stack)\n`,
-  );
+  process.stderr.write(`error: internal error: ${oneLine(e?.message ?? String(err))} (please report it; rerun with --debug for the stack)\n`);
   if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
   return 70;
+}
+
+/** The error contract promises one line: messages that quote file content may hold newlines or control bytes. */
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
 
 const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
