@@ -2,6 +2,7 @@
  * `snn simulate NET.(json|yaml)`: run a network description (or a Brian2 reference case) and write
  * its spikes (and state traces) to a native trace or JSON; print a summary per population.
  */
+import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { describeBackend } from '../../engine/backend.js';
@@ -93,6 +94,7 @@ function runSimulate(file: string, flags: SimulateFlags): void {
   const stats = new StatsSink(sizes, target);
   const progress = progressReporter('simulate', 'ms', flags.progress && !flags.json);
   let result;
+  let running = false;
   try {
     const started = performance.now();
     result = simulate(desc, {
@@ -104,11 +106,23 @@ function runSimulate(file: string, flags: SimulateFlags): void {
       sink: stats,
       recordSpikes: recorded,
       recordState,
+      prepare: () => {
+        running = true;
+      },
       onProgress: (p) => {
         const wall = (performance.now() - started) / 1000;
         progress.update(Math.round(p.t), Math.round(duration), { rate: `${(p.t / 1000 / Math.max(wall, 1e-9)).toFixed(2)}× real time` });
       },
     });
+  } catch (err) {
+    // Refused before the run (bad network, memory): no output file at all. Stopped during the run
+    // (e.g. a non-finite state): keep <out>.partial with everything recorded so far.
+    if (writer !== null) {
+      if (running) writer.flush();
+      writer.abort();
+      if (!running) rmSync(writer.partialPath, { force: true });
+    }
+    throw err;
   } finally {
     progress.stop();
   }
