@@ -55,10 +55,12 @@ function jsonErrorPosition(text: string, err: Error): string {
 }
 
 function parseYaml(text: string, path: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: false });
+  const lines = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const lp = e.linePos?.[0];
+    // linePos is filled only with prettyErrors; the line counter gives it for every error.
+    const lp = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
     const where = lp ? ` at line ${lp.line}, column ${lp.col}` : '';
     throw new SnnError('config.parse', `${path} is not valid YAML${where}: ${e.message.split('\n')[0]}`, 'fix the syntax');
   }
