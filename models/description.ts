@@ -164,7 +164,8 @@ export function parseDescription(value: unknown, source = 'network description')
     throw new SnnError('config.invalid', `${source}: ${where} has an unknown model`, "use 'lif', 'poisson' or 'spike-source-array'");
   }
   const got = valueAt(value, issue.path);
-  const shown = got === undefined ? 'missing' : `got ${JSON.stringify(got)?.slice(0, 60)}`;
+  // JSON.stringify shows NaN and ±Infinity (YAML .nan/.inf) as null: name them.
+  const shown = got === undefined ? 'missing' : `got ${typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got)?.slice(0, 60)}`;
   throw new SnnError('config.invalid', `${source}: ${where} ${issue.message.replace(/^Invalid input: /, '')} (${shown})`, 'fix that field; docs/network-description.md lists the fields');
 }
 
