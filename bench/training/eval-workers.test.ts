@@ -38,6 +38,7 @@ describe.skipIf(!existsSync(script))('evaluation on worker threads', () => {
     const b = two.trainer.evaluate();
     expect(Array.from(b.usl.matrix)).toEqual(Array.from(a.usl.matrix));
     expect(Array.from(b.sl!.matrix)).toEqual(Array.from(a.sl!.matrix));
-    for (const [k, w] of Object.entries(one.sys.modelArrays())) expect(Array.from(two.sys.modelArrays()[k]!)).toEqual(Array.from(w));
+    const twoArrays: Record<string, ArrayLike<number>> = two.sys.modelArrays();
+    for (const [k, w] of Object.entries(one.sys.modelArrays())) expect(Array.from(twoArrays[k]!)).toEqual(Array.from(w));
   });
 });

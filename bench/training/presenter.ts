@@ -80,7 +80,9 @@ export class Presenter {
       system.input.load(spikes, net.step);
       this.hiddenCounts.fill(0);
       this.outputCounts.fill(0);
+      net.hooks.presentationStart(sample, net.time);
       net.runSteps(this.presentSteps);
+      net.hooks.presentationEnd(sample, net.time);
       system.input.load(null, net.step);
       system.output?.setTeacher(null, null);
       let total = 0;
