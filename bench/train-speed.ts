@@ -50,6 +50,10 @@ export interface TrainSpeedResult {
   msPerSampleMin: number;
   msPerSampleMax: number;
   msPerSampleMean: number;
+  /** Process CPU time per sample (all threads; comparable to Brian2 standalone's std::clock loop time on a shared machine). */
+  cpuMsPerSampleMedian: number;
+  cpuMsPerSampleMin: number;
+  cpuMsPerSampleMax: number;
   synapticEventsPerSecond: number;
   spikesPerSample: number;
   inputSpikesPerSample: number;
@@ -67,6 +71,11 @@ function buildSystem(model: string, neurons: number, seed: number, precision: Pr
   if (model === 'diehl-cook-2015') return new DiehlCook2015System(diehlCook2015Config('mnist', neurons, { precision }), seed);
   if (model === 'hao2020') return new Hao2020System(hao2020Config('mnist', neurons, { precision }), seed);
   throw new SnnError('usage', `unknown model '${model}' for bench train`, `known models: ${TRAIN_SPEED_MODELS.join(', ')}`);
+}
+
+function median(sorted: Float64Array): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
@@ -93,6 +102,7 @@ export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
   const net = system.net;
   const k = { input: net.populations.indexOf(system.input), hidden: net.populations.indexOf(system.hidden), inh: net.populations.findIndex((q) => q.name === 'inh') };
   const times = new Float64Array(o.samples);
+  const cpu = new Float64Array(o.samples);
   let presentations = 0;
   let events0 = 0;
   const counts0 = new Float64Array(net.populations.length);
@@ -103,19 +113,21 @@ export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
       counts0.set(net.spikeCounts);
       step0 = net.step;
     }
+    const c0 = process.cpuUsage();
     const a = performance.now();
     system.setMode(stage);
     const r = presenter.present(imageOf(data, s), data.labels[s]!, first + s, stage, 'bench/train');
     const ms = performance.now() - a;
+    const c1 = process.cpuUsage(c0);
     if (s >= warmup) {
       times[s - warmup] = ms;
+      cpu[s - warmup] = (c1.user + c1.system) / 1000;
       presentations += r.presentations;
     }
   }
   const loopMs = times.reduce((x, y) => x + y, 0);
   const sorted = times.slice().sort();
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const cpuSorted = cpu.slice().sort();
   const per = (idx: number) => (idx < 0 ? 0 : (net.spikeCounts[idx]! - counts0[idx]!) / o.samples);
   return {
     model: o.model,
@@ -124,10 +136,13 @@ export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
     firstSample: first,
     warmup,
     represent,
-    msPerSampleMedian: median,
+    msPerSampleMedian: median(sorted),
     msPerSampleMin: sorted[0]!,
     msPerSampleMax: sorted[sorted.length - 1]!,
     msPerSampleMean: loopMs / o.samples,
+    cpuMsPerSampleMedian: median(cpuSorted),
+    cpuMsPerSampleMin: cpuSorted[0]!,
+    cpuMsPerSampleMax: cpuSorted[cpuSorted.length - 1]!,
     synapticEventsPerSecond: (net.synapticEvents - events0) / (loopMs / 1000),
     spikesPerSample: per(k.hidden),
     inputSpikesPerSample: per(k.input),

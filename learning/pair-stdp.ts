@@ -166,64 +166,64 @@ export class PairStdp implements PlasticityRule {
     const proj = this.projection as DenseProjection;
     const spikes = proj.pre.spikes;
     const G = this.maxDelay + 1;
+    const m = proj.pre.size;
     const slot = step % G;
     const cnt = spikes.count;
-    this.histStep[slot] = step;
-    this.histCount[slot] = cnt;
+    const histIds = this.histIds;
+    const histStep = this.histStep;
+    const histCount = this.histCount;
+    histStep[slot] = step;
+    histCount[slot] = cnt;
     if (cnt > 0) {
-      const base = slot * proj.pre.size;
+      const base = slot * m;
       const ids = spikes.ids;
-      const hist = this.histIds;
-      for (let k = 0; k < cnt; k++) hist[base + k] = ids[k]!;
-      if (this.plastic) {
-        const emit = this.emit;
-        const head = this.emitHead;
-        const mask = this.emitMask;
-        for (let k = 0; k < cnt; k++) {
-          const j = ids[k]!;
-          const h = (head[j]! + 1) & mask;
-          head[j] = h;
-          emit[j * (mask + 1) + h] = step;
-        }
-      }
+      for (let k = 0; k < cnt; k++) histIds[base + k] = ids[k]!;
+      if (this.plastic) this.recordEmissions(step, ids, cnt);
     }
-    const plastic = this.plastic;
-    const c = plastic ? this.nuPre * this.post1Factor(step * this.dt) : 0;
+    const c = this.plastic ? this.nuPre * this.post1Factor(step * this.dt) : 0;
     const n = proj.post.size;
-    const m = proj.pre.size;
     const w = proj.weights;
     const ring = proj.ringBuffer;
     const buf = ring.buffer;
     const off = ring.offset(step);
     const p1 = this.post1s;
-    const uniform = this.uniformDelay;
-    for (let d = 0; d <= this.maxDelay; d++) {
-      if (uniform >= 0 && d !== uniform) continue;
-      const sl = (((step - d) % G) + G) % G;
-      if (this.histStep[sl] !== step - d) continue;
-      const count = this.histCount[sl]!;
+    if (this.uniformDelay >= 0) {
+      const d = this.uniformDelay;
+      let sl = slot - d;
+      if (sl < 0) sl += G;
+      if (histStep[sl] !== step - d) return;
+      const hb = sl * m;
+      const count = histCount[sl]!;
+      for (let k = 0; k < count; k++) {
+        const row = histIds[hb + k]! * n;
+        if (c !== 0) {
+          for (let i = 0; i < n; i++) {
+            const wi = w[row + i]!;
+            buf[off + i] = buf[off + i]! + wi;
+            const nw = wi - c * p1[i]!;
+            w[row + i] = nw > 0 ? nw : 0;
+          }
+        } else {
+          for (let i = 0; i < n; i++) buf[off + i] = buf[off + i]! + w[row + i]!;
+        }
+      }
+      return;
+    }
+    const ptr = this.groupPtr;
+    const posts = this.groupPost;
+    let sl = slot;
+    for (let d = 0; d < G; d++, sl--) {
+      if (sl < 0) sl += G;
+      if (histStep[sl] !== step - d) continue;
+      const count = histCount[sl]!;
       const hb = sl * m;
       for (let k = 0; k < count; k++) {
-        const j = this.histIds[hb + k]!;
+        const j = histIds[hb + k]!;
         const row = j * n;
-        if (uniform >= 0) {
-          if (plastic) {
-            for (let i = 0; i < n; i++) {
-              const wi = w[row + i]!;
-              buf[off + i] = buf[off + i]! + wi;
-              const nw = wi - c * p1[i]!;
-              w[row + i] = nw > 0 ? nw : 0;
-            }
-          } else {
-            for (let i = 0; i < n; i++) buf[off + i] = buf[off + i]! + w[row + i]!;
-          }
-          continue;
-        }
         const g = j * G + d;
-        const end = this.groupPtr[g + 1]!;
-        const posts = this.groupPost;
-        if (plastic) {
-          for (let q = this.groupPtr[g]!; q < end; q++) {
+        const end = ptr[g + 1]!;
+        if (c !== 0) {
+          for (let q = ptr[g]!; q < end; q++) {
             const i = posts[q]!;
             const wi = w[row + i]!;
             buf[off + i] = buf[off + i]! + wi;
@@ -231,12 +231,25 @@ export class PairStdp implements PlasticityRule {
             w[row + i] = nw > 0 ? nw : 0;
           }
         } else {
-          for (let q = this.groupPtr[g]!; q < end; q++) {
+          for (let q = ptr[g]!; q < end; q++) {
             const i = posts[q]!;
             buf[off + i] = buf[off + i]! + w[row + i]!;
           }
         }
       }
+    }
+  }
+
+  private recordEmissions(step: number, ids: Int32Array, cnt: number): void {
+    const emit = this.emit;
+    const head = this.emitHead;
+    const mask = this.emitMask;
+    const R = mask + 1;
+    for (let k = 0; k < cnt; k++) {
+      const j = ids[k]!;
+      const h = (head[j]! + 1) & mask;
+      head[j] = h;
+      emit[j * R + h] = step;
     }
   }
 
