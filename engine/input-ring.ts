@@ -5,6 +5,12 @@
  * A spike emitted in step n with a delay of d steps adds its weight into slot (n + d) mod D; in
  * step m the population reads slot m mod D once and zeroes it. D is the next power of two above the
  * longest delay, so the modulo is a mask and no memory ever moves.
+ *
+ * Write tracking (optional): when every writer records which neurons it touched in a slot
+ * (`touch`), delivery visits only those instead of all N — in a sparse network a step's input
+ * reaches a few percent of the neurons. The network enables it when all feeding projections track
+ * their writes; it is switched off for good (`untrack`) as soon as anything else may write, e.g. a
+ * learning rule that takes over a projection's delivery through `Projection.ringBuffer`.
  */
 import { allocFloat, type FloatArray, type Precision } from './float-array.js';
 
@@ -13,6 +19,13 @@ export class InputRing {
   readonly slots: number;
   readonly buffer: FloatArray;
   private readonly mask: number;
+  /** Neurons touched per slot (`slots × size`, slot-major), or null when writes are not tracked. */
+  touched: Int32Array | null = null;
+  /** Number of valid entries of `touched` per slot. */
+  touchedCount: Int32Array | null = null;
+  /** 1 where (slot, neuron) is already listed in `touched`. */
+  touchedMark: Uint8Array | null = null;
+  private untracked = false;
 
   /**
    * `allocate`, when given, provides the zeroed buffer of `slots × size` values (a population that
@@ -44,5 +57,23 @@ export class InputRing {
 
   clear(): void {
     this.buffer.fill(0);
+    this.touchedCount?.fill(0);
+    this.touchedMark?.fill(0);
+  }
+
+  /** Starts tracking writes (unless `untrack` was called before). */
+  track(): void {
+    if (this.untracked || this.touched !== null) return;
+    this.touched = new Int32Array(this.slots * this.size);
+    this.touchedCount = new Int32Array(this.slots);
+    this.touchedMark = new Uint8Array(this.slots * this.size);
+  }
+
+  /** Stops tracking for good: from now on delivery scans whole slots. */
+  untrack(): void {
+    this.untracked = true;
+    this.touched = null;
+    this.touchedCount = null;
+    this.touchedMark = null;
   }
 }

@@ -292,7 +292,23 @@ export class LifPopulation implements Population {
       const v = this.v;
       const last = this.lastSpike;
       const refSteps = this.prop.refractorySteps;
-      for (let i = 0; i < n; i++) {
+      const touched = ring.touched;
+      if (touched !== null) {
+        // Only the neurons written into this slot (same per-neuron arithmetic as the scan below).
+        const mark = ring.touchedMark!;
+        const slot = off / n;
+        const count = ring.touchedCount![slot]!;
+        for (let k = 0; k < count; k++) {
+          const i = touched[off + k]!;
+          mark[off + i] = 0;
+          const x = buf[off + i]!;
+          if (x !== 0) {
+            if (step - last[i]! >= refSteps && last[i] !== step) v[i] = v[i]! + x;
+            buf[off + i] = 0;
+          }
+        }
+        ring.touchedCount![slot] = 0;
+      } else for (let i = 0; i < n; i++) {
         const x = buf[off + i]!;
         if (x !== 0) {
           // Delta input into a refractory neuron (or one that fired in this step) is lost.
@@ -302,6 +318,13 @@ export class LifPopulation implements Population {
       }
     }
     const w = this.wasm;
+    const sparseE = this.ringE === null || this.ringE.touched !== null;
+    const sparseI = this.ringI === null || this.ringI.touched !== null;
+    if (sparseE && sparseI) {
+      if (this.ringE !== null) addTouchedAndZero(this.ringE, step, this.ge);
+      if (this.ringI !== null) addTouchedAndZero(this.ringI, step, this.gi);
+      return;
+    }
     if (this.ringPtrE >= 0 && this.ringPtrI >= 0) {
       w!.k.addAndZero2(n, this.ringPtrE + 8 * this.ringE!.offset(step), w!.pge, this.ringPtrI + 8 * this.ringI!.offset(step), w!.pgi);
       return;
@@ -333,6 +356,31 @@ export class LifPopulation implements Population {
       }
     }
   }
+}
+
+/** Delivery of a tracked ring: only the neurons listed for this slot (engine/input-ring.ts). */
+function addTouchedAndZero(ring: InputRing, step: number, target: FloatArray): void {
+  const buf = ring.buffer;
+  const off = ring.offset(step);
+  const touched = ring.touched;
+  if (touched === null) {
+    addAndZero(ring, step, target, ring.size);
+    return;
+  }
+  const mark = ring.touchedMark!;
+  const slot = off / ring.size;
+  const count = ring.touchedCount![slot]!;
+  for (let k = 0; k < count; k++) {
+    const i = touched[off + k]!;
+    const o = off + i;
+    mark[o] = 0;
+    const x = buf[o]!;
+    if (x !== 0) {
+      target[i] = target[i]! + x;
+      buf[o] = 0;
+    }
+  }
+  ring.touchedCount![slot] = 0;
 }
 
 function addAndZero(ring: InputRing, step: number, target: FloatArray, n: number): void {

@@ -103,6 +103,8 @@ export class Network {
         this.rings.set(`${post.name}/${channel}`, ring);
         post.attachInput(channel, ring);
         for (const p of feeding) p.bindRing(ring);
+        // Sparse delivery when every writer records what it touched (see InputRing).
+        if (feeding.every((p) => p.tracksWrites === true)) ring.track();
       }
     }
     const pops = this.populations;
@@ -214,8 +216,11 @@ export class Network {
     for (const r of this.stateRecorders) r.flush();
   }
 
+  /** The ring of (population, channel); the caller may write into it, so write tracking stops. */
   ring(population: string, channel: string): InputRing | undefined {
-    return this.rings.get(`${population}/${channel}`);
+    const r = this.rings.get(`${population}/${channel}`);
+    r?.untrack();
+    return r;
   }
 
   private assertOpen(): void {

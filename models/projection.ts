@@ -28,6 +28,11 @@ export interface Projection {
   readonly maxDelaySteps: number;
   /** Number of synapses (for statistics: synaptic events = spikes × fan-out). */
   readonly synapseCount: number;
+  /**
+   * True when `propagate` records the neurons it writes in the ring's touched lists (sparse
+   * layouts), so the post population may deliver sparsely (engine/input-ring.ts).
+   */
+  readonly tracksWrites?: boolean;
   /** Synapses one spike of pre neuron i reaches. */
   fanOut(i: number): number;
   bindRing(ring: InputRing): void;
@@ -51,8 +56,12 @@ abstract class BaseProjection {
     this.ring = ring;
   }
 
-  /** The input ring this projection delivers into (for rules that fuse delivery with learning). */
+  /**
+   * The input ring this projection delivers into (for rules that fuse delivery with learning).
+   * Whoever asks may write into it untracked, so the ring stops tracking writes (dense delivery).
+   */
   get ringBuffer(): InputRing {
+    this.ring.untrack();
     return this.ring;
   }
 
@@ -139,31 +148,65 @@ export class SparseProjection extends BaseProjection implements Projection {
     return this.rowPtr[i + 1]! - this.rowPtr[i]!;
   }
 
+  readonly tracksWrites = true;
+
   propagate(step: number): void {
     const spikes = this.pre.spikes;
-    if (spikes.count === 0) return;
+    const count = spikes.count;
+    if (count === 0) return;
+    const ids = spikes.ids;
     const w = this.weights;
     const cols = this.cols;
-    const buf = this.ring.buffer;
+    const rowPtr = this.rowPtr;
+    const ring = this.ring;
+    const buf = ring.buffer;
+    const touched = ring.touched;
     if (this.delaySteps !== null) {
-      const off = this.ring.offset(step + this.delaySteps);
-      for (let k = 0; k < spikes.count; k++) {
-        const i = spikes.ids[k]!;
-        const end = this.rowPtr[i + 1]!;
-        for (let s = this.rowPtr[i]!; s < end; s++) {
+      const off = ring.offset(step + this.delaySteps);
+      if (touched !== null) {
+        // Same additions as below, plus the list of neurons this slot now holds input for.
+        const mark = ring.touchedMark!;
+        const slot = off / ring.size;
+        let tc = ring.touchedCount![slot]!;
+        for (let k = 0; k < count; k++) {
+          const i = ids[k]!;
+          const end = rowPtr[i + 1]!;
+          for (let s = rowPtr[i]!; s < end; s++) {
+            const j = cols[s]!;
+            const o = off + j;
+            buf[o] = buf[o]! + w[s]!;
+            if (mark[o] === 0) {
+              mark[o] = 1;
+              touched[off + tc++] = j;
+            }
+          }
+        }
+        ring.touchedCount![slot] = tc;
+        return;
+      }
+      for (let k = 0; k < count; k++) {
+        const i = ids[k]!;
+        const end = rowPtr[i + 1]!;
+        for (let s = rowPtr[i]!; s < end; s++) {
           const o = off + cols[s]!;
           buf[o] = buf[o]! + w[s]!;
         }
       }
     } else {
       const d = this.delays!;
-      const ring = this.ring;
-      for (let k = 0; k < spikes.count; k++) {
-        const i = spikes.ids[k]!;
-        const end = this.rowPtr[i + 1]!;
-        for (let s = this.rowPtr[i]!; s < end; s++) {
-          const o = ring.offset(step + d[s]!) + cols[s]!;
+      for (let k = 0; k < count; k++) {
+        const i = ids[k]!;
+        const end = rowPtr[i + 1]!;
+        for (let s = rowPtr[i]!; s < end; s++) {
+          const off = ring.offset(step + d[s]!);
+          const j = cols[s]!;
+          const o = off + j;
           buf[o] = buf[o]! + w[s]!;
+          if (touched !== null && ring.touchedMark![o] === 0) {
+            ring.touchedMark![o] = 1;
+            const slot = off / ring.size;
+            touched[off + ring.touchedCount![slot]!++] = j;
+          }
         }
       }
     }
@@ -193,15 +236,24 @@ export class OneToOneProjection extends BaseProjection implements Projection {
     return 1;
   }
 
+  readonly tracksWrites = true;
+
   propagate(step: number): void {
     const spikes = this.pre.spikes;
     const w = this.weights;
-    const buf = this.ring.buffer;
+    const ring = this.ring;
+    const buf = ring.buffer;
+    const touched = ring.touched;
     for (let k = 0; k < spikes.count; k++) {
       const i = spikes.ids[k]!;
       const d = this.delaySteps ?? this.delays![i]!;
-      const o = this.ring.offset(step + d) + i;
+      const off = ring.offset(step + d);
+      const o = off + i;
       buf[o] = buf[o]! + w[i]!;
+      if (touched !== null && ring.touchedMark![o] === 0) {
+        ring.touchedMark![o] = 1;
+        touched[off + ring.touchedCount![off / ring.size]!++] = i;
+      }
     }
   }
 }
