@@ -3,10 +3,12 @@
  * `snn simulate` is a thin wrapper over this; tests call it directly.
  */
 import { SnnError } from '../engine/errors.js';
+import { FiniteGuard } from '../engine/finite-guard.js';
 import type { Precision } from '../engine/float-array.js';
 import type { RecorderSink } from '../engine/recorder-sink.js';
 import { buildNetwork, resolveSettings } from './build-network.js';
 import type { NetworkDescription } from './description.js';
+import { guardedState } from './guarded-state.js';
 import { ExactNetwork } from './exact/exact-network.js';
 import type { Network, RunProgress } from './network.js';
 
@@ -33,7 +35,16 @@ export interface SimulateOptions {
   onProgress?: (p: RunProgress) => void;
   /** Called with the built clock network before the run (to add hooks, rules, ...). */
   prepare?: (net: Network) => void;
+  /**
+   * Clock mode: scan every state variable for NaN/±Infinity every this many steps and stop with
+   * SnnError('numeric.nonfinite') (engine/finite-guard.ts). 1 = every step (slow); 0 = never.
+   * Default FINITE_CHECK_STEPS.
+   */
+  checkFiniteEverySteps?: number;
 }
+
+/** Default interval of the numerical guard in clock mode: cheap (one scan per 1000 steps). */
+export const FINITE_CHECK_STEPS = 1000;
 
 export interface PopulationSummary {
   name: string;
@@ -86,7 +97,11 @@ export function simulate(desc: NetworkDescription, opts: SimulateOptions = {}): 
     }
   }
   opts.prepare?.(net);
+  const every = opts.checkFiniteEverySteps ?? FINITE_CHECK_STEPS;
+  const guard = every > 0 ? new FiniteGuard(() => guardedState(net.populations), every) : null;
+  if (guard) net.addHooks({ onStep: (_s, t) => guard.afterStep(t + settings.dt) });
   net.run(duration, opts.onProgress);
+  guard?.check(net.time);
   net.flushRecorders();
   return summary(mode, settings.dt, settings.precision, settings.seed, duration, started, net.synapticEvents, desc, net.spikeCounts);
 }

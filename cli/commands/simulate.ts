@@ -31,6 +31,7 @@ interface SimulateFlags {
   json?: boolean;
   progress: boolean;
   schedule?: boolean;
+  checkFinite?: boolean;
   neurons?: number;
 }
 
@@ -51,6 +52,7 @@ export function registerSimulate(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .option('--no-progress', 'no progress bar')
     .option('--schedule', 'print the resolved per-step schedule before running')
+    .option('--check-finite', 'scan every state variable for NaN/Infinity after EVERY step and stop at the first one (slow: for debugging; by default the scan runs every 1000 steps)')
     .action((file: string, flags: SimulateFlags) => runSimulate(file, flags));
 }
 
@@ -106,6 +108,7 @@ function runSimulate(file: string, flags: SimulateFlags): void {
       sink: stats,
       recordSpikes: recorded,
       recordState,
+      ...(flags.checkFinite ? { checkFiniteEverySteps: 1 } : {}),
       prepare: () => {
         running = true;
       },
