@@ -19,10 +19,12 @@ import type { Dataset } from '../../datasets/dataset.js';
 import { imageOf } from '../../datasets/dataset.js';
 import { PoissonEncoder } from '../../datasets/poisson-encoder.js';
 import { SnnError } from '../../engine/errors.js';
+import { assertFinite, findNonFinite } from '../../engine/finite-guard.js';
 import type { FloatArray } from '../../engine/float-array.js';
 import { assignClasses, argmaxCount, ClassResponses, Confusion, voteClass } from '../../learning/readout.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { CHECKPOINT_MAGIC, MODEL_MAGIC, readFramed, writeFramed } from '../../io/checkpoint.js';
+import { guardedArrays, guardedState } from '../../models/guarded-state.js';
 import { defaultWorkerScript, evaluateInWorkers, type EvalJobSpec } from './eval-job.js';
 import { Presenter, snapshotDynamics } from './presenter.js';
 import type { TrainingSystem } from './training-system.js';
@@ -125,6 +127,8 @@ export class Trainer {
     this.current = new ClassResponses(system.hidden.size);
     this.previous = new ClassResponses(system.hidden.size);
     this.assignments = new Int8Array(system.hidden.size).fill(-1);
+    // Numerical guard: the state after every presentation (cheap), everything before a checkpoint.
+    system.net.addHooks({ onPresentationEnd: (_sample, t) => this.assertFinite(t, false) });
   }
 
   get totalSamples(): number {
@@ -278,8 +282,20 @@ export class Trainer {
     return this.position.trained;
   }
 
+  /** Stops with SnnError('numeric.nonfinite') on a NaN/±Infinity in the state (and, with `model`, the weights). */
+  private assertFinite(timeMs: number, model: boolean): void {
+    const state = guardedState(this.system.net.populations);
+    const arrays = model ? guardedArrays(this.system.modelArrays()) : [];
+    if (findNonFinite(state) === null && findNonFinite(arrays) === null) return;
+    const ckpt = this.checkpointPath();
+    const hint = `${existsSync(ckpt) ? `the last good checkpoint is kept: ${ckpt}` : 'no checkpoint was written'}; check the learning rates, weights and time constants`;
+    assertFinite(state, { timeMs, hint });
+    assertFinite(arrays, { timeMs, what: 'model value', hint });
+  }
+
   private saveCheckpoint(): void {
     const net = this.system.net;
+    this.assertFinite(net.time, true); // a bad state is never checkpointed
     const populations: Checkpoint['populations'] = {};
     for (const pop of net.populations) {
       const st: Record<string, FloatArray | Int32Array | boolean> = { ...pop.stateVariables() };
@@ -343,6 +359,7 @@ export class Trainer {
   }
 
   private writeModel(): void {
+    this.assertFinite(this.system.net.time, true);
     const assignments = assignClasses([this.previous, this.current]);
     writeFramed(join(this.opts.runDir, 'model.snnmodel'), MODEL_MAGIC, {
       format: 'snn-model',
