@@ -163,10 +163,12 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
     const spikes: Tensor[] = [];
     const vs: Tensor[] = [];
     for (let n = 0; n < T; n++) {
-      // 1. integrate
-      const active = R > 0 ? tf.lessEqual(last, n - R) : null;
+      // 1. integrate. Refractory selection is arithmetic (a·new + (1 − a)·old is exact for a ∈ {0, 1})
+      // and the mask comes from tf.step, whose gradient is zero: comparison ops (lessEqual, where's
+      // condition) have no gradient in tfjs and would break the backward pass.
+      const a = R > 0 ? heaviside(tf, tf.sub(n - R + 0.5, last)) : null; // 1 ⇔ n − lastSpike ≥ R
       const uNew = delta ? tf.add(tf.mul(u, q.eM), uConst) : tf.add(tf.add(tf.mul(syn, k), tf.mul(u, q.eM)), uConst);
-      u = active !== null ? tf.where(active, uNew, u) : uNew;
+      u = a !== null ? tf.add(tf.mul(uNew, a), tf.mul(u, tf.sub(1, a))) : uNew;
       if (!delta) syn = tf.mul(syn, eS);
       if (uMin !== null) u = tf.maximum(u, uMin);
       if (opts.recordV) vs.push(u);
@@ -177,9 +179,8 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
         const z = tf.sub(u, uThresh);
         s = spikeFn(z);
         // The detached spike (same values, zero gradient) for the reset path and lastSpike.
-        let sDet = detach || active !== null ? heaviside(tf, z) : s;
-        if (active !== null) {
-          const a = tf.cast(active, 'float32');
+        let sDet = detach || a !== null ? heaviside(tf, z) : s;
+        if (a !== null) {
           s = tf.mul(s, a);
           sDet = tf.mul(sDet, a);
           // lastSpike ← n where fired (exact: n − NEVER is an integer below 2^24)
@@ -194,7 +195,8 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
       // 3. deliver
       const xn = inputs[n]!;
       if (delta) {
-        u = R > 0 ? tf.where(tf.lessEqual(last, n - R), tf.add(u, xn), u) : tf.add(u, xn);
+        // Dropped while refractory (after this step's threshold: includes a neuron that just fired).
+        u = R > 0 ? tf.add(u, tf.mul(xn, heaviside(tf, tf.sub(n - R + 0.5, last)))) : tf.add(u, xn);
       } else {
         syn = tf.add(syn, xn);
       }

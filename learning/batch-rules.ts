@@ -1,0 +1,16 @@
+/**
+ * The batched-rule registry (spec/plugins.md §0): tensor rules register a factory by name, so
+ * benches and the CLI can name them (`--rule surrogate-bptt`) and an unknown name lists the known
+ * ones. A factory gets the loaded tensor backend, the training set and the rule's options.
+ */
+import type { Dataset } from '../datasets/dataset.js';
+import type { BatchRule } from './plugin-contract.js';
+import { Registry } from './registry.js';
+import { SurrogateBptt, type SurrogateMlpConfig } from './surrogate-bptt.js';
+import type { TensorBackend } from './tensor/backend.js';
+
+export type BatchRuleFactory = (backend: TensorBackend, data: Dataset, options: Record<string, unknown>) => BatchRule;
+
+export const batchRules = new Registry<BatchRuleFactory>('batch rule');
+
+batchRules.register('surrogate-bptt', (b, d, o) => new SurrogateBptt(b, d, o as Partial<SurrogateMlpConfig>));

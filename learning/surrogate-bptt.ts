@@ -1,0 +1,238 @@
+/**
+ * Surrogate-gradient BPTT (spec/plugins.md §1) — the first `BatchRule`: the gradient baseline every
+ * local rule is judged against.
+ *
+ * Network: input (rows·cols Poisson spike trains) → W1 [nIn × H] → hidden LIF → W2 [H × 10] →
+ * output LIF, unrolled over T steps in tensor mode (learning/tensor/lif-tensor.ts: the clock
+ * engine's equations and step order, float32, batched). Forward spikes are the one Heaviside;
+ * the backward pass uses the named surrogate ψ (learning/surrogates.ts).
+ *
+ * Readout and loss: softmax cross-entropy on
+ *   'spike-count' — output spike counts over the T steps (the output layer spikes), or
+ *   'membrane'    — the time-averaged output membrane u = v − vRest (the output layer integrates
+ *                   without threshold: a leaky-integrator readout, smooth from the first update).
+ * Reset path detached by default (`detachReset`); θ has no gradient (tensor mode has constant θ).
+ *
+ * `step(batch)` returns U = ∂L/∂W for [W1, W2] (mean loss over the batch) and never writes the
+ * weights: `batchStep` (learning/batch-step.ts) applies W ← W − η·transform(U), e.g. with Adam.
+ * Weights are `WeightTensor` views (row-major [pre × post], a DenseProjection's layout); they are
+ * uploaded to tfjs once per step and the tensors freed after it, so the graph keeps the only copy.
+ *
+ * Input: pixel p (0–255) fires as a Poisson train at p/255 · maxRateHz (datasets/ PoissonEncoder),
+ * from the stream RngStream.derive(seed, `surrogate-bptt/encoder/<purpose>/s<sample>/u<update>`):
+ * a presentation's spikes depend only on (seed, sample, update), never on what ran before.
+ */
+import type { Scalar, Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
+import { imageOf, type Dataset } from '../datasets/dataset.js';
+import { PoissonEncoder } from '../datasets/poisson-encoder.js';
+import { SnnError } from '../engine/errors.js';
+import type { FloatArray } from '../engine/float-array.js';
+import { RngStream } from '../engine/rng.js';
+import { LIF_DEFAULTS, type LifParams } from '../models/lif.js';
+import type { Batch, BatchRule, WeightTensor } from './plugin-contract.js';
+import { spikeFunction, surrogate, type Surrogate } from './surrogates.js';
+import type { TensorBackend } from './tensor/backend.js';
+import { denseLifForward, lifTensorLayer, type LifTensorLayer } from './tensor/lif-tensor.js';
+
+export type Readout = 'spike-count' | 'membrane';
+
+export interface SurrogateMlpConfig {
+  hidden: number;
+  /** Steps per presentation. */
+  steps: number;
+  /** ms. */
+  dt: number;
+  /** Rate of a 255 pixel, Hz. */
+  maxRateHz: number;
+  hiddenParams: LifParams;
+  outputParams: LifParams;
+  surrogate: string;
+  /** Surrogate slope (1/mV); null: the surrogate's default. */
+  beta: number | null;
+  readout: Readout;
+  detachReset: boolean;
+  /** Initial weights ~ N(0, (initGain / √fanIn)²) (mV). */
+  initGain: number;
+  seed: number;
+}
+
+/** Normalised LIF: rest and reset 0, threshold 1 (so β ≈ 10 suits the surrogate), τm 10 ms, τs 5 ms. */
+const UNIT_LIF: LifParams = { ...LIF_DEFAULTS, vRest: 0, vReset: 0, vThresh: 1, tauM: 10, synapse: 'current', tauExc: 5, tauInh: 5 };
+
+export const SURROGATE_MLP_DEFAULTS: SurrogateMlpConfig = {
+  hidden: 100,
+  steps: 20,
+  dt: 1,
+  maxRateHz: 400,
+  hiddenParams: UNIT_LIF,
+  outputParams: UNIT_LIF,
+  surrogate: 'fast-sigmoid',
+  beta: 10,
+  readout: 'membrane',
+  detachReset: true,
+  initGain: 3,
+  seed: 1,
+};
+
+export interface ForwardStats {
+  /** Mean loss over the batch. */
+  loss: number;
+  /** Correctly classified samples in the batch. */
+  correct: number;
+  /** Mean hidden spikes per neuron per sample. */
+  hiddenRate: number;
+}
+
+export class SurrogateBptt implements BatchRule {
+  readonly kind = 'surrogate-bptt';
+  readonly tensors: readonly WeightTensor[];
+  readonly config: SurrogateMlpConfig;
+  readonly surrogate: Surrogate;
+  /** Statistics of the last `step`. */
+  last: ForwardStats = { loss: NaN, correct: 0, hiddenRate: 0 };
+  private readonly hidden: LifTensorLayer;
+  private readonly output: LifTensorLayer;
+  private readonly encoder: PoissonEncoder;
+  private readonly nIn: number;
+
+  constructor(
+    private readonly backend: TensorBackend,
+    private readonly data: Dataset,
+    config: Partial<SurrogateMlpConfig> = {},
+    tensors?: readonly WeightTensor[],
+  ) {
+    const c = (this.config = { ...SURROGATE_MLP_DEFAULTS, ...config });
+    if (!Number.isInteger(c.hidden) || c.hidden <= 0) throw new SnnError('config.invalid', `surrogate-bptt: hidden must be a positive integer, got ${c.hidden}`, 'use e.g. --hidden 100');
+    if (!Number.isInteger(c.steps) || c.steps <= 0) throw new SnnError('config.invalid', `surrogate-bptt: steps must be a positive integer, got ${c.steps}`, 'use e.g. 20');
+    if (c.readout !== 'spike-count' && c.readout !== 'membrane') {
+      throw new SnnError('config.invalid', `surrogate-bptt: unknown readout '${String(c.readout)}'`, 'use spike-count or membrane');
+    }
+    this.surrogate = surrogate(c.surrogate, c.beta ?? undefined);
+    this.nIn = data.rows * data.cols;
+    this.hidden = lifTensorLayer(c.hiddenParams, c.dt, c.hidden);
+    this.output = lifTensorLayer(c.outputParams, c.dt, 10);
+    this.encoder = new PoissonEncoder({ size: this.nIn, dt: c.dt, durationMs: c.steps * c.dt, rateScale: c.maxRateHz / 255 });
+    if (tensors) {
+      const want: [number, number][] = [[this.nIn, c.hidden], [c.hidden, 10]];
+      tensors.forEach((t, k) => {
+        if (t.shape[0] !== want[k]![0] || t.shape[1] !== want[k]![1] || t.values.length !== t.shape[0] * t.shape[1]) {
+          throw new SnnError('config.invalid', `surrogate-bptt: tensor '${t.name}' is ${t.shape.join(' × ')}, expected ${want[k]!.join(' × ')}`, 'pass [W1 (nIn × H), W2 (H × 10)]');
+        }
+      });
+      this.tensors = tensors;
+    } else {
+      const rng = RngStream.derive(c.seed, 'surrogate-bptt/init');
+      const init = (name: string, rows: number, cols: number): WeightTensor => {
+        const std = c.initGain / Math.sqrt(rows);
+        return { name, shape: [rows, cols], values: Float32Array.from({ length: rows * cols }, () => std * rng.normal()) };
+      };
+      this.tensors = [init('input->hidden', this.nIn, c.hidden), init('hidden->output', c.hidden, 10)];
+    }
+  }
+
+  /** Dense input spikes [T, B, nIn] of the samples, from per-(sample, update) random streams. */
+  encode(indices: ArrayLike<number>, purpose: string, update: number, data: Dataset = this.data): Float32Array {
+    const { steps } = this.config;
+    const B = indices.length;
+    const x = new Float32Array(steps * B * this.nIn);
+    for (let b = 0; b < B; b++) {
+      const i = indices[b]!;
+      const rng = RngStream.derive(this.config.seed, `surrogate-bptt/encoder/${purpose}/s${data.offset + i}/u${update}`);
+      const sp = this.encoder.encode(imageOf(data, i), 1, rng);
+      for (let n = 0; n < steps; n++) {
+        const row = (n * B + b) * this.nIn;
+        for (let k = sp.stepStart[n]!; k < sp.stepStart[n + 1]!; k++) x[row + sp.ids[k]!] = 1;
+      }
+    }
+    return x;
+  }
+
+  /** Logits [B, 10] and hidden spikes of a forward pass (differentiable in w1, w2). */
+  private forward(x: Tensor3D, w1: Tensor2D, w2: Tensor2D): { logits: Tensor2D; hiddenSpikes: Tensor3D } {
+    const tf = this.backend.tf;
+    const c = this.config;
+    const spike = spikeFunction(tf, this.surrogate);
+    const h = denseLifForward(tf, this.hidden, x, w1, { spike, detachReset: c.detachReset });
+    const membrane = c.readout === 'membrane';
+    const o = denseLifForward(tf, this.output, h.spikes, w2, { spike, detachReset: c.detachReset, spiking: !membrane, recordV: membrane });
+    const logits = (membrane ? tf.mean(o.vRel!, 0) : tf.sum(o.spikes, 0)) as Tensor2D;
+    return { logits, hiddenSpikes: h.spikes };
+  }
+
+  private labels(indices: ArrayLike<number>): Int32Array {
+    return Int32Array.from({ length: indices.length }, (_, b) => this.data.labels[indices[b]!]!);
+  }
+
+  private stats(logits: Float32Array, labels: Int32Array): number {
+    let correct = 0;
+    for (let b = 0; b < labels.length; b++) {
+      let best = 0;
+      for (let k = 1; k < 10; k++) if (logits[b * 10 + k]! > logits[b * 10 + best]!) best = k;
+      if (best === labels[b]) correct++;
+    }
+    return correct;
+  }
+
+  step(batch: Batch): FloatArray[] {
+    const tf = this.backend.tf;
+    const { steps } = this.config;
+    const B = batch.indices.length;
+    const x = this.encode(batch.indices, 'train', batch.update);
+    const labels = this.labels(batch.indices);
+    const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
+    let logitsOut: Tensor | null = null;
+    let hiddenOut: Tensor | null = null;
+    const result = tf.tidy(() => {
+      const X = tf.tensor3d(x, [steps, B, this.nIn]);
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
+      const loss = (w1: Tensor, w2: Tensor): Scalar => {
+        const { logits, hiddenSpikes } = this.forward(X, w1 as Tensor2D, w2 as Tensor2D);
+        logitsOut = tf.keep(tf.clone(logits));
+        hiddenOut = tf.keep(tf.sum(hiddenSpikes));
+        return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
+      };
+      const { value, grads } = tf.valueAndGrads(loss as (...a: Tensor[]) => Scalar)([toTensor(tf, W1), toTensor(tf, W2)]);
+      return { value: value.dataSync()[0]!, grads: grads.map((g) => g.dataSync() as Float32Array) };
+    });
+    const logits = (logitsOut as unknown as Tensor).dataSync() as Float32Array;
+    const hiddenTotal = (hiddenOut as unknown as Tensor).dataSync()[0]!;
+    tf.dispose([logitsOut as unknown as Tensor, hiddenOut as unknown as Tensor]);
+    this.last = { loss: result.value, correct: this.stats(logits, labels), hiddenRate: hiddenTotal / (B * this.config.hidden) };
+    return result.grads;
+  }
+
+  /**
+   * Forward only (no gradient) on samples of `data` (default: the training set); input streams use
+   * the purpose '<split>-eval', so evaluation spikes never coincide with training ones.
+   */
+  evaluate(indices: ArrayLike<number>, data: Dataset = this.data, batchSize = 100): ForwardStats & { count: number } {
+    const tf = this.backend.tf;
+    const { steps } = this.config;
+    const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
+    let loss = 0;
+    let correct = 0;
+    let hidden = 0;
+    for (let a = 0; a < indices.length; a += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, indices.length - a) }, (_, k) => indices[a + k]!);
+      const B = idx.length;
+      const labels = Int32Array.from(idx, (i) => data.labels[i]!);
+      const x = this.encode(idx, `${data.split}-eval`, 0, data);
+      const [lv, logits, hs] = tf.tidy(() => {
+        const { logits, hiddenSpikes } = this.forward(tf.tensor3d(x, [steps, B, this.nIn]), toTensor(tf, W1), toTensor(tf, W2));
+        const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
+        const l = tf.losses.softmaxCrossEntropy(y, logits);
+        return [l.dataSync()[0]!, logits.dataSync() as Float32Array, tf.sum(hiddenSpikes).dataSync()[0]!] as const;
+      });
+      loss += lv * B;
+      correct += this.stats(logits, labels);
+      hidden += hs;
+    }
+    const n = indices.length;
+    return { loss: loss / n, correct, hiddenRate: hidden / (n * this.config.hidden), count: n };
+  }
+}
+
+function toTensor(tf: TensorBackend['tf'], w: WeightTensor): Tensor2D {
+  const v = w.values instanceof Float32Array ? w.values : Float32Array.from(w.values);
+  return tf.tensor2d(v, w.shape);
+}
