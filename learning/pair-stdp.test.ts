@@ -5,21 +5,25 @@ import { LifPopulation } from '../models/lif-population.js';
 import { Network } from '../models/network.js';
 import { DenseProjection } from '../models/projection.js';
 import { ReplaySource } from '../models/replay-source.js';
+import { PairStdpMemory } from './kernels/pair-stdp-memory.js';
 import { PairStdp } from './pair-stdp.js';
 import { rules } from './rules.js';
 
 const DT = 0.5;
 
 /** A pre (replayed) → post (LIF, never driven to fire) dense projection, driven by hand step by step. */
-function rig(m: number, n: number, w0: number, delays: Uint16Array | null) {
+function rig(m: number, n: number, w0: number, delays: Uint16Array | null, wasm = false) {
   const net = new Network(DT, 'f64');
   const pre = net.addPopulation(new ReplaySource('pre', m));
   const params = { ...LIF_DEFAULTS, synapse: 'conductance' as const, method: 'euler' as const, vThresh: 1e6 };
   const post = net.addPopulation(new LifPopulation('post', n, params, DT, 'f64', -65));
-  const w = new Float64Array(m * n).fill(w0);
+  const mem = wasm ? PairStdpMemory.create(m, n, delays ? Math.max(...delays) : 0) : null;
+  if (wasm && mem === null) throw new Error('no WebAssembly');
+  const w = mem ? mem.weights.fill(w0) : new Float64Array(m * n).fill(w0);
   const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', w, delays ? null : 0, delays));
   net.finalize();
-  const rule = new PairStdp(proj);
+  const rule = new PairStdp(proj, {}, mem);
+  if (rule.backend !== (wasm && delays ? 'wasm' : 'js')) throw new Error('unexpected backend');
   rule.attach(net);
   const delivered: number[][] = [];
   /** One step: `preIds` emit, `postIds` fire; returns what arrived at each post neuron. */
@@ -96,9 +100,9 @@ describe('pair STDP (Diehl & Cook 2015)', () => {
     expect(q.w[0]).toBe(1);
   });
 
-  it('delays: a spike of pre j at step n reaches post i at step n + d_ji exactly, and its pre trace starts there', () => {
+  it.each([false, true])('delays: a spike of pre j at step n reaches post i at step n + d_ji exactly, and its pre trace starts there (wasm %s)', (wasm) => {
     const delays = Uint16Array.from([0, 3, 7, 20]);
-    const r = rig(1, 4, 0.25, delays);
+    const r = rig(1, 4, 0.25, delays, wasm);
     const n0 = 5;
     for (let s = 0; s < 40; s++) r.step(s, s === n0 ? [0] : [], []);
     for (let i = 0; i < 4; i++) {
@@ -113,7 +117,7 @@ describe('pair STDP (Diehl & Cook 2015)', () => {
     expect(r.w[1]).toBeCloseTo(0.25 + pot, 14);
   });
 
-  it('matches a per-synapse, per-step reference implementation on random spike trains with delays', () => {
+  it.each([false, true])('matches a per-synapse, per-step reference implementation on random spike trains with delays (wasm %s)', (wasm) => {
     const m = 6;
     const n = 5;
     const steps = 600;
@@ -122,7 +126,7 @@ describe('pair STDP (Diehl & Cook 2015)', () => {
     const w0 = Float64Array.from({ length: m * n }, () => rng.uniform());
     const preAt = Array.from({ length: steps }, () => [...Array(m).keys()].filter(() => rng.uniform() < 0.08));
     const postAt = Array.from({ length: steps }, () => [...Array(n).keys()].filter(() => rng.uniform() < 0.03));
-    const r = rig(m, n, 0, delays);
+    const r = rig(m, n, 0, delays, wasm);
     r.w.set(w0);
     for (let s = 0; s < steps; s++) r.step(s, preAt[s]!, postAt[s]!);
     // Reference: traces decay every step, set to 1 at spikes; arrivals from an explicit queue.
@@ -169,13 +173,31 @@ describe('pair STDP (Diehl & Cook 2015)', () => {
     expect(r.w.some((x, k) => x !== w0[k])).toBe(true);
   });
 
-  it('frozen: delivers with delays, changes no weight', () => {
+  it.each([false, true])('frozen: delivers with delays, changes no weight (wasm %s)', (wasm) => {
     const delays = Uint16Array.from([2, 4]);
-    const r = rig(1, 2, 0.3, delays);
+    const r = rig(1, 2, 0.3, delays, wasm);
     r.rule.setPlastic(false);
     for (let s = 0; s < 20; s++) r.step(s, s === 1 || s === 6 ? [0] : [], s % 3 === 0 ? [0, 1] : []);
     expect([...r.w]).toEqual([0.3, 0.3]);
     expect(r.delivered[3]![0]).toBe(0.3);
     expect(r.delivered[5]![1]).toBe(0.3);
+  });
+
+  it('the WebAssembly kernel gives bit-identical weights and deliveries to the JS loops', () => {
+    const m = 20;
+    const n = 30;
+    const rng = RngStream.derive(3, 'test/pair-stdp/wasm');
+    const delays = Uint16Array.from({ length: m * n }, () => rng.int(21));
+    const w0 = Float64Array.from({ length: m * n }, () => rng.uniform());
+    const preAt = Array.from({ length: 800 }, () => [...Array(m).keys()].filter(() => rng.uniform() < 0.05));
+    const postAt = Array.from({ length: 800 }, () => [...Array(n).keys()].filter(() => rng.uniform() < 0.01));
+    const [a, b] = [false, true].map((wasm) => {
+      const r = rig(m, n, 0, delays, wasm);
+      r.w.set(w0);
+      for (let s = 0; s < 800; s++) r.step(s, preAt[s]!, postAt[s]!);
+      return r;
+    });
+    expect(Buffer.from(b!.w.buffer, b!.w.byteOffset, b!.w.byteLength).equals(Buffer.from(a!.w.buffer))).toBe(true);
+    expect(b!.delivered).toEqual(a!.delivered);
   });
 });

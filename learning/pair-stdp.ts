@@ -33,6 +33,7 @@
 import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
+import { PairStdpMemory } from './kernels/pair-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 
 export interface PairStdpOptions {
@@ -70,7 +71,7 @@ export class PairStdp implements PlasticityRule {
   tRef = 0;
   /** CSR by delay: posts of (j, d) are groupPost[groupPtr[j·(D+1) + d] .. groupPtr[j·(D+1) + d + 1]). */
   private readonly groupPtr: Int32Array;
-  private readonly groupPost: Int32Array;
+  private readonly groupPost: Int32Array | Uint16Array;
   /** All synapses share one delay (then groups are whole rows: contiguous fast path). */
   private readonly uniformDelay: number;
   /** Ring of the pre spikes of the last D + 1 steps. */
@@ -81,11 +82,21 @@ export class PairStdp implements PlasticityRule {
   private readonly emit: Int32Array;
   private readonly emitHead: Int32Array;
   private readonly emitMask: number;
+  /** WebAssembly arrival kernel and its memory (which holds the weights), or null (JS loops). */
+  private readonly wasm: PairStdpMemory | null;
+  /** The kernel's delivery accumulator (wasm only): added into the input ring after each step. */
+  private readonly acc: Float64Array;
+  private readonly ptrs: Int32Array;
   private dt = 0;
 
+  /**
+   * `memory`: when the projection's weights were allocated in a PairStdpMemory (the graph builder
+   * does this for the WebAssembly backend), the arrivals run in its kernel; results are identical.
+   */
   constructor(
     readonly projection: Projection,
     opts: PairStdpOptions = {},
+    memory: PairStdpMemory | null = null,
   ) {
     if (!(projection instanceof DenseProjection)) {
       throw new SnnError('config.invalid', `pair-stdp needs a dense projection, '${projection.name}' is ${projection.kind}`, 'use dense connectivity for plastic projections');
@@ -110,9 +121,12 @@ export class PairStdp implements PlasticityRule {
     const D = (this.maxDelay = projection.maxDelaySteps);
     const G = D + 1;
     this.uniformDelay = projection.delaySteps ?? -1;
+    const mem = (this.wasm =
+      memory !== null && memory.weights === projection.weights && memory.m === m && memory.n === n && memory.maxDelay >= D && this.uniformDelay < 0 ? memory : null);
+    const i32 = (len: number) => (mem ? mem.i32(len) : new Int32Array(len));
     // Group the synapses of each pre neuron by delay (counting sort per row).
-    this.groupPtr = new Int32Array(m * G + 1);
-    this.groupPost = new Int32Array(this.uniformDelay >= 0 ? 0 : m * n);
+    this.groupPtr = i32(m * G + 1);
+    this.groupPost = mem ? mem.u16(m * n) : new Int32Array(this.uniformDelay >= 0 ? 0 : m * n);
     if (this.uniformDelay < 0) {
       const d = projection.delays!;
       const ptr = this.groupPtr;
@@ -121,16 +135,24 @@ export class PairStdp implements PlasticityRule {
       const fill = ptr.slice(0, m * G);
       for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) this.groupPost[fill[j * G + d[j * n + i]!]!++] = i;
     }
-    this.histIds = new Int32Array(G * m);
-    this.histCount = new Int32Array(G);
-    this.histStep = new Int32Array(G).fill(NEVER);
+    this.histIds = i32(G * m);
+    this.histCount = i32(G);
+    this.histStep = i32(G).fill(NEVER);
     let r = 1;
     while (r < D + 2) r <<= 1;
     this.emitMask = r - 1;
     this.emit = new Int32Array(m * r).fill(NEVER);
     this.emitHead = new Int32Array(m);
     this.lastPost = new Int32Array(n).fill(NEVER);
-    this.post1s = new Float64Array(n);
+    this.post1s = mem ? mem.f64(n) : new Float64Array(n);
+    this.acc = mem ? mem.f64(n) : new Float64Array(0);
+    const at = (a: ArrayBufferView) => a.byteOffset;
+    this.ptrs = Int32Array.from(mem ? [at(this.histIds), at(this.histCount), at(this.histStep), at(this.groupPtr), at(this.groupPost), at(projection.weights), at(this.post1s), at(this.acc)] : []);
+  }
+
+  /** 'wasm' when the arrivals run in the WebAssembly kernel, else 'js'. */
+  get backend(): 'wasm' | 'js' {
+    return this.wasm ? 'wasm' : 'js';
   }
 
   attach(net: Network): void {
@@ -205,6 +227,18 @@ export class PairStdp implements PlasticityRule {
           }
         } else {
           for (let i = 0; i < n; i++) buf[off + i] = buf[off + i]! + w[row + i]!;
+        }
+      }
+      return;
+    }
+    if (this.wasm !== null) {
+      const p = this.ptrs;
+      const events = this.wasm.k.arrive(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, c);
+      if (events > 0) {
+        const acc = this.acc;
+        for (let i = 0; i < n; i++) {
+          buf[off + i] = buf[off + i]! + acc[i]!;
+          acc[i] = 0;
         }
       }
       return;

@@ -10,10 +10,12 @@
  * Input: Poisson at pixel/8 × intensity Hz, one spike at most per 0.5 ms step with
  * p = 1 − e^{−r·dt} ('poisson' encoding; Brian's PoissonGroup uses p = r·dt, 1.6 % more at 63.75 Hz).
  */
+import { kernelBackend } from '../../engine/backend.js';
 import { IntrinsicPlasticity } from '../../learning/intrinsic-plasticity.js';
+import { PairStdpMemory } from '../../learning/kernels/pair-stdp-memory.js';
 import { PairStdp } from '../../learning/pair-stdp.js';
 import { SynapticScaling } from '../../learning/synaptic-scaling.js';
-import { buildDiehlCook2015, type DiehlCook2015Config, type DiehlCook2015Network } from '../../models/zoo/diehl-cook-2015.js';
+import { buildDiehlCook2015, dcMaxDelaySteps, type DiehlCook2015Config, type DiehlCook2015Network } from '../../models/zoo/diehl-cook-2015.js';
 import type { PresentationProtocol, TrainingStage, TrainingSystem } from '../training/training-system.js';
 
 export class DiehlCook2015System implements TrainingSystem {
@@ -30,8 +32,11 @@ export class DiehlCook2015System implements TrainingSystem {
     seed: number,
   ) {
     const c = config;
-    this.g = buildDiehlCook2015(c, seed);
-    this.stdp = new PairStdp(this.g.p2e, { nuPre: c.nuPre, nuPost: c.nuPost, tauPre: c.tauPre, tauPost1: c.tauPost1, tauPost2: c.tauPost2, wMax: c.wMax });
+    // With the wasm backend (f64), the input weights live in the memory of the pair-STDP kernel.
+    const mem = kernelBackend() === 'wasm' && c.precision === 'f64' ? PairStdpMemory.create(784, c.neurons, dcMaxDelaySteps(c)) : null;
+    this.g = buildDiehlCook2015(c, seed, mem ? { inputWeights: () => mem.weights } : {});
+    const stdpOpts = { nuPre: c.nuPre, nuPost: c.nuPost, tauPre: c.tauPre, tauPost1: c.tauPost1, tauPost2: c.tauPost2, wMax: c.wMax };
+    this.stdp = new PairStdp(this.g.p2e, stdpOpts, mem);
     this.scaling = new SynapticScaling(this.g.p2e, { target: c.scaleInput, when: 'training' });
     this.intrinsic = new IntrinsicPlasticity(this.g.exc);
     for (const r of this.rules) r.attach(this.g.net);

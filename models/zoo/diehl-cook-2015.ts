@@ -144,12 +144,25 @@ export function dcInhParams(): LifParams {
   return { ...LIF_DEFAULTS, tauM: 10, vRest: -60, vReset: -45, vThresh: -40, refractory: 2, synapse: 'conductance', method: 'euler', tauExc: 1, tauInh: 2, eExc: 0, eInh: -85 };
 }
 
-export function buildDiehlCook2015(config: DiehlCook2015Config, seed: number): DiehlCook2015Network {
+export interface DiehlCook2015BuildOptions {
+  /**
+   * Storage for the input→exc weights (784·N values, zeroed), e.g. a view of the WebAssembly
+   * memory a learning kernel works in; default a new typed array of the configured precision.
+   */
+  inputWeights?: (length: number) => Float64Array | Float32Array;
+}
+
+/** Delays of input→exc in steps (U[0, maxDelayMs] rounded to the dt grid). */
+export function dcMaxDelaySteps(c: DiehlCook2015Config): number {
+  return Math.round(c.maxDelayMs / c.dt);
+}
+
+export function buildDiehlCook2015(config: DiehlCook2015Config, seed: number, opts: DiehlCook2015BuildOptions = {}): DiehlCook2015Network {
   const c = config;
   const n = c.neurons;
   const ep = dcExcParams(c);
   validateLif(ep, 'diehl-cook-2015 exc');
-  const dSteps = Math.round(c.maxDelayMs / c.dt);
+  const dSteps = dcMaxDelaySteps(c);
   if (!(c.maxDelayMs >= 0) || dSteps > 0xffff) {
     throw new SnnError('config.invalid', `diehl-cook-2015 maxDelayMs must be in [0, ${0xffff * c.dt}] ms, got ${c.maxDelayMs}`, 'use the authors’ 10 ms');
   }
@@ -157,7 +170,7 @@ export function buildDiehlCook2015(config: DiehlCook2015Config, seed: number): D
   const input = net.addPopulation(new ReplaySource('input', 784));
   const exc = net.addPopulation(new LifPopulation('exc', n, ep, c.dt, c.precision, -105));
   const inh = net.addPopulation(new LifPopulation('inh', n, dcInhParams(), c.dt, c.precision, -100));
-  const w = allocFloat(c.precision, 784 * n);
+  const w = opts.inputWeights?.(784 * n) ?? allocFloat(c.precision, 784 * n);
   const rw = RngStream.derive(seed, 'proj:input->exc/weights');
   for (let k = 0; k < w.length; k++) w[k] = c.initWeightScale * (rw.uniform() + 0.01);
   const delays = new Uint16Array(784 * n);

@@ -1,0 +1,84 @@
+/**
+ * One WebAssembly memory holding a plastic dense projection's weights and the pair-STDP arrival
+ * state (learning/pair-stdp.ts), with the arrival kernel of pair-stdp.wat instantiated on it.
+ *
+ * The graph builder allocates the projection's weights here (`weights`, a Float64Array view), so
+ * the kernel reads and writes them in place; pair STDP then allocates its groups, traces and spike
+ * ring here too. The memory never grows, so the views never detach. Scalar WebAssembly: the
+ * arrival loop is a gather/scatter by post index, which SIMD does not help; the gain over the JS
+ * loop is bounds-check-free typed loads and stores (performance.md §2: WASM scalar 2–3× JS).
+ */
+import { PAIR_STDP_WASM_BASE64 } from './pair-stdp.wasm.js';
+
+interface PairStdpExports {
+  arrive(
+    step: number, G: number, m: number, n: number,
+    pIds: number, pCount: number, pStamp: number, pPtr: number, pPost: number, pW: number, pP1: number, pAcc: number,
+    c: number,
+  ): number;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function module(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(PAIR_STDP_WASM_BASE64, 'base64'));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+
+export class PairStdpMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly k: PairStdpExports;
+  /** The projection's weights, row-major [m × n]. */
+  readonly weights: Float64Array;
+  private top = 0;
+
+  private constructor(
+    readonly m: number,
+    readonly n: number,
+    readonly maxDelay: number,
+    mod: WebAssembly.Module,
+  ) {
+    const G = maxDelay + 1;
+    const bytes = 8 * m * n + 2 * 8 * n + 4 * (m * G + 1) + 2 * m * n + 4 * G * m + 2 * 4 * G + 8 * 16;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) + 1 });
+    this.k = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as PairStdpExports;
+    this.weights = this.f64(m * n);
+  }
+
+  /**
+   * Memory for an m × n projection with delays up to `maxDelay` steps, or null when WebAssembly is
+   * unavailable or n does not fit the kernel's 16-bit post indices.
+   */
+  static create(m: number, n: number, maxDelay: number): PairStdpMemory | null {
+    const mod = module();
+    if (mod === null || n > 0xffff || m * n * 14 > 2 ** 31) return null;
+    return new PairStdpMemory(m, n, maxDelay, mod);
+  }
+
+  private take(bytes: number): number {
+    const p = this.top;
+    this.top = (p + bytes + 7) & ~7;
+    if (this.top > this.memory.buffer.byteLength) throw new RangeError('pair-stdp memory layout overflow');
+    return p;
+  }
+
+  f64(length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, this.take(8 * length), length);
+  }
+
+  i32(length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, this.take(4 * length), length);
+  }
+
+  u16(length: number): Uint16Array {
+    return new Uint16Array(this.memory.buffer, this.take(2 * length), length);
+  }
+}

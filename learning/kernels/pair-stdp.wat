@@ -1,0 +1,50 @@
+;; Arrival kernel of pair STDP (learning/pair-stdp.ts): for d = 0..G-1, the pre spikes emitted at
+;; step - d (ring slot (step - d) mod G, checked against its stamp) reach their synapses with delay
+;; d: acc[i] += w_ji (delivery, the weight before the update), then w_ji = max(w_ji - c*post1s[i], 0).
+;; Synapses of (j, d) are post[ptr[j*G + d] .. ptr[j*G + d + 1]) (u16 post indices), W row-major f64.
+;; Returns the number of synaptic events processed.
+(module
+  (memory (import "env" "memory") 1)
+  (func (export "arrive")
+    (param $step i32) (param $G i32) (param $m i32) (param $n i32)
+    (param $pIds i32) (param $pCount i32) (param $pStamp i32)
+    (param $pPtr i32) (param $pPost i32) (param $pW i32) (param $pP1 i32) (param $pAcc i32)
+    (param $c f64) (result i32)
+    (local $d i32) (local $sl i32) (local $k i32) (local $count i32) (local $hb i32)
+    (local $j i32) (local $g i32) (local $q i32) (local $end i32) (local $i i32)
+    (local $wrow i32) (local $wa i32) (local $aa i32) (local $wi f64) (local $nw f64) (local $events i32)
+    (local.set $sl (i32.rem_u (local.get $step) (local.get $G)))
+    (block $dend (loop $dloop
+      (br_if $dend (i32.ge_u (local.get $d) (local.get $G)))
+      (if (i32.eq (i32.load (i32.add (local.get $pStamp) (i32.shl (local.get $sl) (i32.const 2))))
+                  (i32.sub (local.get $step) (local.get $d)))
+        (then
+          (local.set $count (i32.load (i32.add (local.get $pCount) (i32.shl (local.get $sl) (i32.const 2)))))
+          (local.set $hb (i32.add (local.get $pIds) (i32.shl (i32.mul (local.get $sl) (local.get $m)) (i32.const 2))))
+          (local.set $k (i32.const 0))
+          (block $kend (loop $kloop
+            (br_if $kend (i32.ge_u (local.get $k) (local.get $count)))
+            (local.set $j (i32.load (i32.add (local.get $hb) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $g (i32.add (i32.mul (local.get $j) (local.get $G)) (local.get $d)))
+            (local.set $q (i32.load (i32.add (local.get $pPtr) (i32.shl (local.get $g) (i32.const 2)))))
+            (local.set $end (i32.load (i32.add (local.get $pPtr) (i32.shl (i32.add (local.get $g) (i32.const 1)) (i32.const 2)))))
+            (local.set $events (i32.add (local.get $events) (i32.sub (local.get $end) (local.get $q))))
+            (local.set $wrow (i32.add (local.get $pW) (i32.shl (i32.mul (local.get $j) (local.get $n)) (i32.const 3))))
+            (block $qend (loop $qloop
+              (br_if $qend (i32.ge_u (local.get $q) (local.get $end)))
+              (local.set $i (i32.load16_u (i32.add (local.get $pPost) (i32.shl (local.get $q) (i32.const 1)))))
+              (local.set $wa (i32.add (local.get $wrow) (i32.shl (local.get $i) (i32.const 3))))
+              (local.set $wi (f64.load (local.get $wa)))
+              (local.set $aa (i32.add (local.get $pAcc) (i32.shl (local.get $i) (i32.const 3))))
+              (f64.store (local.get $aa) (f64.add (f64.load (local.get $aa)) (local.get $wi)))
+              (local.set $nw (f64.sub (local.get $wi)
+                (f64.mul (local.get $c) (f64.load (i32.add (local.get $pP1) (i32.shl (local.get $i) (i32.const 3)))))))
+              (f64.store (local.get $wa) (select (local.get $nw) (f64.const 0) (f64.gt (local.get $nw) (f64.const 0))))
+              (local.set $q (i32.add (local.get $q) (i32.const 1)))
+              (br $qloop)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $kloop)))))
+      (local.set $sl (select (i32.sub (local.get $G) (i32.const 1)) (i32.sub (local.get $sl) (i32.const 1)) (i32.eqz (local.get $sl))))
+      (local.set $d (i32.add (local.get $d) (i32.const 1)))
+      (br $dloop)))
+    (local.get $events)))
