@@ -1,0 +1,110 @@
+/**
+ * Network description → NIR spec (then nir-from-network.ts → NIR graph).
+ *
+ * The network is built once (models/build-network.ts) so that random connectivity and weights are
+ * realised exactly as `snn simulate` realises them with the description's seed; every projection is
+ * then written as its dense [post × pre] matrix. Exact for current-based and delta LIF networks with
+ * one delay per projection. What NIR cannot say (refractory period, initial potentials, source spike
+ * trains / rates, integration method, dt, seed, duration) goes into `snn_*` metadata. Lossy, with a
+ * note: adaptive thresholds (frozen at θ = thetaInit) and the vMin clamp. Refused: conductance
+ * synapses, per-synapse delays that differ.
+ */
+import { SnnError } from '../../engine/errors.js';
+import { buildNetwork, lifParamsOf, resolveSettings } from '../../models/build-network.js';
+import type { NetworkDescription } from '../../models/description.js';
+import type { Projection } from '../../models/projection.js';
+import type { NirMetadata } from './nir-graph.js';
+import type { NirLifSpec, NirNetworkSpec, NirProjectionSpec, NirSourceSpec } from './nir-from-network.js';
+import { msToS } from './nir-units.js';
+
+export interface DescriptionExport {
+  spec: NirNetworkSpec;
+  /** What did not survive (also written to metadata `snn_lossy`). */
+  lossy: string[];
+}
+
+/** Dense [post × pre] weights of a built projection. */
+export function denseWeights(p: Projection): Float64Array {
+  const pre = p.pre.size;
+  const post = p.post.size;
+  const W = new Float64Array(pre * post);
+  const w = p.weights;
+  switch (p.kind) {
+    case 'dense':
+      for (let i = 0; i < pre; i++) for (let j = 0; j < post; j++) W[j * pre + i] = w[i * post + j]!;
+      break;
+    case 'one-to-one':
+      for (let i = 0; i < pre; i++) W[i * pre + i] = w[i]!;
+      break;
+    case 'all-but-self':
+      for (let i = 0; i < pre; i++) for (let j = 0; j < post; j++) if (i !== j) W[j * pre + i] = w[0]!;
+      break;
+    case 'sparse': {
+      const sp = p as unknown as { rowPtr: Int32Array; cols: Int32Array };
+      for (let i = 0; i < pre; i++) for (let s = sp.rowPtr[i]!; s < sp.rowPtr[i + 1]!; s++) W[sp.cols[s]! * pre + i]! += w[s]!;
+      break;
+    }
+  }
+  return W;
+}
+
+function projectionDelayMs(p: Projection, dt: number, declared: unknown): number {
+  if (p.delaySteps !== null) return typeof declared === 'number' ? declared : p.delaySteps * dt;
+  const d = p.delays!;
+  for (let k = 1; k < d.length; k++) {
+    if (d[k] !== d[0]) {
+      throw new SnnError('usage', `projection '${p.name}' has per-synapse delays; a NIR Delay node delays whole signals`, 'use one delay per projection (or split the projection by delay) before exporting to NIR');
+    }
+  }
+  return d.length > 0 ? d[0]! * dt : 0;
+}
+
+export function descriptionToNirSpec(desc: NetworkDescription): DescriptionExport {
+  const s = resolveSettings(desc);
+  const net = buildNetwork(desc, s);
+  const recordSpec = desc.record?.spikes ?? true;
+  const recorded = (name: string) => recordSpec === true || (Array.isArray(recordSpec) && recordSpec.includes(name));
+  const lossy: string[] = [];
+  const populations: (NirSourceSpec | NirLifSpec)[] = desc.populations.map((p) => {
+    if (p.model !== 'lif') {
+      return { kind: 'source', name: p.name, size: p.size, metadata: { snn_population: JSON.stringify(p) } };
+    }
+    const params = lifParamsOf(p);
+    if (params.synapse === 'conductance') {
+      throw new SnnError('usage', `population '${p.name}' is conductance-based; NIR has no conductance primitive`, 'use synapse "current", or export a trained model (snn export RUN_DIR --format nir) for the documented approximation');
+    }
+    if (params.thetaPlus !== 0 || (params.tauTheta !== null && params.thetaInit !== 0)) {
+      lossy.push(`population '${p.name}': adaptive threshold frozen at θ = thetaInit (${params.thetaInit} mV)`);
+    }
+    if (params.vMin !== null) lossy.push(`population '${p.name}': the lower clamp vMin = ${params.vMin} mV is dropped`);
+    if (params.refractory > 0) lossy.push(`population '${p.name}': refractory period ${params.refractory} ms kept only in snn metadata`);
+    const metadata: NirMetadata = {
+      snn_refractory_ms: params.refractory,
+      snn_method: params.method,
+      snn_theta: JSON.stringify({ thetaPlus: params.thetaPlus, tauTheta: params.tauTheta, thetaInit: params.thetaInit, thetaOffset: params.thetaOffset, thetaJump: params.thetaJump }),
+    };
+    // Without v0, snn starts at vRest, which iBias folding moves into v_leak: always write it.
+    metadata['snn_v0'] = JSON.stringify(p.v0 ?? params.vRest);
+    if (params.vMin !== null) metadata['snn_v_min'] = params.vMin;
+    return { kind: 'lif', name: p.name, size: p.size, params, record: recorded(p.name), metadata };
+  });
+  const projections: NirProjectionSpec[] = net.projections.map((p, k) => ({
+    name: p.name,
+    from: p.pre.name,
+    to: p.post.name,
+    channel: p.channel as 'v' | 'exc' | 'inh',
+    weight: denseWeights(p),
+    delayMs: projectionDelayMs(p, s.dt, desc.projections?.[k]?.delay),
+  }));
+  const metadata: NirMetadata = {
+    dt: msToS(s.dt),
+    snn_dt_ms: s.dt,
+    snn_seed: s.seed,
+    snn_precision: s.precision,
+    snn_mode: desc.mode ?? 'clock',
+  };
+  if (desc.duration !== undefined) metadata['snn_duration_ms'] = desc.duration;
+  if (desc.name !== undefined) metadata['snn_name'] = desc.name;
+  if (lossy.length) metadata['snn_lossy'] = lossy.join('; ');
+  return { spec: { populations, projections, metadata }, lossy };
+}
