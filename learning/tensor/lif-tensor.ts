@@ -151,7 +151,10 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
     const inh = layer.channel === 'inh';
     const k = inh ? q.kI : q.kE;
     const eS = inh ? q.eI : q.eE;
-    const uConst = q.vConst + p.vRest * q.eM - p.vRest;
+    // The propagator's constant shifted to u (= iBias·(1 − eM)); a float64 rounding residue of the
+    // shift (|x| < 1e-9 mV) is snapped to 0 so the add can be skipped.
+    const uConstRaw = q.vConst + p.vRest * q.eM - p.vRest;
+    const uConst = Math.abs(uConstRaw) < 1e-9 ? 0 : uConstRaw;
     const uThresh = p.vThresh + p.thetaInit - p.thetaOffset - p.vRest;
     const uReset = p.vReset - p.vRest;
     const uMin = p.vMin === null ? null : p.vMin - p.vRest;
@@ -167,7 +170,8 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
       // and the mask comes from tf.step, whose gradient is zero: comparison ops (lessEqual, where's
       // condition) have no gradient in tfjs and would break the backward pass.
       const a = R > 0 ? heaviside(tf, tf.sub(n - R + 0.5, last)) : null; // 1 ⇔ n − lastSpike ≥ R
-      const uNew = delta ? tf.add(tf.mul(u, q.eM), uConst) : tf.add(tf.add(tf.mul(syn, k), tf.mul(u, q.eM)), uConst);
+      let uNew = delta ? tf.mul(u, q.eM) : tf.add(tf.mul(syn, k), tf.mul(u, q.eM));
+      if (uConst !== 0) uNew = tf.add(uNew, uConst); // adding 0 changes nothing: skip the op
       u = a !== null ? tf.add(tf.mul(uNew, a), tf.mul(u, tf.sub(1, a))) : uNew;
       if (!delta) syn = tf.mul(syn, eS);
       if (uMin !== null) u = tf.maximum(u, uMin);
