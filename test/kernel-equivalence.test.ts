@@ -2,7 +2,7 @@
  * The WebAssembly SIMD LIF kernels (engine/kernels/) against the plain-JS loops they replace: in
  * float64 both backends must give bit-identical spikes and state, on every path — fused
  * integrate+threshold, separate kernels (θ decay, vMin), rings inside wasm memory (short delays)
- * and ordinary rings (long delays), odd population sizes (the scalar tail of the f64x2 loops).
+ * and ordinary rings (long delays), population sizes that leave a pair and a single neuron after the four-neuron loop.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
@@ -79,7 +79,7 @@ describe.skipIf(!wasmSimdAvailable())('wasm LIF kernels = JS loops (float64)', (
       populations: [
         { name: 'in', model: 'poisson', size: 40, rates: 30 },
         { name: 'a', model: 'lif', size: 77, v0: { uniform: [-60, -50] }, params: lif({ thetaPlus: 0.5, tauTheta: 50, vMin: -58 }) },
-        { name: 'b', model: 'lif', size: 64, v0: { uniform: [-60, -50] }, params: lif({ vRest: -55 }) },
+        { name: 'b', model: 'lif', size: 67, v0: { uniform: [-60, -50] }, params: lif({ vRest: -55 }) },
       ],
       projections: [
         { from: 'in', to: 'a', channel: 'exc', connectivity: { probability: 0.3 }, weights: { uniform: [0, 4] }, delay: 0.5 },
