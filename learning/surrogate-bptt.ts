@@ -202,6 +202,22 @@ export class SurrogateBptt implements BatchRule {
   }
 
   /**
+   * Forward only, for diagnostics and the engine cross-check: the input spikes [T, B, nIn], the
+   * hidden spikes [T, B, H] and the logits [B, 10] of the samples (stream purpose '<split>-eval').
+   */
+  inspect(indices: ArrayLike<number>, data: Dataset = this.data): { input: Float32Array; hidden: Float32Array; logits: Float32Array } {
+    const tf = this.backend.tf;
+    const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
+    const B = indices.length;
+    const input = this.encode(indices, `${data.split}-eval`, 0, data);
+    const [hidden, logits] = tf.tidy(() => {
+      const r = this.forward(tf.tensor3d(input, [this.config.steps, B, this.nIn]), toTensor(tf, W1), toTensor(tf, W2));
+      return [r.hiddenSpikes.dataSync() as Float32Array, r.logits.dataSync() as Float32Array];
+    });
+    return { input, hidden, logits };
+  }
+
+  /**
    * Forward only (no gradient) on samples of `data` (default: the training set); input streams use
    * the purpose '<split>-eval', so evaluation spikes never coincide with training ones.
    */
