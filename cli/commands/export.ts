@@ -2,14 +2,19 @@
  * `snn export SOURCE --format F --out FILE [--width W] [--dt DT] ...`: convert recorded spikes into a
  * format for neuromorphic hardware or another simulator (docs/formats.md).
  *
- * SOURCE is the JSON `snn simulate --out x.json` writes ({"spikes": [[t_ms, neuron], ...]}, or
- * {"populations": {...}}). Thin: loading, conversion and writing live in io/formats/.
+ * SOURCE (told apart by content, io/formats/export-source.ts): a native trace (.snntrace; with
+ * --allow-partial an unfinished or damaged one up to its last intact chunk), the spike JSON of
+ * `snn simulate --out x.json`, or — for `--format nir` — a network description (JSON/YAML, zoo:NAME)
+ * or a trained model (run directory or .snnmodel). Thin: loading, conversion and writing live in io/formats/.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SnnError } from '../../engine/errors.js';
 import type { FormatOptions, Polarity } from '../../io/formats/format-options.js';
-import { loadJsonSpikes } from '../../io/formats/json-spikes-source.js';
+import { classifyExportSource, loadSpikeSource } from '../../io/formats/export-source.js';
+import { exportDescriptionNir, exportTrainedModelNir, type NirExportResult } from '../../io/formats/nir.js';
+import { loadDescription } from '../../io/load-description.js';
+import { loadZooModel } from '../../models/zoo/index.js';
 import { registerBuiltinFormats } from '../../io/formats/register-all.js';
 import { formatForPath, formatNames, getFormat } from '../../io/formats/registry.js';
 import { positiveInt, positiveNumber } from '../parse.js';
@@ -25,16 +30,18 @@ interface ExportFlags {
   variant?: 'tonic' | 'plain';
   size?: number;
   population?: string;
+  allowPartial?: boolean;
+  neurons?: number;
 }
 
 export function registerExport(program: Command): void {
   registerBuiltinFormats();
   program
     .command('export')
-    .description('write recorded spikes as AEDAT, npy, NWB, NIRData, SpikeSourceArray, Lava or CSV')
-    .argument('<source>', 'spikes JSON from `snn simulate --out x.json`')
+    .description('write recorded spikes as AEDAT, npy, NWB, NIRData, SpikeSourceArray, Lava or CSV, or a network / trained model as NIR')
+    .argument('<source>', 'a trace, the spikes JSON of `snn simulate --out x.json`, or (for --format nir) a network description, zoo:NAME, a run directory or a .snnmodel')
     .requiredOption('--out <file>', 'output file')
-    .option('--format <name>', `one of: ${formatNames().join(', ')} (default: from the --out extension)`)
+    .option('--format <name>', `one of: nir, ${formatNames().join(', ')} (default: from the --out extension)`)
     .option('--width <n>', 'sensor width for the id → (x, y) mapping (default 128)', positiveInt)
     .option('--dt <ms>', 'time step in ms (Lava raster; overrides the source\'s)', positiveNumber)
     .addOption(new Option('--polarity <p>', 'event polarity (AEDAT, Tonic npy)').choices(['on', 'off', 'id-parity']))
@@ -43,15 +50,18 @@ export function registerExport(program: Command): void {
     .addOption(new Option('--variant <v>', 'npy flavour').choices(['tonic', 'plain']))
     .option('--size <n>', 'population size of a single-population source (default: largest id + 1)', positiveInt)
     .option('--population <name>', 'population name of a single-population source', 'neurons')
+    .option('--allow-partial', 'read an unfinished or damaged trace up to its last intact chunk')
+    .option('--neurons <n>', 'size of a zoo:NAME network (NIR export)', positiveInt)
     .action((source: string, flags: ExportFlags) => runExport(source, flags));
 }
 
 async function runExport(source: string, flags: ExportFlags): Promise<void> {
+  if (flags.format?.toLowerCase() === 'nir' || (flags.format === undefined && flags.out.toLowerCase().endsWith('.nir'))) return runNirExport(source, flags);
   const format = flags.format !== undefined ? getFormat(flags.format) : formatForPath(flags.out);
   if (!format) {
     throw new SnnError('usage', `cannot tell the format from '${flags.out}'`, `pass --format, one of: ${formatNames().join(', ')}`);
   }
-  const data = await loadJsonSpikes(source, { population: flags.population, size: flags.size, dt: flags.dt });
+  const data = await loadSpikeSource(source, { population: flags.population, size: flags.size, dt: flags.dt, allowPartial: flags.allowPartial });
   const opts: FormatOptions = {};
   if (flags.width !== undefined) opts.width = flags.width;
   if (flags.dt !== undefined) opts.dt = flags.dt;
@@ -63,4 +73,17 @@ async function runExport(source: string, flags: ExportFlags): Promise<void> {
   let spikes = 0;
   for (const p of data.populations) spikes += p.times.length;
   process.stdout.write(`wrote ${flags.out} (${format.name}, ${spikes} spikes, ${data.populations.length} population${data.populations.length === 1 ? '' : 's'})\n`);
+}
+
+async function runNirExport(source: string, flags: ExportFlags): Promise<void> {
+  const kind = classifyExportSource(source);
+  let res: NirExportResult;
+  if (kind === 'model') res = await exportTrainedModelNir(source, flags.out);
+  else if (kind === 'zoo') res = await exportDescriptionNir(loadZooModel(source, flags.neurons !== undefined ? { neurons: flags.neurons } : {}).description, flags.out);
+  else if (kind === 'description') res = await exportDescriptionNir(loadDescription(source).description, flags.out);
+  else {
+    throw new SnnError('usage', `${source} holds recorded spikes, not a network`, 'NIR export takes a network description, zoo:NAME, a run directory or a .snnmodel; for spikes use --format nirdata');
+  }
+  for (const note of res.lossy) process.stderr.write(`note: not exact in NIR: ${note}\n`);
+  process.stdout.write(`wrote ${flags.out} (nir, ${res.nodes} nodes, ${res.edges} edges${res.lossy.length ? `, ${res.lossy.length} approximation note${res.lossy.length === 1 ? '' : 's'} in its metadata` : ''})\n`);
 }

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { registerBench } from './bench.js';
 import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { registerInspect } from './inspect.js';
 import { registerSimulate } from './simulate.js';
 import { registerTrain } from './train.js';
@@ -11,7 +12,7 @@ import { registerEval } from './eval.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport];
+const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport, registerImport];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
