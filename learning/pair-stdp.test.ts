@@ -8,6 +8,7 @@ import { ReplaySource } from '../models/replay-source.js';
 import { PairStdpMemory } from './kernels/pair-stdp-memory.js';
 import { PairStdp } from './pair-stdp.js';
 import { rules } from './rules.js';
+import { SynapticScaling } from './synaptic-scaling.js';
 
 const DT = 0.5;
 
@@ -199,5 +200,21 @@ describe('pair STDP (Diehl & Cook 2015)', () => {
     });
     expect(Buffer.from(b!.w.buffer, b!.w.byteOffset, b!.w.byteLength).equals(Buffer.from(a!.w.buffer))).toBe(true);
     expect(b!.delivered).toEqual(a!.delivered);
+  });
+
+  it.each([7, 8])('the SIMD scaling kernel equals SynapticScaling.apply bit for bit (n = %i)', (n) => {
+    const m = 13;
+    const mem = PairStdpMemory.create(m, n, 3)!;
+    const rng = RngStream.derive(11, 'test/pair-stdp/scale');
+    for (let k = 0; k < m * n; k++) mem.weights[k] = rng.uniform() * (k % n === 2 ? 0 : 1);
+    const ref = Float64Array.from(mem.weights);
+    const net = new Network(DT, 'f64');
+    const pre = net.addPopulation(new ReplaySource('pre', m));
+    const post = net.addPopulation(new LifPopulation('post', n, { ...LIF_DEFAULTS, synapse: 'conductance' }, DT, 'f64', -65));
+    const proj = new DenseProjection('p', pre, post, 'exc', ref, 0, null);
+    new SynapticScaling(proj, { target: 78 }).apply();
+    mem.scaleColumns(78);
+    expect(Buffer.from(mem.weights.buffer, mem.weights.byteOffset, mem.weights.byteLength).equals(Buffer.from(ref.buffer))).toBe(true);
+    expect(mem.weights[2]).toBe(0);
   });
 });

@@ -14,7 +14,8 @@ import { kernelBackend } from '../../engine/backend.js';
 import { IntrinsicPlasticity } from '../../learning/intrinsic-plasticity.js';
 import { PairStdpMemory } from '../../learning/kernels/pair-stdp-memory.js';
 import { PairStdp } from '../../learning/pair-stdp.js';
-import { SynapticScaling } from '../../learning/synaptic-scaling.js';
+import { SynapticScaling, type SynapticScalingOptions } from '../../learning/synaptic-scaling.js';
+import type { Projection } from '../../models/projection.js';
 import { buildDiehlCook2015, dcMaxDelaySteps, type DiehlCook2015Config, type DiehlCook2015Network } from '../../models/zoo/diehl-cook-2015.js';
 import type { PresentationProtocol, TrainingStage, TrainingSystem } from '../training/training-system.js';
 
@@ -37,7 +38,7 @@ export class DiehlCook2015System implements TrainingSystem {
     this.g = buildDiehlCook2015(c, seed, mem ? { inputWeights: () => mem.weights } : {});
     const stdpOpts = { nuPre: c.nuPre, nuPost: c.nuPost, tauPre: c.tauPre, tauPost1: c.tauPost1, tauPost2: c.tauPost2, wMax: c.wMax };
     this.stdp = new PairStdp(this.g.p2e, stdpOpts, mem);
-    this.scaling = new SynapticScaling(this.g.p2e, { target: c.scaleInput, when: 'training' });
+    this.scaling = mem ? new KernelSynapticScaling(this.g.p2e, { target: c.scaleInput, when: 'training' }, mem) : new SynapticScaling(this.g.p2e, { target: c.scaleInput, when: 'training' });
     this.intrinsic = new IntrinsicPlasticity(this.g.exc);
     for (const r of this.rules) r.attach(this.g.net);
   }
@@ -82,5 +83,20 @@ export class DiehlCook2015System implements TrainingSystem {
 
   modelArrays() {
     return { 'input->exc': this.g.p2e.weights, 'exc.theta': this.g.exc.theta };
+  }
+}
+
+/** Synaptic scaling run by the SIMD kernel of the memory that holds the weights (identical results). */
+class KernelSynapticScaling extends SynapticScaling {
+  constructor(
+    projection: Projection,
+    opts: SynapticScalingOptions,
+    private readonly memory: PairStdpMemory,
+  ) {
+    super(projection, opts);
+  }
+
+  override apply(): void {
+    this.memory.scaleColumns(this.target);
   }
 }

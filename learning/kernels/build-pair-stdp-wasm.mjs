@@ -9,7 +9,7 @@ import wabtInit from 'wabt';
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const wabt = await wabtInit();
-const mod = wabt.parseWat('pair-stdp.wat', readFileSync(join(dir, 'pair-stdp.wat'), 'utf8'));
+const mod = wabt.parseWat('pair-stdp.wat', readFileSync(join(dir, 'pair-stdp.wat'), 'utf8'), { simd: true });
 mod.validate();
 const bytes = Buffer.from(mod.toBinary({}).buffer);
 mod.destroy();

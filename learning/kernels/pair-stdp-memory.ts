@@ -16,6 +16,7 @@ interface PairStdpExports {
     pIds: number, pCount: number, pStamp: number, pPtr: number, pPost: number, pW: number, pP1: number, pAcc: number,
     c: number,
   ): number;
+  scale(pW: number, m: number, n: number, pSums: number, target: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -38,6 +39,7 @@ export class PairStdpMemory {
   readonly k: PairStdpExports;
   /** The projection's weights, row-major [m × n]. */
   readonly weights: Float64Array;
+  private readonly sums: Float64Array;
   private top = 0;
 
   private constructor(
@@ -47,10 +49,19 @@ export class PairStdpMemory {
     mod: WebAssembly.Module,
   ) {
     const G = maxDelay + 1;
-    const bytes = 8 * m * n + 2 * 8 * n + 4 * (m * G + 1) + 2 * m * n + 4 * G * m + 2 * 4 * G + 8 * 16;
+    const bytes = 8 * m * n + 3 * 8 * n + 4 * (m * G + 1) + 2 * m * n + 4 * G * m + 2 * 4 * G + 8 * 16;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) + 1 });
     this.k = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as PairStdpExports;
     this.weights = this.f64(m * n);
+    this.sums = this.f64(n);
+  }
+
+  /**
+   * Synaptic scaling of the weights in place: every column (post neuron) rescaled to sum to
+   * `target`, a zero column left alone. f64x2 SIMD; bit-identical to SynapticScaling.apply.
+   */
+  scaleColumns(target: number): void {
+    this.k.scale(this.weights.byteOffset, this.m, this.n, this.sums.byteOffset, target);
   }
 
   /**

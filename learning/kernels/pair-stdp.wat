@@ -47,4 +47,60 @@
       (local.set $sl (select (i32.sub (local.get $G) (i32.const 1)) (i32.sub (local.get $sl) (i32.const 1)) (i32.eqz (local.get $sl))))
       (local.set $d (i32.add (local.get $d) (i32.const 1)))
       (br $dloop)))
-    (local.get $events)))
+    (local.get $events))
+  ;; Synaptic scaling of W [m × n] (row-major f64): every column rescaled to sum to `target`
+  ;; (a column summing to 0 is left alone). Sums accumulate row by row in the same order as the JS
+  ;; loop of learning/synaptic-scaling.ts, two columns per f64x2 lane pair, so results are identical.
+  (func (export "scale") (param $pW i32) (param $m i32) (param $n i32) (param $pS i32) (param $target f64)
+    (local $j i32) (local $i i32) (local $row i32) (local $n2 i32) (local $a i32) (local $sa i32) (local $x f64)
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (local.set $i (i32.const 0))
+    (block $z (loop $zl
+      (br_if $z (i32.ge_u (local.get $i) (local.get $n)))
+      (f64.store (i32.add (local.get $pS) (i32.shl (local.get $i) (i32.const 3))) (f64.const 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $zl)))
+    (local.set $j (i32.const 0))
+    (block $je (loop $jl
+      (br_if $je (i32.ge_u (local.get $j) (local.get $m)))
+      (local.set $row (i32.add (local.get $pW) (i32.shl (i32.mul (local.get $j) (local.get $n)) (i32.const 3))))
+      (local.set $i (i32.const 0))
+      (block $ie (loop $il
+        (br_if $ie (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $sa (i32.add (local.get $pS) (i32.shl (local.get $i) (i32.const 3))))
+        (v128.store (local.get $sa) (f64x2.add (v128.load (local.get $sa))
+          (v128.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $il)))
+      (if (i32.lt_u (local.get $n2) (local.get $n)) (then
+        (local.set $sa (i32.add (local.get $pS) (i32.shl (local.get $n2) (i32.const 3))))
+        (f64.store (local.get $sa) (f64.add (f64.load (local.get $sa))
+          (f64.load (i32.add (local.get $row) (i32.shl (local.get $n2) (i32.const 3))))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $jl)))
+    (local.set $i (i32.const 0))
+    (block $fe (loop $fl
+      (br_if $fe (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $sa (i32.add (local.get $pS) (i32.shl (local.get $i) (i32.const 3))))
+      (local.set $x (f64.load (local.get $sa)))
+      (f64.store (local.get $sa) (select (f64.div (local.get $target) (local.get $x)) (f64.const 1) (f64.gt (local.get $x) (f64.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $fl)))
+    (local.set $j (i32.const 0))
+    (block $me (loop $ml
+      (br_if $me (i32.ge_u (local.get $j) (local.get $m)))
+      (local.set $row (i32.add (local.get $pW) (i32.shl (i32.mul (local.get $j) (local.get $n)) (i32.const 3))))
+      (local.set $i (i32.const 0))
+      (block $ie2 (loop $il2
+        (br_if $ie2 (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $a (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 3))))
+        (v128.store (local.get $a) (f64x2.mul (v128.load (local.get $a))
+          (v128.load (i32.add (local.get $pS) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $il2)))
+      (if (i32.lt_u (local.get $n2) (local.get $n)) (then
+        (local.set $a (i32.add (local.get $row) (i32.shl (local.get $n2) (i32.const 3))))
+        (f64.store (local.get $a) (f64.mul (f64.load (local.get $a))
+          (f64.load (i32.add (local.get $pS) (i32.shl (local.get $n2) (i32.const 3))))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $ml)))))
