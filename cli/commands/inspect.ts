@@ -11,6 +11,7 @@ import { SnnError } from '../../engine/errors.js';
 import { fsError } from '../../io/atomic.js';
 import { isTraceMagic } from '../../io/trace-format.js';
 import { summarizeTrace, type TraceSummary } from '../../io/trace-stats.js';
+import { formatInspectors } from './inspect-formats.js';
 
 export interface InspectOptions {
   json?: boolean;
@@ -87,7 +88,7 @@ const traceInspector: FileInspector = {
 };
 
 /** Every format `snn inspect` understands, tried in order. */
-export const inspectors: FileInspector[] = [traceInspector];
+export const inspectors: FileInspector[] = [traceInspector, ...formatInspectors];
 
 function readHead(path: string): Uint8Array {
   let fd: number | undefined;
