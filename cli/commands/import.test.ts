@@ -67,6 +67,18 @@ describe('snn import (event recordings)', () => {
     expect(spikesOf(f('s.json')).length).toBe(3);
   });
 
+  it('fills the empty Input of an imported NIR graph (--into with its name)', async () => {
+    writeFileSync(f('net.json'), JSON.stringify({ ...target, populations: [{ name: 'in', model: 'spike-source-array', size: 3, spikes: [] }, ...target.populations], projections: [{ from: 'in', to: 'out', channel: 'v', connectivity: 'one-to-one', weights: 10 }] }));
+    await run('export', f('net.json'), '--out', f('net.nir'));
+    await run('import', f('net.nir'), '--out', f('imported.json'));
+    await getFormat('aedat2').write(recording, f('rec.aedat'));
+    await run('import', f('rec.aedat'), '--out', f('driven.json'), '--into', f('imported.json'), '--population', 'in');
+    const net = JSON.parse(readFileSync(f('driven.json'), 'utf8'));
+    expect(net.populations.map((p: { name: string }) => p.name)).toEqual(['in', 'out']);
+    await run('simulate', f('driven.json'), '--out', f('spikes.json'), '--no-progress');
+    expect(spikesOf(f('spikes.json')).map(([, i]) => i)).toEqual([0, 1, 2]);
+  });
+
   it('--connect-to without --into is one line, exit 2', async () => {
     await getFormat('aedat2').write(recording, f('rec.aedat'));
     expect(await main(['import', f('rec.aedat'), '--out', f('x.json'), '--connect-to', 'out'])).toBe(2);

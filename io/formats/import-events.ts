@@ -5,8 +5,10 @@
  *
  * Times: t' = (t − t₀)·timeScale + offset, with t₀ the first event's time when `startAtZero`
  * (AEDAT 4.0 from a camera holds Unix-epoch µs), else 0. Negative times are refused.
- * With `into`, the population is added to that description, optionally connected to `connectTo`
- * (one-to-one when the sizes match, else dense) with weight `weights` on the target's first channel.
+ * With `into`, the population is added to that description (or, when it names an existing
+ * spike-source-array such as the empty Input of an imported NIR graph, fills that one in place),
+ * optionally connected to `connectTo` (one-to-one when the sizes match, else dense) with weight
+ * `weights` on the target's first channel.
  */
 import { SnnError } from '../../engine/errors.js';
 import { lifParamsOf } from '../../models/build-network.js';
@@ -66,7 +68,8 @@ export function spikeDataToDescription(data: SpikeData, opts: EventImportOptions
   let desc: Record<string, unknown>;
   if (opts.into) {
     const base = opts.into;
-    if (base.populations.some((p) => p.name === name)) throw new SnnError('usage', `the network already has a population '${name}'`, 'pick another name with --population');
+    const existing = base.populations.find((p) => p.name === name);
+    if (existing && existing.model !== 'spike-source-array') throw new SnnError('usage', `the network already has a population '${name}' (${existing.model})`, 'pick another name with --population');
     const projections: ProjectionDescription[] = [...(base.projections ?? [])];
     if (opts.connectTo !== undefined) {
       const target = base.populations.find((p) => p.name === opts.connectTo);
@@ -75,7 +78,13 @@ export function spikeDataToDescription(data: SpikeData, opts: EventImportOptions
       const channel = opts.channel ?? lifChannels(lifParamsOf(target).synapse)[0]! as 'v' | 'exc' | 'inh';
       projections.push({ name: `${name}->${target.name}`, from: name, to: target.name, channel, connectivity: target.size === size ? 'one-to-one' : 'dense', weights: opts.weights ?? 1 });
     }
-    desc = { ...base, populations: [population, ...base.populations], projections };
+    if (existing) {
+      // Fill an existing spike source (e.g. the empty Input of an imported NIR graph) in place.
+      const keep = opts.size ?? existing.size;
+      if (maxId >= keep) throw new SnnError('usage', `population '${name}' has ${keep} neurons but the recording uses id ${maxId}`, 'pass --width to map pixels differently, or --size');
+      const filled: PopulationDescription = { ...population, size: keep };
+      desc = { ...base, populations: base.populations.map((p) => (p.name === name ? filled : p)), projections };
+    } else desc = { ...base, populations: [population, ...base.populations], projections };
   } else {
     desc = { dt, duration: Math.max(last + dt, (data.durationMs - t0) * scale + offset), populations: [population], record: { spikes: true } };
   }
