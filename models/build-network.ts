@@ -170,6 +170,7 @@ function connect(pr: ProjectionDescription, pre: Population, post: Population, r
   if ('probability' in c) {
     const allowSelf = c.allowSelf ?? true;
     const prob = c.probability;
+    if (c.sampling === 'skip') return skipSample(pre, post, prob, allowSelf, rng);
     for (let i = 0; i < pre.size; i++) {
       const row = rows[i]!;
       for (let j = 0; j < post.size; j++) {
@@ -189,6 +190,36 @@ function connect(pr: ProjectionDescription, pre: Population, post: Population, r
   let k = 0;
   for (const r of rows) for (const j of r) cols[k++] = j;
   return { kind: 'sparse', rowPtr, cols, count: cols.length };
+}
+
+/**
+ * Bernoulli(p) connectivity by geometric skipping: the gap to the next synapse of a row is
+ * ⌊ln U / ln(1 − p)⌋ with U uniform in (0, 1], so the work is proportional to the synapses made, not
+ * to pre × post (Brian2 samples `connect(p=...)` the same way). Rows come out sorted.
+ */
+function skipSample(pre: Population, post: Population, p: number, allowSelf: boolean, rng: RngStream): Synapses {
+  const n = post.size;
+  const rowPtr = new Int32Array(pre.size + 1);
+  let cols = new Int32Array(Math.max(16, Math.ceil(pre.size * n * p * 1.05 + 16)));
+  let k = 0;
+  const logQ = Math.log1p(-p);
+  for (let i = 0; i < pre.size; i++) {
+    if (p > 0) {
+      for (let j = -1; ; ) {
+        j += p >= 1 ? 1 : 1 + Math.floor(Math.log(rng.uniformOpenZero()) / logQ);
+        if (j >= n) break;
+        if (!allowSelf && i === j && pre === post) continue;
+        if (k === cols.length) {
+          const grown = new Int32Array(cols.length * 2);
+          grown.set(cols);
+          cols = grown;
+        }
+        cols[k++] = j;
+      }
+    }
+    rowPtr[i + 1] = k;
+  }
+  return { kind: 'sparse', rowPtr, cols: cols.slice(0, k), count: k };
 }
 
 /** Values per synapse in the layout's order, from a scalar, a distribution, or explicit arrays. */

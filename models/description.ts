@@ -73,7 +73,15 @@ export const populationSchema = z.discriminatedUnion('model', [lifPopulation, po
 
 const connectivity = z.union([
   z.enum(['dense', 'one-to-one', 'all-but-self']),
-  z.strictObject({ probability: finite.refine((p) => p >= 0 && p <= 1, { message: 'must be in [0, 1]' }), allowSelf: z.boolean().optional() }),
+  z.strictObject({
+    probability: finite.refine((p) => p >= 0 && p <= 1, { message: 'must be in [0, 1]' }),
+    allowSelf: z.boolean().optional(),
+    /**
+     * 'pairs' (default): one uniform draw per (pre, post) pair. 'skip': geometric gaps between
+     * synapses, O(synapses) draws instead of O(pre × post) — the same distribution, other synapses.
+     */
+    sampling: z.enum(['pairs', 'skip']).optional(),
+  }),
   z.strictObject({ pairs: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])) }),
 ]);
 
@@ -133,6 +141,7 @@ const VOCABULARY = [
   'std',
   'probability',
   'allowSelf',
+  'sampling',
   'pairs',
   'at',
 ];

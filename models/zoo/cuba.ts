@@ -79,7 +79,8 @@ export function cubaDescription(opts: CubaOptions = {}): NetworkDescription {
     tauInh: CUBA.tauInh,
   };
   const v0 = { uniform: [CUBA.vReset, CUBA.vThresh] as [number, number] };
-  const conn = { probability: p, allowSelf: true };
+  // Geometric skipping: O(synapses) draws (Brian2 samples connect(p=...) the same way).
+  const conn = { probability: p, allowSelf: true, sampling: 'skip' as const };
   return {
     name: `cuba-${n}`,
     description: `CUBA (Vogels & Abbott 2005, Brian2 examples/CUBA.py), N = ${n}, p = ${p}`,
