@@ -68,9 +68,15 @@ export interface TrainSpeedResult {
 }
 
 function buildSystem(model: string, neurons: number, seed: number, precision: Precision): TrainingSystem {
+  checkModel(model);
   if (model === 'diehl-cook-2015') return new DiehlCook2015System(diehlCook2015Config('mnist', neurons, { precision }), seed);
-  if (model === 'hao2020') return new Hao2020System(hao2020Config('mnist', neurons, { precision }), seed);
-  throw new SnnError('usage', `unknown model '${model}' for bench train`, `known models: ${TRAIN_SPEED_MODELS.join(', ')}`);
+  return new Hao2020System(hao2020Config('mnist', neurons, { precision }), seed);
+}
+
+function checkModel(model: string): void {
+  if (!(TRAIN_SPEED_MODELS as readonly string[]).includes(model)) {
+    throw new SnnError('usage', `unknown model '${model}' for bench train`, `known models: ${TRAIN_SPEED_MODELS.join(', ')}`);
+  }
 }
 
 function median(sorted: Float64Array): number {
@@ -79,6 +85,7 @@ function median(sorted: Float64Array): number {
 }
 
 export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
+  checkModel(o.model);
   const first = o.firstSample ?? 0;
   const warmup = o.warmup ?? 0;
   const precision = o.precision ?? 'f64';
