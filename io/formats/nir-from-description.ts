@@ -48,20 +48,32 @@ export function denseWeights(p: Projection): Float64Array {
   return W;
 }
 
-function projectionDelayMs(p: Projection, dt: number, declared: unknown): number {
-  if (p.delaySteps !== null) return typeof declared === 'number' ? declared : p.delaySteps * dt;
-  const d = p.delays!;
-  for (let k = 1; k < d.length; k++) {
-    if (d[k] !== d[0]) {
-      throw new SnnError('usage', `projection '${p.name}' has per-synapse delays; a NIR Delay node delays whole signals`, 'use one delay per projection (or split the projection by delay) before exporting to NIR');
-    }
-  }
-  return d.length > 0 ? d[0]! * dt : 0;
+/** The one delay (ms) of projection k; per-synapse delays must all be equal (NIR delays whole signals). */
+function declaredDelayMs(desc: NetworkDescription, k: number, name: string): number {
+  const d = desc.projections?.[k]?.delay;
+  const refuse = (): never => {
+    throw new SnnError('usage', `projection '${name}' has per-synapse delays; a NIR Delay node delays whole signals`, 'use one delay per projection (or split the projection by delay) before exporting to NIR');
+  };
+  if (d === undefined) return 0;
+  if (typeof d === 'number') return d;
+  if (!Array.isArray(d)) return d.uniform[0] === d.uniform[1] ? d.uniform[0] : refuse();
+  const flat = d.flat();
+  return flat.every((x) => x === flat[0]) ? (flat[0] ?? 0) : refuse();
 }
 
 export function descriptionToNirSpec(desc: NetworkDescription): DescriptionExport {
   const s = resolveSettings(desc);
-  const net = buildNetwork(desc, s);
+  // Built only to realise connectivity and weights with the run's seed; delays come from the
+  // description itself (exact mode allows delays off the dt grid, which the clock builder refuses).
+  // Spike lists are left out too (exact-mode sources may hold spikes closer than dt).
+  const net = buildNetwork(
+    {
+      ...desc,
+      populations: desc.populations.map((p) => (p.model === 'spike-source-array' ? { ...p, spikes: [] } : p)),
+      projections: desc.projections?.map(({ delay: _delay, ...pr }) => pr),
+    },
+    s,
+  );
   const recordSpec = desc.record?.spikes ?? true;
   const recorded = (name: string) => recordSpec === true || (Array.isArray(recordSpec) && recordSpec.includes(name));
   const lossy: string[] = [];
@@ -94,7 +106,7 @@ export function descriptionToNirSpec(desc: NetworkDescription): DescriptionExpor
     to: p.post.name,
     channel: p.channel as 'v' | 'exc' | 'inh',
     weight: denseWeights(p),
-    delayMs: projectionDelayMs(p, s.dt, desc.projections?.[k]?.delay),
+    delayMs: declaredDelayMs(desc, k, p.name),
   }));
   const metadata: NirMetadata = {
     dt: msToS(s.dt),

@@ -387,7 +387,7 @@ export function nirToDescription(graph: NirGraph, opts: NirImportOptions = {}): 
     let name = c.name.replace(/[^A-Za-z0-9_.:>#-]/g, '_');
     for (let k = 2; projNames.has(name); k++) name = `${c.name}#${k}`;
     projNames.add(name);
-    const pr: ProjectionDescription = { name, from: names.get(c.from)!, to: names.get(c.to)!, channel: g.channelOf(c), ...connectivityOf(W, pre, post) };
+    const pr: ProjectionDescription = { name, from: names.get(c.from)!, to: names.get(c.to)!, channel: g.channelOf(c), ...connectivityOf(W, pre, post, ours && meta['snn_mode'] === 'exact') };
     if (c.delay !== 0) pr.delay = c.delay;
     projections.push(pr);
   }
@@ -435,7 +435,7 @@ function matvec(W: Float64Array, o: number, i: number, v: Float64Array): Float64
 }
 
 /** The most compact connectivity holding W ([post × pre]) exactly. */
-function connectivityOf(W: Float64Array, pre: number, post: number): Pick<ProjectionDescription, 'connectivity' | 'weights'> {
+function connectivityOf(W: Float64Array, pre: number, post: number, matrixWeights: boolean): Pick<ProjectionDescription, 'connectivity' | 'weights'> {
   let nonzero = 0;
   for (const x of W) if (x !== 0) nonzero++;
   const at = (i: number, j: number) => W[j * pre + i]!;
@@ -468,6 +468,8 @@ function connectivityOf(W: Float64Array, pre: number, post: number): Pick<Projec
       }
     }
   }
+  // Exact mode takes sparse weights only as a [pre][post] matrix (entries of existing synapses).
+  if (matrixWeights) return { connectivity: { pairs }, weights: Array.from({ length: pre }, (_, i) => Array.from({ length: post }, (_, j) => at(i, j))) };
   return { connectivity: { pairs }, weights };
 }
 

@@ -139,6 +139,38 @@ describe('description → NIR → description', () => {
     for (const id of Object.keys(g1.nodes)) expect(g2.nodes[id]!.params).toEqual(g1.nodes[id]!.params);
   });
 
+  it('exact (event-driven) mode with delays off the dt grid simulates to the same spikes', async () => {
+    const rng = RngStream.derive(5, 'test/nir-exact');
+    const spikes: [number, number][] = Array.from({ length: 200 }, () => [rng.uniform() * 100, Math.floor(rng.uniform() * 10)] as [number, number]).sort((a, b) => a[0] - b[0]);
+    const desc = parseDescription({
+      mode: 'exact',
+      duration: 100,
+      seed: 2,
+      populations: [
+        { name: 'in', model: 'spike-source-array', size: 10, spikes },
+        { name: 'a', model: 'lif', size: 8, params: { tauM: 15, vRest: -65, vReset: -70, vThresh: -55, refractory: 1.5 } },
+        { name: 'b', model: 'lif', size: 4, params: { tauM: 8, vRest: -60, vReset: -60, vThresh: -58 } },
+      ],
+      projections: [
+        { from: 'in', to: 'a', channel: 'v', connectivity: { probability: 0.6 }, weights: { uniform: [1, 6] }, delay: 0.37 },
+        { from: 'a', to: 'b', channel: 'v', connectivity: 'dense', weights: 1.5, delay: 1.234 },
+      ],
+    });
+    const path = join(tmp.dir, 'exact.nir');
+    await exportDescriptionNir(desc, path);
+    const back = (await readNir(path)).description;
+    expect(back.mode).toBe('exact');
+    expect(back.projections!.map((p) => p.delay)).toEqual([0.37, 1.234]);
+    const run = (d: NetworkDescription) => {
+      const sink = new MemorySink();
+      simulate(d, { sink, recordSpikes: ['a', 'b'] });
+      return [1, 2].map((k) => Array.from(sink.spikes(k).times));
+    };
+    const want = run(desc);
+    expect(want[1]!.length).toBeGreaterThan(3);
+    expect(run(back)).toEqual(want);
+  });
+
   it('a conductance network is refused with a hint', async () => {
     const desc = parseDescription({ duration: 10, populations: [{ name: 'a', model: 'lif', size: 2, params: { synapse: 'conductance' } }] });
     await expect(exportDescriptionNir(desc, join(tmp.dir, 'g.nir'))).rejects.toThrow(/conductance-based; NIR has no conductance primitive/);
