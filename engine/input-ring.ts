@@ -11,6 +11,9 @@
  * reaches a few percent of the neurons. The network enables it when all feeding projections track
  * their writes; it is switched off for good (`untrack`) as soon as anything else may write, e.g. a
  * learning rule that takes over a projection's delivery through `Projection.ringBuffer`.
+ * A writer lists neuron j when its slot value was exactly 0 before the write, so no marks are
+ * needed: a neuron whose input sums back to 0 may be listed twice (delivery skips zeros, so that
+ * is harmless), and a list that would outgrow N entries switches tracking off instead.
  */
 import { allocFloat, type FloatArray, type Precision } from './float-array.js';
 
@@ -23,8 +26,6 @@ export class InputRing {
   touched: Int32Array | null = null;
   /** Number of valid entries of `touched` per slot. */
   touchedCount: Int32Array | null = null;
-  /** 1 where (slot, neuron) is already listed in `touched`. */
-  touchedMark: Uint8Array | null = null;
   private untracked = false;
 
   /**
@@ -58,7 +59,6 @@ export class InputRing {
   clear(): void {
     this.buffer.fill(0);
     this.touchedCount?.fill(0);
-    this.touchedMark?.fill(0);
   }
 
   /** Starts tracking writes (unless `untrack` was called before). */
@@ -66,7 +66,6 @@ export class InputRing {
     if (this.untracked || this.touched !== null) return;
     this.touched = new Int32Array(this.slots * this.size);
     this.touchedCount = new Int32Array(this.slots);
-    this.touchedMark = new Uint8Array(this.slots * this.size);
   }
 
   /** Stops tracking for good: from now on delivery scans whole slots. */
@@ -74,6 +73,5 @@ export class InputRing {
     this.untracked = true;
     this.touched = null;
     this.touchedCount = null;
-    this.touchedMark = null;
   }
 }

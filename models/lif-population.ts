@@ -295,12 +295,10 @@ export class LifPopulation implements Population {
       const touched = ring.touched;
       if (touched !== null) {
         // Only the neurons written into this slot (same per-neuron arithmetic as the scan below).
-        const mark = ring.touchedMark!;
         const slot = off / n;
         const count = ring.touchedCount![slot]!;
         for (let k = 0; k < count; k++) {
           const i = touched[off + k]!;
-          mark[off + i] = 0;
           const x = buf[off + i]!;
           if (x !== 0) {
             if (step - last[i]! >= refSteps && last[i] !== step) v[i] = v[i]! + x;
@@ -367,13 +365,11 @@ function addTouchedAndZero(ring: InputRing, step: number, target: FloatArray): v
     addAndZero(ring, step, target, ring.size);
     return;
   }
-  const mark = ring.touchedMark!;
   const slot = off / ring.size;
   const count = ring.touchedCount![slot]!;
   for (let k = 0; k < count; k++) {
     const i = touched[off + k]!;
     const o = off + i;
-    mark[o] = 0;
     const x = buf[o]!;
     if (x !== 0) {
       target[i] = target[i]! + x;

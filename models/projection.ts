@@ -123,6 +123,20 @@ export class DenseProjection extends BaseProjection implements Projection {
   }
 }
 
+/** Lists neuron j in the touched list of the ring slot at offset `off` (tracking stops when full). */
+function listTouched(ring: InputRing, off: number, j: number): void {
+  const slot = off / ring.size;
+  const counts = ring.touchedCount;
+  if (counts === null) return;
+  const tc = counts[slot]!;
+  if (tc === ring.size) {
+    ring.untrack();
+    return;
+  }
+  ring.touched![off + tc] = j;
+  counts[slot] = tc + 1;
+}
+
 export class SparseProjection extends BaseProjection implements Projection {
   readonly kind = 'sparse' as const;
 
@@ -165,8 +179,8 @@ export class SparseProjection extends BaseProjection implements Projection {
       const off = ring.offset(step + this.delaySteps);
       if (touched !== null) {
         // Same additions as below, plus the list of neurons this slot now holds input for.
-        const mark = ring.touchedMark!;
         const slot = off / ring.size;
+        const cap = ring.size;
         let tc = ring.touchedCount![slot]!;
         for (let k = 0; k < count; k++) {
           const i = ids[k]!;
@@ -174,9 +188,14 @@ export class SparseProjection extends BaseProjection implements Projection {
           for (let s = rowPtr[i]!; s < end; s++) {
             const j = cols[s]!;
             const o = off + j;
-            buf[o] = buf[o]! + w[s]!;
-            if (mark[o] === 0) {
-              mark[o] = 1;
+            const old = buf[o]!;
+            buf[o] = old + w[s]!;
+            if (old === 0) {
+              if (tc === cap) {
+                ring.untrack(); // only repeated exact cancellations get here; finish untracked
+                this.addRest(k, s + 1, count, off);
+                return;
+              }
               touched[off + tc++] = j;
             }
           }
@@ -201,13 +220,24 @@ export class SparseProjection extends BaseProjection implements Projection {
           const off = ring.offset(step + d[s]!);
           const j = cols[s]!;
           const o = off + j;
-          buf[o] = buf[o]! + w[s]!;
-          if (touched !== null && ring.touchedMark![o] === 0) {
-            ring.touchedMark![o] = 1;
-            const slot = off / ring.size;
-            touched[off + ring.touchedCount![slot]!++] = j;
-          }
+          const old = buf[o]!;
+          buf[o] = old + w[s]!;
+          if (old === 0 && ring.touched !== null) listTouched(ring, off, j);
         }
+      }
+    }
+  }
+
+  /** Untracked additions from synapse s0 of spike k0's row on (uniform delay, slot at `off`). */
+  private addRest(k0: number, s0: number, count: number, off: number): void {
+    const ids = this.pre.spikes.ids;
+    const buf = this.ring.buffer;
+    for (let k = k0; k < count; k++) {
+      const i = ids[k]!;
+      const end = this.rowPtr[i + 1]!;
+      for (let s = k === k0 ? s0 : this.rowPtr[i]!; s < end; s++) {
+        const o = off + this.cols[s]!;
+        buf[o] = buf[o]! + this.weights[s]!;
       }
     }
   }
@@ -249,11 +279,9 @@ export class OneToOneProjection extends BaseProjection implements Projection {
       const d = this.delaySteps ?? this.delays![i]!;
       const off = ring.offset(step + d);
       const o = off + i;
-      buf[o] = buf[o]! + w[i]!;
-      if (touched !== null && ring.touchedMark![o] === 0) {
-        ring.touchedMark![o] = 1;
-        touched[off + ring.touchedCount![off / ring.size]!++] = i;
-      }
+      const old = buf[o]!;
+      buf[o] = old + w[i]!;
+      if (old === 0 && touched !== null) listTouched(ring, off, i);
     }
   }
 }
