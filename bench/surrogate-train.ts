@@ -124,6 +124,21 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
   };
 }
 
+/** The human-readable report (one labelled row per line). */
+export function formatSurrogateTrain(r: SurrogateTrainResult): string {
+  const rows: [string, string][] = [
+    ['model', `${r.dataset} 784-${r.hidden}-10 LIF, T = ${r.steps} steps, ${r.readout} readout, ${r.surrogate}`],
+    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}, Adam lr ${r.learningRate}, seed ${r.seed}`],
+    ['train accuracy', `${(100 * r.trainAccuracyLastEpoch).toFixed(1)} % (last epoch, while training)`],
+    ['test accuracy', `${(100 * r.testAccuracy).toFixed(1)} % (${r.testSamples} test samples)`],
+    ['speed', `${r.msPerTrainSample.toFixed(2)} ms per training sample (CPU ${r.cpuMsPerTrainSample.toFixed(2)} ms), ${r.msPerTestSample.toFixed(2)} ms per test sample`],
+    ['tensor backend', r.tensorBackend],
+    ['machine', r.machine],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -172,17 +187,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return;
   }
-  const rows: [string, string][] = [
-    ['model', `${r.dataset} 784-${r.hidden}-10 LIF, T = ${r.steps} steps, ${r.readout} readout, ${r.surrogate}`],
-    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}, Adam lr ${r.learningRate}, seed ${r.seed}`],
-    ['train accuracy', `${(100 * r.trainAccuracyLastEpoch).toFixed(1)} % (last epoch, while training)`],
-    ['test accuracy', `${(100 * r.testAccuracy).toFixed(1)} % (${r.testSamples} test samples)`],
-    ['speed', `${r.msPerTrainSample.toFixed(2)} ms per training sample (CPU ${r.cpuMsPerTrainSample.toFixed(2)} ms), ${r.msPerTestSample.toFixed(2)} ms per test sample`],
-    ['tensor backend', r.tensorBackend],
-    ['machine', r.machine],
-  ];
-  const w = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n');
+  process.stdout.write(formatSurrogateTrain(r));
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)) {

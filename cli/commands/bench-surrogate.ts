@@ -1,0 +1,71 @@
+/**
+ * `snn bench surrogate --samples N --hidden H --seed S [...]`: surrogate-gradient BPTT in tensor
+ * mode (bench/surrogate-train.ts): test accuracy, wall and CPU ms per training sample, and the
+ * tensor backend that ran. Registered in cli/commands/bench.ts's experiment list.
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { formatSurrogateTrain, runSurrogateTrain } from '../../bench/surrogate-train.js';
+import type { DatasetName } from '../../datasets/locate.js';
+import type { Readout } from '../../learning/surrogate-bptt.js';
+import { surrogates } from '../../learning/surrogates.js';
+import { TENSOR_BACKENDS, type TensorBackendName } from '../../learning/tensor/backend.js';
+import { positiveInt, positiveNumber, seed } from '../parse.js';
+
+interface SurrogateBenchFlags {
+  dataset: DatasetName;
+  samples: number;
+  test: number;
+  hidden: number;
+  epochs: number;
+  batch: number;
+  steps: number;
+  lr: number;
+  readout: Readout;
+  surrogate: string;
+  beta?: number;
+  seed: number;
+  tensorBackend?: TensorBackendName;
+  dataDir?: string;
+  json?: boolean;
+}
+
+export function registerBenchSurrogate(bench: Command): void {
+  bench
+    .command('surrogate')
+    .description('surrogate-gradient BPTT (784-H-10 LIF, tensor mode): test accuracy, ms per training sample, tensor backend')
+    .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
+    .option('--samples <n>', 'training samples (the first N)', positiveInt, 2000)
+    .option('--test <n>', 'test samples (the first N)', positiveInt, 1000)
+    .option('--hidden <n>', 'hidden LIF neurons', positiveInt, 100)
+    .option('--epochs <n>', 'passes over the training samples', positiveInt, 1)
+    .option('--batch <n>', 'samples per update', positiveInt, 16)
+    .option('--steps <n>', 'time steps per presentation (dt 1 ms)', positiveInt, 20)
+    .option('--lr <x>', 'Adam learning rate', positiveNumber, 0.01)
+    .addOption(new Option('--readout <r>', 'loss on the mean output membrane or on output spike counts').choices(['membrane', 'spike-count']).default('membrane'))
+    .addOption(new Option('--surrogate <name>', 'surrogate spike derivative').choices(surrogates.names()).default('fast-sigmoid'))
+    .option('--beta <x>', 'surrogate slope (default: the surrogate\'s own)', positiveNumber)
+    .option('--seed <n>', 'seed of every random stream', seed, 1)
+    .addOption(new Option('--tensor-backend <b>', 'preferred tfjs backend (falls back: node → wasm → cpu)').choices([...TENSOR_BACKENDS]))
+    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .option('--json', 'print one JSON object')
+    .action(async (f: SurrogateBenchFlags) => {
+      const r = await runSurrogateTrain({
+        dataset: f.dataset,
+        samples: f.samples,
+        test: f.test,
+        hidden: f.hidden,
+        epochs: f.epochs,
+        batch: f.batch,
+        steps: f.steps,
+        learningRate: f.lr,
+        readout: f.readout,
+        surrogate: f.surrogate,
+        seed: f.seed,
+        ...(f.beta !== undefined ? { beta: f.beta } : {}),
+        ...(f.tensorBackend !== undefined ? { tensorBackend: f.tensorBackend } : {}),
+        ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}),
+      });
+      process.stdout.write(f.json ? `${JSON.stringify(r)}\n` : formatSurrogateTrain(r));
+    });
+}
