@@ -108,3 +108,17 @@ describe('snn inspect, models', () => {
     expect(stderr).toMatch(/^error: .*neither NIR, NIRData nor NWB/);
   });
 });
+
+describe('snn inspect, damaged HDF5', () => {
+  it('a file cut after a valid superblock is one short line', async () => {
+    const { exportDescriptionNir: exp } = await import('../../io/formats/nir.js');
+    const { readFileSync } = await import('node:fs');
+    const path = join(dir, 'cut.nir');
+    await exp(parseDescription({ dt: 0.1, duration: 5, populations: [{ name: 'o', model: 'lif', size: 2 }] }), path);
+    writeFileSync(path, readFileSync(path).subarray(0, 300));
+    expect(await main(['inspect', path])).toBe(2);
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr).not.toContain('HDF5-DIAG');
+    expect(stderr.length).toBeLessThan(400);
+  });
+});

@@ -14,7 +14,7 @@ import { SnnError } from '../../engine/errors.js';
 import { CHECKPOINT_MAGIC, MODEL_MAGIC, readFramed } from '../checkpoint.js';
 import { getAttr, getStringAttr, isHdf5, readHdf5 } from './hdf5.js';
 import { loadJsonSpikes } from './json-spikes-source.js';
-import { readNirGraph, type NirGraph, type NirMetadataValue } from './nir-graph.js';
+import { conciseHdf5Error, readNirGraph, type NirGraph, type NirMetadataValue } from './nir-graph.js';
 import { registerBuiltinFormats } from './register-all.js';
 import { getFormat } from './registry.js';
 import type { SpikeData } from './spike-data.js';
@@ -24,7 +24,8 @@ export type FileKind = 'hdf5' | 'aedat2' | 'aedat4' | 'npy' | 'csv' | 'spikesour
 const ascii = (head: Uint8Array, n: number) => Buffer.from(head.subarray(0, n)).toString('latin1');
 
 export function detectKind(head: Uint8Array): FileKind | null {
-  if (isHdf5(head)) return 'hdf5';
+  // The superblock version follows the signature (0–3 exist); anything else is not HDF5.
+  if (isHdf5(head) && head.length > 8 && head[8]! <= 3) return 'hdf5';
   if (ascii(head, 12) === '#!AER-DAT2.0') return 'aedat2';
   if (ascii(head, 12) === '#!AER-DAT4.0') return 'aedat4';
   if (ascii(head, 6) === '\x93NUMPY') return 'npy';
@@ -131,12 +132,16 @@ export function summarizeNirGraph(version: string, g: NirGraph): NirSummary {
 export type Hdf5Kind = 'nir' | 'nirdata' | 'nwb' | 'unknown';
 
 export async function hdf5Kind(path: string): Promise<Hdf5Kind> {
-  return readHdf5(path, 'an HDF5 file', (f) => {
-    if (f.get('node') instanceof Group) return 'nir';
-    if (getStringAttr(f, '__type__') === 'NIRGraphData') return 'nirdata';
-    if (getAttr(f, 'neurodata_type') === 'NWBFile' || f.get('units') instanceof Group || f.get('session_start_time') instanceof Dataset) return 'nwb';
-    return 'unknown';
-  });
+  try {
+    return await readHdf5(path, 'an HDF5 file', (f) => {
+      if (f.get('node') instanceof Group) return 'nir';
+      if (getStringAttr(f, '__type__') === 'NIRGraphData') return 'nirdata';
+      if (getAttr(f, 'neurodata_type') === 'NWBFile' || f.get('units') instanceof Group || f.get('session_start_time') instanceof Dataset) return 'nwb';
+      return 'unknown';
+    });
+  } catch (err) {
+    throw conciseHdf5Error(err, path, 'an HDF5 file');
+  }
 }
 
 // ---- snn model and checkpoint files ----
@@ -196,6 +201,14 @@ export type FileSummary = SpikeSummary | NirSummary | SnnFileSummary;
 
 /** Summary of `path`, whose first bytes were classified as `kind`. */
 export async function summarizeFile(path: string, kind: FileKind): Promise<FileSummary> {
+  try {
+    return await summarizeKind(path, kind);
+  } catch (err) {
+    throw conciseHdf5Error(err, path, kind === 'hdf5' ? 'an HDF5 file' : kind);
+  }
+}
+
+async function summarizeKind(path: string, kind: FileKind): Promise<FileSummary> {
   switch (kind) {
     case 'hdf5': {
       const k = await hdf5Kind(path);

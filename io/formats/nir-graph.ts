@@ -251,9 +251,24 @@ function readRoot(f: H5File): { version: string; graph: NirGraph } {
   return { version, graph: root.graph };
 }
 
+/**
+ * HDF5's error text is its whole diagnostic stack on one line; keep the innermost reason
+ * ("bad superblock version number") so the user sees one short line.
+ */
+export function conciseHdf5Error(err: unknown, path: string, what: string): unknown {
+  if (!(err instanceof SnnError) || !err.message.includes('HDF5-DIAG')) return err;
+  const reasons = [...err.message.matchAll(/\(\): (.*?)\s+major:/g)].map((m) => m[1]!.trim());
+  const reason = reasons.at(-1) ?? 'the HDF5 library cannot open it';
+  return new SnnError(err.code, `cannot read ${what} from ${path}: ${reason}`, err.hint);
+}
+
 /** Reads a NIR file (ours or any nir.write output) into memory. */
 export async function readNirGraph(path: string): Promise<{ version: string; graph: NirGraph }> {
-  return readHdf5(path, 'NIR graph', (f) => readRoot(f));
+  try {
+    return await readHdf5(path, 'NIR graph', (f) => readRoot(f));
+  } catch (err) {
+    throw conciseHdf5Error(err, path, 'a NIR graph');
+  }
 }
 
 /** True when an open HDF5 file looks like a NIR graph (root `node` group). */
