@@ -84,6 +84,15 @@ export function checkNodeId(id: string): void {
 
 // ---- writing ----
 
+/** Arrays this large are gzip-compressed in chunks of about 64 Ki values (nir.write compresses every array). */
+const COMPRESS_FROM = 4096;
+
+function writeCompressed(g: H5Group, name: string, t: NirTensor): void {
+  const inner = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const rows = Math.max(1, Math.min(t.shape[0]!, Math.floor(65536 / Math.max(1, inner))));
+  g.create_dataset({ name, data: t.data, dtype: '<d', shape: t.shape, chunks: [rows, ...t.shape.slice(1)], compression: 'gzip', compression_opts: 4 });
+}
+
 function writeMetadata(g: H5Group, metadata: NirMetadata | undefined): void {
   if (!metadata || Object.keys(metadata).length === 0) return;
   const m = g.create_group('metadata', true);
@@ -113,6 +122,7 @@ function writeGraph(g: H5Group, graph: NirGraph): void {
         throw new SnnError('internal', `NIR node '${id}' parameter '${name}' has ${t.data.length} values for shape (${t.shape.join(', ')})`, 'fix the exporter');
       }
       if (name === 'shape') writeInt64(ng, name, t.data, t.shape);
+      else if (t.data.length >= COMPRESS_FROM && t.shape.length >= 1) writeCompressed(ng, name, t);
       else writeArray(ng, name, t.data, '<d', t.shape);
     }
     writeMetadata(ng, node.metadata);
