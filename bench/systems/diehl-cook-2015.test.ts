@@ -78,4 +78,20 @@ describe('diehl-cook-2015', () => {
     expect(Float64Array.from(system.g.p2e.weights)).toEqual(w);
     expect(system.g.exc.theta).toEqual(th);
   });
+
+  it('stays bounded under a burst of synchronous inhibition (v clamped at −100 mV)', () => {
+    const g = buildDiehlCook2015(diehlCook2015Config('mnist', 400), 1);
+    const exc = g.exc;
+    exc.v.fill(-65);
+    exc.gi.fill(17 * 399); // every inhibitory neuron fired in one step
+    for (let s = 0; s < 40; s++) {
+      exc.integrate(s);
+      exc.threshold(s);
+      expect(exc.spikes.count).toBe(0);
+      for (let i = 0; i < 4; i++) {
+        expect(exc.v[i]).toBeGreaterThanOrEqual(-100);
+        expect(exc.v[i]).toBeLessThan(-52);
+      }
+    }
+  });
 });

@@ -14,7 +14,9 @@
  * Input→exc: w = 0.3·(U[0,1) + 0.01), one axonal delay per synapse U[0, 10] ms rounded to the
  * dt = 0.5 ms grid (0..20 steps). E→I and I→E arrive in the step they are emitted.
  *
- * Integration: Euler for v (Brian 1 chooses Euler for these equations), conductances decay exactly.
+ * Integration: Euler for v (Brian 1 chooses Euler for these equations), conductances decay exactly;
+ * the exc v is clamped at −100 mV (`vMinExc`, as in Hao et al.'s code), because forward Euler is
+ * unstable under strong synchronous inhibition (see the field's note).
  *
  * Known simplification: the script's refractory test uses a `timer` that grows at 0.1 ms per ms
  * (`dtimer/dt = 100.0 : ms`), so an exc neuron cannot fire again for 50 ms after a spike although
@@ -45,6 +47,13 @@ export interface DiehlCook2015Config {
   tauTheta: number;
   thetaInit: number;
   refractoryExc: number;
+  /**
+   * Lower clamp of the exc v after each step (mV), null = none. Not in D&C's script (Hao et al.'s
+   * code has it): forward Euler at dt 0.5 ms with τm 100 ms is unstable once g_i > 398 (24 or more
+   * inhibitory spikes within ~2 ms, I→E weight 17), and an unclamped run (N = 400, seed 1) then
+   * oscillated to v ≫ 0 and every exc neuron fired at the refractory limit from sample 1209 on.
+   */
+  vMinExc: number | null;
   /** Pair STDP (learning/pair-stdp.ts). */
   nuPre: number;
   nuPost: number;
@@ -87,6 +96,7 @@ export function diehlCook2015Config(dataset: DiehlCookDataset, neurons: number, 
     tauTheta: 1e7,
     thetaInit: 20,
     refractoryExc: 5,
+    vMinExc: -100,
     nuPre: 1e-4,
     nuPost: 1e-2,
     tauPre: 20,
@@ -137,6 +147,7 @@ export function dcExcParams(c: DiehlCook2015Config): LifParams {
     thetaInit: c.thetaInit,
     thetaOffset: 20,
     thetaJump: 'additive',
+    vMin: c.vMinExc,
   };
 }
 
