@@ -123,9 +123,18 @@ export class PoissonSource implements Population {
   private scheduleAfterStep(i: number, from: number, step: number): void {
     const r = this.rates[i]! / 1000;
     let t = from + this.rng.exponential(r);
-    while (Math.floor(t / this.dt) <= step) t += this.rng.exponential(r);
+    if (Math.floor(t / this.dt) <= step) {
+      if (r * this.dt <= 32) {
+        while (Math.floor(t / this.dt) <= step) t += this.rng.exponential(r);
+      } else {
+        // Absurd rates (> 32 expected spikes per step): drawing every merged interval would take
+        // ~r·dt draws per spike, and forever once an interval falls below the float resolution of
+        // t. The process is memoryless, so the first spike after the step is its end plus one interval.
+        t = (step + 1) * this.dt + this.rng.exponential(r);
+      }
+    }
     this.nextTime[i] = t;
-    const s = Math.floor(t / this.dt);
+    const s = Math.max(step + 1, Math.floor(t / this.dt));
     this.nextStep[i] = s;
     const b = s % HORIZON;
     this.link[i] = this.bucketHead[b]!;
