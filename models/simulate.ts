@@ -46,6 +46,9 @@ export interface SimulateOptions {
 /** Default interval of the numerical guard in clock mode: cheap (one scan per 1000 steps). */
 export const FINITE_CHECK_STEPS = 1000;
 
+/** Longest clock-driven run accepted (steps): beyond it a tiny dt is a mistake, not a plan. */
+export const MAX_STEPS = 1e12;
+
 export interface PopulationSummary {
   name: string;
   size: number;
@@ -70,6 +73,9 @@ export function simulate(desc: NetworkDescription, opts: SimulateOptions = {}): 
   const duration = opts.duration ?? desc.duration;
   if (duration === undefined || !(duration > 0) || !Number.isFinite(duration)) {
     throw new SnnError('config.invalid', `the simulation duration must be a finite number > 0 ms, got ${duration}`, 'pass --duration MS or set "duration" in the description');
+  }
+  if (mode === 'clock' && !(duration / settings.dt <= MAX_STEPS)) {
+    throw new SnnError('config.invalid', `${duration} ms at dt = ${settings.dt} ms is ${(duration / settings.dt).toExponential(2)} steps, more than ${MAX_STEPS.toExponential(0)}`, 'use a larger dt or a shorter duration');
   }
   const record = opts.recordSpikes ?? desc.record?.spikes ?? true;
   const names = desc.populations.map((p) => p.name);
