@@ -78,9 +78,9 @@ describe('snn inspect, models', () => {
     const { text, json } = await inspect(path);
     expect(json['format']).toBe('nir');
     const nodes = json['nodes'] as { id: string; type: string; params: Record<string, { shape: number[]; dtype: string }> }[];
-    expect(nodes.map((n) => [n.id, n.type])).toEqual([['i', 'Input'], ['o', 'LIF'], ['w', 'Linear'], ['o.out', 'Output']]);
+    expect(nodes.map((n) => [n.id, n.type])).toEqual([['i', 'Input'], ['o', 'LIF'], ['w', 'Linear'], ['o_out', 'Output']]);
     expect(nodes[2]!.params['weight']).toMatchObject({ shape: [2, 3], dtype: '<d' });
-    expect(json['edges']).toEqual([['i', 'w'], ['w', 'o'], ['o', 'o.out']]);
+    expect(json['edges']).toEqual([['i', 'w'], ['w', 'o'], ['o', 'o_out']]);
     expect(text).toMatch(/NIR graph \(version 1\.0\.0\), 4 nodes, 3 edges/);
     expect(text).toMatch(/tau \(2 <d = 0\.01\)/);
     expect(text).toContain('time_unit: s');

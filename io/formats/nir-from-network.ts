@@ -11,10 +11,10 @@
  *   LIF, synapse 'current', one time constant   → CubaLIF {tau_mem = τm, tau_syn = τs, r = 1, w_in = τs, ...}
  *        (τs dI/dt = −I + w_in·Σ w δ: I jumps by w_in·w/τs = w mV, and τm dv/dt = v_leak − v + 1·I)
  *   LIF, synapse 'current', τexc ≠ τinh, both used
- *                                               → LI '<pop>.syn_exc' {tau = τe, r = τe, v_leak = 0} and
- *                                                 LI '<pop>.syn_inh' {tau = τi, r = τi, v_leak = 0} → LIF {r = 1}
+ *                                               → LI '<pop>_syn_exc' {tau = τe, r = τe, v_leak = 0} and
+ *                                                 LI '<pop>_syn_inh' {tau = τi, r = τi, v_leak = 0} → LIF {r = 1}
  *   projection                                  → Linear {weight [post × pre]} (+ Delay {delay [post]} when > 0)
- *   recorded population                         → Output '<pop>.out' {shape [N]}
+ *   recorded population                         → Output '<pop>_out' {shape [N]}
  *
  * v_threshold = vThresh + θ − thetaOffset per neuron (θ frozen: NIR has no adaptive threshold).
  * snn-only properties travel in node metadata (`snn_*`), which other tools ignore and our reader uses.
@@ -85,7 +85,7 @@ export function networkSpecToNir(spec: NirNetworkSpec): NirGraph {
   const edges: [string, string][] = [];
   const add = (id: string, node: NirNode): void => {
     checkNodeId(id);
-    if (id in nodes) throw new SnnError('usage', `two NIR nodes would be named '${id}'`, 'rename the population or projection so that names (and <pop>.out, <pop>.syn_exc, <proj>.delay) are unique');
+    if (id in nodes) throw new SnnError('usage', `two NIR nodes would be named '${id}'`, 'rename the population or projection so that names (and <pop>_out, <pop>_syn_exc, <proj>_delay) are unique');
     nodes[id] = node;
   };
   const pops = new Map(spec.populations.map((p) => [p.name, p]));
@@ -121,7 +121,7 @@ export function networkSpecToNir(spec: NirNetworkSpec): NirGraph {
       } else {
         add(p.name, { type: 'LIF', params: { tau: filled(n, msToS(q.tauM)), r: filled(n, 1), ...common }, metadata: meta });
         for (const c of ['exc', 'inh'] as const) {
-          const id = `${p.name}.syn_${c}`;
+          const id = `${p.name}_syn_${c}`;
           const tau = msToS(tauOf(c));
           add(id, { type: 'LI', params: { tau: filled(n, tau), r: filled(n, tau), v_leak: filled(n, 0) }, metadata: { snn_channel: c, snn_synaptic_current_of: p.name } });
           edges.push([id, p.name]);
@@ -144,7 +144,7 @@ export function networkSpecToNir(spec: NirNetworkSpec): NirGraph {
     add(pr.name, { type: 'Linear', params: { weight: tensor(pr.weight, [post.size, pre.size]) }, metadata: { snn_channel: pr.channel, ...(pr.metadata ?? {}) } });
     edges.push([pr.from, pr.name]);
     if (pr.delayMs > 0) {
-      const id = `${pr.name}.delay`;
+      const id = `${pr.name}_delay`;
       add(id, { type: 'Delay', params: { delay: filled(post.size, msToS(pr.delayMs)) } });
       edges.push([pr.name, id], [id, to]);
     } else edges.push([pr.name, to]);
@@ -152,7 +152,7 @@ export function networkSpecToNir(spec: NirNetworkSpec): NirGraph {
 
   for (const p of spec.populations) {
     if (p.kind === 'lif' && p.record) {
-      const id = `${p.name}.out`;
+      const id = `${p.name}_out`;
       add(id, { type: 'Output', params: { shape: tensor([p.size]) } });
       edges.push([p.name, id]);
     }

@@ -13,9 +13,9 @@
  *   the teacher input of the SL layer (training only), D&C's per-synapse input delays (dropped).
  *
  * Graph: input (Input 784) → input->exc (Linear [N × 784]) → exc (LIF with LI synaptic currents
- * exc.syn_exc / exc.syn_inh, since τexc ≠ τinh) → exc->inh (Linear, diagonal) → inh (CubaLIF) →
- * inh->exc (Linear, all-but-self) → exc.syn_inh; hao2020 adds exc → exc->sl (Linear [10 × N]) → sl
- * (CubaLIF) → sl.out. Outputs: exc.out (the USL readout uses exc spikes) and sl.out.
+ * exc_syn_exc / exc_syn_inh, since τexc ≠ τinh) → exc->inh (Linear, diagonal) → inh (CubaLIF) →
+ * inh->exc (Linear, all-but-self) → exc_syn_inh; hao2020 adds exc → exc->sl (Linear [10 × N]) → sl
+ * (CubaLIF) → sl_out. Outputs: exc_out (the USL readout uses exc spikes) and sl_out.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
