@@ -54,6 +54,7 @@ export interface TrainSpeedResult {
   cpuMsPerSampleMedian: number;
   cpuMsPerSampleMin: number;
   cpuMsPerSampleMax: number;
+  cpuMsPerSampleMean: number;
   synapticEventsPerSecond: number;
   spikesPerSample: number;
   inputSpikesPerSample: number;
@@ -150,6 +151,7 @@ export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
     cpuMsPerSampleMedian: median(cpuSorted),
     cpuMsPerSampleMin: cpuSorted[0]!,
     cpuMsPerSampleMax: cpuSorted[cpuSorted.length - 1]!,
+    cpuMsPerSampleMean: cpu.reduce((x, y) => x + y, 0) / o.samples,
     synapticEventsPerSecond: (net.synapticEvents - events0) / (loopMs / 1000),
     spikesPerSample: per(k.hidden),
     inputSpikesPerSample: per(k.input),

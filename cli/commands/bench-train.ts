@@ -56,7 +56,7 @@ function formatTrainSpeed(r: TrainSpeedResult): string {
     ['model', `${r.model}, ${r.neurons} neurons, ${r.precision}, seed ${r.seed}`],
     ['samples', `${r.samples} (MNIST train ${r.firstSample}..${r.firstSample + r.samples - 1}, ${r.warmup} warm-up, ${r.represent ? 're-presentation on' : 'one presentation each'})`],
     ['ms per sample', `median ${r.msPerSampleMedian.toFixed(2)}, min ${r.msPerSampleMin.toFixed(2)}, max ${r.msPerSampleMax.toFixed(2)} (mean ${r.msPerSampleMean.toFixed(2)})`],
-    ['CPU ms per sample', `median ${r.cpuMsPerSampleMedian.toFixed(2)}, min ${r.cpuMsPerSampleMin.toFixed(2)}, max ${r.cpuMsPerSampleMax.toFixed(2)} (process CPU time, all threads)`],
+    ['CPU ms per sample', `median ${r.cpuMsPerSampleMedian.toFixed(2)}, min ${r.cpuMsPerSampleMin.toFixed(2)}, max ${r.cpuMsPerSampleMax.toFixed(2)}, mean ${r.cpuMsPerSampleMean.toFixed(2)} (process CPU time, all threads)`],
     ['simulated', `${r.simulatedMsPerSample.toFixed(0)} ms per sample (${r.presentationsPerSample.toFixed(2)} presentations)`],
     ['spikes per sample', `${r.spikesPerSample.toFixed(1)} exc, ${r.inhSpikesPerSample.toFixed(1)} inh, ${r.inputSpikesPerSample.toFixed(0)} input`],
     ['synaptic events', `${r.synapticEventsPerSecond.toExponential(2)} /s`],
