@@ -106,6 +106,25 @@ describe('snn export / import through NIR', () => {
     expect(back.populations.map((p) => [p.name, Array.from(p.times), Array.from(p.ids)])).toEqual([['src', [1, 2.5], [0, 3]]]);
   });
 
+  it('an unfinished trace exports only with --allow-partial', async () => {
+    writeFileSync(f('net.json'), JSON.stringify({ ...target, duration: 200, populations: [{ name: 'src', model: 'spike-source-array', size: 2, spikes: Array.from({ length: 150 }, (_, k) => [k + 0.5, k % 2]) }], record: { spikes: true } }));
+    await run('simulate', f('net.json'), '--out', f('run.snntrace'), '--no-progress');
+    const bytes = readFileSync(f('run.snntrace'));
+    writeFileSync(f('cut.snntrace'), bytes.subarray(0, bytes.length - 7));
+    expect(await main(['export', f('cut.snntrace'), '--format', 'csv', '--out', f('cut.csv')])).toBe(2);
+    expect(stderr).toMatch(/--allow-partial/);
+    await run('export', f('cut.snntrace'), '--format', 'csv', '--out', f('cut.csv'), '--allow-partial');
+    const back = await getFormat('csv').read(f('cut.csv'));
+    expect(back.populations[0]!.times.length).toBeGreaterThan(0);
+    expect(back.populations[0]!.times.length).toBeLessThanOrEqual(150);
+  });
+
+  it('a description whose "populations" comes late is still told from spike JSON', async () => {
+    writeFileSync(f('late.json'), JSON.stringify({ description: 'x'.repeat(5000), ...target }));
+    await run('export', f('late.json'), '--format', 'nir', '--out', f('late.nir'));
+    expect(stdout).toMatch(/late\.nir \(nir, 2 nodes/);
+  });
+
   it('a spike JSON cannot be exported as NIR', async () => {
     writeFileSync(f('s.json'), JSON.stringify({ spikes: [[1, 0]] }));
     expect(await main(['export', f('s.json'), '--format', 'nir', '--out', f('x.nir')])).toBe(2);

@@ -71,7 +71,8 @@ async function runImport(file: string, flags: ImportFlags): Promise<void> {
   if (format === 'nir') {
     if (flags.into !== undefined) throw new SnnError('usage', '--into works with event recordings, not NIR graphs', 'import the NIR graph on its own');
     const { description, notes } = await readNir(file, flags.spikeStep !== undefined ? { spikeStepMs: flags.spikeStep } : {});
-    writeFileAtomic(flags.out, `${JSON.stringify(description, null, 2)}\n`);
+    // Compact: dense weight matrices indented one number per line would be enormous.
+    writeFileAtomic(flags.out, `${JSON.stringify(description)}\n`);
     for (const n of notes) process.stderr.write(`note: ${n}\n`);
     const lif = description.populations.filter((p) => p.model === 'lif').length;
     process.stdout.write(`wrote ${flags.out} (${description.populations.length} populations, ${lif} LIF, ${description.projections?.length ?? 0} projections)\n`);

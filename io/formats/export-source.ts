@@ -9,7 +9,7 @@
  *   JSON/YAML with a "populations" list → network description (NIR export only)
  *   other JSON                          → simulate's spike JSON (json-spikes-source.ts)
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SnnError } from '../../engine/errors.js';
 import { fsError } from '../atomic.js';
@@ -50,10 +50,17 @@ export function classifyExportSource(path: string): ExportSourceKind {
   const h = head(path, 4096);
   if (isTraceMagic(h)) return 'trace';
   if (h.subarray(0, 8).toString('latin1') === MODEL_MAGIC) return 'model';
-  const text = h.toString('utf8');
   if (/\.ya?ml$/i.test(path)) return 'description';
   // Descriptions list populations in an array; spike JSON maps names to {spikes} or has "spikes".
-  if (/"populations"\s*:\s*\[/.test(text)) return 'description';
+  if (/"populations"\s*:\s*\[/.test(h.toString('utf8'))) return 'description';
+  if (statSync(path).size <= 16 * 2 ** 20) {
+    try {
+      const v = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> | null;
+      if (v && typeof v === 'object' && Array.isArray(v['populations'])) return 'description';
+    } catch {
+      // Not JSON: the spike-JSON loader reports it with the position of the error.
+    }
+  }
   return 'spike-json';
 }
 
