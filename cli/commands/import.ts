@@ -34,6 +34,7 @@ interface ImportFlags {
   weights?: number;
   channel?: 'v' | 'exc' | 'inh';
   spikeStep?: number;
+  splitMax?: number;
 }
 
 function finiteNumber(value: string): number {
@@ -62,6 +63,7 @@ export function registerImport(program: Command): void {
     .option('--weights <w>', 'with --connect-to: synaptic weight (default 1)', finiteNumber)
     .addOption(new Option('--channel <c>', 'with --connect-to: input channel (default: the target\'s first)').choices(['v', 'exc', 'inh']))
     .option('--spike-step <ms>', 'NIR: spikes are 1 for one step of this many ms (snnTorch-style r = tau/dt files)', positiveNumber)
+    .option('--split-max <n>', 'NIR: split a node whose thresholds (τ, v_leak, v_reset) differ per neuron into at most N populations of equal parameters', positiveInt)
     .action((file: string, flags: ImportFlags) => runImport(file, flags));
 }
 
@@ -70,7 +72,7 @@ async function runImport(file: string, flags: ImportFlags): Promise<void> {
   if (format === undefined) throw new SnnError('usage', `cannot tell the format of '${file}'`, `pass --format: nir, ${formatNames().join(', ')}`);
   if (format === 'nir') {
     if (flags.into !== undefined) throw new SnnError('usage', '--into works with event recordings, not NIR graphs', 'import the NIR graph on its own');
-    const { description, notes } = await readNir(file, flags.spikeStep !== undefined ? { spikeStepMs: flags.spikeStep } : {});
+    const { description, notes } = await readNir(file, { ...(flags.spikeStep !== undefined ? { spikeStepMs: flags.spikeStep } : {}), ...(flags.splitMax !== undefined ? { splitMax: flags.splitMax } : {}) });
     // Compact: dense weight matrices indented one number per line would be enormous.
     writeFileAtomic(flags.out, `${JSON.stringify(description)}\n`);
     for (const n of notes) process.stderr.write(`note: ${n}\n`);

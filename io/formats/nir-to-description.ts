@@ -30,6 +30,11 @@ export interface NirImportOptions {
   spikeStepMs?: number;
   /** Force the time unit of the file instead of detecting it. */
   timeUnit?: 's' | 'ms';
+  /**
+   * Largest number of populations one NIR node may be split into when its per-population
+   * parameters (τ, v_leak, v_threshold, v_reset) differ across neurons. Default 1: refuse.
+   */
+  splitMax?: number;
 }
 
 export interface NirImport {
@@ -243,13 +248,24 @@ export function nirToDescription(graph: NirGraph, opts: NirImportOptions = {}): 
   for (const [id, n] of Object.entries(nodes)) if (CHAIN.has(n.type) && inn.get(id)!.length === 0) notes.push(`node '${id}' (${n.type}) has no input: ignored`);
 
   // ---- populations ----
+  // A neuron node becomes one population, or — when its per-population parameters differ across
+  // neurons and `splitMax` allows — one population per group of equal parameters (`name#k`).
   const populations: PopulationDescription[] = [];
-  const gains = new Map<string, { gain: Float64Array; channelOf: (c: Connection) => 'v' | 'exc' | 'inh' }>();
+  interface Group {
+    name: string;
+    idx: number[];
+    channelOf: (c: Connection) => 'v' | 'exc' | 'inh';
+  }
+  const groupsOf = new Map<string, Group[]>();
+  /** Input gain per neuron (r/τ for LIF, ...), over the whole node. */
+  const gains = new Map<string, Float64Array>();
   const stateRecords: { population: string; variables: string[] }[] = [];
+  const splitMax = opts.splitMax ?? 1;
   for (const id of Object.keys(nodes).filter(isPopulation)) {
     const node = nodes[id]!;
     const name = names.get(id)!;
     const n = sizeOf(id, node);
+    const all = Array.from({ length: n }, (_, i) => i);
     const m = node.metadata ?? {};
     if (node.type === 'Input') {
       let restored: PopulationDescription | null = null;
@@ -262,134 +278,188 @@ export function nirToDescription(graph: NirGraph, opts: NirImportOptions = {}): 
         }
       }
       populations.push(restored ?? { name, model: 'spike-source-array', size: n, spikes: [] });
-      if (!restored) notes.push(`Input '${id}' becomes an empty spike-source-array '${name}' of ${n} neurons (fill it with snn import --into)`);
+      if (!restored) notes.push(`Input '${id}' becomes an empty spike-source-array '${name}' of ${n} neurons (fill it: snn import REC --into NET.json --population ${name})`);
+      groupsOf.set(id, [{ name, idx: all, channelOf: () => 'v' }]);
       continue;
     }
-    const incoming = connections.filter((c) => c.to === id);
-    const params: Record<string, unknown> = {};
-    let gain: Float64Array;
-    let channelOf: (c: Connection) => 'v' | 'exc' | 'inh' = () => 'v';
     const t = node.type;
-    if (t === 'LIF' || t === 'LI') {
-      const tau = uniform(id, node, 'tau');
-      if (!(tau > 0)) fail(`NIR node '${id}' has tau ${tau}; snn needs a positive membrane time constant`, 'use IF for a non-leaky neuron');
-      const r = param(id, node, 'r', n);
-      params['tauM'] = toMs(tau);
-      params['vRest'] = uniform(id, node, 'v_leak');
-      const filters = [...new Set(incoming.map((c) => c.filter).filter((f): f is string => f !== null))];
-      if (filters.length === 0) {
-        params['synapse'] = 'delta';
-        gain = r.map((ri) => (step === null ? ri / tau : (ri * step) / tau));
-      } else {
-        if (incoming.some((c) => c.filter === null)) fail(`NIR node '${id}' receives both spikes and LI-filtered currents`, 'snn neurons take either delta or current input');
-        params['synapse'] = 'current';
-        const chan = new Map<string, 'exc' | 'inh'>();
-        const tauOf = new Map<'exc' | 'inh', number>();
-        for (const f of filters) {
-          const fn = nodes[f]!;
-          const ft = uniform(f, fn, 'tau');
-          const want = fn.metadata?.['snn_channel'];
-          let c: 'exc' | 'inh' | undefined = ours && (want === 'exc' || want === 'inh') ? want : undefined;
-          if (c === undefined) c = [...tauOf.entries()].find(([, v]) => v === ft)?.[0] ?? (tauOf.has('exc') ? 'inh' : 'exc');
-          if (tauOf.has(c) && tauOf.get(c) !== ft) fail(`NIR node '${id}' has synaptic filters with more than two time constants`, 'snn neurons have two synaptic currents (exc, inh)');
-          tauOf.set(c, ft);
-          chan.set(f, c);
-        }
-        const te = tauOf.get('exc') ?? tauOf.get('inh')!;
-        params['tauExc'] = toMs(te);
-        params['tauInh'] = toMs(tauOf.get('inh') ?? te);
-        gain = r; // per filter gain applied below
-        const filterGain = new Map(filters.map((f) => [f, param(f, nodes[f]!, 'r', n).map((rl, i) => (step === null ? rl * r[i]! : rl * r[i]! * step) / uniform(f, nodes[f]!, 'tau'))]));
-        for (const c of incoming) c.gain = filterGain.get(c.filter!)!;
-        channelOf = (c) => chan.get(c.filter!)!;
-      }
-      if (t === 'LIF') {
-        params['vThresh'] = uniform(id, node, 'v_threshold');
-        params['vReset'] = node.params['v_reset'] ? uniform(id, node, 'v_reset') : 0;
-      } else {
-        params['vThresh'] = NEVER_FIRES;
-        params['vReset'] = params['vRest'];
-        stateRecords.push({ population: name, variables: ['v'] });
-      }
-    } else if (t === 'IF') {
-      const r = param(id, node, 'r', n);
-      params['synapse'] = 'delta';
-      params['tauM'] = 1e300; // no leak: e^{−dt/τ} is exactly 1 in float64
-      params['vThresh'] = uniform(id, node, 'v_threshold');
-      params['vReset'] = node.params['v_reset'] ? uniform(id, node, 'v_reset') : 0;
-      params['vRest'] = params['vReset'];
-      gain = r.map((ri) => (step === null ? ri : ri * step));
-      if (incoming.some((c) => c.filter !== null)) fail(`NIR node '${id}' (IF) has LI-filtered input`, 'snn supports LI filters into LIF nodes only');
-      notes.push(`IF '${id}' becomes a LIF with tauM = 1e300 ms (no leak)`);
-    } else {
-      // CubaLIF, CubaLI
-      const tauMem = uniform(id, node, 'tau_mem');
-      const tauSyn = uniform(id, node, 'tau_syn');
-      if (!(tauMem > 0) || !(tauSyn > 0)) fail(`NIR node '${id}' has a non-positive time constant`, 'snn needs positive tau_mem and tau_syn');
-      const r = param(id, node, 'r', n);
-      const wIn = param(id, node, 'w_in', n, 1);
-      params['synapse'] = 'current';
-      params['tauM'] = toMs(tauMem);
-      params['tauExc'] = toMs(tauSyn);
-      params['tauInh'] = toMs(tauSyn);
-      params['vRest'] = uniform(id, node, 'v_leak');
-      gain = r.map((ri, i) => (step === null ? ri * wIn[i]! : ri * wIn[i]! * step) / tauSyn);
-      if (t === 'CubaLIF') {
-        params['vThresh'] = uniform(id, node, 'v_threshold');
-        params['vReset'] = node.params['v_reset'] ? uniform(id, node, 'v_reset') : 0;
-      } else {
-        params['vThresh'] = NEVER_FIRES;
-        params['vReset'] = params['vRest'];
-        stateRecords.push({ population: name, variables: ['v'] });
-      }
-      channelOf = (c) => {
-        const lin = nodes[c.name]?.metadata?.['snn_channel'];
-        return ours && (lin === 'exc' || lin === 'inh') ? lin : 'exc';
-      };
+    const incoming = connections.filter((c) => c.to === id);
+    const filters = [...new Set(incoming.map((c) => c.filter).filter((f): f is string => f !== null))];
+    if (filters.length > 0 && t !== 'LIF' && t !== 'LI') fail(`NIR node '${id}' (${t}) has LI-filtered input`, 'snn supports LI filters into LIF nodes only');
+    if (filters.length > 0 && incoming.some((c) => c.filter === null)) fail(`NIR node '${id}' receives both spikes and LI-filtered currents`, 'snn neurons take either delta or current input');
+    const P = (k: string, fallback?: number) => param(id, node, k, n, fallback);
+    const tauName = t === 'CubaLIF' || t === 'CubaLI' ? 'tau_mem' : 'tau';
+    const keyNames = [...(t === 'IF' ? [] : [tauName, 'v_leak']), ...(t === 'CubaLIF' || t === 'CubaLI' ? ['tau_syn'] : []), ...(t === 'LIF' || t === 'IF' || t === 'CubaLIF' ? ['v_threshold'] : [])];
+    const keyArrays = keyNames.map((k) => P(k));
+    if ((t === 'LIF' || t === 'IF' || t === 'CubaLIF') && node.params['v_reset']) {
+      keyNames.push('v_reset');
+      keyArrays.push(P('v_reset'));
     }
-    // Constant input (Affine bias) into a delta neuron shifts its resting potential.
+    for (const f of filters) {
+      keyNames.push(`tau of '${f}'`);
+      keyArrays.push(param(f, nodes[f]!, 'tau', n));
+    }
+    // Constant input (Affine bias) into a delta neuron shifts its resting potential by r·b.
+    const shift = new Float64Array(n);
     for (const c of incoming) {
       if (!c.bias) continue;
-      if (params['synapse'] !== 'delta' || t === 'IF') fail(`NIR node '${id}' receives an Affine bias`, 'snn takes a constant drive only into LIF neurons without synaptic currents');
-      const r = param(id, node, 'r', n);
-      const shift = c.bias.map((b, i) => r[i]! * b);
-      if (shift.some((x) => x !== shift[0])) fail(`NIR node '${id}' receives an Affine bias that differs across neurons`, 'snn has one resting potential per population');
-      params['vRest'] = (params['vRest'] as number) + shift[0]!;
+      if (filters.length > 0 || t === 'IF' || t === 'CubaLIF' || t === 'CubaLI') fail(`NIR node '${id}' receives an Affine bias`, 'snn takes a constant drive only into LIF neurons without synaptic currents');
+      const r = P('r');
+      for (let i = 0; i < n; i++) shift[i]! += r[i]! * c.bias[i]!;
     }
-    if (ours) {
-      if (typeof m['snn_refractory_ms'] === 'number') params['refractory'] = m['snn_refractory_ms'];
-      if (m['snn_method'] === 'exact' || m['snn_method'] === 'euler') params['method'] = m['snn_method'];
-      if (typeof m['snn_v_min'] === 'number') params['vMin'] = m['snn_v_min'];
+    if (shift.some((x) => x !== 0)) {
+      keyNames.push('Affine bias');
+      keyArrays.push(shift);
     }
-    const pop: PopulationDescription = { name, model: 'lif', size: n, params: params as never };
-    if (ours && typeof m['snn_v0'] === 'string') {
-      try {
-        (pop as { v0?: unknown }).v0 = JSON.parse(m['snn_v0']);
-      } catch {
-        notes.push(`node '${id}': unreadable snn_v0 metadata ignored`);
+    const byKey = new Map<string, number[]>();
+    for (let i = 0; i < n; i++) {
+      const key = keyArrays.map((a) => a[i]).join(',');
+      let g = byKey.get(key);
+      if (!g) byKey.set(key, (g = []));
+      g.push(i);
+    }
+    if (byKey.size > splitMax) {
+      const varying = keyNames.find((_, k) => keyArrays[k]!.some((x) => x !== keyArrays[k]![0])) ?? keyNames[0];
+      fail(
+        `NIR node '${id}' has different ${varying} values across its neurons (${byKey.size} groups); an snn population has one ${varying}`,
+        `pass --split-max ${byKey.size} (snn import) to make one population per group of equal parameters; per-neuron r, w_in and weights are fine`,
+      );
+    }
+    if (byKey.size > 1) notes.push(`node '${id}' split into ${byKey.size} populations ${name}#0…${name}#${byKey.size - 1} of equal parameters`);
+    const r = P('r');
+    let gain: Float64Array;
+    if (t === 'LIF' || t === 'LI') {
+      const tau = P('tau');
+      if (filters.length === 0) gain = r.map((ri, i) => (step === null ? ri : ri * step) / tau[i]!);
+      else {
+        gain = r;
+        const filterGain = new Map(
+          filters.map((f) => {
+            const rl = param(f, nodes[f]!, 'r', n);
+            const tl = param(f, nodes[f]!, 'tau', n);
+            return [f, rl.map((x, i) => ((step === null ? x : x * step) * r[i]!) / tl[i]!)];
+          }),
+        );
+        for (const c of incoming) c.gain = filterGain.get(c.filter!)!;
       }
+    } else if (t === 'IF') gain = r.map((ri) => (step === null ? ri : ri * step));
+    else {
+      const wIn = P('w_in', 1);
+      const tauSyn = P('tau_syn');
+      gain = r.map((ri, i) => ((step === null ? ri : ri * step) * wIn[i]!) / tauSyn[i]!);
     }
-    populations.push(pop);
-    gains.set(id, { gain, channelOf });
+    gains.set(id, gain);
+    const groups: Group[] = [];
+    [...byKey.values()].forEach((idx, k) => {
+      const gname = byKey.size === 1 ? name : `${name}#${k}`;
+      const at = (a: Float64Array) => a[idx[0]!]!;
+      const params: Record<string, unknown> = {};
+      let channelOf: (c: Connection) => 'v' | 'exc' | 'inh' = () => 'v';
+      if (t === 'LIF' || t === 'LI') {
+        const tau = at(P('tau'));
+        if (!(tau > 0)) fail(`NIR node '${id}' has tau ${tau}; snn needs a positive membrane time constant`, 'use IF for a non-leaky neuron');
+        params['tauM'] = toMs(tau);
+        params['vRest'] = at(P('v_leak')) + at(shift);
+        if (filters.length === 0) params['synapse'] = 'delta';
+        else {
+          params['synapse'] = 'current';
+          const chan = new Map<string, 'exc' | 'inh'>();
+          const tauOf = new Map<'exc' | 'inh', number>();
+          for (const f of filters) {
+            const ft = at(param(f, nodes[f]!, 'tau', n));
+            if (!(ft > 0)) fail(`NIR node '${f}' has tau ${ft}`, 'synaptic time constants must be positive');
+            const want = nodes[f]!.metadata?.['snn_channel'];
+            let c: 'exc' | 'inh' | undefined = ours && (want === 'exc' || want === 'inh') ? want : undefined;
+            if (c === undefined) c = [...tauOf.entries()].find(([, v]) => v === ft)?.[0] ?? (tauOf.has('exc') ? 'inh' : 'exc');
+            if (tauOf.has(c) && tauOf.get(c) !== ft) fail(`NIR node '${id}' has synaptic filters with more than two time constants`, 'snn neurons have two synaptic currents (exc, inh)');
+            tauOf.set(c, ft);
+            chan.set(f, c);
+          }
+          const te = tauOf.get('exc') ?? tauOf.get('inh')!;
+          params['tauExc'] = toMs(te);
+          params['tauInh'] = toMs(tauOf.get('inh') ?? te);
+          channelOf = (c) => chan.get(c.filter!)!;
+        }
+      } else if (t === 'IF') {
+        params['synapse'] = 'delta';
+        params['tauM'] = 1e300; // no leak: e^{−dt/τ} is exactly 1 in float64
+      } else {
+        const tauMem = at(P('tau_mem'));
+        const tauSyn = at(P('tau_syn'));
+        if (!(tauMem > 0) || !(tauSyn > 0)) fail(`NIR node '${id}' has a non-positive time constant`, 'snn needs positive tau_mem and tau_syn');
+        params['synapse'] = 'current';
+        params['tauM'] = toMs(tauMem);
+        params['tauExc'] = toMs(tauSyn);
+        params['tauInh'] = toMs(tauSyn);
+        params['vRest'] = at(P('v_leak'));
+        channelOf = (c) => {
+          const lin = nodes[c.name]?.metadata?.['snn_channel'];
+          return ours && (lin === 'exc' || lin === 'inh') ? lin : 'exc';
+        };
+      }
+      if (t === 'LIF' || t === 'IF' || t === 'CubaLIF') {
+        params['vThresh'] = at(P('v_threshold'));
+        params['vReset'] = node.params['v_reset'] ? at(P('v_reset')) : 0;
+        if (t === 'IF') params['vRest'] = params['vReset'];
+      } else {
+        params['vThresh'] = NEVER_FIRES;
+        params['vReset'] = params['vRest'];
+        stateRecords.push({ population: gname, variables: ['v'] });
+      }
+      if (ours) {
+        if (typeof m['snn_refractory_ms'] === 'number') params['refractory'] = m['snn_refractory_ms'];
+        if (m['snn_method'] === 'exact' || m['snn_method'] === 'euler') params['method'] = m['snn_method'];
+        if (typeof m['snn_v_min'] === 'number') params['vMin'] = m['snn_v_min'];
+      }
+      const pop: PopulationDescription = { name: gname, model: 'lif', size: idx.length, params: params as never };
+      if (ours && typeof m['snn_v0'] === 'string') {
+        try {
+          const v0 = JSON.parse(m['snn_v0']) as unknown;
+          (pop as { v0?: unknown }).v0 = Array.isArray(v0) && v0.length === n ? idx.map((i) => v0[i] as number) : v0;
+        } catch {
+          notes.push(`node '${id}': unreadable snn_v0 metadata ignored`);
+        }
+      }
+      populations.push(pop);
+      groups.push({ name: gname, idx, channelOf });
+    });
+    if (t === 'IF') notes.push(`IF '${id}' becomes a LIF with tauM = 1e300 ms (no leak)`);
+    groupsOf.set(id, groups);
   }
 
   // ---- projections ----
   const projections: ProjectionDescription[] = [];
   const projNames = new Set<string>();
   for (const c of connections) {
-    const g = gains.get(c.to);
-    if (!g) continue;
-    const pre = sizeOf(c.from, nodes[c.from]!);
-    const post = sizeOf(c.to, nodes[c.to]!);
-    const gain = c.gain ?? g.gain;
-    const W = new Float64Array(c.weight.length);
-    for (let j = 0; j < post; j++) for (let i = 0; i < pre; i++) W[j * pre + i] = c.weight[j * pre + i]! * gain[j]!;
-    let name = c.name.replace(/[^A-Za-z0-9_.:>#-]/g, '_');
-    for (let k = 2; projNames.has(name); k++) name = `${c.name}#${k}`;
-    projNames.add(name);
-    const pr: ProjectionDescription = { name, from: names.get(c.from)!, to: names.get(c.to)!, channel: g.channelOf(c), ...connectivityOf(W, pre, post, ours && meta['snn_mode'] === 'exact') };
-    if (c.delay !== 0) pr.delay = c.delay;
-    projections.push(pr);
+    const gain = c.gain ?? gains.get(c.to);
+    const targets = groupsOf.get(c.to);
+    const sources = groupsOf.get(c.from);
+    if (!gain || !targets || !sources) continue;
+    const preN = sizeOf(c.from, nodes[c.from]!);
+    const base = c.name.replace(/[^A-Za-z0-9_.:>#-]/g, '_');
+    for (const gs of sources) {
+      for (const gt of targets) {
+        const pre = gs.idx.length;
+        const post = gt.idx.length;
+        const W = new Float64Array(pre * post);
+        let any = false;
+        for (let a = 0; a < post; a++) {
+          const j = gt.idx[a]!;
+          for (let b = 0; b < pre; b++) {
+            const x = c.weight[j * preN + gs.idx[b]!]! * gain[j]!;
+            W[a * pre + b] = x;
+            any ||= x !== 0;
+          }
+        }
+        if (!any && (sources.length > 1 || targets.length > 1)) continue;
+        let name = sources.length > 1 || targets.length > 1 ? `${base}:${gs.name}>${gt.name}` : base;
+        for (let k = 2; projNames.has(name); k++) name = `${base}#${k}`;
+        projNames.add(name);
+        const pr: ProjectionDescription = { name, from: gs.name, to: gt.name, channel: gt.channelOf(c), ...connectivityOf(W, pre, post, ours && meta['snn_mode'] === 'exact') };
+        if (c.delay !== 0) pr.delay = c.delay;
+        projections.push(pr);
+      }
+    }
   }
 
   // ---- top level ----
@@ -408,7 +478,7 @@ export function nirToDescription(graph: NirGraph, opts: NirImportOptions = {}): 
   desc['populations'] = populations;
   desc['projections'] = projections;
   desc['record'] = {
-    spikes: sawOutput ? [...recorded].map((id) => names.get(id)!) : true,
+    spikes: sawOutput ? [...recorded].flatMap((id) => (groupsOf.get(id) ?? []).map((g) => g.name)) : true,
     ...(stateRecords.length ? { state: stateRecords } : {}),
   };
   return { description: parseDescription(desc, 'NIR import'), notes };

@@ -209,8 +209,18 @@ describe('trained model → NIR', () => {
     expect(String(graph.metadata['snn_approximation'])).toMatch(/I_c = g\*\(E_c - v_rest\)/);
     expect(Array.from(graph.metadata['snn_assignments'] as Int32Array)).toEqual([0, 1, 2, 3, 4, -1]);
     expect(graph.metadata['snn_trained_samples']).toBe(60);
-    // Per-neuron thresholds have no place in a description: the import says so.
-    await expect(readNir(join(tmp.dir, 'hao.nir'))).rejects.toThrow(/different v_threshold values/);
+    // Per-neuron thresholds have no place in one population: the import says so, or splits.
+    await expect(readNir(join(tmp.dir, 'hao.nir'))).rejects.toThrow(/different v_threshold values across its neurons \(6 groups\)/);
+    const { description: d, notes } = await readNir(join(tmp.dir, 'hao.nir'), { splitMax: n });
+    expect(notes.join('\n')).toMatch(/split into 6 populations exc#0…exc#5/);
+    const excPops = d.populations.filter((p) => p.name.startsWith('exc#'));
+    expect(excPops.map((p) => p.model === 'lif' && p.params?.vThresh)).toEqual(Array.from(theta, (t) => -52 + t - 20));
+    expect(excPops.every((p) => p.model === 'lif' && p.params?.synapse === 'current' && p.params.tauExc === 1 && p.params.tauInh === 2 && p.params.refractory === 2)).toBe(true);
+    const toExc0 = d.projections!.filter((p) => p.to === 'exc#0').map((p) => [p.from, p.channel]);
+    expect(toExc0).toEqual([['input', 'exc'], ['inh', 'inh']]);
+    expect(d.record?.spikes).toEqual([...excPops.map((p) => p.name), 'sl']);
+    const sink = new MemorySink();
+    simulate({ ...d, duration: 20, populations: d.populations.map((p) => (p.name === 'input' ? { ...p, spikes: [[1, 3], [2, 400]] } : p)) } as NetworkDescription, { sink });
   });
 });
 
