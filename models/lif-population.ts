@@ -66,7 +66,7 @@ export class LifPopulation implements Population {
     this.prop = prepareLif(params, dt);
     this.channels = lifChannels(params.synapse);
     const useWasm = precision === 'f64' && params.synapse === 'current' && params.method === 'exact' && size > 0 && kernelBackend() === 'wasm';
-    const wasm = (this.wasm = useWasm ? new WasmLifKernels(size) : null);
+    const wasm = (this.wasm = useWasm ? WasmLifKernels.tryCreate(size) : null);
     if (wasm !== null) {
       this.spikes = new SpikeBuffer(size, wasm.ids);
       this.v = wasm.v;
@@ -94,6 +94,7 @@ export class LifPopulation implements Population {
     this.theta.fill(this.params.thetaInit);
     this.lastSpike.fill(NEVER);
     this.spikes.count = 0;
+    this.pendingStep = -1;
   }
 
   /** The wasm backend keeps the exc / inh rings in this population's memory (when they fit). */

@@ -43,7 +43,27 @@ const PAGE = 65536;
 /** Slots reserved per synaptic channel: rings for delays up to RING_SLOTS − 1 steps live in wasm memory. */
 export const RING_SLOTS = 16;
 
+/** Bytes of wasm memory a population of `size` neurons takes (state, spike lists, ring reservation). */
+function arenaBytes(size: number): number {
+  const b8 = align(8 * size);
+  const b4 = align(4 * size);
+  return 16 + 4 * b8 + 3 * b4 + 2 * RING_SLOTS * b8;
+}
+
 export class WasmLifKernels {
+  /**
+   * The kernels for a population of `size` neurons, or null when its memory would be too large for
+   * a 32-bit wasm memory (then the caller keeps the plain-JS loops).
+   */
+  static tryCreate(size: number): WasmLifKernels | null {
+    if (arenaBytes(size) > 2 ** 31) return null;
+    try {
+      return new WasmLifKernels(size);
+    } catch {
+      return null; // the engine refused the memory (address space): plain JS instead
+    }
+  }
+
   readonly k: LifKernelExports;
   readonly memory: WebAssembly.Memory;
   readonly v: Float64Array;
@@ -68,8 +88,7 @@ export class WasmLifKernels {
     const n = size;
     const b8 = align(8 * n);
     const b4 = align(4 * n);
-    const bytes = 16 + 4 * b8 + 3 * b4 + 2 * RING_SLOTS * b8;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(arenaBytes(n) / PAGE) });
     this.k = new WebAssembly.Instance(module()!, { env: { memory: this.memory } }).exports as unknown as LifKernelExports;
     let off = 16;
     const take = (b: number): number => {
