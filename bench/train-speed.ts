@@ -56,6 +56,8 @@ export interface TrainSpeedResult {
   cpuMsPerSampleMax: number;
   cpuMsPerSampleMean: number;
   synapticEventsPerSecond: number;
+  /** The same per second of process CPU time (robust on a shared machine). */
+  synapticEventsPerCpuSecond: number;
   spikesPerSample: number;
   inputSpikesPerSample: number;
   inhSpikesPerSample: number;
@@ -153,6 +155,7 @@ export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
     cpuMsPerSampleMax: cpuSorted[cpuSorted.length - 1]!,
     cpuMsPerSampleMean: cpu.reduce((x, y) => x + y, 0) / o.samples,
     synapticEventsPerSecond: (net.synapticEvents - events0) / (loopMs / 1000),
+    synapticEventsPerCpuSecond: (net.synapticEvents - events0) / (cpu.reduce((x, y) => x + y, 0) / 1000),
     spikesPerSample: per(k.hidden),
     inputSpikesPerSample: per(k.input),
     inhSpikesPerSample: per(k.inh),

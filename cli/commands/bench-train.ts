@@ -59,7 +59,7 @@ function formatTrainSpeed(r: TrainSpeedResult): string {
     ['CPU ms per sample', `median ${r.cpuMsPerSampleMedian.toFixed(2)}, min ${r.cpuMsPerSampleMin.toFixed(2)}, max ${r.cpuMsPerSampleMax.toFixed(2)}, mean ${r.cpuMsPerSampleMean.toFixed(2)} (process CPU time, all threads)`],
     ['simulated', `${r.simulatedMsPerSample.toFixed(0)} ms per sample (${r.presentationsPerSample.toFixed(2)} presentations)`],
     ['spikes per sample', `${r.spikesPerSample.toFixed(1)} exc, ${r.inhSpikesPerSample.toFixed(1)} inh, ${r.inputSpikesPerSample.toFixed(0)} input`],
-    ['synaptic events', `${r.synapticEventsPerSecond.toExponential(2)} /s`],
+    ['synaptic events', `${r.synapticEventsPerSecond.toExponential(2)} /s wall, ${r.synapticEventsPerCpuSecond.toExponential(2)} /s CPU`],
     ['build', `${r.buildSeconds.toFixed(3)} s`],
     ['backend', r.backend],
   ];
