@@ -23,6 +23,7 @@ import { assertFinite, findNonFinite } from '../../engine/finite-guard.js';
 import type { FloatArray } from '../../engine/float-array.js';
 import { assignClasses, argmaxCount, ClassResponses, Confusion, voteClass } from '../../learning/readout.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { checkShape } from '../../io/check-shape.js';
 import { CHECKPOINT_MAGIC, MODEL_MAGIC, readFramed, writeFramed } from '../../io/checkpoint.js';
 import { guardedArrays, guardedState } from '../../models/guarded-state.js';
 import { defaultWorkerScript, evaluateInWorkers, type EvalJobSpec } from './eval-job.js';
@@ -294,8 +295,13 @@ export class Trainer {
   }
 
   private saveCheckpoint(): void {
+    this.assertFinite(this.system.net.time, true); // a bad state is never checkpointed
+    writeFramed(this.checkpointPath(), CHECKPOINT_MAGIC, this.snapshot());
+  }
+
+  /** Everything a checkpoint holds; also the template a checkpoint is checked against before a restore. */
+  private snapshot(): Checkpoint {
     const net = this.system.net;
-    this.assertFinite(net.time, true); // a bad state is never checkpointed
     const populations: Checkpoint['populations'] = {};
     for (const pop of net.populations) {
       const st: Record<string, FloatArray | Int32Array | boolean> = { ...pop.stateVariables() };
@@ -318,13 +324,21 @@ export class Trainer {
       trainSeconds: this.trainSeconds,
       trainedSinceStart: this.position.trained,
     };
-    writeFramed(this.checkpointPath(), CHECKPOINT_MAGIC, ck);
+    return ck;
   }
 
   /** Restores the state saved by the last checkpoint; false if there is none. */
   restore(): boolean {
     if (!existsSync(this.checkpointPath())) return false;
     const ck = readFramed<Checkpoint>(this.checkpointPath(), CHECKPOINT_MAGIC, 'checkpoint');
+    // Intact is not enough: check that it fits this model before applying any of it.
+    const hint = 'it was written by another version or configuration; start a new run with --out';
+    checkShape(ck, this.snapshot(), this.checkpointPath(), 'checkpoint', hint);
+    const p = ck.position;
+    const records = (a: unknown[]) => a.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
+    if (![p.stage, p.epoch, p.index, p.trained, ck.step].every((x) => Number.isInteger(x) && x >= 0) || !records(ck.metrics) || !records(ck.timing)) {
+      throw new SnnError('io.corrupt', `${this.checkpointPath()}: the checkpoint's position or records are invalid`, hint);
+    }
     const net = this.system.net;
     for (const pop of net.populations) {
       const st = ck.populations[pop.name];
