@@ -11,6 +11,7 @@ import { loadDataset, subset, type Dataset } from '../../datasets/dataset.js';
 import { describeBackend } from '../../engine/backend.js';
 import { SnnError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { checkShape } from '../../io/check-shape.js';
 import { MODEL_MAGIC, readFramed } from '../../io/checkpoint.js';
 import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../models/zoo/hao2020.js';
 import { diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
@@ -265,6 +266,10 @@ export function evaluateRun(runDir: string, opts: { dataset?: string; testSample
   const started = performance.now();
   const modelPath = existsSync(join(runDir, 'model.snnmodel')) ? join(runDir, 'model.snnmodel') : runDir;
   const m = readFramed<ModelFile>(modelPath, MODEL_MAGIC, 'model');
+  // Intact is not enough: the content must fit this version (checked before anything is built).
+  const hint = 'it was written by another version or is damaged; retrain, or use an intact copy';
+  checkShape(m, { model: '', dataset: '', seed: 0, config: { neurons: 0 }, arrays: {}, assignments: new Int8Array(0) }, modelPath, 'model', hint);
+  checkShape(m.config, resolveRunConfig({ model: m.model, dataset: m.dataset, neurons: m.config.neurons, seed: m.seed, out: '' }).modelConfig, modelPath, 'model', hint);
   const dataset = checkDataset(opts.dataset ?? m.dataset);
   const cfg: RunConfig = {
     model: checkModel(m.model),
@@ -281,6 +286,7 @@ export function evaluateRun(runDir: string, opts: { dataset?: string; testSample
   };
   const test = subset(loadDataset(dataset, 'test', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined }), cfg.testSamples);
   const system = buildSystem(cfg);
+  checkShape({ arrays: m.arrays, assignments: m.assignments }, { arrays: system.modelArrays(), assignments: new Int8Array(system.hidden.size) }, modelPath, 'model', hint);
   for (const [k, a] of Object.entries(system.modelArrays())) {
     const saved = m.arrays[k];
     if (!saved || saved.length !== a.length) throw new SnnError('io.corrupt', `model array '${k}' is missing or has the wrong size`, 'the model file is damaged or from another version');
