@@ -193,43 +193,46 @@ def median(xs):
 
 
 def summarise(rows, metrics):
-    """Per Brian2 target: median of each metric over all its runs, cold wall, median warm wall."""
+    """Per Brian2 target: median of each Brian2 figure over all its runs, cold wall, median warm wall."""
     out = {}
     for label, _, r in rows:
         if label == 'ours' or r is None:
             continue
         t = r.get('target')
-        d = out.setdefault(t, {'m': {name: [] for name, _, _ in metrics}, 'cold': None, 'warm': []})
-        for name, fn, _ in metrics:
-            d['m'][name].append(fn(r))
+        d = out.setdefault(t, {'m': {}, 'cold': None, 'warm': [], 'n': 0})
+        d['n'] += 1
+        for name, fn, _, _ in metrics:
+            d['m'].setdefault(name, []).append(fn(r))
         if label.endswith('cold') or label.endswith('run'):
             d['cold'] = r.get('_wallSeconds')
         else:
             d['warm'].append(r.get('_wallSeconds'))
-    return {t: {'metrics': {k: median(v) for k, v in d['m'].items()},
-                'n': len(next(iter(d['m'].values()))) if d['m'] else 0,
+    return {t: {'metrics': {k: median(v) for k, v in d['m'].items()}, 'n': d['n'],
                 'cold': d['cold'], 'warm': median(d['warm']), 'nwarm': len(d['warm'])}
             for t, d in out.items()}
 
 
 def print_summary(rows, metrics, ours_wall):
-    """metrics: list of (name, fn(brian2_result) -> value, ours_value or None)."""
+    """metrics: list of (brian2 column name, fn(brian2 result) -> value, ratio column name, ours value)."""
     summ = summarise(rows, metrics)
     have_ours = ours_wall is not None
-    names = [m[0] for m in metrics]
+    names = []
+    for name, _, _, _ in metrics:
+        if name not in names:
+            names.append(name)
     print('Brian2 summary (median of each figure over all runs of a target, n = runs; '
-          'whole-process: cold run, median of the warm runs):')
+          'whole-process: the cold run, and the median of the warm runs):')
     hdr = ['Brian2 target', 'n'] + names + ['whole cold s', 'whole warm s']
+    ratios = [(name, rname, o) for name, _, rname, o in metrics if rname and o is not None]
     if have_ours:
-        hdr += [f'ours/Brian2 {n}' for n, _, o in metrics if o is not None] + \
-            ['ours/Brian2 whole cold', 'ours/Brian2 whole warm']
+        hdr += [rname for _, rname, _ in ratios] + ['ours whole / Brian2 whole cold',
+                                                    'ours whole / Brian2 whole warm']
     print('| ' + ' | '.join(hdr) + ' |')
     print('|' + '---|' * len(hdr))
     for t, d in summ.items():
-        cells = [t, str(d['n'])] + [fmt(d['metrics'][n]) for n in names] + \
-            [fmt(d['cold']), f"{fmt(d['warm'])}"]
+        cells = [t, str(d['n'])] + [fmt(d['metrics'][n]) for n in names] + [fmt(d['cold']), fmt(d['warm'])]
         if have_ours:
-            cells += [fmt(ratio(o, d['metrics'][n]), 2) for n, _, o in metrics if o is not None]
+            cells += [fmt(ratio(o, d['metrics'][name]), 2) for name, _, o in ratios]
             cells += [fmt(ratio(ours_wall, d['cold']), 2), fmt(ratio(ours_wall, d['warm']), 2)]
         print('| ' + ' | '.join(cells) + ' |')
     print()
@@ -241,6 +244,80 @@ def print_commands(rows):
     for label, cmd, _ in rows:
         print(f'  [{label}] ' + ' '.join(shlex.quote(c) for c in cmd))
     print()
+
+
+def print_cuba_tables(rows, ours):
+    """Per-run table, Brian2 summary and ratios (also used to render saved JSON)."""
+    hdr = ['run', 'backend', 'loop s', 'loop CPU s', 'whole-process s', 'build s', 'compile s', 'spikes', 'rate Hz', 'synapses',
+           'other procs (cores)']
+    print('| ' + ' | '.join(hdr) + ' |')
+    print('|' + '---|' * len(hdr))
+    for label, _, r in rows:
+        if r is None:
+            print(f'| {label} | (no result) |' + ' - |' * (len(hdr) - 2))
+            continue
+        print('| ' + ' | '.join([
+            label, str(r.get('backend', r.get('target', '-'))), fmt(r.get('simLoopSeconds')),
+            fmt(r.get('simLoopCpuSeconds')), fmt(r.get('_wallSeconds')), fmt(r.get('buildSeconds')),
+            fmt(r.get('codegenCompileSeconds')), fmt(r.get('spikes')), fmt(r.get('meanRateHz'), 2),
+            fmt(r.get('synapses')), fmt(r.get('_otherCores'), 2)]) + ' |')
+    print()
+    og = (lambda k: ours.get(k)) if ours else (lambda k: None)
+    summ = print_summary(rows, [
+        ('loop s', lambda r: r.get('simLoopSeconds'), 'ours loop / Brian2 loop', og('simLoopSeconds')),
+        ('loop CPU s', lambda r: r.get('simLoopCpuSeconds'), 'ours loop CPU / Brian2 loop CPU',
+         og('simLoopCpuSeconds')),
+    ], og('_wallSeconds'))
+    if ours is not None:
+        print('Ratios are ours / Brian2: > 1 means snn is slower. ours "loop s" is wall time of its loop, '
+              '"loop CPU s" its process CPU time during the loop.')
+    else:
+        print('No ratios: ours did not produce a result (see NOTE above); Brian2 figures only.')
+    return summ
+
+
+def print_train_tables(rows, ours):
+    """Per-run table, Brian2 summary and ratios (also used to render saved JSON)."""
+    hdr = ['run', 'ms/sample', 'loop s', 'loop CPU s', 'whole-process s', 'compile s', 'exc spikes/sample',
+           'other procs (cores)']
+    print('| ' + ' | '.join(hdr) + ' |')
+    print('|' + '---|' * len(hdr))
+
+    def ms_per_sample(r):
+        for k in ('msPerSampleMedian', 'msPerSample', 'msPerSampleMean'):
+            if r.get(k) is not None:
+                return r[k], k
+        return None, None
+
+    for label, _, r in rows:
+        if r is None:
+            print(f'| {label} | (no result) |' + ' - |' * (len(hdr) - 2))
+            continue
+        m, k = ms_per_sample(r)
+        print('| ' + ' | '.join([
+            label + (f' ({k})' if k else ''), fmt(m, 2), fmt(r.get('simLoopSeconds', r.get('loopSeconds'))),
+            fmt(r.get('simLoopCpuSeconds')), fmt(r.get('_wallSeconds')), fmt(r.get('codegenCompileSeconds')),
+            fmt(r.get('excSpikesPerSample', r.get('spikesPerSample')), 2), fmt(r.get('_otherCores'), 2)]) + ' |')
+    print()
+    og = (lambda k: ours.get(k)) if ours else (lambda k: None)
+    cpu_per_sample = lambda r: (1000.0 * r['simLoopCpuSeconds'] / r['samples']  # noqa: E731
+                                if r.get('simLoopCpuSeconds') is not None and r.get('samples') else None)
+    summ = print_summary(rows, [
+        ('ms/sample', lambda r: r.get('msPerSample'), 'ours median / Brian2 ms/sample',
+         og('msPerSampleMedian')),
+        ('ms/sample', lambda r: r.get('msPerSample'), 'ours mean / Brian2 ms/sample', og('msPerSampleMean')),
+        ('CPU ms/sample', cpu_per_sample, 'ours CPU median / Brian2 CPU ms/sample',
+         og('cpuMsPerSampleMedian')),
+    ], og('_wallSeconds'))
+    if ours is not None:
+        print('Ratios are ours / Brian2; > 1 means snn is slower. Brian2 ms/sample = loop seconds / samples '
+              '(one run(), i.e. a mean); ours is timed per sample (median and mean shown). Brian2 CPU ms/sample = '
+              'loop process CPU time / samples; ours = median per-sample process CPU time.')
+        if ours.get('presentationsPerSample') not in (None, 1, 1.0):
+            print(f"NOTE: ours used {ours.get('presentationsPerSample')} presentations per sample.")
+    else:
+        print('No ratios: ours did not produce a result (see NOTE above); Brian2 figures only.')
+    return summ
 
 
 def main_cuba(argv):
@@ -282,30 +359,7 @@ def main_cuba(argv):
     print_commands(rows)
     if note:
         print(f'NOTE: {note}\n')
-    hdr = ['run', 'backend', 'loop s', 'loop CPU s', 'whole-process s', 'build s', 'compile s', 'spikes', 'rate Hz', 'synapses',
-           'other procs (cores)']
-    print('| ' + ' | '.join(hdr) + ' |')
-    print('|' + '---|' * len(hdr))
-    for label, _, r in rows:
-        if r is None:
-            print(f'| {label} | (no result) |' + ' - |' * (len(hdr) - 2))
-            continue
-        print('| ' + ' | '.join([
-            label, str(r.get('backend', r.get('target', '-'))), fmt(r.get('simLoopSeconds')),
-            fmt(r.get('simLoopCpuSeconds')), fmt(r.get('_wallSeconds')), fmt(r.get('buildSeconds')),
-            fmt(r.get('codegenCompileSeconds')), fmt(r.get('spikes')), fmt(r.get('meanRateHz'), 2),
-            fmt(r.get('synapses')), fmt(r.get('_otherCores'), 2)]) + ' |')
-    print()
-    og = (lambda k: ours.get(k)) if ours else (lambda k: None)
-    summ = print_summary(rows, [
-        ('loop s', lambda r: r.get('simLoopSeconds'), og('simLoopSeconds')),
-        ('loop CPU s', lambda r: r.get('simLoopCpuSeconds'), og('simLoopCpuSeconds')),
-    ], og('_wallSeconds'))
-    if ours is not None:
-        print('Ratios are ours / Brian2: > 1 means snn is slower. ours "loop s" is wall time of its loop, '
-              '"loop CPU s" its process CPU time during the loop.')
-    else:
-        print('No ratios: ours did not produce a result (see NOTE above); Brian2 figures only.')
+    summ = print_cuba_tables(rows, ours)
     print(f"loadavg after: {' '.join(info['loadavgAfter'])}")
     print("'loop s' is Brian2's own loop timer: wall time for cython/numpy, process CPU time (std::clock) for "
           "cpp_standalone; 'loop CPU s' is process CPU time of the loop for every Brian2 target.")
@@ -360,43 +414,7 @@ def main_train(argv):
     print_commands(rows)
     if note:
         print(f'NOTE: {note}\n')
-    hdr = ['run', 'ms/sample', 'loop s', 'loop CPU s', 'whole-process s', 'compile s', 'exc spikes/sample',
-           'other procs (cores)']
-    print('| ' + ' | '.join(hdr) + ' |')
-    print('|' + '---|' * len(hdr))
-
-    def ms_per_sample(r):
-        for k in ('msPerSampleMedian', 'msPerSample', 'msPerSampleMean'):
-            if r.get(k) is not None:
-                return r[k], k
-        return None, None
-
-    for label, _, r in rows:
-        if r is None:
-            print(f'| {label} | (no result) |' + ' - |' * (len(hdr) - 2))
-            continue
-        m, k = ms_per_sample(r)
-        print('| ' + ' | '.join([
-            label + (f' ({k})' if k else ''), fmt(m, 2), fmt(r.get('simLoopSeconds', r.get('loopSeconds'))),
-            fmt(r.get('simLoopCpuSeconds')), fmt(r.get('_wallSeconds')), fmt(r.get('codegenCompileSeconds')),
-            fmt(r.get('excSpikesPerSample', r.get('spikesPerSample')), 2), fmt(r.get('_otherCores'), 2)]) + ' |')
-    print()
-    og = (lambda k: ours.get(k)) if ours else (lambda k: None)
-    cpu_per_sample = lambda r: (1000.0 * r['simLoopCpuSeconds'] / r['samples']  # noqa: E731
-                                if r.get('simLoopCpuSeconds') is not None and r.get('samples') else None)
-    summ = print_summary(rows, [
-        ('ms/sample (ours: median)', lambda r: r.get('msPerSample'), og('msPerSampleMedian')),
-        ('ms/sample (ours: mean)', lambda r: r.get('msPerSample'), og('msPerSampleMean')),
-        ('CPU ms/sample (ours: median)', cpu_per_sample, og('cpuMsPerSampleMedian')),
-    ], og('_wallSeconds'))
-    if ours is not None:
-        print('Ratios are ours / Brian2; > 1 means snn is slower. Brian2 ms/sample = loop seconds / samples '
-              '(one run(), i.e. a mean); ours is timed per sample (median and mean shown). Brian2 CPU ms/sample = '
-              'loop process CPU time / samples; ours = median per-sample process CPU time.')
-        if ours.get('presentationsPerSample') not in (None, 1, 1.0):
-            print(f"NOTE: ours used {ours.get('presentationsPerSample')} presentations per sample.")
-    else:
-        print('No ratios: ours did not produce a result (see NOTE above); Brian2 figures only.')
+    summ = print_train_tables(rows, ours)
     print(f"loadavg after: {' '.join(info['loadavgAfter'])}")
     print("'loop s' is Brian2's own loop timer: wall time for cython/numpy, process CPU time (std::clock) for "
           "cpp_standalone; 'loop CPU s' is process CPU time of the loop for every Brian2 target.")
@@ -409,7 +427,33 @@ def main_train(argv):
     return 0 if all(r is not None for l, _, r in rows if l != 'ours') else 1
 
 
+def main_render(argv):
+    """Re-print the tables of a file written with --save-json."""
+    if len(argv) != 1:
+        sys.exit('usage: _driver.py render SAVED.json')
+    with open(argv[0]) as f:
+        saved = json.load(f)
+    rows = [(x['label'], x['command'], x['result']) for x in saved['runs']]
+    ours = next((r for l, _, r in rows if l == 'ours'), None)
+    kinds = {r.get('benchmark') for l, _, r in rows if r is not None and l != 'ours'}
+    m = saved.get('machine', {})
+    print(f"saved {argv[0]}: date {m.get('date')}  nproc {m.get('nproc')}  cpu {m.get('cpu')}  "
+          f"loadavg before {' '.join(m.get('loadavg', []))}  after {' '.join(m.get('loadavgAfter', []))}")
+    print()
+    print_commands(rows)
+    if saved.get('note'):
+        print(f"NOTE: {saved['note']}\n")
+    if kinds == {'cuba'}:
+        print_cuba_tables(rows, ours)
+    elif kinds == {'diehl-cook-2015'}:
+        print_train_tables(rows, ours)
+    else:
+        sys.exit(f'cannot tell the benchmark of {argv[0]} ({kinds})')
+    return 0
+
+
 if __name__ == '__main__':
-    if len(sys.argv) < 2 or sys.argv[1] not in ('cuba', 'train'):
-        sys.exit('usage: _driver.py cuba|train [options]')
-    sys.exit(main_cuba(sys.argv[2:]) if sys.argv[1] == 'cuba' else main_train(sys.argv[2:]))
+    mains = {'cuba': main_cuba, 'train': main_train, 'render': main_render}
+    if len(sys.argv) < 2 or sys.argv[1] not in mains:
+        sys.exit('usage: _driver.py cuba|train [options]  |  _driver.py render SAVED.json')
+    sys.exit(mains[sys.argv[1]](sys.argv[2:]))
