@@ -99,9 +99,11 @@ function toDescr(v: unknown): NpyDescr {
 /** Byte size of a simple NumPy type string ('<i2' → 2, '|b1' → 1, '?' → 1). */
 export function typeSize(t: string): number {
   if (t === '?' || t === 'b1' || t === '|b1') return 1;
-  const m = /^[<>|=]?[iufb](\d+)$/.exec(t);
+  // Only the types readScalar reads: a size like 0 ('<i0') would let a header declare 2^40 records
+  // in no bytes at all, and the readers would allocate for them before failing.
+  const m = /^[<>|=]?(?:[iu][1248]|f[48]|b1)$/.exec(t);
   if (!m) throw new SnnError('io.format', `unsupported NumPy type '${t}'`, 'only integer, float and bool fields are supported');
-  return Number(m[1]);
+  return Number(t.at(-1));
 }
 
 /** Reads element `t` at `off`; integer fields wider than 2^53 lose precision (µs never get there). */
