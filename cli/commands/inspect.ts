@@ -119,8 +119,8 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('show the header and per-population statistics of a file snn wrote (format detected from its content)')
-    .argument('<file>', 'the file to inspect, e.g. a .snntrace spike trace')
+    .description('show the header and per-population statistics of a file snn writes or reads (format detected from its content)')
+    .argument('<file>', 'a trace, NIR graph, NIRData, NWB, AEDAT 2/4, npy, Lava, CSV, SpikeSourceArray, spike JSON, .snnmodel or .snnckpt')
     .option('--json', 'print a JSON report instead of the table')
     .option('--allow-partial', 'read a truncated or damaged file up to its last intact chunk instead of failing')
     .action(async (file: string, opts: { json?: boolean; allowPartial?: boolean }) => {
