@@ -151,6 +151,7 @@ export function nirToDescription(graph: NirGraph, opts: NirImportOptions = {}): 
     if (n.type !== 'LI') continue;
     const targets = out.get(id)!;
     if (targets.length === 1 && (nodes[targets[0]!]!.type === 'LIF' || nodes[targets[0]!]!.type === 'IF')) {
+      if (sizeOf(id, n) !== sizeOf(targets[0]!, nodes[targets[0]!]!)) fail(`NIR node '${id}' (LI) has ${sizeOf(id, n)} values but feeds '${targets[0]}' of ${sizeOf(targets[0]!, nodes[targets[0]!]!)} neurons`, 'an LI feeding a LIF must match its size');
       const leak = param(id, n, 'v_leak', sizeOf(id, n));
       if (leak.some((x) => x !== 0)) fail(`NIR node '${id}' (LI into '${targets[0]}') has v_leak ≠ 0`, 'snn reads an LI feeding a LIF as a synaptic current, which decays to 0');
       filterOf.set(id, targets[0]!);
@@ -235,10 +236,7 @@ export function nirToDescription(graph: NirGraph, opts: NirImportOptions = {}): 
       }
       for (const next of out.get(id)!) walk(next, nextM, nextRows, nextBias, nextDelay, name, depth + 1);
     };
-    for (const next of out.get(src)!) {
-      if (filterOf.has(src)) continue;
-      walk(next, null, n0, null, 0, null, 0);
-    }
+    for (const next of out.get(src)!) walk(next, null, n0, null, 0, null, 0);
   }
   // Projections in the order of their first Linear/Affine node (ours: the original projection order,
   // which fixes the order in which spikes add into a neuron's input and so the float rounding).
