@@ -162,6 +162,11 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
   if (resuming) {
     runDir = req.resume;
     cfg = readJson<RunConfig>(join(runDir, 'config.json'));
+    // A damaged or hand-edited config.json must fail here, naming the field, not deep in the run.
+    const path = join(runDir, 'config.json');
+    const hint = 'restore the config.json snn train wrote, or start a new run with --out';
+    checkShape(cfg, { model: '', dataset: '', neurons: 0, seed: 0, modelConfig: {} }, path, 'run configuration', hint);
+    checkShape(cfg, resolveRunConfig({ ...cfg, dataDir: cfg.dataDir ?? undefined, out: runDir }), path, 'run configuration', hint);
   } else {
     cfg = resolveRunConfig(req);
     runDir = req.out;
