@@ -239,6 +239,11 @@ const cases: Case[] = [
     line: /not-a-run.*(no training run|config\.json).*\(/,
   },
   {
+    name: '--resume with a config.json that does not fit',
+    argv: () => (mkdirSync(file('bad-config-run'), { recursive: true }), writeFileSync(join(file('bad-config-run'), 'config.json'), '{"model": "hao2020", "dataset": "mnist", "neurons": 10, "seed": 1, "modelConfig": {"neurons": "ten"}}'), ['train', '--resume', file('bad-config-run')]),
+    line: /config\.json: the run configuration does not fit this version or configuration \(at \w+(\.\w+)?: .*\) \(restore the config\.json/,
+  },
+  {
     name: 'damaged checkpoint',
     argv: () => ['train', '--resume', file('damaged-run'), '--no-progress'],
     line: /checkpoint\.snnckpt: the checkpoint fails its checksum.*\(use an intact copy, or rerun\)/,
