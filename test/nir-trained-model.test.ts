@@ -1,7 +1,7 @@
 /**
  * A really trained model (tiny `snn train` runs of hao2020 and diehl-cook-2015) exported with
- * `snn export RUN_DIR --format nir`: the NIR graph holds the trained weights scaled by (E − v_rest)
- * and the frozen thresholds vThresh + θ − thetaOffset, per neuron.
+ * `snn export RUN_DIR --format nir`: the NIR graph holds the trained weights scaled by (E − v_rest),
+ * the frozen thresholds vThresh + θ − thetaOffset per neuron, and D&C's input delays.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,16 +41,40 @@ describe.each([
     const exc = graph.nodes['exc']!;
     expect(Array.from(exc.params['v_threshold']!.data)).toEqual(Array.from(theta, (t) => vThresh + t - offset));
     const w = m.arrays['input->exc']!;
-    const lin = graph.nodes['input->exc']!.params['weight']!;
-    expect(lin.shape).toEqual([n, 784]);
-    for (let k = 0; k < 50; k++) {
+    // hao2020: one Linear; D&C: one Linear + Delay per input delay value, which add up to the weights.
+    const parts = Object.keys(graph.nodes).filter((id) => id === 'input->exc' || graph.nodes[id]!.metadata?.['snn_projection'] === 'input->exc');
+    expect(parts.length).toBe(model === 'hao2020' ? 1 : 21);
+    const sum = new Float64Array(784 * n);
+    const delayOf = new Float64Array(784 * n).fill(NaN);
+    for (const id of parts) {
+      const lin = graph.nodes[id]!.params['weight']!;
+      expect(lin.shape).toEqual([n, 784]);
+      const delay = graph.nodes[`${id}_delay`]?.params['delay']!.data[0] ?? 0;
+      lin.data.forEach((x, k) => {
+        if (x !== 0) {
+          sum[k] = x;
+          delayOf[k] = delay;
+        }
+      });
+    }
+    for (let k = 0; k < 200; k++) {
       const i = (k * 97) % 784;
       const j = k % n;
-      expect(lin.data[j * 784 + i]).toBe(w[i * n + j]! * 65);
+      expect(sum[j * 784 + i]).toBe(w[i * n + j]! * 65);
+    }
+    if (model === 'diehl-cook-2015') {
+      // The delays are the ones the run drew from its seed (rebuilt graph), in seconds.
+      const { buildDiehlCook2015 } = await import('../models/zoo/diehl-cook-2015.js');
+      const d = buildDiehlCook2015(m.config as never, m.seed).p2e.delays!;
+      for (let k = 0; k < 200; k++) {
+        const i = (k * 131) % 784;
+        const j = k % n;
+        if (w[i * n + j] !== 0) expect(Math.round(delayOf[j * 784 + i]! * 1000 / 0.5)).toBe(d[i * n + j]);
+      }
     }
     expect(graph.nodes['inh->exc']!.params['weight']!.data[1]).toBe(17 * (eInh + 65));
     expect(graph.nodes['sl'] !== undefined).toBe(model === 'hao2020');
-    expect(String(graph.metadata['snn_lossy'])).toMatch(model === 'hao2020' ? /teacher/ : /delays/);
+    expect(String(graph.metadata['snn_lossy'])).toMatch(model === 'hao2020' ? /teacher/ : /Euler/);
     expect(graph.metadata['snn_model']).toBe(model);
   });
 });

@@ -4,10 +4,10 @@
  * The network is built once (models/build-network.ts) so that random connectivity and weights are
  * realised exactly as `snn simulate` realises them with the description's seed; every projection is
  * then written as its dense [post × pre] matrix. Exact for current-based and delta LIF networks with
- * one delay per projection. What NIR cannot say (refractory period, initial potentials, source spike
+ * any delays (per-synapse delays: one Linear + Delay per distinct value). What NIR cannot say (refractory period, initial potentials, source spike
  * trains / rates, integration method, dt, seed, duration) goes into `snn_*` metadata. Lossy, with a
  * note: adaptive thresholds (frozen at θ = thetaInit) and the vMin clamp. Refused: conductance
- * synapses, per-synapse delays that differ.
+ * synapses, per-synapse delays in exact mode.
  */
 import { SnnError } from '../../engine/errors.js';
 import { buildNetwork, lifParamsOf, resolveSettings } from '../../models/build-network.js';
@@ -48,11 +48,11 @@ export function denseWeights(p: Projection): Float64Array {
   return W;
 }
 
-/** The one delay (ms) of projection k; per-synapse delays must all be equal (NIR delays whole signals). */
+/** The one delay (ms) of projection k in exact mode (real-valued, from the description). */
 function declaredDelayMs(desc: NetworkDescription, k: number, name: string): number {
   const d = desc.projections?.[k]?.delay;
   const refuse = (): never => {
-    throw new SnnError('usage', `projection '${name}' has per-synapse delays; a NIR Delay node delays whole signals`, 'use one delay per projection (or split the projection by delay) before exporting to NIR');
+    throw new SnnError('usage', `projection '${name}' has per-synapse delays in exact mode; snn exports those to NIR only from clock mode`, 'use one delay per projection, or --mode clock');
   };
   if (d === undefined) return 0;
   if (typeof d === 'number') return d;
@@ -61,16 +61,32 @@ function declaredDelayMs(desc: NetworkDescription, k: number, name: string): num
   return flat.every((x) => x === flat[0]) ? (flat[0] ?? 0) : refuse();
 }
 
+/** Per-synapse delays (ms) of a built projection, [post × pre] like denseWeights. */
+export function denseDelays(p: Projection, dt: number): Float64Array {
+  const pre = p.pre.size;
+  const post = p.post.size;
+  const D = new Float64Array(pre * post);
+  const d = p.delays!;
+  if (p.kind === 'dense') for (let i = 0; i < pre; i++) for (let j = 0; j < post; j++) D[j * pre + i] = d[i * post + j]! * dt;
+  else if (p.kind === 'one-to-one') for (let i = 0; i < pre; i++) D[i * pre + i] = d[i]! * dt;
+  else if (p.kind === 'sparse') {
+    const sp = p as unknown as { rowPtr: Int32Array; cols: Int32Array };
+    for (let i = 0; i < pre; i++) for (let s = sp.rowPtr[i]!; s < sp.rowPtr[i + 1]!; s++) D[sp.cols[s]! * pre + i] = d[s]! * dt;
+  }
+  return D;
+}
+
 export function descriptionToNirSpec(desc: NetworkDescription): DescriptionExport {
   const s = resolveSettings(desc);
-  // Built only to realise connectivity and weights with the run's seed; delays come from the
-  // description itself (exact mode allows delays off the dt grid, which the clock builder refuses).
-  // Spike lists are left out too (exact-mode sources may hold spikes closer than dt).
+  const exact = desc.mode === 'exact';
+  // Built only to realise connectivity, weights and (clock mode) delays with the run's seed. Exact
+  // mode allows delays off the dt grid, which the clock builder refuses: there they come from the
+  // description. Spike lists are left out (exact-mode sources may hold spikes closer than dt).
   const net = buildNetwork(
     {
       ...desc,
       populations: desc.populations.map((p) => (p.model === 'spike-source-array' ? { ...p, spikes: [] } : p)),
-      projections: desc.projections?.map(({ delay: _delay, ...pr }) => pr),
+      projections: exact ? desc.projections?.map(({ delay: _delay, ...pr }) => pr) : desc.projections,
     },
     s,
   );
@@ -100,14 +116,19 @@ export function descriptionToNirSpec(desc: NetworkDescription): DescriptionExpor
     if (params.vMin !== null) metadata['snn_v_min'] = params.vMin;
     return { kind: 'lif', name: p.name, size: p.size, params, record: recorded(p.name), metadata };
   });
-  const projections: NirProjectionSpec[] = net.projections.map((p, k) => ({
-    name: p.name,
-    from: p.pre.name,
-    to: p.post.name,
-    channel: p.channel as 'v' | 'exc' | 'inh',
-    weight: denseWeights(p),
-    delayMs: declaredDelayMs(desc, k, p.name),
-  }));
+  const projections: NirProjectionSpec[] = net.projections.map((p, k) => {
+    const declared = desc.projections?.[k]?.delay;
+    const spec: NirProjectionSpec = {
+      name: p.name,
+      from: p.pre.name,
+      to: p.post.name,
+      channel: p.channel as 'v' | 'exc' | 'inh',
+      weight: denseWeights(p),
+      delayMs: exact ? declaredDelayMs(desc, k, p.name) : p.delaySteps !== null ? (typeof declared === 'number' ? declared : p.delaySteps * s.dt) : 0,
+    };
+    if (!exact && p.delays !== null) spec.delaysMs = denseDelays(p, s.dt);
+    return spec;
+  });
   const metadata: NirMetadata = {
     dt: msToS(s.dt),
     snn_dt_ms: s.dt,

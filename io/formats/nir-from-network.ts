@@ -13,7 +13,8 @@
  *   LIF, synapse 'current', τexc ≠ τinh, both used
  *                                               → LI '<pop>_syn_exc' {tau = τe, r = τe, v_leak = 0} and
  *                                                 LI '<pop>_syn_inh' {tau = τi, r = τi, v_leak = 0} → LIF {r = 1}
- *   projection                                  → Linear {weight [post × pre]} (+ Delay {delay [post]} when > 0)
+ *   projection                                  → Linear {weight [post × pre]} (+ Delay {delay [post]} when > 0);
+ *                                                 per-synapse delays: one Linear (+ Delay) per distinct delay
  *   recorded population                         → Output '<pop>_out' {shape [N]}
  *
  * v_threshold = vThresh + θ − thetaOffset per neuron (θ frozen: NIR has no adaptive threshold).
@@ -54,8 +55,16 @@ export interface NirProjectionSpec {
   /** Dense weights, row-major [post × pre] (NIR's (out, in)). */
   weight: Float64Array;
   delayMs: number;
+  /**
+   * Per-synapse delays (ms), [post × pre] like `weight`, overriding `delayMs`: the projection is
+   * written as one Linear (+ Delay) per distinct delay, each holding the synapses of that delay.
+   */
+  delaysMs?: Float64Array;
   metadata?: NirMetadata;
 }
+
+/** Most distinct delays one projection may be split into (one Linear + Delay each). */
+export const MAX_DELAY_GROUPS = 256;
 
 export interface NirNetworkSpec {
   populations: (NirSourceSpec | NirLifSpec)[];
@@ -141,13 +150,28 @@ export function networkSpecToNir(spec: NirNetworkSpec): NirGraph {
     if (pr.weight.length !== pre.size * post.size) throw new SnnError('internal', `projection '${pr.name}': ${pr.weight.length} weights for ${post.size} × ${pre.size}`, 'fix the exporter');
     const to = target.get(`${post.name}|${pr.channel}`);
     if (to === undefined) throw new SnnError('usage', `projection '${pr.name}' feeds channel '${pr.channel}' of '${post.name}', which has no such channel`, 'fix the projection channel');
-    add(pr.name, { type: 'Linear', params: { weight: tensor(pr.weight, [post.size, pre.size]) }, metadata: { snn_channel: pr.channel, ...(pr.metadata ?? {}) } });
-    edges.push([pr.from, pr.name]);
-    if (pr.delayMs > 0) {
-      const id = `${pr.name}_delay`;
-      add(id, { type: 'Delay', params: { delay: filled(post.size, msToS(pr.delayMs)) } });
-      edges.push([pr.name, id], [id, to]);
-    } else edges.push([pr.name, to]);
+    const parts: { id: string; weight: Float64Array; delayMs: number }[] = [];
+    if (pr.delaysMs) {
+      if (pr.delaysMs.length !== pr.weight.length) throw new SnnError('internal', `projection '${pr.name}': ${pr.delaysMs.length} delays for ${pr.weight.length} weights`, 'fix the exporter');
+      const values = [...new Set(Array.from(pr.delaysMs).filter((_, k) => pr.weight[k] !== 0))].sort((a, b) => a - b);
+      if (values.length > MAX_DELAY_GROUPS) {
+        throw new SnnError('usage', `projection '${pr.name}' has ${values.length} different delays; NIR needs one Linear + Delay per delay value (at most ${MAX_DELAY_GROUPS})`, 'round the delays to fewer values (e.g. a coarser dt)');
+      }
+      values.forEach((d, k) => {
+        const w = pr.weight.map((x, i) => (pr.delaysMs![i] === d ? x : 0));
+        parts.push({ id: values.length === 1 ? pr.name : `${pr.name}_d${k}`, weight: w, delayMs: d });
+      });
+      if (values.length === 0) parts.push({ id: pr.name, weight: pr.weight, delayMs: 0 });
+    } else parts.push({ id: pr.name, weight: pr.weight, delayMs: pr.delayMs });
+    for (const part of parts) {
+      add(part.id, { type: 'Linear', params: { weight: tensor(part.weight, [post.size, pre.size]) }, metadata: { snn_channel: pr.channel, ...(parts.length > 1 ? { snn_projection: pr.name } : {}), ...(pr.metadata ?? {}) } });
+      edges.push([pr.from, part.id]);
+      if (part.delayMs > 0) {
+        const id = `${part.id}_delay`;
+        add(id, { type: 'Delay', params: { delay: filled(post.size, msToS(part.delayMs)) } });
+        edges.push([part.id, id], [id, to]);
+      } else edges.push([part.id, to]);
+    }
   }
 
   for (const p of spec.populations) {

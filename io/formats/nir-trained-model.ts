@@ -10,7 +10,8 @@
  *   synaptic time constant kept (τexc = 1 ms, τinh = 2 ms). Dropped: the shunting part −g·(v − v_rest).
  * - θ frozen at its trained value: v_threshold[i] = vThresh + θ[i] − thetaOffset (per neuron).
  * - Not representable: refractory periods, the vMin clamp, Euler integration (kept in snn metadata),
- *   the teacher input of the SL layer (training only), D&C's per-synapse input delays (dropped).
+ *   the teacher input of the SL layer (training only). D&C's per-synapse input delays (regenerated
+ *   from the run's seed) are kept as one Linear + Delay per delay value, up to a size limit.
  *
  * Graph: input (Input 784) → input->exc (Linear [N × 784]) → exc (LIF with LI synaptic currents
  * exc_syn_exc / exc_syn_inh, since τexc ≠ τinh) → exc->inh (Linear, diagonal) → inh (CubaLIF) →
@@ -21,12 +22,15 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SnnError } from '../../engine/errors.js';
 import type { LifParams } from '../../models/lif.js';
-import { dcExcParams, dcInhParams, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
+import { buildDiehlCook2015, dcExcParams, dcInhParams, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
 import { excParams, inhParams, slParams, type Hao2020Config } from '../../models/zoo/hao2020.js';
 import { MODEL_MAGIC, readFramed } from '../checkpoint.js';
 import type { NirMetadata } from './nir-graph.js';
 import type { NirLifSpec, NirNetworkSpec, NirProjectionSpec } from './nir-from-network.js';
 import { msToS } from './nir-units.js';
+
+/** Dense values written for D&C's delay-split input projection at most (784·N per distinct delay). */
+const MAX_DELAY_VALUES = 2 ** 25;
 
 export interface TrainedModelFile {
   format?: string;
@@ -132,6 +136,17 @@ export function trainedModelToNirSpec(m: TrainedModelFile): TrainedExport {
     { name: 'exc->inh', from: 'exc', to: 'inh', channel: 'exc', weight: eye(cfg.weightExcInh, inh.exc), delayMs: 0 },
     { name: 'inh->exc', from: 'inh', to: 'exc', channel: 'inh', weight: allButSelf(cfg.weightInhExc, exc.inh), delayMs: 0 },
   ];
+  let delayNote: string | null = null;
+  if (!hao) {
+    // D&C's input delays are not in the model file: they are drawn from the run's seed when the
+    // graph is built, so rebuild it. One Linear + Delay per distinct delay (≤ 21 on the 0.5 ms grid).
+    const dc = m.config as DiehlCook2015Config;
+    const distinct = Math.round(dc.maxDelayMs / dc.dt) + 1;
+    if (784 * n * distinct <= MAX_DELAY_VALUES) {
+      const d = buildDiehlCook2015(dc, m.seed).p2e.delays;
+      if (d) projections[0]!.delaysMs = transposeScaled(d, 784, n, dc.dt);
+    } else delayNote = `per-synapse input delays U[0, ${dc.maxDelayMs}] ms are dropped (${n} neurons × ${distinct} delay values exceed the size limit)`;
+  }
   if (hao) {
     const sl = asCurrent(slParams());
     populations.push({ kind: 'lif', name: 'sl', size: 10, params: sl.params, record: true, metadata: lifMeta(slParams()) } satisfies NirLifSpec);
@@ -150,7 +165,7 @@ export function trainedModelToNirSpec(m: TrainedModelFile): TrainedExport {
     `refractory periods (exc ${excP.refractory} ms, inh ${inhP.refractory} ms) and the vMin clamp${excP.vMin !== null ? ` (${excP.vMin} mV)` : ''} are kept only in snn metadata`,
     `Euler integration (dt ${m.config.dt} ms) vs NIR's continuous dynamics`,
   ];
-  if (!hao) lossy.push(`per-synapse input delays U[0, ${(m.config as DiehlCook2015Config).maxDelayMs}] ms are dropped`);
+  if (delayNote) lossy.push(delayNote);
   if (hao) lossy.push('the SL teacher input (training only) is not part of the graph');
   const assignments = Int32Array.from(m.assignments ?? []);
   const metadata: NirMetadata = {

@@ -50,6 +50,7 @@ function network(): NetworkDescription {
       { from: 'inh', to: 'inh', channel: 'inh', connectivity: 'all-but-self', weights: -2 },
       { from: 'exc', to: 'relay', channel: 'v', connectivity: { probability: 0.3 }, weights: { uniform: [2, 8] }, delay: 0.3 },
       { from: 'in', to: 'relay', channel: 'v', connectivity: { pairs: [[0, 0], [1, 1], [5, 3]] }, weights: [9, 9, 16] },
+      { from: 'noise', to: 'relay', channel: 'v', connectivity: { probability: 0.5 }, weights: 7, delay: { uniform: [0, 3] } },
     ],
     record: { spikes: ['exc', 'inh', 'relay'] },
   });
@@ -128,6 +129,10 @@ describe('description → NIR → description', () => {
     expect(res.lossy.join(' ')).toContain('refractory');
     const back = await readNir(path);
     expect(back.description.populations.map((p) => p.name)).toEqual(desc.populations.map((p) => p.name));
+    // Per-synapse delays: one projection per distinct delay (0 … 3 ms on the 0.1 ms grid).
+    const split = back.description.projections!.filter((p) => p.name!.startsWith('noise->relay#8_d'));
+    expect(split.length).toBeGreaterThan(10);
+    expect(new Set(split.map((p) => p.delay ?? 0)).size).toBe(split.length);
     const want = spikesOf(desc);
     expect(want.every((p) => p.times.length > 20)).toBe(true);
     expect(spikesOf(back.description)).toEqual(want);
