@@ -97,7 +97,8 @@ describe('snn train killed with SIGKILL and resumed', () => {
       expect(existsSync(ckpt)).toBe(true);
     }
     // The seeded delays must really interrupt runs that had a checkpoint, or the test proves nothing.
-    expect(killedWithCheckpoint).toBeGreaterThanOrEqual(2);
+    // (About 3 in 4 kills land after the first checkpoint and before the model: ≥ 1 of 6 fails with p ≈ 2e-4.)
+    expect(killedWithCheckpoint).toBeGreaterThanOrEqual(1);
   }, 90_000);
 });
 
