@@ -7,10 +7,11 @@
  * refractory v is frozen (synaptic variables and θ still evolve) and delta input is dropped, also in
  * the step it fired.
  *
- * Kernels: with the `wasm` backend (engine/backend.ts), a float64 current-based population with exact
- * integration keeps v, ge, gi, θ, lastSpike, its spike ids and its input rings in one WebAssembly
- * memory, and integrate / threshold / deliver run as SIMD kernels (engine/kernels/wasm-lif.ts) that
- * give bit-identical results to the loops below; every other configuration runs the loops.
+ * Kernels: with the `wasm` backend (engine/backend.ts), a float64 population that is current-based
+ * with exact integration or conductance-based with forward Euler keeps v, ge, gi, θ, lastSpike, its
+ * spike ids and its input rings in one WebAssembly memory, and integrate / threshold / deliver run
+ * as SIMD kernels (engine/kernels/wasm-lif.ts) that give bit-identical results to the loops below;
+ * every other configuration runs the loops.
  */
 import { allocFloat, type FloatArray, type Precision } from '../engine/float-array.js';
 import type { InputRing } from '../engine/input-ring.js';
@@ -22,6 +23,14 @@ import { lifChannels, prepareLif, type LifParams, type LifPropagators } from './
 import type { Population } from './population.js';
 
 const NEVER = -0x40000000;
+
+export interface LifPopulationOptions {
+  /**
+   * With the wasm backend: bytes reserved in the population's WebAssembly memory for learning
+   * kernels that work on it (WasmLifKernels.allocExtra), e.g. a plastic projection's weights.
+   */
+  wasmExtraBytes?: number;
+}
 
 export class LifPopulation implements Population {
   readonly kind = 'lif';
@@ -62,11 +71,13 @@ export class LifPopulation implements Population {
     dt: number,
     precision: Precision,
     initialV: Float64Array | number,
+    options: LifPopulationOptions = {},
   ) {
     this.prop = prepareLif(params, dt);
     this.channels = lifChannels(params.synapse);
-    const useWasm = precision === 'f64' && params.synapse === 'current' && params.method === 'exact' && size > 0 && kernelBackend() === 'wasm';
-    const wasm = (this.wasm = useWasm ? WasmLifKernels.tryCreate(size) : null);
+    const kernelled = (params.synapse === 'current' && params.method === 'exact') || (params.synapse === 'conductance' && params.method === 'euler');
+    const useWasm = precision === 'f64' && kernelled && size > 0 && kernelBackend() === 'wasm';
+    const wasm = (this.wasm = useWasm ? WasmLifKernels.tryCreate(size, options.wasmExtraBytes ?? 0) : null);
     if (wasm !== null) {
       this.spikes = new SpikeBuffer(size, wasm.ids);
       this.v = wasm.v;
@@ -85,6 +96,15 @@ export class LifPopulation implements Population {
     }
     this.initialV = typeof initialV === 'number' ? new Float64Array(size).fill(initialV) : initialV;
     this.resetState();
+  }
+
+  /**
+   * The WebAssembly memory and kernels that hold this population's state and rings, or null (plain
+   * loops). Learning kernels may be instantiated on the same memory (e.g. learning/kernels/
+   * sym-stdp-memory.ts) so that they write straight into this population's ring slots.
+   */
+  get wasmKernels(): WasmLifKernels | null {
+    return this.wasm;
   }
 
   resetState(): void {
@@ -180,6 +200,18 @@ export class LifPopulation implements Population {
           gi[i] = ii - aI * ii;
         }
       }
+    } else if (this.wasm !== null) {
+      // Conductance Euler: integrate, vMin clamp, θ decay and the threshold test in one SIMD pass
+      // (the spikes are committed in the threshold phase, as for the fused current kernel).
+      const w = this.wasm;
+      const thetaMode = q.adaptive && this.thetaPlastic && p.tauTheta !== null ? (p.method === 'exact' ? 1 : 2) : 0;
+      const kTheta = thetaMode === 1 ? q.eTheta : thetaMode === 2 ? q.dt / p.tauTheta! : 0;
+      this.pendingCount = w.k.integrateCondEulerThreshold(
+        n, step, refSteps, w.pv, w.pge, w.pgi, w.plast, w.ptheta, w.ppending,
+        q.dt / p.tauM, p.vRest + p.iBias, p.eExc, p.eInh, q.eE, q.eI, p.vMin ?? -Infinity, thetaMode, kTheta, p.vThresh - p.thetaOffset,
+      );
+      this.pendingStep = step;
+      return;
     } else {
       this.integrateConductance(step);
     }

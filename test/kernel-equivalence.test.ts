@@ -2,7 +2,9 @@
  * The WebAssembly SIMD LIF kernels (engine/kernels/) against the plain-JS loops they replace: in
  * float64 both backends must give bit-identical spikes and state, on every path — fused
  * integrate+threshold, separate kernels (θ decay, vMin), rings inside wasm memory (short delays)
- * and ordinary rings (long delays), population sizes that leave a pair and a single neuron after the four-neuron loop.
+ * and ordinary rings (long delays), population sizes that leave a pair and a single neuron after the four-neuron loop;
+ * and the conductance-based forward-Euler kernel (hao2020 / Diehl & Cook populations: vMin clamp, θ
+ * decay and jump, refractoriness, flush-to-zero of decayed conductances).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
@@ -89,5 +91,33 @@ describe.skipIf(!wasmSimdAvailable())('wasm LIF kernels = JS loops (float64)', (
       ],
     };
     expect(expectIdentical(desc)).toBeGreaterThan(100);
+  });
+
+  it('conductance LIF, forward Euler (hao2020-like exc/inh: vMin, θ decay and hao2020 jump, E→I, I→E), odd sizes', () => {
+    const cond = (extra: Record<string, unknown>) => ({ synapse: 'conductance' as const, method: 'euler' as const, tauExc: 1, tauInh: 2, eExc: 0, eInh: -100, refractory: 2, ...extra });
+    const desc: NetworkDescription = {
+      dt: 0.5,
+      duration: 400,
+      seed: 7,
+      populations: [
+        { name: 'in', model: 'poisson', size: 60, rates: 40 },
+        {
+          name: 'exc',
+          model: 'lif',
+          size: 41,
+          v0: { uniform: [-105, -60] },
+          params: cond({ tauM: 100, vRest: -65, vReset: -65, vThresh: -52, thetaPlus: 0.07, tauTheta: 500, thetaInit: 20, thetaOffset: 20, thetaJump: 'hao2020', vMin: -100 }),
+        },
+        { name: 'inh', model: 'lif', size: 41, v0: -100, params: cond({ tauM: 10, vRest: -60, vReset: -45, vThresh: -40 }) },
+        { name: 'sl', model: 'lif', size: 3, v0: -100, params: cond({ tauM: 10, vRest: -60, vReset: -45, vThresh: -40, refractory: 0 }) },
+      ],
+      projections: [
+        { from: 'in', to: 'exc', channel: 'exc', connectivity: 'dense', weights: { uniform: [0, 0.3] }, delay: 0 },
+        { from: 'exc', to: 'inh', channel: 'exc', connectivity: 'one-to-one', weights: 10.4, delay: 0 },
+        { from: 'inh', to: 'exc', channel: 'inh', connectivity: 'all-but-self', weights: 17, delay: 0 },
+        { from: 'exc', to: 'sl', channel: 'exc', connectivity: 'dense', weights: { uniform: [0, 2] }, delay: 0 },
+      ],
+    };
+    expect(expectIdentical(desc)).toBeGreaterThan(50);
   });
 });

@@ -19,6 +19,10 @@ interface LifKernelExports {
   ): number;
   addAndZero(n: number, pring: number, ptarget: number): void;
   addAndZero2(n: number, pringE: number, pge: number, pringI: number, pgi: number): void;
+  integrateCondEulerThreshold(
+    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ptheta: number, ppending: number,
+    a: number, vLeak: number, eExc: number, eInh: number, eE: number, eI: number, vMin: number, thetaMode: number, kTheta: number, base: number,
+  ): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -44,10 +48,10 @@ const PAGE = 65536;
 export const RING_SLOTS = 16;
 
 /** Bytes of wasm memory a population of `size` neurons takes (state, spike lists, ring reservation). */
-function arenaBytes(size: number): number {
+function arenaBytes(size: number, extraBytes = 0): number {
   const b8 = align(8 * size);
   const b4 = align(4 * size);
-  return 16 + 4 * b8 + 3 * b4 + 2 * RING_SLOTS * b8;
+  return 16 + 4 * b8 + 3 * b4 + 2 * RING_SLOTS * b8 + align(extraBytes);
 }
 
 export class WasmLifKernels {
@@ -55,10 +59,10 @@ export class WasmLifKernels {
    * The kernels for a population of `size` neurons, or null when its memory would be too large for
    * a 32-bit wasm memory (then the caller keeps the plain-JS loops).
    */
-  static tryCreate(size: number): WasmLifKernels | null {
-    if (arenaBytes(size) > 2 ** 31) return null;
+  static tryCreate(size: number, extraBytes = 0): WasmLifKernels | null {
+    if (arenaBytes(size, extraBytes) > 2 ** 31) return null;
     try {
-      return new WasmLifKernels(size);
+      return new WasmLifKernels(size, extraBytes);
     } catch {
       return null; // the engine refused the memory (address space): plain JS instead
     }
@@ -83,12 +87,18 @@ export class WasmLifKernels {
   readonly ppending: number;
   private readonly ringBase: number[];
   private readonly ringUsed = [false, false];
+  /** Start and end of the extra reservation (`extraBytes`) handed out by `allocExtra`. */
+  private extraTop: number;
+  private readonly extraEnd: number;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    extraBytes = 0,
+  ) {
     const n = size;
     const b8 = align(8 * n);
     const b4 = align(4 * n);
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(arenaBytes(n) / PAGE) });
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(arenaBytes(n, extraBytes) / PAGE) });
     this.k = new WebAssembly.Instance(module()!, { env: { memory: this.memory } }).exports as unknown as LifKernelExports;
     let off = 16;
     const take = (b: number): number => {
@@ -105,6 +115,8 @@ export class WasmLifKernels {
     this.pids = take(b4);
     this.ppending = take(b4);
     this.ringBase = [take(RING_SLOTS * b8), take(RING_SLOTS * b8)];
+    this.extraTop = off;
+    this.extraEnd = off + align(extraBytes);
     this.v = new Float64Array(buf, this.pv, n);
     this.ge = new Float64Array(buf, this.pge, n);
     this.gi = new Float64Array(buf, this.pgi, n);
@@ -112,6 +124,18 @@ export class WasmLifKernels {
     this.lastSpike = new Int32Array(buf, this.plast, n);
     this.ids = new Int32Array(buf, this.pids, n);
     this.pending = new Int32Array(buf, this.ppending, n);
+  }
+
+  /**
+   * `bytes` (16-byte aligned) of the extra reservation, as a byte offset into the memory, or null
+   * when the reservation is used up. Learning kernels instantiated on this memory keep their
+   * arrays (weights, traces) there, next to the rings they deliver into.
+   */
+  allocExtra(bytes: number): number | null {
+    const p = this.extraTop;
+    if (p + align(bytes) > this.extraEnd) return null;
+    this.extraTop = p + align(bytes);
+    return p;
   }
 
   /**

@@ -325,4 +325,130 @@
         (f64.store (i32.add (local.get $pgi) (local.get $o))
           (f64.add (f64.load (i32.add (local.get $pgi) (local.get $o))) (f64.load (i32.add (local.get $pri) (local.get $o)))))
         (f64.store (i32.add (local.get $pri) (local.get $o)) (f64.const 0)))))
+
+  ;; Conductance-based LIF, forward Euler (models/lif-population.ts integrateConductance, 'euler'),
+  ;; fused with the vMin clamp, the θ decay and the threshold test of the same step. Per neuron, in
+  ;; the JS order:
+  ;;   v ← v + a·(((vLeak − v) + ge·(eExc − v)) + gi·(eInh − v))   unless refractory
+  ;;   ge ← ge·eE, gi ← gi·eI, each flushed to 0 unless > 1e-30
+  ;;   v ← vMin if v < vMin (every neuron; vMin = −∞ for none)
+  ;;   θ ← θ·kθ (thetaMode 1) or θ − kθ·θ (thetaMode 2); unchanged (0)
+  ;;   spike if not refractory and v > base + θ: id written to pids; returns the count.
+  ;; lastSpike is NOT written: the caller commits the spikes in its threshold phase.
+  (func (export "integrateCondEulerThreshold")
+    (param $n i32) (param $step i32) (param $ref i32)
+    (param $pv i32) (param $pge i32) (param $pgi i32) (param $plast i32) (param $pth i32) (param $pids i32)
+    (param $a f64) (param $vLeak f64) (param $eExc f64) (param $eInh f64) (param $eE f64) (param $eI f64)
+    (param $vMin f64) (param $thetaMode i32) (param $kT f64) (param $base f64)
+    (result i32)
+    (local $i i32) (local $o i32) (local $n2 i32) (local $count i32)
+    (local $ge v128) (local $gi v128) (local $v v128) (local $nv v128) (local $m v128) (local $s v128) (local $th v128) (local $x v128)
+    (local $a2 v128) (local $vLeak2 v128) (local $eExc2 v128) (local $eInh2 v128) (local $eE2 v128) (local $eI2 v128)
+    (local $vMin2 v128) (local $kT2 v128) (local $base2 v128) (local $flush2 v128) (local $step2 v128) (local $ref2 v128)
+    (local $sv f64) (local $sg f64) (local $sh f64) (local $st f64)
+    (local.set $a2 (f64x2.splat (local.get $a)))
+    (local.set $vLeak2 (f64x2.splat (local.get $vLeak)))
+    (local.set $eExc2 (f64x2.splat (local.get $eExc)))
+    (local.set $eInh2 (f64x2.splat (local.get $eInh)))
+    (local.set $eE2 (f64x2.splat (local.get $eE)))
+    (local.set $eI2 (f64x2.splat (local.get $eI)))
+    (local.set $vMin2 (f64x2.splat (local.get $vMin)))
+    (local.set $kT2 (f64x2.splat (local.get $kT)))
+    (local.set $base2 (f64x2.splat (local.get $base)))
+    (local.set $flush2 (f64x2.splat (f64.const 1e-30)))
+    (local.set $step2 (i64x2.splat (i64.extend_i32_s (local.get $step))))
+    (local.set $ref2 (i64x2.splat (i64.extend_i32_s (local.get $ref))))
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $ge (v128.load (i32.add (local.get $pge) (local.get $o))))
+        (local.set $gi (v128.load (i32.add (local.get $pgi) (local.get $o))))
+        (local.set $v (v128.load (i32.add (local.get $pv) (local.get $o))))
+        (local.set $nv
+          (f64x2.add (local.get $v)
+            (f64x2.mul (local.get $a2)
+              (f64x2.add
+                (f64x2.add
+                  (f64x2.sub (local.get $vLeak2) (local.get $v))
+                  (f64x2.mul (local.get $ge) (f64x2.sub (local.get $eExc2) (local.get $v))))
+                (f64x2.mul (local.get $gi) (f64x2.sub (local.get $eInh2) (local.get $v)))))))
+        (local.set $m
+          (i64x2.ge_s
+            (i64x2.sub (local.get $step2)
+              (v128.load32x2_s (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.get $ref2)))
+        (local.set $nv (v128.bitselect (local.get $nv) (local.get $v) (local.get $m)))
+        (local.set $nv (v128.bitselect (local.get $vMin2) (local.get $nv) (f64x2.lt (local.get $nv) (local.get $vMin2))))
+        (v128.store (i32.add (local.get $pv) (local.get $o)) (local.get $nv))
+        (local.set $x (f64x2.mul (local.get $ge) (local.get $eE2)))
+        (v128.store (i32.add (local.get $pge) (local.get $o)) (v128.and (local.get $x) (f64x2.gt (local.get $x) (local.get $flush2))))
+        (local.set $x (f64x2.mul (local.get $gi) (local.get $eI2)))
+        (v128.store (i32.add (local.get $pgi) (local.get $o)) (v128.and (local.get $x) (f64x2.gt (local.get $x) (local.get $flush2))))
+        (local.set $th (v128.load (i32.add (local.get $pth) (local.get $o))))
+        (if (i32.eq (local.get $thetaMode) (i32.const 1))
+          (then
+            (local.set $th (f64x2.mul (local.get $th) (local.get $kT2)))
+            (v128.store (i32.add (local.get $pth) (local.get $o)) (local.get $th))))
+        (if (i32.eq (local.get $thetaMode) (i32.const 2))
+          (then
+            (local.set $th (f64x2.sub (local.get $th) (f64x2.mul (local.get $kT2) (local.get $th))))
+            (v128.store (i32.add (local.get $pth) (local.get $o)) (local.get $th))))
+        (local.set $s (v128.and (local.get $m) (f64x2.gt (local.get $nv) (f64x2.add (local.get $base2) (local.get $th)))))
+        (if (v128.any_true (local.get $s))
+          (then
+            (if (i64.ne (i64x2.extract_lane 0 (local.get $s)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 1 (local.get $s)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 1)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    ;; odd tail: one scalar neuron, same operations
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $sv (f64.load (i32.add (local.get $pv) (local.get $o))))
+        (local.set $sg (f64.load (i32.add (local.get $pge) (local.get $o))))
+        (local.set $sh (f64.load (i32.add (local.get $pgi) (local.get $o))))
+        (if (i64.ge_s
+              (i64.sub (i64.extend_i32_s (local.get $step))
+                       (i64.extend_i32_s (i32.load (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2))))))
+              (i64.extend_i32_s (local.get $ref)))
+          (then
+            (local.set $sv
+              (f64.add (local.get $sv)
+                (f64.mul (local.get $a)
+                  (f64.add
+                    (f64.add
+                      (f64.sub (local.get $vLeak) (local.get $sv))
+                      (f64.mul (local.get $sg) (f64.sub (local.get $eExc) (local.get $sv))))
+                    (f64.mul (local.get $sh) (f64.sub (local.get $eInh) (local.get $sv)))))))))
+        (if (f64.lt (local.get $sv) (local.get $vMin)) (then (local.set $sv (local.get $vMin))))
+        (f64.store (i32.add (local.get $pv) (local.get $o)) (local.get $sv))
+        (local.set $sg (f64.mul (local.get $sg) (local.get $eE)))
+        (f64.store (i32.add (local.get $pge) (local.get $o)) (select (local.get $sg) (f64.const 0) (f64.gt (local.get $sg) (f64.const 1e-30))))
+        (local.set $sh (f64.mul (local.get $sh) (local.get $eI)))
+        (f64.store (i32.add (local.get $pgi) (local.get $o)) (select (local.get $sh) (f64.const 0) (f64.gt (local.get $sh) (f64.const 1e-30))))
+        (local.set $st (f64.load (i32.add (local.get $pth) (local.get $o))))
+        (if (i32.eq (local.get $thetaMode) (i32.const 1))
+          (then (local.set $st (f64.mul (local.get $st) (local.get $kT)))
+                (f64.store (i32.add (local.get $pth) (local.get $o)) (local.get $st))))
+        (if (i32.eq (local.get $thetaMode) (i32.const 2))
+          (then (local.set $st (f64.sub (local.get $st) (f64.mul (local.get $kT) (local.get $st))))
+                (f64.store (i32.add (local.get $pth) (local.get $o)) (local.get $st))))
+        (if (i32.and
+              (i64.ge_s
+                (i64.sub (i64.extend_i32_s (local.get $step))
+                         (i64.extend_i32_s (i32.load (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2))))))
+                (i64.extend_i32_s (local.get $ref)))
+              (f64.gt (local.get $sv) (f64.add (local.get $base) (local.get $st))))
+          (then
+            (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+    (local.get $count))
 )
