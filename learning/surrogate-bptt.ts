@@ -114,6 +114,7 @@ export class SurrogateBptt implements BatchRule {
     this.encoder = new PoissonEncoder({ size: this.nIn, dt: c.dt, durationMs: c.steps * c.dt, rateScale: c.maxRateHz / 255 });
     if (tensors) {
       const want: [number, number][] = [[this.nIn, c.hidden], [c.hidden, 10]];
+      if (tensors.length !== 2) throw new SnnError('config.invalid', `surrogate-bptt: ${tensors.length} weight tensors given, expected 2`, 'pass [W1 (nIn × H), W2 (H × 10)]');
       tensors.forEach((t, k) => {
         if (t.shape[0] !== want[k]![0] || t.shape[1] !== want[k]![1] || t.values.length !== t.shape[0] * t.shape[1]) {
           throw new SnnError('config.invalid', `surrogate-bptt: tensor '${t.name}' is ${t.shape.join(' × ')}, expected ${want[k]!.join(' × ')}`, 'pass [W1 (nIn × H), W2 (H × 10)]');
@@ -134,6 +135,9 @@ export class SurrogateBptt implements BatchRule {
   encode(indices: ArrayLike<number>, purpose: string, update: number, data: Dataset = this.data): Float32Array {
     const { steps } = this.config;
     const B = indices.length;
+    if (data.rows * data.cols !== this.nIn) {
+      throw new SnnError('config.invalid', `surrogate-bptt: ${data.name} images have ${data.rows * data.cols} pixels, the network ${this.nIn} inputs`, 'evaluate on the data set it was built for');
+    }
     const x = new Float32Array(steps * B * this.nIn);
     for (let b = 0; b < B; b++) {
       const i = indices[b]!;
