@@ -308,11 +308,13 @@ def print_train_tables(rows, ours):
         ('ms/sample', lambda r: r.get('msPerSample'), 'ours mean / Brian2 ms/sample', og('msPerSampleMean')),
         ('CPU ms/sample', cpu_per_sample, 'ours CPU median / Brian2 CPU ms/sample',
          og('cpuMsPerSampleMedian')),
+        ('CPU ms/sample', cpu_per_sample, 'ours CPU mean / Brian2 CPU ms/sample',
+         og('cpuMsPerSampleMean')),
     ], og('_wallSeconds'))
     if ours is not None:
         print('Ratios are ours / Brian2; > 1 means snn is slower. Brian2 ms/sample = loop seconds / samples '
               '(one run(), i.e. a mean); ours is timed per sample (median and mean shown). Brian2 CPU ms/sample = '
-              'loop process CPU time / samples; ours = median per-sample process CPU time.')
+              'loop process CPU time / samples; ours = per-sample process CPU time (median and mean).')
         if ours.get('presentationsPerSample') not in (None, 1, 1.0):
             print(f"NOTE: ours used {ours.get('presentationsPerSample')} presentations per sample.")
     else:
@@ -385,12 +387,15 @@ def main_train(argv):
     ap.add_argument('--first-sample', type=int, default=0)
     ap.add_argument('--represent', action='store_true',
                     help="Brian2: apply D&C's re-presentation rule (samples = presentation windows)")
+    ap.add_argument('--traces', choices=['synapse', 'neuron'], default='synapse',
+                    help='Brian2 STDP traces per synapse (default) or per neuron')
     ap.add_argument('--timeout', type=float, default=7200)
     ap.add_argument('--save-json', metavar='FILE')
     a = ap.parse_args(argv)
     targets = [t for t in a.targets.split(',') if t]
     info = machine_info()
-    print(f"Diehl & Cook 2015 training  N={a.neurons}  samples={a.samples} (first {a.samples} MNIST training images)  seed={a.seed}")
+    print(f"Diehl & Cook 2015 training  N={a.neurons}  samples={a.samples} (first {a.samples} MNIST training images)  "
+          f"seed={a.seed}  Brian2 STDP traces per {a.traces}")
     print(f"date {info['date']}  nproc {info['nproc']}  cpu {info['cpu']}  loadavg(before) {' '.join(info['loadavg'])}")
     print()
     rows = []
@@ -405,7 +410,8 @@ def main_train(argv):
     tmp = tempfile.mkdtemp(prefix='snn_train_driver_')
     try:
         common = ['--neurons', str(a.neurons), '--samples', str(a.samples), '--seed', str(a.seed),
-                  '--first-sample', str(a.first_sample)] + (['--represent'] if a.represent else [])
+                  '--first-sample', str(a.first_sample)] + (['--represent'] if a.represent else []) \
+            + (['--traces', a.traces] if a.traces != 'synapse' else [])
         rows += brian2_runs(os.path.join(HERE, 'brian2_diehl_cook.py'), common, targets, tmp,
                             a.timeout, warm=a.warm_repeats)
     finally:

@@ -23,6 +23,14 @@ Network (shared/spec/symstdp.md section 13.1, from D&C's released Brian 1 code):
     1 at the spike.  Pre spike (after the axonal delay, i.e. when it arrives):
     pre = 1; w = clip(w - 0.0001*post1, 0, 1).  Post spike: post2before = post2;
     w = clip(w + 0.01*pre*post2before, 0, 1); post1 = 1; post2 = 1.
+  * --traces neuron (option): the same rule with the traces kept per NEURON, as Brian 1's
+    STDP class did: pre in the input neurons (clock-driven, exact), post1/post2 in the exc
+    neurons (integrated with the exc group's Euler method), each set to 1 by the neuron's
+    reset.  Pre spike (on arrival): w = clip(w - 0.0001*post1_post, 0, 1); post spike:
+    w = clip(w + 0.01*pre_pre*post2_post, 0, 1) -- on_post runs in the 'synapses' slot,
+    before the exc reset, so post2_post is post2before.  This avoids one exp() per trace
+    per synaptic event; the difference to the per-synapse version is that the pre trace
+    is read at the current time instead of being set at the (delayed) arrival.
   * Weight normalisation before every example (t = 0, 500, 1000, ... ms): each exc
     neuron's input weights are rescaled to sum 78.  Written as three
     run_regularly operations (dt = 500 ms, when='start'): exc: wsum = 0;
@@ -69,7 +77,7 @@ scriptSeconds.  msPerSample = 1000 * simLoopSeconds / K (the loop includes the
 
 Output (--json): one JSON object with keys peer, benchmark, brian2Version, target,
 neurons, samples, firstSample, presentationMs, restMs, dtMs, intensity,
-minSpikes, represent, presentations, samplesCompleted, seed,
+minSpikes, represent, traces, presentations, samplesCompleted, seed,
 synapses, inputSynapses, inputSpikes, excSpikes, inhSpikes, excSpikesPerSample,
 inputSpikesPerSample, samplesBelow5ExcSpikes, presentationsBelowMinSpikes,
 meanThetaMv, meanInputWeightSum, msPerSample, msPerCompletedSample, importSeconds, buildSeconds, runCallSeconds, codegenCompileSeconds,
@@ -104,6 +112,9 @@ def parse_args():
     ap.add_argument('--represent', action='store_true',
                     help="D&C re-presentation rule inside the one run: K presentation windows of "
                          "500 ms; a sample with < 5 exc spikes is repeated with intensity+1")
+    ap.add_argument('--traces', choices=['synapse', 'neuron'], default='synapse',
+                    help='STDP traces per synapse (event-driven, default) or per neuron '
+                         '(input/exc neuron variables, no per-synapse exp; see docstring)')
     ap.add_argument('--min-spikes', type=int, default=5,
                     help='--represent: repeat a sample if the exc layer fired fewer spikes (D&C: 5)')
     ap.add_argument('--no-warmup', action='store_true',
@@ -183,8 +194,17 @@ def main():
             tc_post2=40 * ms, w_ei=10.4, w_ie=17.0, norm=78.0,
         )
 
-        if not args.represent:
+        neuron_traces = args.traces == 'neuron'
+        # --traces neuron: the pre trace lives in the input neurons (clock-driven, set to 1 at a spike)
+        pre_trace_eq = 'dpre/dt = -pre/tc_pre : 1' if neuron_traces else ''
+        pre_reset = 'pre = 1.' if neuron_traces else None
+        if not args.represent and not neuron_traces:
             inp = PoissonGroup(784, rates='stim(t, i)', namespace=ns, name='inp')
+        elif not args.represent:
+            inp = NeuronGroup(784, '''
+                rates = stim(t, i) : Hz
+                ''' + pre_trace_eq, threshold='rand() < rates*dt', reset=pre_reset,
+                method='exact', namespace=ns, name='inp')
         else:
             # controller: current sample index k, its intensity, exc spikes in this presentation
             imgs = TimedArray(images * Hz, dt=1 * ms)         # row k = sample k (index trick)
@@ -211,7 +231,8 @@ def main():
                 k : 1 (linked)
                 intensity : 1 (linked)
                 rates = imgs(k*ms, i) / 8.0 * intensity * onoff(t) : Hz
-                ''', threshold='rand() < rates*dt', namespace=ns, name='inp')
+                ''' + pre_trace_eq, threshold='rand() < rates*dt', reset=pre_reset,
+                method='exact', namespace=ns, name='inp')
             inp.k = linked_var(ctl, 'k', index=np.zeros(784, dtype=int))
             inp.intensity = linked_var(ctl, 'intensity', index=np.zeros(784, dtype=int))
         exc = NeuronGroup(N, '''
@@ -220,8 +241,12 @@ def main():
             dgi/dt = -gi/(2*ms) : 1
             dtheta/dt = -theta/tc_theta : volt
             wsum : 1
-            ''', threshold='v > theta - offset + v_thresh_e',
-            reset='v = v_reset_e; theta += theta_plus', refractory=5 * ms,
+            ''' + ('''
+            dpost1/dt = -post1/tc_post1 : 1
+            dpost2/dt = -post2/tc_post2 : 1
+            ''' if neuron_traces else ''), threshold='v > theta - offset + v_thresh_e',
+            reset='v = v_reset_e; theta += theta_plus' + ('; post1 = 1.; post2 = 1.' if neuron_traces else ''),
+            refractory=5 * ms,
             method='euler', namespace=ns, name='exc')
         inh = NeuronGroup(N, '''
             dv/dt = ((v_rest_i - v) + ge*(0*mV - v) + gi*(E_inh_i - v)) / (10*ms) : volt (unless refractory)
@@ -233,17 +258,25 @@ def main():
         exc.theta = 20 * mV
         inh.v = -100 * mV
 
-        S = Synapses(inp, exc, model='''
-            w : 1
-            post2before : 1
-            dpre/dt = -pre/tc_pre : 1 (event-driven)
-            dpost1/dt = -post1/tc_post1 : 1 (event-driven)
-            dpost2/dt = -post2/tc_post2 : 1 (event-driven)
-            ''',
-            on_pre='ge_post += w; pre = 1.; w = clip(w - nu_pre*post1, 0, wmax)',
-            on_post='post2before = post2; w = clip(w + nu_post*pre*post2before, 0, wmax); '
-                    'post1 = 1.; post2 = 1.',
-            namespace=ns, name='input_exc')
+        if not neuron_traces:
+            S = Synapses(inp, exc, model='''
+                w : 1
+                post2before : 1
+                dpre/dt = -pre/tc_pre : 1 (event-driven)
+                dpost1/dt = -post1/tc_post1 : 1 (event-driven)
+                dpost2/dt = -post2/tc_post2 : 1 (event-driven)
+                ''',
+                on_pre='ge_post += w; pre = 1.; w = clip(w - nu_pre*post1, 0, wmax)',
+                on_post='post2before = post2; w = clip(w + nu_post*pre*post2before, 0, wmax); '
+                        'post1 = 1.; post2 = 1.',
+                namespace=ns, name='input_exc')
+        else:
+            # traces are neuron variables; on_post runs in the 'synapses' slot, before the
+            # exc reset sets post1/post2 to 1, so post2_post is D&C's post2before
+            S = Synapses(inp, exc, model='w : 1',
+                         on_pre='ge_post += w; w = clip(w - nu_pre*post1_post, 0, wmax)',
+                         on_post='w = clip(w + nu_post*pre_pre*post2_post, 0, wmax)',
+                         namespace=ns, name='input_exc')
         S.connect()
         S.w = '0.3*(rand() + 0.01)'
         S.delay = 'rand()*10*ms'
@@ -330,6 +363,7 @@ def main():
             'intensity': intensity0,
             'minSpikes': args.min_spikes,
             'represent': bool(args.represent),
+            'traces': args.traces,
             'presentations': K,
             'samplesCompleted': completed,
             'seed': args.seed,
