@@ -8,11 +8,12 @@ import { InvalidArgumentError, Option } from 'commander';
 import { runCubaBench, type CubaBenchResult } from '../../bench/cuba.js';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
 import { registerBenchTrain } from './bench-train.js';
+import { registerBenchSurrogate } from './bench-surrogate.js';
 
 type RegisterBench = (bench: Command) => void;
 
 /** The bench experiments, one registration each. */
-const experiments: RegisterBench[] = [registerBenchCuba, registerBenchTrain];
+const experiments: RegisterBench[] = [registerBenchCuba, registerBenchTrain, registerBenchSurrogate];
 
 export function registerBench(program: Command): void {
   const bench = program
