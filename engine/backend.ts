@@ -3,7 +3,8 @@
  * machines or builds are never confused.
  *
  * - `wasm`: WebAssembly SIMD kernels (engine/kernels/) for the float64 hot loops they cover — today
- *   the current-based exact LIF step, its threshold and its input delivery; everything else stays a
+ *   the current-based exact and the conductance-based forward-Euler LIF steps, their threshold and
+ *   input delivery, and the sym-STDP fan-out and scaling of hao2020; everything else stays a
  *   typed-array loop. Bit-identical to `js` in float64 (engine/kernels/wasm-lif.test.ts).
  * - `js`: plain typed-array loops everywhere (the reference implementation).
  *

@@ -13,10 +13,14 @@
  * its weight row, fused with the spike's delivery (the conductance receives the weight from before
  * the update, as in GeNN's synapse kernel); a post spike one pass over its column. tRef moves
  * forward (rebasing all traces) before the factors could overflow. Nothing decays per step.
+ *
+ * With a SymStdpMemory (learning/kernels/sym-stdp-memory.ts: weights and post traces in the post
+ * population's WebAssembly memory) the pre-spike pass runs as a SIMD kernel, bit-identical.
  */
 import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
+import type { SymStdpMemory } from './kernels/sym-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 
 export interface SymStdpOptions {
@@ -51,6 +55,8 @@ export class SymStdp implements PlasticityRule {
   constructor(
     readonly projection: Projection,
     opts: SymStdpOptions,
+    /** Kernels and memory holding this projection's weights (wasm backend), or null: JS loops. */
+    private readonly kernel: SymStdpMemory | null = null,
   ) {
     if (!(projection instanceof DenseProjection) || projection.delays !== null || projection.delaySteps !== 0) {
       throw new SnnError('config.invalid', `sym-stdp needs a dense projection without delays, '${projection.name}' is ${projection.kind}`, 'use dense connectivity for plastic projections');
@@ -64,8 +70,11 @@ export class SymStdp implements PlasticityRule {
     this.tau = opts.tau ?? 20;
     this.aPre = opts.aPre ?? 0.1;
     this.aPost = opts.aPost ?? 0.1;
+    if (kernel !== null && (kernel.weights !== projection.weights || kernel.n !== projection.post.size)) {
+      throw new SnnError('internal', `sym-stdp kernel memory does not hold the weights of '${projection.name}'`, 'build the projection with the memory’s weights');
+    }
     this.xs = new Float64Array(projection.pre.size);
-    this.ys = new Float64Array(projection.post.size);
+    this.ys = kernel !== null ? kernel.ys : new Float64Array(projection.post.size);
   }
 
   attach(net: Network): void {
@@ -115,6 +124,16 @@ export class SymStdp implements PlasticityRule {
     const f = this.factor(step * this.dt);
     const c = this.eta * f;
     const inc = this.aPre / f;
+    const kernel = this.kernel;
+    if (kernel !== null && kernel.holds(buf)) {
+      const slot = buf.byteOffset + 8 * off;
+      for (let k = 0; k < spikes.count; k++) {
+        const j = spikes.ids[k]!;
+        kernel.potentiateRow(j, slot, c, wMax);
+        this.xs[j] = this.xs[j]! + inc;
+      }
+      return;
+    }
     for (let k = 0; k < spikes.count; k++) {
       const j = spikes.ids[k]!;
       const row = j * n;

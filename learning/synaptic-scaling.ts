@@ -27,6 +27,11 @@ export class SynapticScaling implements PlasticityRule {
   constructor(
     readonly projection: Projection,
     opts: SynapticScalingOptions,
+    /**
+     * A kernel that scales the projection's weights in place with identical results (e.g. the SIMD
+     * one of learning/kernels/sym-stdp-memory.ts, whose memory holds the weights), or null.
+     */
+    private readonly kernel: { scaleColumns(target: number): void } | null = null,
   ) {
     if (!(projection instanceof DenseProjection)) {
       throw new SnnError('config.invalid', `synaptic scaling needs a dense projection, '${projection.name}' is ${projection.kind}`, 'use dense connectivity');
@@ -51,6 +56,10 @@ export class SynapticScaling implements PlasticityRule {
 
   /** Rescales every column of W to sum to the target (two row-major passes). */
   apply(): void {
+    if (this.kernel !== null) {
+      this.kernel.scaleColumns(this.target);
+      return;
+    }
     const w = this.projection.weights;
     const n = this.projection.post.size;
     const m = this.projection.pre.size;

@@ -8,7 +8,9 @@
  * layer learns without a teacher; stage 2: hidden weights and θ frozen, E2C re-initialised and
  * trained with the teacher).
  */
+import { kernelBackend } from '../../engine/backend.js';
 import { RngStream } from '../../engine/rng.js';
+import { SymStdpMemory } from '../../learning/kernels/sym-stdp-memory.js';
 import { IntrinsicPlasticity } from '../../learning/intrinsic-plasticity.js';
 import { SymStdp } from '../../learning/sym-stdp.js';
 import { SynapticScaling } from '../../learning/synaptic-scaling.js';
@@ -24,18 +26,29 @@ export class Hao2020System implements TrainingSystem {
   readonly scaleOutput: SynapticScaling;
   readonly intrinsic: IntrinsicPlasticity;
   readonly stages: readonly TrainingStage[];
+  /** SIMD kernels and memory of the input→exc weights (wasm backend), or null (JS loops). */
+  readonly kernels: SymStdpMemory | null;
 
   constructor(
     readonly config: Hao2020Config,
     private readonly seed: number,
   ) {
     const c = config;
-    this.g = buildHao2020(c, seed);
+    // With the wasm backend (f64), the input weights and the sym-STDP post traces live in the exc
+    // population's memory, beside the ring the fused fan-out writes into (SIMD fan-out and scaling).
+    let mem: SymStdpMemory | null = null;
+    const useKernels = kernelBackend() === 'wasm' && c.precision === 'f64';
+    this.g = buildHao2020(
+      c,
+      seed,
+      useKernels ? { excWasmExtraBytes: SymStdpMemory.bytesFor(784, c.neurons), inputWeights: (exc) => (mem = SymStdpMemory.create(exc.wasmKernels, 784, c.neurons))?.weights ?? null } : {},
+    );
     const { p2e, e2c, exc, net } = this.g;
     const trace = { tau: c.traceTau, aPre: c.traceIncrement, aPost: c.traceIncrement };
-    this.stdpInput = new SymStdp(p2e, { eta: c.etaInput, wMax: c.wMaxInput, ...trace });
+    this.kernels = mem;
+    this.stdpInput = new SymStdp(p2e, { eta: c.etaInput, wMax: c.wMaxInput, ...trace }, mem);
     this.stdpOutput = new SymStdp(e2c, { eta: c.etaOutput, wMax: c.wMaxOutput, ...trace });
-    this.scaleInput = new SynapticScaling(p2e, { target: c.scaleInput, when: 'every' });
+    this.scaleInput = new SynapticScaling(p2e, { target: c.scaleInput, when: 'every' }, mem);
     this.scaleOutput = new SynapticScaling(e2c, { target: c.scaleOutput, when: 'training' });
     this.intrinsic = new IntrinsicPlasticity(exc);
     for (const r of this.rules) r.attach(net);

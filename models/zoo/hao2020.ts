@@ -163,26 +163,36 @@ export function slParams(): LifParams {
 }
 
 /** Initial plastic weights: uniform on {0, 0.001, …, 0.299}, the authors' rand()%300/1000. */
-function initialWeights(precision: Precision, n: number, rng: RngStream): Float32Array | Float64Array {
-  const w = allocFloat(precision, n);
-  for (let k = 0; k < n; k++) w[k] = Math.floor(rng.uniform() * 300) / 1000;
+function initialWeights(w: Float32Array | Float64Array, rng: RngStream): Float32Array | Float64Array {
+  for (let k = 0; k < w.length; k++) w[k] = Math.floor(rng.uniform() * 300) / 1000;
   return w;
 }
 
-export function buildHao2020(config: Hao2020Config, seed: number): Hao2020Network {
+export interface Hao2020BuildOptions {
+  /** Bytes reserved in the exc population's WebAssembly memory (wasm backend) for learning kernels. */
+  excWasmExtraBytes?: number;
+  /**
+   * Storage for the input→exc weights (784·N values, zeroed), e.g. a view of the exc population's
+   * WebAssembly memory that a learning kernel works in; null or absent: a new typed array.
+   */
+  inputWeights?: (exc: LifPopulation, length: number) => Float64Array | Float32Array | null;
+}
+
+export function buildHao2020(config: Hao2020Config, seed: number, opts: Hao2020BuildOptions = {}): Hao2020Network {
   const c = config;
   const n = c.neurons;
   const ep = excParams(c);
   validateLif(ep, 'hao2020 exc');
   const net = new Network(c.dt, c.precision);
   const input = net.addPopulation(new ReplaySource('input', 784));
-  const exc = net.addPopulation(new LifPopulation('exc', n, ep, c.dt, c.precision, -105));
+  const exc = net.addPopulation(new LifPopulation('exc', n, ep, c.dt, c.precision, -105, { wasmExtraBytes: opts.excWasmExtraBytes ?? 0 }));
   const inh = net.addPopulation(new LifPopulation('inh', n, inhParams(), c.dt, c.precision, -100));
   const sl = net.addPopulation(new TeacherLifPopulation('sl', 10, slParams(), c.dt, c.precision, -100));
-  const p2e = net.addProjection(new DenseProjection('input->exc', input, exc, 'exc', initialWeights(c.precision, 784 * n, RngStream.derive(seed, 'proj:input->exc/weights')), 0, null));
+  const w = opts.inputWeights?.(exc, 784 * n) ?? allocFloat(c.precision, 784 * n);
+  const p2e = net.addProjection(new DenseProjection('input->exc', input, exc, 'exc', initialWeights(w, RngStream.derive(seed, 'proj:input->exc/weights')), 0, null));
   net.addProjection(new OneToOneProjection('exc->inh', exc, inh, 'exc', allocFloat(c.precision, n).fill(c.weightExcInh), 0, null));
   net.addProjection(new AllButSelfProjection('inh->exc', inh, exc, 'inh', allocFloat(c.precision, 1).fill(c.weightInhExc), 0));
-  const e2c = net.addProjection(new DenseProjection('exc->sl', exc, sl, 'exc', initialWeights(c.precision, n * 10, RngStream.derive(seed, 'proj:exc->sl/weights')), 0, null));
+  const e2c = net.addProjection(new DenseProjection('exc->sl', exc, sl, 'exc', initialWeights(allocFloat(c.precision, n * 10), RngStream.derive(seed, 'proj:exc->sl/weights')), 0, null));
   net.finalize();
   return { config: c, net, input, exc, inh, sl, p2e, e2c };
 }

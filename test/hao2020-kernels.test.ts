@@ -1,0 +1,46 @@
+/**
+ * hao2020 training on the wasm backend (conductance LIF kernel, input weights and sym-STDP traces in
+ * the exc population's WebAssembly memory, SIMD fan-out + potentiation and synaptic scaling) against
+ * the plain-JS loops: weights, θ and SL weights bit-identical after training, and the same test-time
+ * predictions. N odd so every kernel runs its scalar tail.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Hao2020System } from '../bench/systems/hao2020.js';
+import { Trainer } from '../bench/training/trainer.js';
+import { loadDataset, subset } from '../datasets/dataset.js';
+import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
+import { wasmSimdAvailable } from '../engine/kernels/wasm-lif.js';
+import { hao2020Config } from '../models/zoo/hao2020.js';
+
+const initial = kernelBackend();
+afterAll(() => setKernelBackend(initial));
+
+function trainOn(backend: KernelBackend) {
+  setKernelBackend(backend);
+  const sys = new Hao2020System(hao2020Config('mnist', 33), 6);
+  const trainSet = subset(loadDataset('mnist', 'train'), 25);
+  const testSet = subset(loadDataset('mnist', 'test'), 10);
+  const dir = mkdtempSync(join(tmpdir(), `snn-hao-kernels-${backend}-`));
+  const trainer = new Trainer(sys, trainSet, testSet, { epochs: 1, seed: 6, evalEvery: 1000, checkpointEvery: 1000, runDir: dir, modelInfo: {} });
+  trainer.run();
+  const arrays = Object.fromEntries(Object.entries(sys.modelArrays()).map(([k, a]) => [k, Float64Array.from(a)]));
+  return { sys, arrays, spikes: sys.net.spikeCounts.slice() };
+}
+
+describe.skipIf(!wasmSimdAvailable())('hao2020: wasm kernels = JS loops (float64)', () => {
+  it('trains to bit-identical weights and θ', () => {
+    const js = trainOn('js');
+    const wasm = trainOn('wasm');
+    expect(js.sys.kernels).toBeNull();
+    expect(wasm.sys.kernels).not.toBeNull();
+    expect(wasm.sys.g.exc.wasmKernels).not.toBeNull();
+    expect(Array.from(wasm.spikes)).toEqual(Array.from(js.spikes));
+    expect(js.spikes[1]!).toBeGreaterThan(25 * 5);
+    for (const k of Object.keys(js.arrays)) {
+      expect(Buffer.from(wasm.arrays[k]!.buffer).equals(Buffer.from(js.arrays[k]!.buffer)), k).toBe(true);
+    }
+  });
+});
