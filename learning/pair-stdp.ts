@@ -233,6 +233,11 @@ export class PairStdp implements PlasticityRule {
     }
     if (this.wasm !== null) {
       const p = this.ptrs;
+      if (this.wasm.holds(buf)) {
+        // The input ring lives in the kernel's memory: deliver straight into this step's slot.
+        this.wasm.k.arrive(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, buf.byteOffset + 8 * off, c);
+        return;
+      }
       const events = this.wasm.k.arrive(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, c);
       if (events > 0) {
         const acc = this.acc;

@@ -16,8 +16,8 @@ function image(seed: number): Uint8Array {
   return img;
 }
 
-function trainFew(seed: number, samples: number): { system: DiehlCook2015System; presentations: number } {
-  const system = new DiehlCook2015System(diehlCook2015Config('mnist', 12), seed);
+function trainFew(seed: number, samples: number, kernels = true): { system: DiehlCook2015System; presentations: number } {
+  const system = new DiehlCook2015System(diehlCook2015Config('mnist', 12), seed, { kernels });
   const p = system.protocol;
   const encoder = new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs });
   const presenter = new Presenter(system, encoder, seed);
@@ -93,5 +93,16 @@ describe('diehl-cook-2015', () => {
         expect(exc.v[i]).toBeLessThan(-52);
       }
     }
+  });
+
+  it('the WebAssembly kernels (weights and input ring in their memory) train bit-identically to the JS loops', () => {
+    const a = trainFew(4, 3, true);
+    const b = trainFew(4, 3, false);
+    expect(a.system.stdp.backend).toBe('wasm');
+    expect(b.system.stdp.backend).toBe('js');
+    const wa = a.system.g.p2e.weights;
+    const wb = b.system.g.p2e.weights;
+    expect(Buffer.from(wa.buffer, wa.byteOffset, wa.byteLength).equals(Buffer.from(wb.buffer, wb.byteOffset, wb.byteLength))).toBe(true);
+    expect(Buffer.from(a.system.g.exc.theta.buffer).equals(Buffer.from(b.system.g.exc.theta.buffer))).toBe(true);
   });
 });

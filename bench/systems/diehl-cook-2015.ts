@@ -11,6 +11,7 @@
  * p = 1 − e^{−r·dt} ('poisson' encoding; Brian's PoissonGroup uses p = r·dt, 1.6 % more at 63.75 Hz).
  */
 import { kernelBackend } from '../../engine/backend.js';
+import { InputRing } from '../../engine/input-ring.js';
 import { IntrinsicPlasticity } from '../../learning/intrinsic-plasticity.js';
 import { PairStdpMemory } from '../../learning/kernels/pair-stdp-memory.js';
 import { PairStdp } from '../../learning/pair-stdp.js';
@@ -28,14 +29,18 @@ export class DiehlCook2015System implements TrainingSystem {
   readonly stages: readonly TrainingStage[] = [{ name: 'hidden', teacher: false }];
   readonly output = null;
 
+  /** `kernels: false` forces the JS loops (for equivalence tests); default: WebAssembly when available. */
   constructor(
     readonly config: DiehlCook2015Config,
     seed: number,
+    opts: { kernels?: boolean } = {},
   ) {
     const c = config;
     // With the wasm backend (f64), the input weights live in the memory of the pair-STDP kernel.
-    const mem = kernelBackend() === 'wasm' && c.precision === 'f64' ? PairStdpMemory.create(784, c.neurons, dcMaxDelaySteps(c)) : null;
-    this.g = buildDiehlCook2015(c, seed, mem ? { inputWeights: () => mem.weights } : {});
+    // So does the exc population's input ring, which the kernel then delivers into directly.
+    const ringSlots = InputRing.slotsFor(dcMaxDelaySteps(c));
+    const mem = (opts.kernels ?? true) && kernelBackend() === 'wasm' && c.precision === 'f64' ? PairStdpMemory.create(784, c.neurons, dcMaxDelaySteps(c), ringSlots * c.neurons) : null;
+    this.g = buildDiehlCook2015(c, seed, mem ? { inputWeights: () => mem.weights, excInputRing: (len) => mem.f64(len) } : {});
     const stdpOpts = { nuPre: c.nuPre, nuPost: c.nuPost, tauPre: c.tauPre, tauPost1: c.tauPost1, tauPost2: c.tauPost2, wMax: c.wMax };
     this.stdp = new PairStdp(this.g.p2e, stdpOpts, mem);
     this.scaling = mem ? new KernelSynapticScaling(this.g.p2e, { target: c.scaleInput, when: 'training' }, mem) : new SynapticScaling(this.g.p2e, { target: c.scaleInput, when: 'training' });

@@ -47,9 +47,10 @@ export class PairStdpMemory {
     readonly n: number,
     readonly maxDelay: number,
     mod: WebAssembly.Module,
+    extraF64: number,
   ) {
     const G = maxDelay + 1;
-    const bytes = 8 * m * n + 3 * 8 * n + 4 * (m * G + 1) + 2 * m * n + 4 * G * m + 2 * 4 * G + 8 * 16;
+    const bytes = 8 * extraF64 + 8 * m * n + 3 * 8 * n + 4 * (m * G + 1) + 2 * m * n + 4 * G * m + 2 * 4 * G + 8 * 16;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) + 1 });
     this.k = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as PairStdpExports;
     this.weights = this.f64(m * n);
@@ -65,13 +66,19 @@ export class PairStdpMemory {
   }
 
   /**
-   * Memory for an m × n projection with delays up to `maxDelay` steps, or null when WebAssembly is
-   * unavailable or n does not fit the kernel's 16-bit post indices.
+   * Memory for an m × n projection with delays up to `maxDelay` steps (plus `extraF64` values for
+   * other arrays, e.g. the target's input ring), or null when WebAssembly is unavailable or n does
+   * not fit the kernel's 16-bit post indices.
    */
-  static create(m: number, n: number, maxDelay: number): PairStdpMemory | null {
+  static create(m: number, n: number, maxDelay: number, extraF64 = 0): PairStdpMemory | null {
     const mod = module();
-    if (mod === null || n > 0xffff || m * n * 14 > 2 ** 31) return null;
-    return new PairStdpMemory(m, n, maxDelay, mod);
+    if (mod === null || n > 0xffff || m * n * 14 + 8 * extraF64 > 2 ** 31) return null;
+    return new PairStdpMemory(m, n, maxDelay, mod, extraF64);
+  }
+
+  /** True when `a` is a view of this memory (the kernel can address it). */
+  holds(a: ArrayBufferView): boolean {
+    return a.buffer === this.memory.buffer;
   }
 
   private take(bytes: number): number {

@@ -26,7 +26,7 @@
  * system (bench/systems/diehl-cook-2015.ts); this file only builds the graph.
  */
 import { SnnError } from '../../engine/errors.js';
-import type { Precision } from '../../engine/float-array.js';
+import type { FloatArray, Precision } from '../../engine/float-array.js';
 import { allocFloat } from '../../engine/float-array.js';
 import { RngStream } from '../../engine/rng.js';
 import { LIF_DEFAULTS, validateLif, type LifParams } from '../lif.js';
@@ -161,6 +161,28 @@ export interface DiehlCook2015BuildOptions {
    * memory a learning kernel works in; default a new typed array of the configured precision.
    */
   inputWeights?: (length: number) => Float64Array | Float32Array;
+  /** Storage for the exc population's 'exc' input ring (zeroed), or null for the default. */
+  excInputRing?: (length: number) => Float64Array | null;
+}
+
+/** The exc population, with its excitatory input ring optionally placed by the builder's caller. */
+class DcExcPopulation extends LifPopulation {
+  constructor(
+    name: string,
+    size: number,
+    params: LifParams,
+    dt: number,
+    precision: Precision,
+    initialV: number,
+    private readonly excRing: ((length: number) => Float64Array | null) | undefined,
+  ) {
+    super(name, size, params, dt, precision, initialV);
+  }
+
+  override ringStorage(channel: string, length: number): FloatArray | null {
+    if (channel === 'exc' && this.excRing && this.params.synapse === 'conductance') return this.excRing(length);
+    return super.ringStorage(channel, length);
+  }
 }
 
 /** Delays of input→exc in steps (U[0, maxDelayMs] rounded to the dt grid). */
@@ -179,7 +201,7 @@ export function buildDiehlCook2015(config: DiehlCook2015Config, seed: number, op
   }
   const net = new Network(c.dt, c.precision);
   const input = net.addPopulation(new ReplaySource('input', 784));
-  const exc = net.addPopulation(new LifPopulation('exc', n, ep, c.dt, c.precision, -105));
+  const exc = net.addPopulation(new DcExcPopulation('exc', n, ep, c.dt, c.precision, -105, c.precision === 'f64' ? opts.excInputRing : undefined));
   const inh = net.addPopulation(new LifPopulation('inh', n, dcInhParams(), c.dt, c.precision, -100));
   const w = opts.inputWeights?.(784 * n) ?? allocFloat(c.precision, 784 * n);
   const rw = RngStream.derive(seed, 'proj:input->exc/weights');
