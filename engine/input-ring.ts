@@ -14,6 +14,12 @@
  * A writer lists neuron j when its slot value was exactly 0 before the write, so no marks are
  * needed: a neuron whose input sums back to 0 may be listed twice (delivery skips zeros, so that
  * is harmless), and a list that would outgrow N entries switches tracking off instead.
+ *
+ * Slot flags (optional, coarser): when every writer marks the slots it writes (`mark`), delivery
+ * skips a slot nobody wrote since it was last delivered (`take`) — e.g. the inhibitory channel
+ * between the rare inhibitory spikes, or every channel during a silent rest. A ring handed out to
+ * code that may write without marking (`Projection.ringBuffer`, `Network.ring`) stops for good
+ * (`unmark`); `Projection.fusedRing` is for writers that mark.
  */
 import { allocFloat, type FloatArray, type Precision } from './float-array.js';
 
@@ -27,6 +33,9 @@ export class InputRing {
   /** Number of valid entries of `touched` per slot. */
   touchedCount: Int32Array | null = null;
   private untracked = false;
+  /** Per slot: 0 when nothing was written since it was last delivered; null = not flagged (always deliver). */
+  written: Uint8Array | null = null;
+  private unmarked = false;
 
   /**
    * `allocate`, when given, provides the zeroed buffer of `slots × size` values (a population that
@@ -59,6 +68,53 @@ export class InputRing {
   clear(): void {
     this.buffer.fill(0);
     this.touchedCount?.fill(0);
+    this.written?.fill(0);
+  }
+
+  /**
+   * Puts back a copy of `buffer` (e.g. after an evaluation): every slot counts as written, and the
+   * touched lists, which the copy does not describe, stop for good.
+   */
+  restore(data: ArrayLike<number>): void {
+    this.buffer.set(data);
+    this.written?.fill(1);
+    this.untrack();
+  }
+
+  /** Starts flagging written slots (unless `unmark` was called before). */
+  trackSlots(): void {
+    if (this.unmarked || this.written !== null) return;
+    this.written = new Uint8Array(this.slots);
+  }
+
+  /** Stops flagging for good: from now on every slot is delivered. */
+  unmark(): void {
+    this.unmarked = true;
+    this.written = null;
+  }
+
+  /** Flags the slot step `step` reads as written (writers call this for every slot they add into). */
+  mark(step: number): void {
+    const w = this.written;
+    if (w !== null) w[step & this.mask] = 1;
+  }
+
+  /** Flags every slot as written (writers with per-synapse delays). */
+  markAll(): void {
+    this.written?.fill(1);
+  }
+
+  /**
+   * For delivery in step `step`: false when nothing was written into its slot since the last
+   * delivery (the slot is all zeros and may be skipped); true otherwise, clearing the flag.
+   */
+  take(step: number): boolean {
+    const w = this.written;
+    if (w === null) return true;
+    const s = step & this.mask;
+    if (w[s] === 0) return false;
+    w[s] = 0;
+    return true;
   }
 
   /** Starts tracking writes (unless `untrack` was called before). */

@@ -114,7 +114,8 @@ export class SymStdp implements PlasticityRule {
       return;
     }
     if (spikes.count === 0) return;
-    const ring = proj.ringBuffer;
+    const ring = proj.fusedRing;
+    ring.mark(step);
     const buf = ring.buffer;
     const off = ring.offset(step);
     const n = proj.post.size;

@@ -318,7 +318,7 @@ export class LifPopulation implements Population {
 
   deliver(step: number): void {
     const n = this.size;
-    if (this.ringV !== null) {
+    if (this.ringV !== null && this.ringV.take(step)) {
       const ring = this.ringV;
       const buf = ring.buffer;
       const off = ring.offset(step);
@@ -348,25 +348,23 @@ export class LifPopulation implements Population {
         }
       }
     }
+    // Channels whose slot nobody wrote since the last delivery are skipped (InputRing.take).
+    const ringE = this.ringE !== null && this.ringE.take(step) ? this.ringE : null;
+    const ringI = this.ringI !== null && this.ringI.take(step) ? this.ringI : null;
     const w = this.wasm;
-    const sparseE = this.ringE === null || this.ringE.touched !== null;
-    const sparseI = this.ringI === null || this.ringI.touched !== null;
-    if (sparseE && sparseI) {
-      if (this.ringE !== null) addTouchedAndZero(this.ringE, step, this.ge);
-      if (this.ringI !== null) addTouchedAndZero(this.ringI, step, this.gi);
+    if (ringE !== null && ringI !== null && ringE.touched === null && ringI.touched === null && this.ringPtrE >= 0 && this.ringPtrI >= 0) {
+      w!.k.addAndZero2(n, this.ringPtrE + 8 * ringE.offset(step), w!.pge, this.ringPtrI + 8 * ringI.offset(step), w!.pgi);
       return;
     }
-    if (this.ringPtrE >= 0 && this.ringPtrI >= 0) {
-      w!.k.addAndZero2(n, this.ringPtrE + 8 * this.ringE!.offset(step), w!.pge, this.ringPtrI + 8 * this.ringI!.offset(step), w!.pgi);
-      return;
+    if (ringE !== null) {
+      if (ringE.touched !== null) addTouchedAndZero(ringE, step, this.ge);
+      else if (this.ringPtrE >= 0) w!.k.addAndZero(n, this.ringPtrE + 8 * ringE.offset(step), w!.pge);
+      else addAndZero(ringE, step, this.ge, n);
     }
-    if (this.ringE !== null) {
-      if (this.ringPtrE >= 0) w!.k.addAndZero(n, this.ringPtrE + 8 * this.ringE.offset(step), w!.pge);
-      else addAndZero(this.ringE, step, this.ge, n);
-    }
-    if (this.ringI !== null) {
-      if (this.ringPtrI >= 0) w!.k.addAndZero(n, this.ringPtrI + 8 * this.ringI.offset(step), w!.pgi);
-      else addAndZero(this.ringI, step, this.gi, n);
+    if (ringI !== null) {
+      if (ringI.touched !== null) addTouchedAndZero(ringI, step, this.gi);
+      else if (this.ringPtrI >= 0) w!.k.addAndZero(n, this.ringPtrI + 8 * ringI.offset(step), w!.pgi);
+      else addAndZero(ringI, step, this.gi, n);
     }
   }
 

@@ -105,6 +105,8 @@ export class Network {
         for (const p of feeding) p.bindRing(ring);
         // Sparse delivery when every writer records what it touched (see InputRing).
         if (feeding.every((p) => p.tracksWrites === true)) ring.track();
+        // Skipped delivery of unwritten slots when every writer flags its slots.
+        if (feeding.every((p) => p.marksWrites === true)) ring.trackSlots();
       }
     }
     const pops = this.populations;
@@ -220,7 +222,16 @@ export class Network {
   ring(population: string, channel: string): InputRing | undefined {
     const r = this.rings.get(`${population}/${channel}`);
     r?.untrack();
+    r?.unmark();
     return r;
+  }
+
+  /**
+   * The ring of (population, channel) for reading, `clear()` and `restore()` only (no direct
+   * writes): write tracking and slot flags stay on.
+   */
+  inputRing(population: string, channel: string): InputRing | undefined {
+    return this.rings.get(`${population}/${channel}`);
   }
 
   private assertOpen(): void {

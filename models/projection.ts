@@ -33,6 +33,8 @@ export interface Projection {
    * layouts), so the post population may deliver sparsely (engine/input-ring.ts).
    */
   readonly tracksWrites?: boolean;
+  /** True when `propagate` flags the ring slots it writes (InputRing.mark), so delivery may skip the others. */
+  readonly marksWrites?: boolean;
   /** Synapses one spike of pre neuron i reaches. */
   fanOut(i: number): number;
   bindRing(ring: InputRing): void;
@@ -62,8 +64,21 @@ abstract class BaseProjection {
    */
   get ringBuffer(): InputRing {
     this.ring.untrack();
+    this.ring.unmark();
     return this.ring;
   }
+
+  /**
+   * The input ring for a writer that flags every slot it writes into (`ring.mark(arrivalStep)`),
+   * e.g. a learning rule that fuses delivery with plasticity: touched lists stop (dense delivery),
+   * slot flags stay, so delivery still skips slots nobody wrote.
+   */
+  get fusedRing(): InputRing {
+    this.ring.untrack();
+    return this.ring;
+  }
+
+  readonly marksWrites = true;
 
   get maxDelaySteps(): number {
     if (this.delaySteps !== null) return this.delaySteps;
@@ -105,6 +120,7 @@ export class DenseProjection extends BaseProjection implements Projection {
     const buf = this.ring.buffer;
     if (this.delaySteps !== null) {
       const off = this.ring.offset(step + this.delaySteps);
+      this.ring.mark(step + this.delaySteps);
       for (let k = 0; k < spikes.count; k++) {
         const row = spikes.ids[k]! * n;
         for (let j = 0; j < n; j++) buf[off + j] = buf[off + j]! + w[row + j]!;
@@ -112,6 +128,7 @@ export class DenseProjection extends BaseProjection implements Projection {
     } else {
       const d = this.delays!;
       const ring = this.ring;
+      ring.markAll();
       for (let k = 0; k < spikes.count; k++) {
         const row = spikes.ids[k]! * n;
         for (let j = 0; j < n; j++) {
@@ -177,6 +194,7 @@ export class SparseProjection extends BaseProjection implements Projection {
     const touched = ring.touched;
     if (this.delaySteps !== null) {
       const off = ring.offset(step + this.delaySteps);
+      ring.mark(step + this.delaySteps);
       if (touched !== null) {
         // Same additions as below, plus the list of neurons this slot now holds input for.
         const slot = off / ring.size;
@@ -213,6 +231,7 @@ export class SparseProjection extends BaseProjection implements Projection {
       }
     } else {
       const d = this.delays!;
+      ring.markAll();
       for (let k = 0; k < count; k++) {
         const i = ids[k]!;
         const end = rowPtr[i + 1]!;
@@ -278,6 +297,7 @@ export class OneToOneProjection extends BaseProjection implements Projection {
       const i = spikes.ids[k]!;
       const d = this.delaySteps ?? this.delays![i]!;
       const off = ring.offset(step + d);
+      ring.mark(step + d);
       const o = off + i;
       const old = buf[o]!;
       buf[o] = old + w[i]!;
@@ -317,6 +337,7 @@ export class AllButSelfProjection extends BaseProjection implements Projection {
     const w = this.weights[0]!;
     const buf = this.ring.buffer;
     const off = this.ring.offset(step + this.delaySteps);
+    this.ring.mark(step + this.delaySteps);
     for (let k = 0; k < spikes.count; k++) {
       const i = spikes.ids[k]!;
       for (let j = 0; j < i; j++) buf[off + j] = buf[off + j]! + w;

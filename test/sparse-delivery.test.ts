@@ -1,6 +1,7 @@
 /**
- * Tracked (sparse) ring delivery against the full scan: the same spikes and state, bit for bit, on
- * every backend; anyone who takes a ring to write into it switches tracking off.
+ * Tracked (sparse) ring delivery, with unwritten slots skipped (slot flags), against the full scan
+ * of every slot: the same spikes and state, bit for bit, on every backend; anyone who takes a ring
+ * to write into it switches tracking and slot flags off.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
@@ -97,8 +98,27 @@ describe('sparse (tracked) delivery', () => {
     const d = parseDescription(mixed);
     const net = buildNetwork(d, resolveSettings(d));
     const proj = net.projections.find((p) => p.channel === 'exc')!;
+    expect(net.inputRing('c', 'exc')!.written).not.toBeNull();
     expect(net.ring('c', 'inh')!.touched).toBeNull();
-    const ring = (proj as unknown as { ringBuffer: { touched: unknown } }).ringBuffer;
+    expect(net.inputRing('c', 'inh')!.written).toBeNull();
+    const ring = (proj as unknown as { ringBuffer: { touched: unknown; written: unknown } }).ringBuffer;
+    expect(ring.touched).toBeNull();
+    expect(ring.written).toBeNull();
+  });
+
+  it('slot flags: a slot is delivered only after a write into it; clear and restore keep them right', () => {
+    const d = parseDescription(mixed);
+    const net = buildNetwork(d, resolveSettings(d));
+    const ring = net.inputRing('c', 'exc')!;
+    expect(ring.take(3)).toBe(false);
+    ring.mark(3 + ring.slots);
+    expect(ring.take(3)).toBe(true);
+    expect(ring.take(3)).toBe(false);
+    ring.mark(5);
+    ring.clear();
+    expect(ring.take(5)).toBe(false);
+    ring.restore(new Float64Array(ring.buffer.length));
+    for (let s = 0; s < ring.slots; s++) expect(ring.take(s)).toBe(true);
     expect(ring.touched).toBeNull();
   });
 });

@@ -126,7 +126,7 @@ export function resetDynamics(system: TrainingSystem): void {
     vars.gi?.fill(0);
     lif.lastSpike?.fill(NEVER);
   }
-  for (const pop of net.populations) for (const ch of pop.channels) net.ring(pop.name, ch)?.clear();
+  for (const pop of net.populations) for (const ch of pop.channels) net.inputRing(pop.name, ch)?.clear();
 }
 
 /** Copies of the dynamic state (v, conductances, refractory clocks, step), to put back after an evaluation. */
@@ -140,7 +140,7 @@ export function snapshotDynamics(system: TrainingSystem): () => void {
       lastSpike: lif.lastSpike?.slice(),
     };
   });
-  const rings = net.populations.flatMap((pop) => pop.channels.map((ch) => net.ring(pop.name, ch)));
+  const rings = net.populations.flatMap((pop) => pop.channels.map((ch) => net.inputRing(pop.name, ch)));
   const ringCopies = rings.map((r) => r?.buffer.slice());
   const step = net.step;
   return () => {
@@ -150,7 +150,7 @@ export function snapshotDynamics(system: TrainingSystem): () => void {
       const lif = pop as unknown as { lastSpike?: Int32Array };
       if (lif.lastSpike && saved[k]!.lastSpike) lif.lastSpike.set(saved[k]!.lastSpike);
     });
-    rings.forEach((r, k) => r?.buffer.set(ringCopies[k]!));
+    rings.forEach((r, k) => r?.restore(ringCopies[k]!));
     net.step = step;
   };
 }

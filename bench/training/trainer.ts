@@ -367,7 +367,7 @@ export class Trainer {
     this.position = ck.position;
     net.step = ck.step;
     // Rings hold no pending input at a sample boundary (no delays in these systems); clear to be sure.
-    for (const pop of net.populations) for (const ch of pop.channels) net.ring(pop.name, ch)?.clear();
+    for (const pop of net.populations) for (const ch of pop.channels) net.inputRing(pop.name, ch)?.clear();
     this.assignments.set(ck.assignments);
     return true;
   }
