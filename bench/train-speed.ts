@@ -163,7 +163,7 @@ export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
     simulatedMsPerSample: ((net.step - step0) * p.dt) / o.samples,
     buildSeconds,
     loopSeconds: loopMs / 1000,
-    backend: `${describeBackend(precision)}; ${base instanceof DiehlCook2015System ? `pair-STDP arrivals and input scaling: ${base.stdp.backend === 'wasm' ? 'WebAssembly kernels' : 'JS loops'}; ` : ''}conductance LIF: JS typed-array loops`,
+    backend: `${describeBackend(precision)}; ${base instanceof DiehlCook2015System ? `pair-STDP arrivals and input scaling: ${base.stdp.backend === 'wasm' ? 'WebAssembly kernels' : 'JS loops'}; ` : ''}LIF steps: ${base.hidden.wasmKernels ? 'WebAssembly SIMD kernels' : 'JS typed-array loops'}`,
     precision,
     seed: o.seed,
   };
