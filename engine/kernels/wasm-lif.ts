@@ -44,8 +44,8 @@ export function wasmSimdAvailable(): boolean {
 
 const PAGE = 65536;
 
-/** Slots reserved per synaptic channel: rings for delays up to RING_SLOTS − 1 steps live in wasm memory. */
-export const RING_SLOTS = 16;
+/** Slots reserved per synaptic channel: rings for delays up to RING_SLOTS − 1 steps live in wasm memory (32: Diehl & Cook's 0–10 ms input delays at dt 0.5 ms need 21). */
+export const RING_SLOTS = 32;
 
 /** Bytes of wasm memory a population of `size` neurons takes (state, spike lists, ring reservation). */
 function arenaBytes(size: number, extraBytes = 0): number {
