@@ -49,28 +49,43 @@ export interface TraceSummary {
 }
 
 /** Streaming spike statistics of one population; feed spikes in time order with `add`. */
+/**
+ * Populations up to this size get dense per-neuron arrays (29 bytes per neuron). Larger ones keep
+ * statistics only for neurons that fired (a map from id to slot), so memory follows the data, not
+ * the size a header declares: a trace header may claim 2^31 neurons in a few bytes.
+ */
+const DENSE_MAX = 1 << 22;
+
 export class SpikeStatsAccumulator {
   readonly size: number;
-  private readonly last: Float64Array;
-  private readonly isiCount: Int32Array;
-  private readonly isiMean: Float64Array;
-  private readonly isiM2: Float64Array;
-  private readonly seen: Uint8Array;
+  private last: Float64Array;
+  private isiCount: Int32Array;
+  private isiMean: Float64Array;
+  private isiM2: Float64Array;
+  private seen: Uint8Array;
+  /** Neuron id → slot for populations above DENSE_MAX; null when slots are neuron ids. */
+  private readonly slot: Map<number, number> | null;
   spikes = 0;
   first = Infinity;
   lastSpike = -Infinity;
 
   constructor(size: number) {
     this.size = size;
-    this.last = new Float64Array(size).fill(NaN);
-    this.isiCount = new Int32Array(size);
-    this.isiMean = new Float64Array(size);
-    this.isiM2 = new Float64Array(size);
-    this.seen = new Uint8Array(size);
+    this.slot = size > DENSE_MAX ? new Map() : null;
+    const n = this.slot ? 1024 : size;
+    this.last = new Float64Array(n).fill(NaN);
+    this.isiCount = new Int32Array(n);
+    this.isiMean = new Float64Array(n);
+    this.isiM2 = new Float64Array(n);
+    this.seen = new Uint8Array(n);
   }
 
   /** Adds `count` spikes (ids must be in [0, size); per-neuron times non-decreasing). */
   add(times: ArrayLike<number>, ids: ArrayLike<number>, count: number = ids.length): void {
+    if (this.slot) {
+      this.addSparse(times, ids, count);
+      return;
+    }
     const { last, isiCount, isiMean, isiM2, seen } = this;
     for (let i = 0; i < count; i++) {
       const t = times[i]!;
@@ -95,12 +110,57 @@ export class SpikeStatsAccumulator {
     this.spikes += count;
   }
 
+  /** add() for large populations: the same arithmetic on the slot of each neuron that fired. */
+  private addSparse(times: ArrayLike<number>, ids: ArrayLike<number>, count: number): void {
+    const slot = this.slot!;
+    for (let i = 0; i < count; i++) {
+      const t = times[i]!;
+      let k = slot.get(ids[i]!);
+      if (k === undefined) {
+        k = slot.size;
+        if (k === this.last.length) this.grow();
+        slot.set(ids[i]!, k);
+      }
+      const prev = this.last[k]!;
+      if (prev === prev) {
+        const isi = t - prev;
+        const n = this.isiCount[k]! + 1;
+        const d = isi - this.isiMean[k]!;
+        const mean = this.isiMean[k]! + d / n;
+        this.isiM2[k] = this.isiM2[k]! + d * (isi - mean);
+        this.isiMean[k] = mean;
+        this.isiCount[k] = n;
+      } else {
+        this.seen[k] = 1;
+      }
+      this.last[k] = t;
+      if (t < this.first) this.first = t;
+      if (t > this.lastSpike) this.lastSpike = t;
+    }
+    this.spikes += count;
+  }
+
+  private grow(): void {
+    const n = this.last.length * 2;
+    const more = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.last = more(this.last, (m) => new Float64Array(m).fill(NaN));
+    this.isiCount = more(this.isiCount, (m) => new Int32Array(m));
+    this.isiMean = more(this.isiMean, (m) => new Float64Array(m));
+    this.isiM2 = more(this.isiM2, (m) => new Float64Array(m));
+    this.seen = more(this.seen, (m) => new Uint8Array(m));
+  }
+
   /** Final numbers; `durationMs` (from t = 0) sets the rate. */
   result(name: string, durationMs: number | null): PopulationStats {
     let active = 0;
     let cvSum = 0;
     let cvNeurons = 0;
-    for (let k = 0; k < this.size; k++) {
+    const slots = this.slot ? this.slot.size : this.size;
+    for (let k = 0; k < slots; k++) {
       active += this.seen[k]!;
       const n = this.isiCount[k]!;
       const mean = this.isiMean[k]!;
