@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePreamble, encodeRecord, makeHeader } from '../../io/trace-format.js';
 import { readTrace, type TraceData } from '../../io/trace-reader.js';
-import { summarizeTrace, type TraceSummary } from '../../io/trace-stats.js';
+import { SpikeStatsAccumulator, summarizeTrace, type TraceSummary } from '../../io/trace-stats.js';
 import { TraceWriter } from '../../io/trace-writer.js';
 import { byteMutation, fuzzParams, mutateBytes, survives, u32le } from './fuzz-helpers.js';
 
@@ -88,6 +88,31 @@ describe('trace reader fuzz', () => {
   it('the valid trace reads', () => {
     expect(survives(() => readTrace(join(dir, 'valid.snntrace')), correctData)).toBe('ok');
     expect(survives(() => summarizeTrace(join(dir, 'valid.snntrace')), correctSummary)).toBe('ok');
+  });
+
+  it('regression: a header declaring 2^31 − 1 neurons is inspected without allocating for them', () => {
+    const h = { ...header(), populations: [{ name: 'a', size: 0x7fffffff }, { name: 'b', size: 0x7ffffffe }] };
+    const spikes = { kind: 'spikes', seq: 0, pop: 0, times: Float64Array.of(0, 1, 2, 4), ids: Int32Array.of(0x7ffffffe, 5, 0x7ffffffe, 0x7ffffffe) };
+    const end = { kind: 'end', chunks: 1, spikes: [4, 0], tStop: 5 };
+    const p = join(dir, 'huge.snntrace');
+    writeFileSync(p, Buffer.concat([encodePreamble(), frame(h), frame(spikes), frame(end)]));
+    const s = summarizeTrace(p);
+    expect(s.populations[0]).toMatchObject({ spikes: 4, activeNeurons: 2, cvNeurons: 1, firstSpike: 0, lastSpike: 4 });
+    expect(s.populations[0]!.cvIsi).toBe(0); // neuron 2^31 − 2 fires at 0, 2, 4: ISIs 2, 2
+  });
+
+  it('statistics of a large population (sparse) equal those of a small one (dense)', () => {
+    const times = Float64Array.from({ length: 5000 }, (_, i) => i * 0.1);
+    const ids = Int32Array.from({ length: 5000 }, (_, i) => (i * 7919) % 3000);
+    const dense = new SpikeStatsAccumulator(3000);
+    const sparse = new SpikeStatsAccumulator((1 << 22) + 1);
+    for (let c = 0; c < 5000; c += 700) {
+      dense.add(times.subarray(c, c + 700), ids.subarray(c, c + 700));
+      sparse.add(times.subarray(c, c + 700), ids.subarray(c, c + 700));
+    }
+    const { size: _a, meanRateHz: _b, ...d } = dense.result('x', 500);
+    const { size: _c, meanRateHz: _d, ...s } = sparse.result('x', 500);
+    expect(s).toEqual(d);
   });
 
   it('random bytes behind a valid preamble → data or SnnError', () => {
