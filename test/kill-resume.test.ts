@@ -6,7 +6,8 @@
  * - `snn simulate` writing a native trace, killed mid-run, leaves `<out>.partial`, which
  *   `snn inspect --allow-partial` reads up to its last complete chunk.
  *
- * Runs in the default suite (CI included): about 20–40 s on two cores.
+ * Runs in the default suite (CI included): about 20–40 s on two idle cores (the timeout allows for
+ * a loaded machine).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -75,12 +76,16 @@ describe('snn train killed with SIGKILL and resumed', () => {
 
     const rng = RngStream.derive(20261129, 'test/kill-resume/delays');
     let killedWithCheckpoint = 0;
-    const trials = 6;
+    const trials = 4;
     for (let trial = 0; trial < trials; trial++) {
       const run = join(dir, `trial-${trial}`);
       const config = join(run, 'config.json');
       const ckpt = join(run, 'checkpoint.snnckpt');
-      const killed = await runAndKill([...TRAIN, '--out', run], () => existsSync(config), rng.uniform() * window);
+      // Trial 0 is killed early (most likely before the first checkpoint); the others at a random
+      // point after a checkpoint exists, so the resume really starts from one.
+      const early = trial === 0;
+      const ready = early ? () => existsSync(config) : () => existsSync(ckpt);
+      const killed = await runAndKill([...TRAIN, '--out', run], ready, rng.uniform() * window * (early ? 0.1 : 0.8));
       if (killed && existsSync(ckpt) && !existsSync(join(run, 'model.snnmodel'))) killedWithCheckpoint++;
       // Odd trials: the resumed process is killed too, once it has written a newer checkpoint or after a random delay.
       if (trial % 2 === 1 && !existsSync(join(run, 'model.snnmodel'))) {
@@ -97,9 +102,8 @@ describe('snn train killed with SIGKILL and resumed', () => {
       expect(existsSync(ckpt)).toBe(true);
     }
     // The seeded delays must really interrupt runs that had a checkpoint, or the test proves nothing.
-    // (About 3 in 4 kills land after the first checkpoint and before the model: ≥ 1 of 6 fails with p ≈ 2e-4.)
-    expect(killedWithCheckpoint).toBeGreaterThanOrEqual(1);
-  }, 90_000);
+    expect(killedWithCheckpoint).toBeGreaterThanOrEqual(2);
+  }, 180_000);
 });
 
 describe('snn simulate killed with SIGKILL', () => {
