@@ -110,7 +110,19 @@ export class SymStdp implements PlasticityRule {
     const proj = this.projection as DenseProjection;
     const spikes = proj.pre.spikes;
     if (!this.plastic) {
-      proj.propagate(step);
+      const kernel = this.kernel;
+      if (kernel === null || spikes.count === 0) {
+        proj.propagate(step);
+        return;
+      }
+      const ring = proj.fusedRing;
+      if (!kernel.holds(ring.buffer)) {
+        proj.propagate(step);
+        return;
+      }
+      ring.mark(step);
+      const slot = ring.buffer.byteOffset + 8 * ring.offset(step);
+      for (let k = 0; k < spikes.count; k++) kernel.addRow(spikes.ids[k]!, slot);
       return;
     }
     if (spikes.count === 0) return;

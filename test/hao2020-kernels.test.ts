@@ -27,11 +27,13 @@ function trainOn(backend: KernelBackend) {
   const trainer = new Trainer(sys, trainSet, testSet, { epochs: 1, seed: 6, evalEvery: 1000, checkpointEvery: 1000, runDir: dir, modelInfo: {} });
   trainer.run();
   const arrays = Object.fromEntries(Object.entries(sys.modelArrays()).map(([k, a]) => [k, Float64Array.from(a)]));
-  return { sys, arrays, spikes: sys.net.spikeCounts.slice() };
+  const spikes = sys.net.spikeCounts.slice();
+  const evaluation = trainer.evaluate(); // frozen weights: the wasm row-add kernel on the wasm backend
+  return { sys, arrays, spikes, evaluation };
 }
 
 describe.skipIf(!wasmSimdAvailable())('hao2020: wasm kernels = JS loops (float64)', () => {
-  it('trains to bit-identical weights and θ', () => {
+  it('trains to bit-identical weights and θ, and evaluates to the same predictions', () => {
     const js = trainOn('js');
     const wasm = trainOn('wasm');
     expect(js.sys.kernels).toBeNull();
@@ -42,5 +44,6 @@ describe.skipIf(!wasmSimdAvailable())('hao2020: wasm kernels = JS loops (float64
     for (const k of Object.keys(js.arrays)) {
       expect(Buffer.from(wasm.arrays[k]!.buffer).equals(Buffer.from(js.arrays[k]!.buffer)), k).toBe(true);
     }
+    expect(wasm.evaluation).toEqual(js.evaluation);
   });
 });

@@ -5,6 +5,7 @@
  *
  *   - potentiateRow: a pre spike's fused delivery + potentiation (learning/sym-stdp.ts), written
  *     straight into the ring slot;
+ *   - addRow: the same delivery with frozen weights (evaluation);
  *   - scaleColumns: synaptic scaling (learning/synaptic-scaling.ts) of the whole matrix.
  *
  * The same approach as learning/kernels/pair-stdp-memory.ts (Diehl & Cook): the graph builder
@@ -17,6 +18,7 @@ import type { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
 
 interface PlasticFanoutExports {
   potentiateRow(n: number, pRow: number, pSlot: number, pY: number, c: number, wMax: number): void;
+  addRow(n: number, pRow: number, pSlot: number): void;
   scale(pW: number, m: number, n: number, pS: number, target: number): void;
 }
 
@@ -80,6 +82,11 @@ export class SymStdpMemory {
   /** Row j: slot[i] += w[j,i]; w[j,i] ← min(w[j,i] + c·y[i], wMax). `slot` is a view of this memory. */
   potentiateRow(j: number, slotByteOffset: number, c: number, wMax: number): void {
     this.k.potentiateRow(this.n, this.pW + 8 * j * this.n, slotByteOffset, this.pY, c, wMax);
+  }
+
+  /** Row j added into the ring slot (frozen weights): slot[i] += w[j,i]. */
+  addRow(j: number, slotByteOffset: number): void {
+    this.k.addRow(this.n, this.pW + 8 * j * this.n, slotByteOffset);
   }
 
   /** Synaptic scaling in place: every column rescaled to sum to `target` (a zero column left alone). */

@@ -3,6 +3,7 @@
 ;;   potentiateRow — one pre spike of sym-STDP (learning/sym-stdp.ts onPreSpikes): the row is added
 ;;                   into the ring slot (the weight from before the update) and potentiated,
 ;;                   w ← min(w + c·y, wMax), in one pass;
+;;   addRow        — the same delivery without learning (frozen weights, evaluation): slot += row;
 ;;   scale         — synaptic scaling (learning/synaptic-scaling.ts apply): every column rescaled to
 ;;                   sum to `target`, a column summing to ≤ 0 left alone; the sums accumulate row by
 ;;                   row, as the JS loop does (the same kernel as learning/kernels/pair-stdp.wat).
@@ -38,6 +39,23 @@
         (local.set $snw (f64.add (local.get $sw) (f64.mul (local.get $c) (f64.load (i32.add (local.get $pY) (local.get $o))))))
         (f64.store (i32.add (local.get $pRow) (local.get $o))
           (select (local.get $snw) (local.get $wMax) (f64.lt (local.get $snw) (local.get $wMax)))))))
+
+  (func (export "addRow") (param $n i32) (param $pRow i32) (param $pSlot i32)
+    (local $i i32) (local $o i32) (local $n2 i32)
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (v128.store (i32.add (local.get $pSlot) (local.get $o))
+          (f64x2.add (v128.load (i32.add (local.get $pSlot) (local.get $o))) (v128.load (i32.add (local.get $pRow) (local.get $o)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store (i32.add (local.get $pSlot) (local.get $o))
+          (f64.add (f64.load (i32.add (local.get $pSlot) (local.get $o))) (f64.load (i32.add (local.get $pRow) (local.get $o))))))))
 
   (func (export "scale") (param $pW i32) (param $m i32) (param $n i32) (param $pS i32) (param $target f64)
     (local $j i32) (local $i i32) (local $row i32) (local $n2 i32) (local $a i32) (local $sa i32) (local $x f64)
