@@ -36,11 +36,30 @@ export class DiehlCook2015System implements TrainingSystem {
     opts: { kernels?: boolean } = {},
   ) {
     const c = config;
-    // With the wasm backend (f64), the input weights live in the memory of the pair-STDP kernel.
-    // So does the exc population's input ring, which the kernel then delivers into directly.
-    const ringSlots = InputRing.slotsFor(dcMaxDelaySteps(c));
-    const mem = (opts.kernels ?? true) && kernelBackend() === 'wasm' && c.precision === 'f64' ? PairStdpMemory.create(784, c.neurons, dcMaxDelaySteps(c), ringSlots * c.neurons) : null;
-    this.g = buildDiehlCook2015(c, seed, mem ? { inputWeights: () => mem.weights, excInputRing: (len) => mem.f64(len) } : {});
+    // With the wasm backend (f64), the input weights and the pair-STDP state live in the exc
+    // population's WebAssembly memory, next to its input ring, which the arrival kernel then writes
+    // straight into; if that memory has no room, in a memory of their own that also holds the ring.
+    const D = dcMaxDelaySteps(c);
+    const n = c.neurons;
+    const held: { mem: PairStdpMemory | null; inHost: boolean } = { mem: null, inHost: false };
+    const kernels = (opts.kernels ?? true) && kernelBackend() === 'wasm' && c.precision === 'f64';
+    this.g = buildDiehlCook2015(
+      c,
+      seed,
+      kernels
+        ? {
+            excWasmExtraBytes: PairStdpMemory.bytesFor(784, n, D),
+            inputWeights: (_len, exc) => {
+              held.mem = PairStdpMemory.createIn(exc.wasmKernels, 784, n, D);
+              held.inHost = held.mem !== null;
+              held.mem ??= PairStdpMemory.create(784, n, D, InputRing.slotsFor(D) * n);
+              return held.mem?.weights ?? null;
+            },
+            excInputRing: (len) => (held.mem !== null && !held.inHost ? held.mem.f64(len) : null),
+          }
+        : {},
+    );
+    const mem = held.mem;
     const stdpOpts = { nuPre: c.nuPre, nuPost: c.nuPost, tauPre: c.tauPre, tauPost1: c.tauPost1, tauPost2: c.tauPost2, wMax: c.wMax };
     this.stdp = new PairStdp(this.g.p2e, stdpOpts, mem);
     this.scaling = mem ? new KernelSynapticScaling(this.g.p2e, { target: c.scaleInput, when: 'training' }, mem) : new SynapticScaling(this.g.p2e, { target: c.scaleInput, when: 'training' });

@@ -8,6 +8,7 @@
  * arrival loop is a gather/scatter by post index, which SIMD does not help; the gain over the JS
  * loop is bounds-check-free typed loads and stores (performance.md §2: WASM scalar 2–3× JS).
  */
+import type { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
 import { PAIR_STDP_WASM_BASE64 } from './pair-stdp.wasm.js';
 
 interface PairStdpExports {
@@ -35,24 +36,29 @@ function module(): WebAssembly.Module | null {
 const PAGE = 65536;
 
 export class PairStdpMemory {
-  readonly memory: WebAssembly.Memory;
   readonly k: PairStdpExports;
   /** The projection's weights, row-major [m × n]. */
   readonly weights: Float64Array;
   private readonly sums: Float64Array;
-  private top = 0;
+  private top: number;
+
+  /** Bytes the kernel state of an m × n projection with delays up to `maxDelay` steps takes. */
+  static bytesFor(m: number, n: number, maxDelay: number): number {
+    const G = maxDelay + 1;
+    return 8 * m * n + 3 * 8 * n + 4 * (m * G + 1) + 2 * m * n + 4 * G * m + 2 * 4 * G + 8 * 16;
+  }
 
   private constructor(
+    readonly memory: WebAssembly.Memory,
+    mod: WebAssembly.Module,
     readonly m: number,
     readonly n: number,
     readonly maxDelay: number,
-    mod: WebAssembly.Module,
-    extraF64: number,
+    base: number,
+    private readonly limit: number,
   ) {
-    const G = maxDelay + 1;
-    const bytes = 8 * extraF64 + 8 * m * n + 3 * 8 * n + 4 * (m * G + 1) + 2 * m * n + 4 * G * m + 2 * 4 * G + 8 * 16;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) + 1 });
-    this.k = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as PairStdpExports;
+    this.top = base;
+    this.k = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as PairStdpExports;
     this.weights = this.f64(m * n);
     this.sums = this.f64(n);
   }
@@ -72,8 +78,24 @@ export class PairStdpMemory {
    */
   static create(m: number, n: number, maxDelay: number, extraF64 = 0): PairStdpMemory | null {
     const mod = module();
-    if (mod === null || n > 0xffff || m * n * 14 + 8 * extraF64 > 2 ** 31) return null;
-    return new PairStdpMemory(m, n, maxDelay, mod, extraF64);
+    const bytes = PairStdpMemory.bytesFor(m, n, maxDelay) + 8 * extraF64;
+    if (mod === null || n > 0xffff || bytes > 2 ** 31) return null;
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) + 1 });
+    return new PairStdpMemory(memory, mod, m, n, maxDelay, 0, memory.buffer.byteLength);
+  }
+
+  /**
+   * The same inside the WebAssembly memory of the post-synaptic population (`host`, which must have
+   * reserved `bytesFor(m, n, maxDelay)` extra bytes): the kernel then delivers straight into the
+   * population's own input ring, which its SIMD kernels read. Null without a host or room.
+   */
+  static createIn(host: WasmLifKernels | null, m: number, n: number, maxDelay: number): PairStdpMemory | null {
+    const mod = module();
+    if (host === null || mod === null || n > 0xffff || host.size !== n) return null;
+    const bytes = PairStdpMemory.bytesFor(m, n, maxDelay);
+    const base = host.allocExtra(bytes);
+    if (base === null) return null;
+    return new PairStdpMemory(host.memory, mod, m, n, maxDelay, base, base + bytes);
   }
 
   /** True when `a` is a view of this memory (the kernel can address it). */
@@ -84,7 +106,7 @@ export class PairStdpMemory {
   private take(bytes: number): number {
     const p = this.top;
     this.top = (p + bytes + 7) & ~7;
-    if (this.top > this.memory.buffer.byteLength) throw new RangeError('pair-stdp memory layout overflow');
+    if (this.top > this.limit) throw new RangeError('pair-stdp memory layout overflow');
     return p;
   }
 

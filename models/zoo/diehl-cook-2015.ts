@@ -160,9 +160,11 @@ export interface DiehlCook2015BuildOptions {
    * Storage for the input→exc weights (784·N values, zeroed), e.g. a view of the WebAssembly
    * memory a learning kernel works in; default a new typed array of the configured precision.
    */
-  inputWeights?: (length: number) => Float64Array | Float32Array;
+  inputWeights?: (length: number, exc: LifPopulation) => Float64Array | Float32Array | null;
   /** Storage for the exc population's 'exc' input ring (zeroed), or null for the default. */
   excInputRing?: (length: number) => Float64Array | null;
+  /** Bytes the exc population reserves in its WebAssembly memory (wasm backend) for learning kernels. */
+  excWasmExtraBytes?: number;
 }
 
 /** The exc population, with its excitatory input ring optionally placed by the builder's caller. */
@@ -175,13 +177,14 @@ class DcExcPopulation extends LifPopulation {
     precision: Precision,
     initialV: number,
     private readonly excRing: ((length: number) => Float64Array | null) | undefined,
+    wasmExtraBytes: number,
   ) {
-    super(name, size, params, dt, precision, initialV);
+    super(name, size, params, dt, precision, initialV, { wasmExtraBytes });
   }
 
   override ringStorage(channel: string, length: number): FloatArray | null {
-    if (channel === 'exc' && this.excRing && this.params.synapse === 'conductance') return this.excRing(length);
-    return super.ringStorage(channel, length);
+    const r = channel === 'exc' && this.excRing && this.params.synapse === 'conductance' ? this.excRing(length) : null;
+    return r ?? super.ringStorage(channel, length);
   }
 }
 
@@ -201,9 +204,9 @@ export function buildDiehlCook2015(config: DiehlCook2015Config, seed: number, op
   }
   const net = new Network(c.dt, c.precision);
   const input = net.addPopulation(new ReplaySource('input', 784));
-  const exc = net.addPopulation(new DcExcPopulation('exc', n, ep, c.dt, c.precision, -105, c.precision === 'f64' ? opts.excInputRing : undefined));
+  const exc = net.addPopulation(new DcExcPopulation('exc', n, ep, c.dt, c.precision, -105, c.precision === 'f64' ? opts.excInputRing : undefined, opts.excWasmExtraBytes ?? 0));
   const inh = net.addPopulation(new LifPopulation('inh', n, dcInhParams(), c.dt, c.precision, -100));
-  const w = opts.inputWeights?.(784 * n) ?? allocFloat(c.precision, 784 * n);
+  const w = opts.inputWeights?.(784 * n, exc) ?? allocFloat(c.precision, 784 * n);
   const rw = RngStream.derive(seed, 'proj:input->exc/weights');
   for (let k = 0; k < w.length; k++) w[k] = c.initWeightScale * (rw.uniform() + 0.01);
   const delays = new Uint16Array(784 * n);
