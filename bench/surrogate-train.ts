@@ -2,7 +2,7 @@
  * Surrogate-gradient BPTT on MNIST / Fashion-MNIST in tensor mode: accuracy and speed.
  *
  *   npx tsx bench/surrogate-train.ts --samples 2000 --hidden 100 --seed 1 [--epochs 1] [--batch 16]
- *       [--steps 20] [--lr 0.01] [--test 1000] [--dataset mnist] [--readout membrane]
+ *       [--steps 20] [--lr 0.01] [--lr-decay 1] [--test 1000] [--dataset mnist] [--readout membrane]
  *       [--surrogate fast-sigmoid] [--beta 10] [--tensor-backend node|wasm|cpu] [--json]
  *
  * Trains a 784-H-10 LIF network (learning/surrogate-bptt.ts) with Adam on the first `samples`
@@ -29,6 +29,8 @@ export interface SurrogateTrainOptions {
   batch?: number;
   steps?: number;
   learningRate?: number;
+  /** The learning rate is multiplied by this after every epoch (default 1: constant). */
+  lrDecay?: number;
   test?: number;
   dataset?: DatasetName;
   readout?: Readout;
@@ -47,6 +49,7 @@ export interface SurrogateTrainResult {
   epochs: number;
   batch: number;
   learningRate: number;
+  lrDecay: number;
   seed: number;
   readout: string;
   surrogate: string;
@@ -64,6 +67,7 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
   const epochs = o.epochs ?? 1;
   const B = o.batch ?? 16;
   const lr = o.learningRate ?? 0.01;
+  const decay = o.lrDecay ?? 1;
   const name = o.dataset ?? 'mnist';
   const backend = await loadTensorBackend(o.tensorBackend);
   const loadOpts = o.dataDir ? { dataDir: o.dataDir } : {};
@@ -89,7 +93,7 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     for (let a = 0; a < train.count; a += B) {
       const n = Math.min(B, train.count - a);
       const indices = Int32Array.from({ length: n }, (_, k) => a + k);
-      await batchStep(rule, { indices, update: update++ }, { learningRate: lr, transforms: [adam] });
+      await batchStep(rule, { indices, update: update++ }, { learningRate: lr * decay ** e, transforms: [adam] });
       correct += rule.last.correct;
       loss += rule.last.loss * n;
       seen += n;
@@ -110,6 +114,7 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     epochs,
     batch: B,
     learningRate: lr,
+    lrDecay: decay,
     seed: o.seed,
     readout: rule.config.readout,
     surrogate: `${rule.surrogate.name} (β = ${rule.surrogate.beta})`,
@@ -128,7 +133,7 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
 export function formatSurrogateTrain(r: SurrogateTrainResult): string {
   const rows: [string, string][] = [
     ['model', `${r.dataset} 784-${r.hidden}-10 LIF, T = ${r.steps} steps, ${r.readout} readout, ${r.surrogate}`],
-    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}, Adam lr ${r.learningRate}, seed ${r.seed}`],
+    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}, Adam lr ${r.learningRate}${r.lrDecay !== 1 ? ` (× ${r.lrDecay} per epoch)` : ''}, seed ${r.seed}`],
     ['train accuracy', `${(100 * r.trainAccuracyLastEpoch).toFixed(1)} % (last epoch, while training)`],
     ['test accuracy', `${(100 * r.testAccuracy).toFixed(1)} % (${r.testSamples} test samples)`],
     ['speed', `${r.msPerTrainSample.toFixed(2)} ms per training sample (CPU ${r.cpuMsPerTrainSample.toFixed(2)} ms), ${r.msPerTestSample.toFixed(2)} ms per test sample`],
@@ -149,6 +154,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '16' },
       steps: { type: 'string', default: '20' },
       lr: { type: 'string', default: '0.01' },
+      'lr-decay': { type: 'string', default: '1' },
       test: { type: 'string', default: '1000' },
       dataset: { type: 'string', default: 'mnist' },
       readout: { type: 'string', default: 'membrane' },
@@ -174,6 +180,7 @@ async function main(): Promise<void> {
     batch: num('batch', values.batch, true),
     steps: num('steps', values.steps, true),
     learningRate: num('lr', values.lr, false),
+    lrDecay: num('lr-decay', values['lr-decay'], false),
     test: num('test', values.test, true),
     dataset: values.dataset as DatasetName,
     readout: values.readout as Readout,

@@ -21,6 +21,7 @@ interface SurrogateBenchFlags {
   batch: number;
   steps: number;
   lr: number;
+  lrDecay: number;
   readout: Readout;
   surrogate: string;
   beta?: number;
@@ -42,6 +43,7 @@ export function registerBenchSurrogate(bench: Command): void {
     .option('--batch <n>', 'samples per update', positiveInt, 16)
     .option('--steps <n>', 'time steps per presentation (dt 1 ms)', positiveInt, 20)
     .option('--lr <x>', 'Adam learning rate', positiveNumber, 0.01)
+    .option('--lr-decay <x>', 'learning-rate factor applied after every epoch', positiveNumber, 1)
     .addOption(new Option('--readout <r>', 'loss on the mean output membrane or on output spike counts').choices(['membrane', 'spike-count']).default('membrane'))
     .addOption(new Option('--surrogate <name>', 'surrogate spike derivative').choices(surrogates.names()).default('fast-sigmoid'))
     .option('--beta <x>', 'surrogate slope (default: the surrogate\'s own)', positiveNumber)
@@ -59,6 +61,7 @@ export function registerBenchSurrogate(bench: Command): void {
         batch: f.batch,
         steps: f.steps,
         learningRate: f.lr,
+        lrDecay: f.lrDecay,
         readout: f.readout,
         surrogate: f.surrogate,
         seed: f.seed,
