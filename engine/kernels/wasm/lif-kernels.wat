@@ -345,7 +345,9 @@
     (local $ge v128) (local $gi v128) (local $v v128) (local $nv v128) (local $m v128) (local $s v128) (local $th v128) (local $x v128)
     (local $a2 v128) (local $vLeak2 v128) (local $eExc2 v128) (local $eInh2 v128) (local $eE2 v128) (local $eI2 v128)
     (local $vMin2 v128) (local $kT2 v128) (local $base2 v128) (local $flush2 v128) (local $step2 v128) (local $ref2 v128)
-    (local $sv f64) (local $sg f64) (local $sh f64) (local $st f64)
+    (local $sv f64) (local $sg f64) (local $sh f64) (local $st f64) (local $n4 i32)
+    (local $geA v128) (local $giA v128) (local $vA v128) (local $nvA v128) (local $mA v128) (local $sA v128) (local $thA v128) (local $xA v128)
+    (local $geB v128) (local $giB v128) (local $vB v128) (local $nvB v128) (local $mB v128) (local $sB v128) (local $thB v128) (local $xB v128)
     (local.set $a2 (f64x2.splat (local.get $a)))
     (local.set $vLeak2 (f64x2.splat (local.get $vLeak)))
     (local.set $eExc2 (f64x2.splat (local.get $eExc)))
@@ -358,6 +360,98 @@
     (local.set $flush2 (f64x2.splat (f64.const 1e-30)))
     (local.set $step2 (i64x2.splat (i64.extend_i32_s (local.get $step))))
     (local.set $ref2 (i64x2.splat (i64.extend_i32_s (local.get $ref))))
+    ;; four neurons per iteration (two f64x2 pairs, one spike test), then at most one pair and one single
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $quadsDone
+      (loop $quads
+        (br_if $quadsDone (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $geA (v128.load offset=0 (i32.add (local.get $pge) (local.get $o))))
+        (local.set $giA (v128.load offset=0 (i32.add (local.get $pgi) (local.get $o))))
+        (local.set $vA (v128.load offset=0 (i32.add (local.get $pv) (local.get $o))))
+        (local.set $nvA
+          (f64x2.add (local.get $vA)
+            (f64x2.mul (local.get $a2)
+              (f64x2.add
+                (f64x2.add
+                  (f64x2.sub (local.get $vLeak2) (local.get $vA))
+                  (f64x2.mul (local.get $geA) (f64x2.sub (local.get $eExc2) (local.get $vA))))
+                (f64x2.mul (local.get $giA) (f64x2.sub (local.get $eInh2) (local.get $vA)))))))
+        (local.set $mA
+          (i64x2.ge_s
+            (i64x2.sub (local.get $step2)
+              (v128.load32x2_s offset=0 (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.get $ref2)))
+        (local.set $nvA (v128.bitselect (local.get $nvA) (local.get $vA) (local.get $mA)))
+        (local.set $nvA (v128.bitselect (local.get $vMin2) (local.get $nvA) (f64x2.lt (local.get $nvA) (local.get $vMin2))))
+        (v128.store offset=0 (i32.add (local.get $pv) (local.get $o)) (local.get $nvA))
+        (local.set $xA (f64x2.mul (local.get $geA) (local.get $eE2)))
+        (v128.store offset=0 (i32.add (local.get $pge) (local.get $o)) (v128.and (local.get $xA) (f64x2.gt (local.get $xA) (local.get $flush2))))
+        (local.set $xA (f64x2.mul (local.get $giA) (local.get $eI2)))
+        (v128.store offset=0 (i32.add (local.get $pgi) (local.get $o)) (v128.and (local.get $xA) (f64x2.gt (local.get $xA) (local.get $flush2))))
+        (local.set $thA (v128.load offset=0 (i32.add (local.get $pth) (local.get $o))))
+        (if (i32.eq (local.get $thetaMode) (i32.const 1))
+          (then
+            (local.set $thA (f64x2.mul (local.get $thA) (local.get $kT2)))
+            (v128.store offset=0 (i32.add (local.get $pth) (local.get $o)) (local.get $thA))))
+        (if (i32.eq (local.get $thetaMode) (i32.const 2))
+          (then
+            (local.set $thA (f64x2.sub (local.get $thA) (f64x2.mul (local.get $kT2) (local.get $thA))))
+            (v128.store offset=0 (i32.add (local.get $pth) (local.get $o)) (local.get $thA))))
+        (local.set $sA (v128.and (local.get $mA) (f64x2.gt (local.get $nvA) (f64x2.add (local.get $base2) (local.get $thA)))))
+        (local.set $geB (v128.load offset=16 (i32.add (local.get $pge) (local.get $o))))
+        (local.set $giB (v128.load offset=16 (i32.add (local.get $pgi) (local.get $o))))
+        (local.set $vB (v128.load offset=16 (i32.add (local.get $pv) (local.get $o))))
+        (local.set $nvB
+          (f64x2.add (local.get $vB)
+            (f64x2.mul (local.get $a2)
+              (f64x2.add
+                (f64x2.add
+                  (f64x2.sub (local.get $vLeak2) (local.get $vB))
+                  (f64x2.mul (local.get $geB) (f64x2.sub (local.get $eExc2) (local.get $vB))))
+                (f64x2.mul (local.get $giB) (f64x2.sub (local.get $eInh2) (local.get $vB)))))))
+        (local.set $mB
+          (i64x2.ge_s
+            (i64x2.sub (local.get $step2)
+              (v128.load32x2_s offset=8 (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.get $ref2)))
+        (local.set $nvB (v128.bitselect (local.get $nvB) (local.get $vB) (local.get $mB)))
+        (local.set $nvB (v128.bitselect (local.get $vMin2) (local.get $nvB) (f64x2.lt (local.get $nvB) (local.get $vMin2))))
+        (v128.store offset=16 (i32.add (local.get $pv) (local.get $o)) (local.get $nvB))
+        (local.set $xB (f64x2.mul (local.get $geB) (local.get $eE2)))
+        (v128.store offset=16 (i32.add (local.get $pge) (local.get $o)) (v128.and (local.get $xB) (f64x2.gt (local.get $xB) (local.get $flush2))))
+        (local.set $xB (f64x2.mul (local.get $giB) (local.get $eI2)))
+        (v128.store offset=16 (i32.add (local.get $pgi) (local.get $o)) (v128.and (local.get $xB) (f64x2.gt (local.get $xB) (local.get $flush2))))
+        (local.set $thB (v128.load offset=16 (i32.add (local.get $pth) (local.get $o))))
+        (if (i32.eq (local.get $thetaMode) (i32.const 1))
+          (then
+            (local.set $thB (f64x2.mul (local.get $thB) (local.get $kT2)))
+            (v128.store offset=16 (i32.add (local.get $pth) (local.get $o)) (local.get $thB))))
+        (if (i32.eq (local.get $thetaMode) (i32.const 2))
+          (then
+            (local.set $thB (f64x2.sub (local.get $thB) (f64x2.mul (local.get $kT2) (local.get $thB))))
+            (v128.store offset=16 (i32.add (local.get $pth) (local.get $o)) (local.get $thB))))
+        (local.set $sB (v128.and (local.get $mB) (f64x2.gt (local.get $nvB) (f64x2.add (local.get $base2) (local.get $thB)))))
+        (if (v128.any_true (v128.or (local.get $sA) (local.get $sB)))
+          (then
+            (if (i64.ne (i64x2.extract_lane 0 (local.get $sA)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 0)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 1 (local.get $sA)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 1)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 0 (local.get $sB)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 2)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 1 (local.get $sB)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 3)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $quads)))
     (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
     (block $done
       (loop $pairs
