@@ -8,9 +8,9 @@
  * Rules, recursively: a typed array must be a typed array of the same kind and length; a number a
  * finite number (when the template's is finite); a string or boolean the same type; `null` in the
  * template accepts null or any primitive (optional settings); an object must have every key of
- * the template (extra keys are ignored); an array must be an array — checked element by element
- * when it has the template's length (a tuple), against the template's first element otherwise
- * (a list), and not at all when the template is empty.
+ * the template (extra keys are ignored); an array must be an array of the template's length,
+ * checked element by element — except when the template's is empty (a list the reader fills, such
+ * as the metrics of a run not yet started): then any array.
  */
 import { SnnError } from '../engine/errors.js';
 
@@ -46,8 +46,9 @@ export function shapeProblem(value: unknown, template: unknown, path: string): s
   if (Array.isArray(template)) {
     if (!Array.isArray(value)) return mismatch();
     if (template.length === 0) return null;
+    if (value.length !== template.length) return `at ${at}: expected ${template.length} elements, found ${value.length}`;
     for (let i = 0; i < value.length; i++) {
-      const p = shapeProblem(value[i], value.length === template.length ? template[i] : template[0], `${path}[${i}]`);
+      const p = shapeProblem(value[i], template[i], `${path}[${i}]`);
       if (p !== null) return p;
     }
     return null;
