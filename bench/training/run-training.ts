@@ -273,7 +273,7 @@ export function evaluateRun(runDir: string, opts: { dataset?: string; testSample
   const m = readFramed<ModelFile>(modelPath, MODEL_MAGIC, 'model');
   // Intact is not enough: the content must fit this version (checked before anything is built).
   const hint = 'it was written by another version or is damaged; retrain, or use an intact copy';
-  checkShape(m, { model: '', dataset: '', seed: 0, config: { neurons: 0 }, arrays: {}, assignments: new Int8Array(0) }, modelPath, 'model', hint);
+  checkShape(m, { model: '', dataset: '', seed: 0, config: { neurons: 0 }, arrays: {} }, modelPath, 'model', hint);
   checkShape(m.config, resolveRunConfig({ model: m.model, dataset: m.dataset, neurons: m.config.neurons, seed: m.seed, out: '' }).modelConfig, modelPath, 'model', hint);
   const dataset = checkDataset(opts.dataset ?? m.dataset);
   const cfg: RunConfig = {

@@ -1,0 +1,40 @@
+/**
+ * `snn train` then `snn eval` in-process: the run directory has what the issue names, and eval
+ * reproduces the final evaluation of training (same frozen model, same test streams).
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../cli/main.js';
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('snn train → snn eval', () => {
+  it('writes the run directory and eval reproduces the final test accuracy', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'snn-te-')), 'run');
+    const code = await main(['train', '--model', 'hao2020', '--dataset', 'mnist', '--neurons', '30', '--train-samples', '60', '--test-samples', '40', '--eval-every', '30', '--seed', '2', '--eval-workers', '1', '--out', dir, '--json', '--no-progress']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const trained = JSON.parse(out) as Record<string, number>;
+    for (const key of ['slAccuracy', 'uslAccuracy', 'trainSamples', 'testSamples', 'wallSeconds', 'msPerTrainSample']) expect(trained).toHaveProperty(key);
+    for (const f of ['config.json', 'manifest.json', 'metrics.jsonl', 'timing.jsonl', 'checkpoint.snnckpt', 'model.snnmodel']) expect(existsSync(join(dir, f))).toBe(true);
+    const curve = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(curve).toHaveLength(2);
+    out = '';
+    expect(await main(['eval', dir, '--test-samples', '40', '--eval-workers', '1', '--json', '--no-progress'])).toBe(0);
+    const evaluated = JSON.parse(out) as { slAccuracy: number; uslAccuracy: number; confusionUsl: number[][]; perClassUsl: number[] };
+    expect(evaluated.slAccuracy).toBe(trained.slAccuracy);
+    expect(evaluated.uslAccuracy).toBe(trained.uslAccuracy);
+    expect(evaluated.confusionUsl).toHaveLength(10);
+    expect(evaluated.perClassUsl).toHaveLength(10);
+  });
+});
