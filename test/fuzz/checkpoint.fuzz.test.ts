@@ -81,6 +81,10 @@ function restoreFrom(bytes: Uint8Array): boolean {
 describe('checkpoint reader fuzz', () => {
   it('the intact checkpoint restores', () => expect(survives(() => restoreFrom(ckptBytes))).toBe('ok'));
 
+  it('a checkpoint re-framed unchanged restores (the shape check accepts what the trainer writes)', () => {
+    expect(survives(() => restoreFrom(encodeFramed(CHECKPOINT_MAGIC, ck)))).toBe('ok');
+  });
+
   it('random bytes, with and without the magic → SnnError', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (b, magic) => {
@@ -107,14 +111,19 @@ describe('checkpoint reader fuzz', () => {
   });
 
   it('well-framed model files with content that does not fit → SnnError or an evaluation', async () => {
+    // Control: the intact model evaluates (a check that refuses everything would pass the rest).
+    writeFileSync(join(dir, 'intact.snnmodel'), modelBytes);
+    expect(await survivesAsync(async () => evaluateRun(join(dir, 'intact.snnmodel'), { testSamples: 2, evalWorkers: 1 }))).toBe('ok');
+    let evaluated = 0;
     await fc.assert(
       fc.asyncProperty(edits, async (es) => {
         const p = join(dir, 'm.snnmodel');
         writeFileSync(p, encodeFramed(MODEL_MAGIC, edit(model, es, 'config')));
-        await survivesAsync(async () => evaluateRun(p, { testSamples: 2, evalWorkers: 1 } as Parameters<typeof evaluateRun>[1]), undefined, 10_000);
+        if ((await survivesAsync(async () => evaluateRun(p, { testSamples: 2, evalWorkers: 1 }), undefined, 10_000)) === 'ok') evaluated++;
       }),
       fuzzParams(304, 60),
     );
+    expect(evaluated).toBeGreaterThan(0); // edits of fields eval does not need leave the model usable
     // A damaged model file is refused by its checksum.
     const p = join(dir, 'd.snnmodel');
     const bad = Buffer.from(modelBytes);
