@@ -31,6 +31,7 @@ export interface RunConfig {
   testSamples: number;
   evalEvery: number;
   checkpointEvery: number;
+  sampler: 'sequential' | 'shuffled';
   seed: number;
   dataDir: string | null;
   modelConfig: Hao2020Config | DiehlCook2015Config;
@@ -51,6 +52,7 @@ export interface TrainRequest {
   precision?: 'f32' | 'f64';
   rest?: 'simulate' | 'reset';
   evalWorkers?: number;
+  sampler?: 'sequential' | 'shuffled';
   out: string;
 }
 
@@ -102,6 +104,7 @@ export function resolveRunConfig(req: TrainRequest): RunConfig {
     testSamples: req.testSamples ?? 10000,
     evalEvery,
     checkpointEvery: req.checkpointEvery ?? Math.min(1000, evalEvery),
+    sampler: req.sampler ?? 'sequential',
     seed: req.seed,
     dataDir: req.dataDir ?? null,
     modelConfig,
@@ -188,6 +191,7 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     stopAfter,
     evalWorkers: req.evalWorkers ?? defaultEvalWorkers(),
     evalSpec: evalSpecOf(cfg),
+    sampler: cfg.sampler,
   });
   const resumed = resuming && trainer.restore();
   if (!resuming) {
@@ -285,6 +289,7 @@ export function evaluateRun(runDir: string, opts: { dataset?: string; testSample
     testSamples: opts.testSamples ?? 10000,
     evalEvery: 1,
     checkpointEvery: 1,
+    sampler: 'sequential',
     seed: m.seed,
     dataDir: opts.dataDir ?? null,
     modelConfig: { ...m.config, rescaleMeanTo: dataset === 'fashion-mnist' ? (m.config.rescaleMeanTo ?? 30) : null },

@@ -16,7 +16,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../../datasets/dataset.js';
-import { imageOf } from '../../datasets/dataset.js';
+import { imageOf, shuffledIndices } from '../../datasets/dataset.js';
+import { RngStream } from '../../engine/rng.js';
 import { PoissonEncoder } from '../../datasets/poisson-encoder.js';
 import { SnnError } from '../../engine/errors.js';
 import { assertFinite, findNonFinite } from '../../engine/finite-guard.js';
@@ -41,6 +42,8 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   /** Stop (as if killed) after this many trained samples: for tests of resume. */
   stopAfter?: number;
+  /** Order of the training samples in each epoch: the file's order (the authors'), or a seeded shuffle per epoch. */
+  sampler?: 'sequential' | 'shuffled';
   /** Worker threads for test-set evaluation (1: in-process). Results do not depend on it. */
   evalWorkers?: number;
   /** How a worker rebuilds the model and the test set (required for evalWorkers > 1). */
@@ -187,11 +190,22 @@ export class Trainer {
       : { stage: s + 1, epoch: 0, index: 0, trained: this.position.trained };
   }
 
+  private order: { key: string; indices: Int32Array } | null = null;
+
+  /** Dataset index of the i-th sample of epoch e in stage s (a pure function of seed, stage, epoch: resume needs no state). */
+  private sampleIndex(s: number, e: number, i: number): number {
+    if ((this.opts.sampler ?? 'sequential') === 'sequential') return i;
+    const key = `${s}/${e}`;
+    if (this.order?.key !== key) this.order = { key, indices: shuffledIndices(this.train.count, RngStream.derive(this.opts.seed, `sampler/shuffled/st${s}/e${e}`)) };
+    return this.order.indices[i]!;
+  }
+
   private trainSample(stage: (typeof this.system.stages)[number], s: number, e: number, i: number): void {
     const t0 = performance.now();
     this.system.setMode(stage);
-    const label = this.train.labels[i]!;
-    const r = this.presenter.present(imageOf(this.train, i), label, i, stage, `train/st${s}/e${e}`);
+    const idx = this.sampleIndex(s, e, i);
+    const label = this.train.labels[idx]!;
+    const r = this.presenter.present(imageOf(this.train, idx), label, idx, stage, `train/st${s}/e${e}`);
     // Running accuracy: the USL vote on the sample before it is learned from.
     if (this.position.trained % 250 === 0) this.assignments = assignClasses([this.previous, this.current], this.assignments);
     const predicted = voteClass(this.assignments, r.hiddenCounts);

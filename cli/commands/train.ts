@@ -27,6 +27,7 @@ interface TrainFlags {
   dataDir?: string;
   json?: boolean;
   evalWorkers?: number;
+  sampler?: 'sequential' | 'shuffled';
   progress: boolean;
 }
 
@@ -49,6 +50,7 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'run directory (config, manifest, metrics.jsonl, checkpoints, model)')
     .option('--resume <dir>', 'continue the run in DIR from its last checkpoint')
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .addOption(new Option('--sampler <s>', "order of the training samples: the file's (as the authors) or shuffled per epoch (seeded)").choices(['sequential', 'shuffled']))
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
     .option('--no-progress', 'no progress bar')
@@ -93,6 +95,7 @@ function runTrain(flags: TrainFlags): void {
           seed: flags.seed,
           dataDir: flags.dataDir,
           evalWorkers: flags.evalWorkers,
+          sampler: flags.sampler,
           out: flags.out,
         },
         onProgress,
