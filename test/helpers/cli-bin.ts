@@ -49,7 +49,13 @@ export function cliEntry(): string {
     try {
       if (!fresh(entry, newest)) {
         rmSync(outDir, { recursive: true, force: true });
-        execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], { cwd: ROOT, stdio: 'pipe' });
+        try {
+          execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], { cwd: ROOT, stdio: 'pipe' });
+        } catch (err) {
+          // tsc still emits JavaScript when some file has type errors (another engineer's work in
+          // progress, say): that is enough to run the CLI. Fail only when nothing was emitted.
+          if (!existsSync(entry)) throw new Error(`cannot compile the CLI for child-process tests:\n${String((err as { stdout?: Buffer }).stdout ?? err)}`);
+        }
       }
     } finally {
       rmSync(lock, { recursive: true, force: true });
