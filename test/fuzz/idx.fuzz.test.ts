@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeIdx, parseIdx, readIdx, type IdxArray } from '../../datasets/idx.js';
+import { encodeIdx, parseIdx, readIdx, readIdxBytes, type IdxArray } from '../../datasets/idx.js';
 import { byteMutation, fuzzParams, mutateBytes, survives, u32be } from './fuzz-helpers.js';
 
 function correct(a: IdxArray): void {
@@ -48,6 +48,13 @@ describe('IDX parser fuzz', () => {
     const dir = mkdtempSync(join(tmpdir(), 'snn-idx-fuzz-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     let k = 0;
+    it('a gzip file that expands beyond the limit is refused while decompressing (no unbounded buffer)', () => {
+      const p = join(dir, 'bomb.gz');
+      writeFileSync(p, gzipSync(Buffer.alloc(4 * 2 ** 20))); // 4 MiB of zeros in ~4 KB
+      expect(() => readIdxBytes(p, 'hint', 2 ** 20)).toThrow(/decompresses to more than 1048576 bytes/);
+      expect(readIdxBytes(p, 'hint', 8 * 2 ** 20).length).toBe(4 * 2 ** 20);
+    });
+
     it('mutated gzip files → data or SnnError', () => {
       const gz = gzipSync(valid);
       fc.assert(
