@@ -194,8 +194,9 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     sampler: cfg.sampler,
   });
   const resumed = resuming && trainer.restore();
-  if (!resuming) {
-    writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+  if (!resuming) writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+  // A run killed between config.json and manifest.json gets its manifest when it is resumed.
+  if (!resuming || !existsSync(join(runDir, 'manifest.json'))) {
     writeFileAtomic(
       join(runDir, 'manifest.json'),
       `${JSON.stringify(
