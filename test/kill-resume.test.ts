@@ -87,6 +87,8 @@ describe('snn train killed with SIGKILL and resumed', () => {
       const ready = early ? () => existsSync(config) : () => existsSync(ckpt);
       const killed = await runAndKill([...TRAIN, '--out', run], ready, rng.uniform() * window * (early ? 0.1 : 0.8));
       if (killed && existsSync(ckpt) && !existsSync(join(run, 'model.snnmodel'))) killedWithCheckpoint++;
+      // As if killed between writing config.json and manifest.json: the resume writes the manifest.
+      if (early && !existsSync(join(run, 'model.snnmodel'))) rmSync(join(run, 'manifest.json'), { force: true });
       // Odd trials: the resumed process is killed too, once it has written a newer checkpoint or after a random delay.
       if (trial % 2 === 1 && !existsSync(join(run, 'model.snnmodel'))) {
         const before = existsSync(ckpt) ? statSync(ckpt).mtimeMs : 0;
@@ -100,6 +102,7 @@ describe('snn train killed with SIGKILL and resumed', () => {
       expect(readFileSync(join(run, 'metrics.jsonl')).equals(want.metrics), `trial ${trial}: metrics.jsonl differs`).toBe(true);
       expect(readFileSync(join(run, 'model.snnmodel')).equals(want.model), `trial ${trial}: model.snnmodel differs`).toBe(true);
       expect(existsSync(ckpt)).toBe(true);
+      expect(existsSync(join(run, 'manifest.json'))).toBe(true);
     }
     // The seeded delays must really interrupt runs that had a checkpoint, or the test proves nothing.
     expect(killedWithCheckpoint).toBeGreaterThanOrEqual(2);
