@@ -37,4 +37,17 @@ describe('snn train → snn eval', () => {
     expect(evaluated.confusionUsl).toHaveLength(10);
     expect(evaluated.perClassUsl).toHaveLength(10);
   });
+
+  it('--set overrides a model configuration field, and a misspelt field is refused with the near name', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'snn-set-')), 'run');
+    const common = ['train', '--neurons', '20', '--train-samples', '10', '--test-samples', '10', '--seed', '1', '--eval-workers', '1', '--no-progress', '--json'];
+    expect(await main([...common, '--set', 'tauThetaa=5', '--out', dir])).toBe(2);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/no field 'tauThetaa'.*did you mean 'tauTheta'/);
+    err = '';
+    expect(await main([...common, '--set', 'scaleInput=40', '--set', 'rescaleMeanTo=null', '--out', dir])).toBe(0);
+    const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { modelConfig: { scaleInput: number; rescaleMeanTo: number | null } };
+    expect(cfg.modelConfig.scaleInput).toBe(40);
+    expect(cfg.modelConfig.rescaleMeanTo).toBeNull();
+  });
 });

@@ -16,6 +16,7 @@ import { MODEL_MAGIC, readFramed } from '../../io/checkpoint.js';
 import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../models/zoo/hao2020.js';
 import { diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
+import { closest, distance } from 'fastest-levenshtein';
 import { buildTrainingSystem } from './system-registry.js';
 import type { TrainingSystem } from './training-system.js';
 
@@ -53,6 +54,8 @@ export interface TrainRequest {
   rest?: 'simulate' | 'reset';
   evalWorkers?: number;
   sampler?: 'sequential' | 'shuffled';
+  /** Overrides of model configuration fields, as given on the command line (`--set KEY=VALUE`). */
+  set?: Record<string, string>;
   out: string;
 }
 
@@ -93,6 +96,7 @@ export function resolveRunConfig(req: TrainRequest): RunConfig {
     model === 'diehl-cook-2015'
       ? diehlCook2015Config(dataset, req.neurons, common)
       : hao2020Config(dataset, req.neurons, { ...(req.schedule ? { schedule: req.schedule } : {}), ...common });
+  applyOverrides(modelConfig as unknown as Record<string, unknown>, req.set ?? {});
   const trainSamples = req.trainSamples ?? 60000;
   const evalEvery = req.evalEvery ?? Math.min(10000, trainSamples * (req.epochs ?? 1));
   return {
@@ -109,6 +113,37 @@ export function resolveRunConfig(req: TrainRequest): RunConfig {
     dataDir: req.dataDir ?? null,
     modelConfig,
   };
+}
+
+/** Fields a user may not override: they are set by their own options or define the data. */
+const FIXED_FIELDS = new Set(['dataset', 'neurons']);
+
+/**
+ * Applies `--set KEY=VALUE` overrides to a model configuration, typed by the field's current value
+ * (number, string, boolean, or a nullable number: `null`). Unknown fields are refused with the
+ * nearest known name. The neuron models validate the resulting parameters when they are built.
+ */
+export function applyOverrides(config: Record<string, unknown>, set: Record<string, string>): void {
+  const fields = Object.keys(config).filter((k) => !FIXED_FIELDS.has(k));
+  for (const [key, raw] of Object.entries(set)) {
+    if (!fields.includes(key)) {
+      const near = fields.length ? closest(key, fields) : '';
+      const hint = near && distance(key, near) <= 3 ? `did you mean '${near}'?` : `settable fields: ${fields.join(', ')}`;
+      throw new SnnError('usage', `--set ${key}: the model configuration has no field '${key}'`, hint);
+    }
+    const current = config[key];
+    let value: unknown;
+    if (raw === 'null' && (current === null || typeof current === 'number')) value = null;
+    else if (typeof current === 'number' || current === null) {
+      value = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(value)) throw new SnnError('usage', `--set ${key}=${raw}: expected a finite number`, `e.g. --set ${key}=${current ?? 1}`);
+    } else if (typeof current === 'boolean') {
+      if (raw !== 'true' && raw !== 'false') throw new SnnError('usage', `--set ${key}=${raw}: expected true or false`, `e.g. --set ${key}=${!current}`);
+      value = raw === 'true';
+    } else if (typeof current === 'string') value = raw;
+    else throw new SnnError('usage', `--set ${key}: this field cannot be set from the command line`, 'edit config.json of a run instead');
+    config[key] = value;
+  }
 }
 
 function loadSplits(cfg: RunConfig): { train: Dataset; test: Dataset } {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { train, TRAINABLE_MODELS, type TrainSummary } from '../../bench/training/run-training.js';
 import { SnnError } from '../../engine/errors.js';
+import { InvalidArgumentError } from 'commander';
 import { positiveInt, seed } from '../parse.js';
 import { progressReporter } from '../progress.js';
 
@@ -28,6 +29,7 @@ interface TrainFlags {
   json?: boolean;
   evalWorkers?: number;
   sampler?: 'sequential' | 'shuffled';
+  set?: Record<string, string>;
   progress: boolean;
 }
 
@@ -51,6 +53,7 @@ export function registerTrain(program: Command): void {
     .option('--resume <dir>', 'continue the run in DIR from its last checkpoint')
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
     .addOption(new Option('--sampler <s>', "order of the training samples: the file's (as the authors) or shuffled per epoch (seeded)").choices(['sequential', 'shuffled']))
+    .option('--set <key=value>', 'override a model configuration field, e.g. --set scaleInput=78.4 (repeatable; config.json lists the fields)', collectSetting)
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
     .option('--no-progress', 'no progress bar')
@@ -96,6 +99,7 @@ function runTrain(flags: TrainFlags): void {
           dataDir: flags.dataDir,
           evalWorkers: flags.evalWorkers,
           sampler: flags.sampler,
+          set: flags.set,
           out: flags.out,
         },
         onProgress,
@@ -115,4 +119,11 @@ function runTrain(flags: TrainFlags): void {
       `${summary.msPerTrainSample.toFixed(2)} ms per training sample, ${summary.wallSeconds.toFixed(1)} s wall; backend: ${summary.backend}\n` +
       `run directory: ${summary.runDir}\n`,
   );
+}
+
+/** Collects repeated `--set KEY=VALUE` into one object. */
+function collectSetting(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const m = /^([A-Za-z][\w]*)=(.*)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected KEY=VALUE such as scaleInput=78.4, got '${value}'.`);
+  return { ...previous, [m[1]!]: m[2]! };
 }
