@@ -33,6 +33,8 @@ export interface SimulateOptions {
   recordSpikes?: string[] | boolean;
   recordState?: StateRequest[];
   onProgress?: (p: RunProgress) => void;
+  /** Called in either mode once the network is built, just before the run starts. */
+  onStart?: () => void;
   /** Called with the built clock network before the run (to add hooks, rules, ...). */
   prepare?: (net: Network) => void;
   /**
@@ -90,6 +92,7 @@ export function simulate(desc: NetworkDescription, opts: SimulateOptions = {}): 
     }
     const net = new ExactNetwork(desc, settings.seed);
     if (opts.sink) for (const n of recorded) net.recordSpikes(n, opts.sink);
+    opts.onStart?.();
     net.run(duration);
     net.flushRecorders();
     return summary(mode, null, settings.precision, settings.seed, duration, started, net.synapticEvents, desc, net.spikeCounts);
@@ -103,6 +106,7 @@ export function simulate(desc: NetworkDescription, opts: SimulateOptions = {}): 
     }
   }
   opts.prepare?.(net);
+  opts.onStart?.();
   const every = opts.checkFiniteEverySteps ?? FINITE_CHECK_STEPS;
   const guard = every > 0 ? new FiniteGuard(() => guardedState(net.populations), every) : null;
   if (guard) net.addHooks({ onStep: (_s, t) => guard.afterStep(t + settings.dt) });

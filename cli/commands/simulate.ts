@@ -109,7 +109,7 @@ function runSimulate(file: string, flags: SimulateFlags): void {
       recordSpikes: recorded,
       recordState,
       ...(flags.checkFinite ? { checkFiniteEverySteps: 1 } : {}),
-      prepare: () => {
+      onStart: () => {
         running = true;
       },
       onProgress: (p) => {

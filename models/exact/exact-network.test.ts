@@ -72,3 +72,17 @@ describe('exact event-driven mode', () => {
     expect(Array.from(sink.spikes(1).times)).toEqual([1, 3.5]);
   });
 });
+
+describe('exact mode numerical guard', () => {
+  it('stops with numeric.nonfinite naming population, variable, neuron and time', () => {
+    const d = parseDescription({
+      duration: 10,
+      populations: [
+        { name: 'in', model: 'spike-source-array', size: 1, spikes: [[1, 0], [1.5, 0]] },
+        { name: 'a', model: 'lif', size: 2, params: { tauM: 10, vRest: -65, vReset: -70, vThresh: 1.7e308, refractory: 0 } },
+      ],
+      projections: [{ from: 'in', to: 'a', channel: 'v', connectivity: 'dense', weights: 1e308 }],
+    });
+    expect(() => simulate(d, { mode: 'exact' })).toThrow(/non-finite state: a\.v\[0\] = Infinity at t = 1\.5 ms/);
+  });
+});

@@ -235,6 +235,14 @@ export class ExactNetwork {
     this.synapticEvents++;
     if (t < pop.refEnd[i]! || t === pop.lastSpike[i]) return; // lost while refractory
     const v = this.advance(pop, i, t) + w;
+    if (!Number.isFinite(v)) {
+      // The numerical guard of exact mode: every change of v passes here.
+      throw new SnnError(
+        'numeric.nonfinite',
+        `non-finite state: ${pop.name}.v[${i}] = ${v} at t = ${Number(t.toPrecision(12))} ms`,
+        'check the parameters and weights for values that make the dynamics diverge (huge weights)',
+      );
+    }
     pop.v[i] = v;
     if (v > pop.params.vThresh) this.spike(pop, k, i, t);
     else this.predictCrossing(pop, k, i);
