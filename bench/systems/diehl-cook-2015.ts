@@ -18,7 +18,7 @@ import { PairStdp } from '../../learning/pair-stdp.js';
 import { SynapticScaling, type SynapticScalingOptions } from '../../learning/synaptic-scaling.js';
 import type { Projection } from '../../models/projection.js';
 import { buildDiehlCook2015, dcMaxDelaySteps, type DiehlCook2015Config, type DiehlCook2015Network } from '../../models/zoo/diehl-cook-2015.js';
-import type { PresentationProtocol, TrainingStage, TrainingSystem } from '../training/training-system.js';
+import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from '../training/training-system.js';
 
 export class DiehlCook2015System implements TrainingSystem {
   readonly model = 'diehl-cook-2015';
@@ -83,20 +83,9 @@ export class DiehlCook2015System implements TrainingSystem {
   }
 
   get protocol(): PresentationProtocol {
-    const c = this.config;
-    return {
-      dt: c.dt,
-      presentMs: c.presentMs,
-      restMs: c.restMs,
-      intensityStart: c.intensityStart,
-      intensityMax: c.intensityMax,
-      minSpikes: c.minSpikes,
-      rest: c.rest,
-      teacherRate: 0,
-      inputEncoding: 'poisson',
-      rescaleMeanTo: c.rescaleMeanTo,
-    };
+    return presentationProtocol(this.config, { teacherRate: 0, inputEncoding: 'poisson' });
   }
+
 
   setMode(stage: TrainingStage | null): void {
     const on = stage !== null;

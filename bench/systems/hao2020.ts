@@ -15,7 +15,7 @@ import { IntrinsicPlasticity } from '../../learning/intrinsic-plasticity.js';
 import { SymStdp } from '../../learning/sym-stdp.js';
 import { SynapticScaling } from '../../learning/synaptic-scaling.js';
 import { buildHao2020, type Hao2020Config, type Hao2020Network } from '../../models/zoo/hao2020.js';
-import type { TrainingStage, TrainingSystem } from '../training/training-system.js';
+import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from '../training/training-system.js';
 
 export class Hao2020System implements TrainingSystem {
   readonly model = 'hao2020';
@@ -73,21 +73,10 @@ export class Hao2020System implements TrainingSystem {
     return [this.scaleInput, this.scaleOutput, this.stdpInput, this.stdpOutput, this.intrinsic];
   }
 
-  get protocol() {
-    const c = this.config;
-    return {
-      dt: c.dt,
-      presentMs: c.presentMs,
-      restMs: c.restMs,
-      intensityStart: c.intensityStart,
-      intensityMax: c.intensityMax,
-      minSpikes: c.minSpikes,
-      rest: c.rest,
-      teacherRate: c.teacherRate,
-      inputEncoding: 'hao' as const,
-      rescaleMeanTo: c.rescaleMeanTo,
-    };
+  get protocol(): PresentationProtocol {
+    return presentationProtocol(this.config, { teacherRate: this.config.teacherRate, inputEncoding: 'hao' });
   }
+
 
   setMode(stage: TrainingStage | null): void {
     const hiddenLearns = stage !== null && stage.name !== 'output';

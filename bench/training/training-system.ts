@@ -24,6 +24,24 @@ export interface PresentationProtocol {
   rescaleMeanTo: number | null;
 }
 
+/** The protocol fields every presentation-trained model's configuration carries. */
+export type ProtocolConfig = Pick<PresentationProtocol, 'dt' | 'presentMs' | 'restMs' | 'intensityStart' | 'intensityMax' | 'minSpikes' | 'rest' | 'rescaleMeanTo'>;
+
+/** A model's presentation protocol: its configuration's shared fields plus teacher and input encoding. */
+export function presentationProtocol(c: ProtocolConfig, extra: Pick<PresentationProtocol, 'teacherRate' | 'inputEncoding'>): PresentationProtocol {
+  return {
+    dt: c.dt,
+    presentMs: c.presentMs,
+    restMs: c.restMs,
+    intensityStart: c.intensityStart,
+    intensityMax: c.intensityMax,
+    minSpikes: c.minSpikes,
+    rest: c.rest,
+    rescaleMeanTo: c.rescaleMeanTo,
+    ...extra,
+  };
+}
+
 export interface TrainingStage {
   name: string;
   /** Teacher spikes on the supervision layer during this stage. */
