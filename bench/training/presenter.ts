@@ -90,9 +90,10 @@ export class Presenter {
       for (const r of system.rules) r.afterPresentation?.(ctx);
       presentations++;
       const counts = { hidden: this.hiddenCounts.slice(), output: this.outputCounts.slice() };
-      this.rest();
-      if (training) this.stepsSimulated += this.presentSteps + (p.rest === 'simulate' ? this.restSteps : 0);
       const next = nextIntensity(intensity, total, { minSpikes: p.minSpikes, step: 1, max: p.intensityMax });
+      // An accepted test sample needs no rest: the next one starts from a reset state anyway.
+      if (training || next !== null) this.rest();
+      if (training) this.stepsSimulated += this.presentSteps + (p.rest === 'simulate' ? this.restSteps : 0);
       if (next === null) return { hiddenCounts: counts.hidden, outputCounts: counts.output, presentations, intensity };
       intensity = next;
     }
