@@ -35,6 +35,7 @@ import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { PairStdpMemory } from './kernels/pair-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
+import { RescaledTraces } from './rescaled-traces.js';
 
 export interface PairStdpOptions {
   /** Depression rate on pre-synaptic arrival (D&C nu_ee_pre = 0.0001). */
@@ -50,7 +51,6 @@ export interface PairStdpOptions {
 }
 
 const NEVER = -0x40000000;
-const REBASE_MS = 200; // rescaled post1 factors stay ≤ e^{10}
 
 export class PairStdp implements PlasticityRule {
   readonly kind = 'pair-stdp';
@@ -66,9 +66,9 @@ export class PairStdp implements PlasticityRule {
   readonly maxDelay: number;
   /** Step of each post neuron's last spike (NEVER: none yet). */
   readonly lastPost: Int32Array;
-  /** Rescaled post1 trace: post1_i(t) = post1s[i]·e^{−(t − tRef)/τ1}. */
+  /** post1 trace, stored rescaled against `post1.tRef` (learning/rescaled-traces.ts). */
   readonly post1s: Float64Array;
-  tRef = 0;
+  private readonly post1: RescaledTraces;
   /** CSR by delay: posts of (j, d) are groupPost[groupPtr[j·(D+1) + d] .. groupPtr[j·(D+1) + d + 1]). */
   private readonly groupPtr: Int32Array;
   private readonly groupPost: Int32Array | Uint16Array;
@@ -145,6 +145,7 @@ export class PairStdp implements PlasticityRule {
     this.emitHead = new Int32Array(m);
     this.lastPost = new Int32Array(n).fill(NEVER);
     this.post1s = mem ? mem.f64(n) : new Float64Array(n);
+    this.post1 = new RescaledTraces(this.tauPost1, [this.post1s]);
     this.acc = mem ? mem.f64(n) : new Float64Array(0);
     const at = (a: ArrayBufferView) => a.byteOffset;
     this.ptrs = Int32Array.from(mem ? [at(this.histIds), at(this.histCount), at(this.histStep), at(this.groupPtr), at(this.groupPost), at(projection.weights), at(this.post1s), at(this.acc)] : []);
@@ -168,21 +169,6 @@ export class PairStdp implements PlasticityRule {
     this.plastic = on;
   }
 
-  /** e^{−(t − tRef)/τ1}, rebasing the rescaled post1 traces first when t is far from tRef. */
-  private post1Factor(t: number): number {
-    if (t - this.tRef > REBASE_MS) {
-      const f = Math.exp(-(t - this.tRef) / this.tauPost1);
-      const p = this.post1s;
-      for (let i = 0; i < p.length; i++) {
-        const x = p[i]! * f;
-        p[i] = x > 1e-30 ? x : 0; // no subnormals (performance.md §3.5)
-      }
-      this.tRef = t;
-      return 1;
-    }
-    return Math.exp(-(t - this.tRef) / this.tauPost1);
-  }
-
   /** Records this step's pre spikes, then delivers (and depresses) every synapse reached now. */
   onArrivals(step: number): void {
     const proj = this.projection as DenseProjection;
@@ -202,7 +188,7 @@ export class PairStdp implements PlasticityRule {
       for (let k = 0; k < cnt; k++) histIds[base + k] = ids[k]!;
       if (this.plastic) this.recordEmissions(step, ids, cnt);
     }
-    const c = this.plastic ? this.nuPre * this.post1Factor(step * this.dt) : 0;
+    const c = this.plastic ? this.nuPre * this.post1.factor(step * this.dt) : 0;
     const n = proj.post.size;
     const w = proj.weights;
     const ring = proj.ringBuffer;
@@ -309,7 +295,7 @@ export class PairStdp implements PlasticityRule {
     const mask = this.emitMask;
     const R = mask + 1;
     const kPre = dt / this.tauPre;
-    const f1 = this.post1Factor(step * dt);
+    const f1 = this.post1.factor(step * dt);
     for (let k = 0; k < spikes.count; k++) {
       const i = spikes.ids[k]!;
       const last = this.lastPost[i]!;
@@ -341,10 +327,8 @@ export class PairStdp implements PlasticityRule {
 
   /** Trace values at step `step` (for tests and inspection). */
   traces(step: number): { post1: Float64Array; post2: Float64Array } {
-    const t = step * this.dt;
-    const f = Math.exp(-(t - this.tRef) / this.tauPost1);
     return {
-      post1: this.post1s.map((v) => v * f),
+      post1: this.post1.valuesAt(this.post1s, step * this.dt),
       post2: Float64Array.from(this.lastPost, (l) => (l === NEVER ? 0 : Math.exp(-((step - l) * this.dt) / this.tauPost2))),
     };
   }
@@ -353,7 +337,7 @@ export class PairStdp implements PlasticityRule {
     return {
       lastPost: Float64Array.from(this.lastPost),
       post1s: this.post1s.slice(),
-      tRef: this.tRef,
+      tRef: this.post1.tRef,
       plastic: this.plastic,
       emit: Float64Array.from(this.emit),
       emitHead: Float64Array.from(this.emitHead),
@@ -366,7 +350,7 @@ export class PairStdp implements PlasticityRule {
   loadState(s: RuleState): void {
     this.lastPost.set(s.lastPost as Float64Array);
     this.post1s.set(s.post1s as Float64Array);
-    this.tRef = s.tRef as number;
+    this.post1.tRef = s.tRef as number;
     this.plastic = s.plastic as boolean;
     this.emit.set(s.emit as Float64Array);
     this.emitHead.set(s.emitHead as Float64Array);

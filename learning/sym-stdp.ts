@@ -11,8 +11,8 @@
  * Cost. The traces are stored rescaled, x̃ = x·e^{(t − tRef)/τ}, so the decay of every trace at
  * time t is one shared factor f(t) = e^{−(t − tRef)/τ}: a pre spike costs one exp and one pass over
  * its weight row, fused with the spike's delivery (the conductance receives the weight from before
- * the update, as in GeNN's synapse kernel); a post spike one pass over its column. tRef moves
- * forward (rebasing all traces) before the factors could overflow. Nothing decays per step.
+ * the update, as in GeNN's synapse kernel); a post spike one pass over its column. Nothing decays
+ * per step (learning/rescaled-traces.ts).
  *
  * With a SymStdpMemory (learning/kernels/sym-stdp-memory.ts: weights and post traces in the post
  * population's WebAssembly memory) the pre-spike pass runs as a SIMD kernel, bit-identical.
@@ -22,6 +22,7 @@ import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import type { SymStdpMemory } from './kernels/sym-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
+import { RescaledTraces } from './rescaled-traces.js';
 
 export interface SymStdpOptions {
   /** Learning rate η (the same for both orders). */
@@ -35,8 +36,6 @@ export interface SymStdpOptions {
   aPost?: number;
 }
 
-const REBASE_MS = 200; // f(t) ≥ e^{-10}: rescaled traces stay far from overflow
-
 export class SymStdp implements PlasticityRule {
   readonly kind = 'sym-stdp';
   readonly name: string;
@@ -46,10 +45,10 @@ export class SymStdp implements PlasticityRule {
   readonly tau: number;
   readonly aPre: number;
   readonly aPost: number;
-  /** Rescaled traces: x_j(t) = xs[j]·e^{−(t − tRef)/τ}. */
+  /** Pre (xs) and post (ys) traces, stored rescaled against `traces.tRef`. */
   readonly xs: Float64Array;
   readonly ys: Float64Array;
-  tRef = 0;
+  private readonly traces: RescaledTraces;
   private dt = 0;
 
   constructor(
@@ -75,6 +74,7 @@ export class SymStdp implements PlasticityRule {
     }
     this.xs = new Float64Array(projection.pre.size);
     this.ys = kernel !== null ? kernel.ys : new Float64Array(projection.post.size);
+    this.traces = new RescaledTraces(this.tau, [this.xs, this.ys]);
   }
 
   attach(net: Network): void {
@@ -89,20 +89,6 @@ export class SymStdp implements PlasticityRule {
 
   setPlastic(on: boolean): void {
     this.plastic = on;
-  }
-
-  /** Trace decay factor at time t, rebasing first if t has moved far from tRef. */
-  private factor(t: number): number {
-    if (t - this.tRef > REBASE_MS) {
-      const f = Math.exp(-(t - this.tRef) / this.tau);
-      const xs = this.xs;
-      const ys = this.ys;
-      for (let j = 0; j < xs.length; j++) xs[j] = xs[j]! * f;
-      for (let i = 0; i < ys.length; i++) ys[i] = ys[i]! * f;
-      this.tRef = t;
-      return 1;
-    }
-    return Math.exp(-(t - this.tRef) / this.tau);
   }
 
   /** Delivers this step's pre spikes; potentiates their rows by η·y (fused, one pass per row). */
@@ -134,7 +120,7 @@ export class SymStdp implements PlasticityRule {
     const w = proj.weights;
     const ys = this.ys;
     const wMax = this.wMax;
-    const f = this.factor(step * this.dt);
+    const f = this.traces.factor(step * this.dt);
     const c = this.eta * f;
     const inc = this.aPre / f;
     const kernel = this.kernel;
@@ -171,7 +157,7 @@ export class SymStdp implements PlasticityRule {
     const w = proj.weights;
     const xs = this.xs;
     const wMax = this.wMax;
-    const f = this.factor(step * this.dt);
+    const f = this.traces.factor(step * this.dt);
     const c = this.eta * f;
     const inc = this.aPost / f;
     for (let k = 0; k < spikes.count; k++) {
@@ -187,19 +173,18 @@ export class SymStdp implements PlasticityRule {
   }
 
   /** Current (decayed) traces at time t, for tests and inspection. */
-  traces(t: number): { x: Float64Array; y: Float64Array } {
-    const f = Math.exp(-(t - this.tRef) / this.tau);
-    return { x: this.xs.map((v) => v * f), y: this.ys.map((v) => v * f) };
+  traceValues(t: number): { x: Float64Array; y: Float64Array } {
+    return { x: this.traces.valuesAt(this.xs, t), y: this.traces.valuesAt(this.ys, t) };
   }
 
   saveState(): RuleState {
-    return { xs: this.xs.slice(), ys: this.ys.slice(), tRef: this.tRef, plastic: this.plastic };
+    return { xs: this.xs.slice(), ys: this.ys.slice(), tRef: this.traces.tRef, plastic: this.plastic };
   }
 
   loadState(s: RuleState): void {
     this.xs.set(s.xs as Float64Array);
     this.ys.set(s.ys as Float64Array);
-    this.tRef = s.tRef as number;
+    this.traces.tRef = s.tRef as number;
     this.plastic = s.plastic as boolean;
   }
 }
