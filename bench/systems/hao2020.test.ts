@@ -92,6 +92,33 @@ describe('hao2020 training', () => {
   });
 });
 
+describe('extending a finished hao2020 run with --resume --epochs', () => {
+  const req = { model: 'hao2020', dataset: 'mnist', neurons: 20, trainSamples: 30, testSamples: 20, evalEvery: 15, checkpointEvery: 5, seed: 9, sampler: 'shuffled' } as const;
+
+  it('equals a run started with the larger epoch count (model and metrics byte for byte)', () => {
+    const whole = mkdtempSync(join(tmpdir(), 'snn-ext-whole-'));
+    train({ ...req, epochs: 3, out: whole });
+    const grown = mkdtempSync(join(tmpdir(), 'snn-ext-grown-'));
+    train({ ...req, epochs: 1, out: grown });
+    train({ resume: grown, epochs: 2 });
+    const r = train({ resume: grown, epochs: 3 });
+    expect(r.epochs).toBe(3);
+    for (const f of ['model.snnmodel', 'metrics.jsonl']) {
+      expect(readFileSync(join(grown, f)).equals(readFileSync(join(whole, f)))).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(join(grown, 'config.json'), 'utf8')).epochs).toBe(3);
+  });
+
+  it('refuses fewer epochs, and a layerwise run, with a usage error', () => {
+    const one = mkdtempSync(join(tmpdir(), 'snn-ext-one-'));
+    train({ ...req, trainSamples: 10, evalEvery: 10, epochs: 2, out: one });
+    expect(() => train({ resume: one, epochs: 1 })).toThrow(/fewer than the 2/);
+    const lw = mkdtempSync(join(tmpdir(), 'snn-ext-lw-'));
+    train({ ...req, trainSamples: 10, evalEvery: 10, epochs: 1, schedule: 'layerwise', out: lw });
+    expect(() => train({ resume: lw, epochs: 2 })).toThrow(/cannot be extended/);
+  });
+});
+
 describe('hao2020 training with a shuffled order', () => {
   it('is reproducible, differs from the file order, and resumes bit-identically', () => {
     const req = { model: 'hao2020', dataset: 'mnist', neurons: 20, trainSamples: 30, testSamples: 20, evalEvery: 15, checkpointEvery: 5, seed: 9, epochs: 2, sampler: 'shuffled' } as const;

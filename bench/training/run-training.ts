@@ -192,10 +192,11 @@ function readJson<T>(path: string): T {
   }
 }
 
-export function train(req: TrainRequest | { resume: string; evalWorkers?: number }, onProgress?: (p: TrainProgress) => void, stopAfter?: number): TrainSummary {
+export function train(req: TrainRequest | { resume: string; evalWorkers?: number; epochs?: number }, onProgress?: (p: TrainProgress) => void, stopAfter?: number): TrainSummary {
   const started = performance.now();
   let cfg: RunConfig;
   let runDir: string;
+  let finishedEpochs = 0;
   const resuming = 'resume' in req;
   if (resuming) {
     runDir = req.resume;
@@ -205,6 +206,11 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     const hint = 'restore the config.json snn train wrote, or start a new run with --out';
     checkShape(cfg, { model: '', dataset: '', neurons: 0, seed: 0, modelConfig: {} }, path, 'run configuration', hint);
     checkShape(cfg, resolveRunConfig({ ...cfg, dataDir: cfg.dataDir ?? undefined, out: runDir }), path, 'run configuration', hint);
+    finishedEpochs = cfg.epochs;
+    if (req.epochs !== undefined && req.epochs !== cfg.epochs) {
+      if (req.epochs < cfg.epochs) throw new SnnError('usage', `--epochs ${req.epochs} is fewer than the ${cfg.epochs} the run in ${runDir} was started with`, 'a resumed run can only be extended; omit --epochs to finish it as started');
+      cfg = { ...cfg, epochs: req.epochs };
+    }
   } else {
     cfg = resolveRunConfig(req);
     runDir = req.out;
@@ -215,6 +221,9 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
   }
   const { train: trainSet, test: testSet } = loadSplits(cfg);
   const system = buildSystem(cfg);
+  if (resuming && cfg.epochs > finishedEpochs && system.stages.length !== 1) {
+    throw new SnnError('usage', `the run in ${runDir} trains in ${system.stages.length} stages and cannot be extended: each stage follows the previous stage's last epoch`, 'start a new run with the larger --epochs');
+  }
   const trainer = new Trainer(system, trainSet, testSet, {
     epochs: cfg.epochs,
     seed: cfg.seed,
@@ -229,7 +238,9 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     sampler: cfg.sampler,
   });
   const resumed = resuming && trainer.restore();
-  if (!resuming) writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+  // Extended (--resume with more --epochs): a finished run reopens at the start of its next epoch.
+  if (resumed && cfg.epochs > finishedEpochs) trainer.reopenFinished(finishedEpochs);
+  if (!resuming || cfg.epochs > finishedEpochs) writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(cfg, null, 2)}\n`);
   // A run killed between config.json and manifest.json gets its manifest when it is resumed.
   if (!resuming || !existsSync(join(runDir, 'manifest.json'))) {
     writeFileAtomic(

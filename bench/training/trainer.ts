@@ -341,6 +341,17 @@ export class Trainer {
     return ck;
   }
 
+  /**
+   * Reopens a finished single-stage run whose checkpoint was written after `finishedEpochs` epochs,
+   * so that `run()` trains the epochs this trainer was given beyond them: the position moves from
+   * "past the last stage" to the start of epoch `finishedEpochs`, exactly where a run given the
+   * larger epoch count from the start stands at that moment (endEpoch rotated the same banks).
+   */
+  reopenFinished(finishedEpochs: number): void {
+    if (this.system.stages.length !== 1 || this.position.stage !== 1) return;
+    this.position = { stage: 0, epoch: finishedEpochs, index: 0, trained: this.position.trained };
+  }
+
   /** Restores the state saved by the last checkpoint; false if there is none. */
   restore(): boolean {
     if (!existsSync(this.checkpointPath())) return false;

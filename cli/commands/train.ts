@@ -50,7 +50,7 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--rest <r>', "simulate the 150 ms rest between samples, or 'reset' the state instead (faster)").choices(['simulate', 'reset']))
     .option('--seed <n>', 'seed of every random stream', seed)
     .option('--out <dir>', 'run directory (config, manifest, metrics.jsonl, checkpoints, model)')
-    .option('--resume <dir>', 'continue the run in DIR from its last checkpoint')
+    .option('--resume <dir>', 'continue the run in DIR from its last checkpoint (with --epochs E: extend it to E epochs)')
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
     .addOption(new Option('--sampler <s>', "order of the training samples: the file's (as the authors) or shuffled per epoch (seeded)").choices(['sequential', 'shuffled']))
     .option('--set <key=value>', 'override a model configuration field, e.g. --set scaleInput=78.4 (repeatable; config.json lists the fields)', collectSetting)
@@ -77,7 +77,7 @@ function runTrain(flags: TrainFlags): void {
     };
     if (flags.resume) {
       if (flags.out) throw new SnnError('usage', '--resume and --out cannot be used together', 'the resumed run keeps its directory');
-      summary = train({ resume: flags.resume, evalWorkers: flags.evalWorkers }, onProgress);
+      summary = train({ resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs }, onProgress);
     } else {
       if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
       if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
