@@ -40,8 +40,15 @@ export class InputRing {
   /**
    * `allocate`, when given, provides the zeroed buffer of `slots × size` values (a population that
    * keeps its state in WebAssembly memory puts its rings there too); otherwise a new typed array.
+   * `allocateTouched`, likewise, the touched lists when tracking starts (`slots × size` int32).
    */
-  constructor(precision: Precision, size: number, maxDelaySteps: number, allocate?: (length: number) => FloatArray | null) {
+  constructor(
+    precision: Precision,
+    size: number,
+    maxDelaySteps: number,
+    allocate?: (length: number) => FloatArray | null,
+    private readonly allocateTouched?: (length: number) => Int32Array | null,
+  ) {
     this.slots = InputRing.slotsFor(maxDelaySteps);
     this.size = size;
     this.mask = this.slots - 1;
@@ -120,7 +127,7 @@ export class InputRing {
   /** Starts tracking writes (unless `untrack` was called before). */
   track(): void {
     if (this.untracked || this.touched !== null) return;
-    this.touched = new Int32Array(this.slots * this.size);
+    this.touched = this.allocateTouched?.(this.slots * this.size) ?? new Int32Array(this.slots * this.size);
     this.touchedCount = new Int32Array(this.slots);
   }
 

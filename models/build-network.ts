@@ -81,10 +81,40 @@ export function buildNetwork(desc: NetworkDescription, s: RunSettings): Network 
   checkMemory(desc, s);
   checkReferences(desc);
   const net = new Network(s.dt, s.precision);
-  for (const p of desc.populations) net.addPopulation(buildPopulation(p, s, net));
-  (desc.projections ?? []).forEach((pr, k) => net.addProjection(buildProjection(pr, k, net, s)));
+  const projections = desc.projections ?? [];
+  // Connectivity first (every projection draws from its own stream, so the order changes no draw):
+  // a population's WebAssembly memory must be sized for the sparse synapse lists it will hold.
+  const sizes = new Map(desc.populations.map((p) => [p.name, p.size]));
+  const syns = projections.map((pr, k) =>
+    connect(pr, sizes.get(pr.from)!, sizes.get(pr.to)!, pr.from === pr.to, RngStream.derive(s.seed, `proj:${projectionName(pr, k)}/connect`), `projections[${k}]`),
+  );
+  const extra = new Map<string, number>();
+  projections.forEach((pr, k) => {
+    if (inPostMemory(pr, syns[k]!, s)) extra.set(pr.to, (extra.get(pr.to) ?? 0) + sparseBytes(pr, syns[k]!, sizes.get(pr.from)!));
+  });
+  for (const p of desc.populations) net.addPopulation(buildPopulation(p, s, net, extra.get(p.name) ?? 0));
+  projections.forEach((pr, k) => net.addProjection(buildProjection(pr, k, net, s, syns[k]!)));
   net.finalize();
   return net;
+}
+
+function projectionName(pr: ProjectionDescription, index: number): string {
+  return pr.name ?? `${pr.from}->${pr.to}#${index}`;
+}
+
+/**
+ * A sparse projection with one delay keeps rowPtr, cols and its float64 weights in the WebAssembly
+ * memory of its post population (when that population has one), beside the ring it writes, so its
+ * spikes propagate through the wasm kernel (SparseProjection).
+ */
+function inPostMemory(pr: ProjectionDescription, syn: Synapses, s: RunSettings): boolean {
+  return syn.kind === 'sparse' && s.precision === 'f64' && (pr.delay === undefined || typeof pr.delay === 'number');
+}
+
+/** Bytes of post-population memory the synapse arrays of `pr` take (16-byte aligned pieces). */
+function sparseBytes(pr: ProjectionDescription, syn: Synapses, preSize: number): number {
+  const a = (b: number) => (b + 15) & ~15;
+  return a(4 * (preSize + 1)) + a(4 * syn.count) + a(8 * syn.count) + (pr.from === pr.to ? 0 : a(4 * preSize));
 }
 
 function checkReferences(desc: NetworkDescription): void {
@@ -98,11 +128,11 @@ function checkReferences(desc: NetworkDescription): void {
   }
 }
 
-function buildPopulation(p: PopulationDescription, s: RunSettings, net: Network): Population {
+function buildPopulation(p: PopulationDescription, s: RunSettings, net: Network, wasmExtraBytes: number): Population {
   switch (p.model) {
     case 'lif': {
       const params = lifParamsOf(p);
-      return new LifPopulation(p.name, p.size, params, s.dt, s.precision, initialPotentials(p, params, s));
+      return new LifPopulation(p.name, p.size, params, s.dt, s.precision, initialPotentials(p, params, s), { wasmExtraBytes });
     }
     case 'poisson': {
       const rates = perNeuron(p.rates, p.size, `population '${p.name}'.rates`);
@@ -155,7 +185,10 @@ interface Synapses {
   count: number;
 }
 
-function connect(pr: ProjectionDescription, pre: Population, post: Population, rng: RngStream, where: string): Synapses {
+/** Synapses of `pr` between populations of `preSize` and `postSize` neurons (`same`: one population). */
+function connect(pr: ProjectionDescription, preSize: number, postSize: number, same: boolean, rng: RngStream, where: string): Synapses {
+  const pre = { size: preSize };
+  const post = { size: postSize };
   const c = pr.connectivity;
   if (c === 'dense') return { kind: 'dense', count: pre.size * post.size };
   if (c === 'one-to-one') {
@@ -170,11 +203,11 @@ function connect(pr: ProjectionDescription, pre: Population, post: Population, r
   if ('probability' in c) {
     const allowSelf = c.allowSelf ?? true;
     const prob = c.probability;
-    if (c.sampling === 'skip') return skipSample(pre, post, prob, allowSelf, rng);
+    if (c.sampling === 'skip') return skipSample(pre, post, same, prob, allowSelf, rng);
     for (let i = 0; i < pre.size; i++) {
       const row = rows[i]!;
       for (let j = 0; j < post.size; j++) {
-        if (rng.uniform() < prob && (allowSelf || i !== j || pre !== post)) row.push(j);
+        if (rng.uniform() < prob && (allowSelf || i !== j || !same)) row.push(j);
       }
     }
   } else {
@@ -197,7 +230,7 @@ function connect(pr: ProjectionDescription, pre: Population, post: Population, r
  * ⌊ln U / ln(1 − p)⌋ with U uniform in (0, 1], so the work is proportional to the synapses made, not
  * to pre × post (Brian2 samples `connect(p=...)` the same way). Rows come out sorted.
  */
-function skipSample(pre: Population, post: Population, p: number, allowSelf: boolean, rng: RngStream): Synapses {
+function skipSample(pre: { size: number }, post: { size: number }, same: boolean, p: number, allowSelf: boolean, rng: RngStream): Synapses {
   const n = post.size;
   const rowPtr = new Int32Array(pre.size + 1);
   let cols = new Int32Array(Math.max(16, Math.ceil(pre.size * n * p * 1.05 + 16)));
@@ -208,7 +241,7 @@ function skipSample(pre: Population, post: Population, p: number, allowSelf: boo
       for (let j = -1; ; ) {
         j += p >= 1 ? 1 : 1 + Math.floor(Math.log(rng.uniformOpenZero()) / logQ);
         if (j >= n) break;
-        if (!allowSelf && i === j && pre === post) continue;
+        if (!allowSelf && i === j && same) continue;
         if (k === cols.length) {
           const grown = new Int32Array(cols.length * 2);
           grown.set(cols);
@@ -271,8 +304,8 @@ function shapeOf(a: unknown[]): string {
   return Array.isArray(a[0]) ? `${a.length} × ${(a[0] as unknown[]).length}` : `${a.length} values`;
 }
 
-function buildProjection(pr: ProjectionDescription, index: number, net: Network, s: RunSettings): Projection {
-  const name = pr.name ?? `${pr.from}->${pr.to}#${index}`;
+function buildProjection(pr: ProjectionDescription, index: number, net: Network, s: RunSettings, syn: Synapses): Projection {
+  const name = projectionName(pr, index);
   const where = `projections[${index}]`;
   const pre = net.population(pr.from);
   const post = net.population(pr.to);
@@ -283,12 +316,12 @@ function buildProjection(pr: ProjectionDescription, index: number, net: Network,
       post.channels.length ? `use one of: ${post.channels.join(', ')}` : `'${post.name}' is a source and takes no input`,
     );
   }
-  const syn = connect(pr, pre, post, RngStream.derive(s.seed, `proj:${name}/connect`), where);
   const weightCount = syn.kind === 'dense' ? pre.size * post.size : syn.kind === 'one-to-one' ? pre.size : syn.kind === 'all-but-self' ? 1 : syn.count;
   if (syn.kind === 'all-but-self' && typeof pr.weights !== 'number') {
     throw new SnnError('config.invalid', `${where}.weights must be a single number for all-but-self connectivity`, 'use dense connectivity for per-synapse weights');
   }
-  const weights = allocFloat(s.precision, weightCount);
+  const placed = inPostMemory(pr, syn, s) ? placeInPostMemory(syn, pre, post) : null;
+  const weights = placed?.weights ?? allocFloat(s.precision, weightCount);
   synapseValues(pr.weights, syn, pre, post, RngStream.derive(s.seed, `proj:${name}/weights`), `${where}.weights`, weights);
   let delaySteps: number | null = 0;
   let delays: Uint16Array | null = null;
@@ -314,6 +347,28 @@ function buildProjection(pr: ProjectionDescription, index: number, net: Network,
     case 'all-but-self':
       return new AllButSelfProjection(name, pre, post, pr.channel, weights, delaySteps ?? 0);
     case 'sparse':
+      if (placed !== null) return new SparseProjection(name, pre, post, pr.channel, placed.rowPtr, placed.cols, weights, delaySteps, delays, placed.idScratch);
       return new SparseProjection(name, pre, post, pr.channel, syn.rowPtr!, syn.cols!, weights, delaySteps, delays);
   }
+}
+
+/** rowPtr and cols copied into the post population's wasm memory, with room there for the weights (and pre's spike ids). */
+function placeInPostMemory(
+  syn: Synapses,
+  pre: Population,
+  post: Population,
+): { rowPtr: Int32Array; cols: Int32Array; weights: Float64Array; idScratch: Int32Array | null } | null {
+  const w = post.wasmKernels ?? null;
+  if (w === null) return null;
+  const pr = w.allocExtra(4 * (pre.size + 1));
+  const pc = w.allocExtra(4 * syn.count);
+  const pw = w.allocExtra(8 * syn.count);
+  const ps = pre === post ? null : w.allocExtra(4 * pre.size);
+  if (pr === null || pc === null || pw === null || (pre !== post && ps === null)) return null;
+  const buf = w.memory.buffer;
+  const rowPtr = new Int32Array(buf, pr, pre.size + 1);
+  rowPtr.set(syn.rowPtr!);
+  const cols = new Int32Array(buf, pc, syn.count);
+  cols.set(syn.cols!);
+  return { rowPtr, cols, weights: new Float64Array(buf, pw, syn.count), idScratch: ps === null ? null : new Int32Array(buf, ps, pre.size) };
 }

@@ -127,6 +127,12 @@ export class LifPopulation implements Population {
     return r.buffer;
   }
 
+  /** The touched lists of the exc / inh rings, in the same memory (the sparse kernels use them). */
+  touchedStorage(channel: string, length: number): Int32Array | null {
+    if (this.wasm === null || (channel !== 'exc' && channel !== 'inh')) return null;
+    return this.wasm.touchedBuffer(channel === 'exc' ? 0 : 1, length / this.size);
+  }
+
   attachInput(channel: string, ring: InputRing): void {
     if (channel === 'v' && this.params.synapse === 'delta') this.ringV = ring;
     else if (channel === 'exc' && this.params.synapse !== 'delta') this.ringE = ring;
@@ -171,6 +177,12 @@ export class LifPopulation implements Population {
       if (this.wasm !== null) {
         const w = this.wasm;
         const thetaMoves = q.adaptive && this.thetaPlastic && p.tauTheta !== null;
+        if (p.vMin === null && !q.adaptive) {
+          // No θ: one threshold for all, eight neurons per iteration.
+          this.pendingCount = w.k.integrateCurrentExactThresholdFixed(n, step, refSteps, w.pv, w.pge, w.pgi, w.plast, w.ppending, q.eM, q.eE, q.eI, q.kE, q.kI, q.vConst, p.vThresh - p.thetaOffset);
+          this.pendingStep = step;
+          return;
+        }
         if (p.vMin === null && !thetaMoves) {
           const base = p.vThresh - p.thetaOffset;
           this.pendingCount = w.k.integrateCurrentExactThreshold(n, step, refSteps, w.pv, w.pge, w.pgi, w.plast, w.ptheta, w.ppending, q.eM, q.eE, q.eI, q.kE, q.kI, q.vConst, base);
@@ -207,7 +219,7 @@ export class LifPopulation implements Population {
       const thetaMode = q.adaptive && this.thetaPlastic && p.tauTheta !== null ? (p.method === 'exact' ? 1 : 2) : 0;
       const kTheta = thetaMode === 1 ? q.eTheta : thetaMode === 2 ? q.dt / p.tauTheta! : 0;
       this.pendingCount = w.k.integrateCondEulerThreshold(
-        n, step, refSteps, w.pv, w.pge, w.pgi, w.plast, w.ptheta, w.ppending,
+        n, step, refSteps, w.pv, w.pge, w.pgi, w.plast, q.adaptive ? w.ptheta : w.pzero, w.ppending,
         q.dt / p.tauM, p.vRest + p.iBias, p.eExc, p.eInh, q.eE, q.eI, p.vMin ?? -Infinity, thetaMode, kTheta, p.vThresh - p.thetaOffset,
       );
       this.pendingStep = step;
@@ -302,15 +314,25 @@ export class LifPopulation implements Population {
         this.spikes.count = count;
         return;
       }
-      this.spikes.count = w.k.threshold(n, step, refSteps, w.pv, w.ptheta, w.plast, w.pids, base);
+      this.spikes.count = w.k.threshold(n, step, refSteps, w.pv, this.prop.adaptive ? w.ptheta : w.pzero, w.plast, w.pids, base);
       return;
     }
     const ids = this.spikes.ids;
     let count = 0;
-    for (let i = 0; i < n; i++) {
-      if (v[i]! > base + th[i]! && step - last[i]! >= refSteps) {
-        ids[count++] = i;
-        last[i] = step;
+    if (!this.prop.adaptive) {
+      // No θ (thetaPlus = thetaInit = 0): the threshold is the same for every neuron.
+      for (let i = 0; i < n; i++) {
+        if (v[i]! > base && step - last[i]! >= refSteps) {
+          ids[count++] = i;
+          last[i] = step;
+        }
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (v[i]! > base + th[i]! && step - last[i]! >= refSteps) {
+          ids[count++] = i;
+          last[i] = step;
+        }
       }
     }
     this.spikes.count = count;
@@ -357,15 +379,33 @@ export class LifPopulation implements Population {
       return;
     }
     if (ringE !== null) {
-      if (ringE.touched !== null) addTouchedAndZero(ringE, step, this.ge);
+      if (ringE.touched !== null) this.deliverTouched(ringE, step, this.ge, this.ringPtrE, w?.pge ?? -1);
       else if (this.ringPtrE >= 0) w!.k.addAndZero(n, this.ringPtrE + 8 * ringE.offset(step), w!.pge);
       else addAndZero(ringE, step, this.ge, n);
     }
     if (ringI !== null) {
-      if (ringI.touched !== null) addTouchedAndZero(ringI, step, this.gi);
+      if (ringI.touched !== null) this.deliverTouched(ringI, step, this.gi, this.ringPtrI, w?.pgi ?? -1);
       else if (this.ringPtrI >= 0) w!.k.addAndZero(n, this.ringPtrI + 8 * ringI.offset(step), w!.pgi);
       else addAndZero(ringI, step, this.gi, n);
     }
+  }
+
+  /**
+   * Delivery of a tracked ring: the wasm kernel when the ring (at byte offset `ringPtr`) and its
+   * touched lists live in this population's memory, else the JS loop (the same additions).
+   */
+  private deliverTouched(ring: InputRing, step: number, target: FloatArray, ringPtr: number, pTarget: number): void {
+    const w = this.wasm;
+    if (w !== null && ringPtr >= 0 && w.holds(ring.touched)) {
+      const off = ring.offset(step);
+      const slot = off / ring.size;
+      const counts = ring.touchedCount!;
+      const count = counts[slot]!;
+      if (count > 0) w.sparse.addTouchedAndZero(ring.touched!.byteOffset + 4 * off, count, ringPtr + 8 * off, pTarget);
+      counts[slot] = 0;
+      return;
+    }
+    addTouchedAndZero(ring, step, target);
   }
 
   reset(_step: number): void {

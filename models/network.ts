@@ -99,7 +99,13 @@ export class Network {
         const feeding = this.projections.filter((p) => p.post === post && p.channel === channel);
         if (feeding.length === 0) continue;
         const maxDelay = Math.max(...feeding.map((p) => p.maxDelaySteps));
-        const ring = new InputRing(this.precision, post.size, maxDelay, post.ringStorage ? (len) => post.ringStorage!(channel, len) : undefined);
+        const ring = new InputRing(
+          this.precision,
+          post.size,
+          maxDelay,
+          post.ringStorage ? (len) => post.ringStorage!(channel, len) : undefined,
+          post.touchedStorage ? (len) => post.touchedStorage!(channel, len) : undefined,
+        );
         this.rings.set(`${post.name}/${channel}`, ring);
         post.attachInput(channel, ring);
         for (const p of feeding) p.bindRing(ring);

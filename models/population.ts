@@ -4,6 +4,7 @@
  */
 import type { FloatArray } from '../engine/float-array.js';
 import type { InputRing } from '../engine/input-ring.js';
+import type { WasmLifKernels } from '../engine/kernels/wasm-lif.js';
 import type { SpikeBuffer } from '../engine/spike-buffer.js';
 
 export interface Population {
@@ -21,6 +22,13 @@ export interface Population {
    * wants it in its own memory (WebAssembly kernels); null or absent → an ordinary typed array.
    */
   ringStorage?(channel: string, length: number): FloatArray | null;
+  /**
+   * Optional: the WebAssembly memory and kernels holding this population's state and rings (wasm
+   * backend), or null. A projection whose synapse arrays live there propagates with its kernels.
+   */
+  readonly wasmKernels?: WasmLifKernels | null;
+  /** Optional, likewise: the zeroed touched lists (`length` int32) of the ring of `channel`. */
+  touchedStorage?(channel: string, length: number): Int32Array | null;
   /** Phase 1: advance state from t to t + dt. */
   integrate(step: number): void;
   /** Phase 2: detect spikes of this step into `spikes`. */

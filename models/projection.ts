@@ -11,6 +11,7 @@
  */
 import type { FloatArray } from '../engine/float-array.js';
 import type { InputRing } from '../engine/input-ring.js';
+import type { WasmLifKernels } from '../engine/kernels/wasm-lif.js';
 import type { Population } from './population.js';
 
 export type ProjectionKind = 'dense' | 'sparse' | 'one-to-one' | 'all-but-self';
@@ -156,6 +157,14 @@ function listTouched(ring: InputRing, off: number, j: number): void {
 
 export class SparseProjection extends BaseProjection implements Projection {
   readonly kind = 'sparse' as const;
+  /**
+   * The post population's WebAssembly kernels when rowPtr, cols, weights (float64) and the ring all
+   * live in its memory and the delay is uniform (models/build-network.ts places them there with the
+   * wasm backend): propagation then runs `addRowsTracked` / `addRows` (engine/kernels/wasm/
+   * sparse-fanout.wat), which make the same additions in the same order as the loops below.
+   * Resolved at the first propagation; null: the JS loops.
+   */
+  private fan: WasmLifKernels | null | undefined = undefined;
 
   constructor(
     name: string,
@@ -167,8 +176,54 @@ export class SparseProjection extends BaseProjection implements Projection {
     readonly weights: FloatArray,
     readonly delaySteps: number | null,
     readonly delays: Uint16Array | null,
+    /** Room for pre.size spike ids in the post population's memory, when pre's ids live elsewhere. */
+    private readonly idScratch: Int32Array | null = null,
   ) {
     super(name, pre, post, channel);
+  }
+
+  private resolveFan(): WasmLifKernels | null {
+    const w = this.post.wasmKernels ?? null;
+    const ok =
+      w !== null &&
+      this.delaySteps !== null &&
+      this.weights instanceof Float64Array &&
+      w.holds(this.rowPtr) &&
+      w.holds(this.cols) &&
+      w.holds(this.weights) &&
+      w.holds(this.ring.buffer) &&
+      (w.holds(this.pre.spikes.ids) || (this.idScratch !== null && w.holds(this.idScratch) && this.idScratch.length >= this.pre.size));
+    this.fan = ok ? w : null;
+    return this.fan;
+  }
+
+  /** Uniform delay through the wasm kernels; false when they cannot take this call (JS instead). */
+  private propagateWasm(fan: WasmLifKernels, step: number, count: number): boolean {
+    const ring = this.ring;
+    const touched = ring.touched;
+    if (touched !== null && !fan.holds(touched)) return false;
+    const arrival = step + this.delaySteps!;
+    const off = ring.offset(arrival);
+    ring.mark(arrival);
+    const ids = this.pre.spikes.ids;
+    let pIds: number;
+    if (fan.holds(ids)) pIds = ids.byteOffset;
+    else {
+      const sc = this.idScratch!;
+      for (let k = 0; k < count; k++) sc[k] = ids[k]!;
+      pIds = sc.byteOffset;
+    }
+    const pSlot = ring.buffer.byteOffset + 8 * off;
+    if (touched !== null) {
+      const counts = ring.touchedCount!;
+      const slot = off / ring.size;
+      const tc = fan.sparse.addRowsTracked(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot, touched.byteOffset + 4 * off, counts[slot]!, ring.size);
+      if (tc < 0) ring.untrack(); // the list would outgrow the slot: the kernel finished untracked
+      else counts[slot] = tc;
+    } else {
+      fan.sparse.addRows(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot);
+    }
+    return true;
   }
 
   get synapseCount(): number {
@@ -185,6 +240,8 @@ export class SparseProjection extends BaseProjection implements Projection {
     const spikes = this.pre.spikes;
     const count = spikes.count;
     if (count === 0) return;
+    const fan = this.fan === undefined ? this.resolveFan() : this.fan;
+    if (fan !== null && this.propagateWasm(fan, step, count)) return;
     const ids = spikes.ids;
     const w = this.weights;
     const cols = this.cols;

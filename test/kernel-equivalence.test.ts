@@ -73,6 +73,14 @@ describe.skipIf(!wasmSimdAvailable())('wasm LIF kernels = JS loops (float64)', (
     expect(expectIdentical(cubaDescription({ neurons: 1001, duration: 300, seed: 3 }))).toBeGreaterThan(500);
   });
 
+  it('CUBA at sizes that leave every remainder of the eight-neuron loop (θ-free fused kernel, sparse kernels)', () => {
+    // exc / inh sizes 8..15 and 2..3: remainders 0..7 of the main loop of integrateCurrentExactThresholdFixed
+    for (const neurons of [10, 11, 12, 13, 15, 16, 17, 18, 19]) {
+      expectIdentical(cubaDescription({ neurons, duration: 200, seed: neurons, connectionProbability: 0.5 }));
+    }
+    expect(expectIdentical(cubaDescription({ neurons: 203, duration: 300, seed: 9, connectionProbability: 0.1 }))).toBeGreaterThan(100);
+  });
+
   it('θ decay and vMin (separate kernels), short delays (wasm rings) and long per-synapse delays (JS ring)', () => {
     const desc: NetworkDescription = {
       dt: 0.1,

@@ -6,6 +6,7 @@
  * detach).
  */
 import { WASM_BASE64 } from './wasm/lif-kernels.wasm.js';
+import { WASM_BASE64 as SPARSE_BASE64 } from './wasm/sparse-fanout.wasm.js';
 
 interface LifKernelExports {
   integrateCurrentExact(
@@ -17,6 +18,11 @@ interface LifKernelExports {
     n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ptheta: number, ppending: number,
     eM: number, eE: number, eI: number, kE: number, kI: number, c: number, base: number,
   ): number;
+  /** The same for a threshold `base` common to every neuron (no θ), eight neurons per iteration. */
+  integrateCurrentExactThresholdFixed(
+    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ppending: number,
+    eM: number, eE: number, eI: number, kE: number, kI: number, c: number, base: number,
+  ): number;
   addAndZero(n: number, pring: number, ptarget: number): void;
   addAndZero2(n: number, pringE: number, pge: number, pringI: number, pgi: number): void;
   integrateCondEulerThreshold(
@@ -25,7 +31,15 @@ interface LifKernelExports {
   ): number;
 }
 
+/** engine/kernels/wasm/sparse-fanout.wat: CSR propagation and tracked delivery (pointers are byte offsets). */
+export interface SparseKernelExports {
+  addRowsTracked(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number, pTouched: number, tc: number, cap: number): number;
+  addRows(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number): void;
+  addTouchedAndZero(pTouched: number, count: number, pSlot: number, pTarget: number): void;
+}
+
 let compiled: WebAssembly.Module | null | undefined;
+let compiledSparse: WebAssembly.Module | undefined;
 
 function module(): WebAssembly.Module | null {
   if (compiled === undefined) {
@@ -47,11 +61,15 @@ const PAGE = 65536;
 /** Slots reserved per synaptic channel: rings for delays up to RING_SLOTS − 1 steps live in wasm memory (32: Diehl & Cook's 0–10 ms input delays at dt 0.5 ms need 21). */
 export const RING_SLOTS = 32;
 
-/** Bytes of wasm memory a population of `size` neurons takes (state, spike lists, ring reservation). */
+/**
+ * Bytes of wasm memory a population of `size` neurons takes: state, a zero θ (read by the kernels in
+ * place of θ when the population has none), spike lists, the reservation for two rings and their
+ * touched lists. Pages nobody writes cost no physical memory.
+ */
 function arenaBytes(size: number, extraBytes = 0): number {
   const b8 = align(8 * size);
   const b4 = align(4 * size);
-  return 16 + 4 * b8 + 3 * b4 + 2 * RING_SLOTS * b8 + align(extraBytes);
+  return 16 + 5 * b8 + 3 * b4 + 2 * RING_SLOTS * (b8 + b4) + align(extraBytes);
 }
 
 export class WasmLifKernels {
@@ -82,11 +100,16 @@ export class WasmLifKernels {
   readonly pge: number;
   readonly pgi: number;
   readonly ptheta: number;
+  /** `size` zeros: the θ the kernels read for a population whose threshold has no θ. */
+  readonly pzero: number;
   readonly plast: number;
   readonly pids: number;
   readonly ppending: number;
   private readonly ringBase: number[];
   private readonly ringUsed = [false, false];
+  private readonly touchedBase: number[];
+  private readonly touchedUsed = [false, false];
+  private sparseExports: SparseKernelExports | null = null;
   /** Start and end of the extra reservation (`extraBytes`) handed out by `allocExtra`. */
   private extraTop: number;
   private readonly extraEnd: number;
@@ -111,10 +134,12 @@ export class WasmLifKernels {
     this.pge = take(b8);
     this.pgi = take(b8);
     this.ptheta = take(b8);
+    this.pzero = take(b8);
     this.plast = take(b4);
     this.pids = take(b4);
     this.ppending = take(b4);
     this.ringBase = [take(RING_SLOTS * b8), take(RING_SLOTS * b8)];
+    this.touchedBase = [take(RING_SLOTS * b4), take(RING_SLOTS * b4)];
     this.extraTop = off;
     this.extraEnd = off + align(extraBytes);
     this.v = new Float64Array(buf, this.pv, n);
@@ -136,6 +161,30 @@ export class WasmLifKernels {
     if (p + align(bytes) > this.extraEnd) return null;
     this.extraTop = p + align(bytes);
     return p;
+  }
+
+  /** The sparse propagation and delivery kernels (sparse-fanout.wat), instantiated on this memory. */
+  get sparse(): SparseKernelExports {
+    if (this.sparseExports === null) {
+      compiledSparse ??= new WebAssembly.Module(Buffer.from(SPARSE_BASE64, 'base64'));
+      this.sparseExports = new WebAssembly.Instance(compiledSparse, { env: { memory: this.memory } }).exports as unknown as SparseKernelExports;
+    }
+    return this.sparseExports;
+  }
+
+  /** True when `a` is a view of this population's memory (a kernel may then use `a.byteOffset`). */
+  holds(a: ArrayBufferView | null): boolean {
+    return a !== null && a.buffer === this.memory.buffer;
+  }
+
+  /**
+   * The touched lists (`slots` × size int32) of the ring of channel 0 (exc) or 1 (inh), in this
+   * memory, or null when they do not fit the reservation (the ring then keeps an ordinary array).
+   */
+  touchedBuffer(channel: 0 | 1, slots: number): Int32Array | null {
+    if (slots > RING_SLOTS || this.touchedUsed[channel]) return null;
+    this.touchedUsed[channel] = true;
+    return new Int32Array(this.memory.buffer, this.touchedBase[channel]!, slots * this.size);
   }
 
   /**

@@ -300,6 +300,160 @@
         (f64.store (i32.add (local.get $pgi) (local.get $o)) (f64.mul (f64.load (i32.add (local.get $pgi) (local.get $o))) (local.get $eI)))))
     (local.get $count))
 
+  ;; integrateCurrentExactThreshold for a population whose threshold is the same for every neuron
+  ;; (θ fixed at 0: thetaPlus = thetaInit = 0), eight neurons per iteration. The refractory test
+  ;; step − last ≥ ref is evaluated as last ≤ step − ref on four i32 lanes at once (the same integer
+  ;; comparison, and step − ref cannot overflow since both are ≥ 0); the lane masks are widened to
+  ;; the f64x2 pairs. Same operations, in the same order, as the JS loop: bit-identical state and
+  ;; spikes. Spike ids go to pids (not committed; lastSpike is NOT written). Returns the count.
+  (func (export "integrateCurrentExactThresholdFixed")
+    (param $n i32) (param $step i32) (param $ref i32)
+    (param $pv i32) (param $pge i32) (param $pgi i32) (param $plast i32) (param $pids i32)
+    (param $eM f64) (param $eE f64) (param $eI f64) (param $kE f64) (param $kI f64) (param $c f64) (param $base f64)
+    (result i32)
+    (local $i i32) (local $o i32) (local $count i32) (local $n8 i32) (local $lim i32) (local $x f64)
+    (local $eM2 v128) (local $eE2 v128) (local $eI2 v128) (local $kE2 v128) (local $kI2 v128) (local $c2 v128)
+    (local $base2 v128) (local $lim4 v128) (local $q0 v128) (local $q1 v128)
+    (local $m0 v128) (local $s0 v128) (local $ge0 v128) (local $gi0 v128) (local $v0 v128) (local $nv0 v128)
+    (local $m1 v128) (local $s1 v128) (local $ge1 v128) (local $gi1 v128) (local $v1 v128) (local $nv1 v128)
+    (local $m2 v128) (local $s2 v128) (local $ge2 v128) (local $gi2 v128) (local $v2 v128) (local $nv2 v128)
+    (local $m3 v128) (local $s3 v128) (local $ge3 v128) (local $gi3 v128) (local $v3 v128) (local $nv3 v128)
+    (local.set $eM2 (f64x2.splat (local.get $eM)))
+    (local.set $eE2 (f64x2.splat (local.get $eE)))
+    (local.set $eI2 (f64x2.splat (local.get $eI)))
+    (local.set $kE2 (f64x2.splat (local.get $kE)))
+    (local.set $kI2 (f64x2.splat (local.get $kI)))
+    (local.set $c2 (f64x2.splat (local.get $c)))
+    (local.set $base2 (f64x2.splat (local.get $base)))
+    (local.set $lim (i32.sub (local.get $step) (local.get $ref)))
+    (local.set $lim4 (i32x4.splat (local.get $lim)))
+    (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
+    (block $octsDone
+      (loop $octs
+        (br_if $octsDone (i32.ge_u (local.get $i) (local.get $n8)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $q0 (i32x4.le_s (v128.load offset=0 (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2)))) (local.get $lim4)))
+        (local.set $q1 (i32x4.le_s (v128.load offset=16 (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2)))) (local.get $lim4)))
+        (local.set $m0 (i64x2.extend_low_i32x4_s (local.get $q0)))
+        (local.set $ge0 (v128.load offset=0 (i32.add (local.get $pge) (local.get $o))))
+        (local.set $gi0 (v128.load offset=0 (i32.add (local.get $pgi) (local.get $o))))
+        (local.set $v0 (v128.load offset=0 (i32.add (local.get $pv) (local.get $o))))
+        (local.set $nv0
+          (f64x2.add
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $ge0) (local.get $kE2)) (f64x2.mul (local.get $gi0) (local.get $kI2)))
+              (f64x2.mul (local.get $v0) (local.get $eM2)))
+            (local.get $c2)))
+        (v128.store offset=0 (i32.add (local.get $pv) (local.get $o)) (v128.bitselect (local.get $nv0) (local.get $v0) (local.get $m0)))
+        (v128.store offset=0 (i32.add (local.get $pge) (local.get $o)) (f64x2.mul (local.get $ge0) (local.get $eE2)))
+        (v128.store offset=0 (i32.add (local.get $pgi) (local.get $o)) (f64x2.mul (local.get $gi0) (local.get $eI2)))
+        (local.set $s0 (v128.and (local.get $m0) (f64x2.gt (local.get $nv0) (local.get $base2))))
+        (local.set $m1 (i64x2.extend_high_i32x4_s (local.get $q0)))
+        (local.set $ge1 (v128.load offset=16 (i32.add (local.get $pge) (local.get $o))))
+        (local.set $gi1 (v128.load offset=16 (i32.add (local.get $pgi) (local.get $o))))
+        (local.set $v1 (v128.load offset=16 (i32.add (local.get $pv) (local.get $o))))
+        (local.set $nv1
+          (f64x2.add
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $ge1) (local.get $kE2)) (f64x2.mul (local.get $gi1) (local.get $kI2)))
+              (f64x2.mul (local.get $v1) (local.get $eM2)))
+            (local.get $c2)))
+        (v128.store offset=16 (i32.add (local.get $pv) (local.get $o)) (v128.bitselect (local.get $nv1) (local.get $v1) (local.get $m1)))
+        (v128.store offset=16 (i32.add (local.get $pge) (local.get $o)) (f64x2.mul (local.get $ge1) (local.get $eE2)))
+        (v128.store offset=16 (i32.add (local.get $pgi) (local.get $o)) (f64x2.mul (local.get $gi1) (local.get $eI2)))
+        (local.set $s1 (v128.and (local.get $m1) (f64x2.gt (local.get $nv1) (local.get $base2))))
+        (local.set $m2 (i64x2.extend_low_i32x4_s (local.get $q1)))
+        (local.set $ge2 (v128.load offset=32 (i32.add (local.get $pge) (local.get $o))))
+        (local.set $gi2 (v128.load offset=32 (i32.add (local.get $pgi) (local.get $o))))
+        (local.set $v2 (v128.load offset=32 (i32.add (local.get $pv) (local.get $o))))
+        (local.set $nv2
+          (f64x2.add
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $ge2) (local.get $kE2)) (f64x2.mul (local.get $gi2) (local.get $kI2)))
+              (f64x2.mul (local.get $v2) (local.get $eM2)))
+            (local.get $c2)))
+        (v128.store offset=32 (i32.add (local.get $pv) (local.get $o)) (v128.bitselect (local.get $nv2) (local.get $v2) (local.get $m2)))
+        (v128.store offset=32 (i32.add (local.get $pge) (local.get $o)) (f64x2.mul (local.get $ge2) (local.get $eE2)))
+        (v128.store offset=32 (i32.add (local.get $pgi) (local.get $o)) (f64x2.mul (local.get $gi2) (local.get $eI2)))
+        (local.set $s2 (v128.and (local.get $m2) (f64x2.gt (local.get $nv2) (local.get $base2))))
+        (local.set $m3 (i64x2.extend_high_i32x4_s (local.get $q1)))
+        (local.set $ge3 (v128.load offset=48 (i32.add (local.get $pge) (local.get $o))))
+        (local.set $gi3 (v128.load offset=48 (i32.add (local.get $pgi) (local.get $o))))
+        (local.set $v3 (v128.load offset=48 (i32.add (local.get $pv) (local.get $o))))
+        (local.set $nv3
+          (f64x2.add
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $ge3) (local.get $kE2)) (f64x2.mul (local.get $gi3) (local.get $kI2)))
+              (f64x2.mul (local.get $v3) (local.get $eM2)))
+            (local.get $c2)))
+        (v128.store offset=48 (i32.add (local.get $pv) (local.get $o)) (v128.bitselect (local.get $nv3) (local.get $v3) (local.get $m3)))
+        (v128.store offset=48 (i32.add (local.get $pge) (local.get $o)) (f64x2.mul (local.get $ge3) (local.get $eE2)))
+        (v128.store offset=48 (i32.add (local.get $pgi) (local.get $o)) (f64x2.mul (local.get $gi3) (local.get $eI2)))
+        (local.set $s3 (v128.and (local.get $m3) (f64x2.gt (local.get $nv3) (local.get $base2))))
+        (if (v128.any_true (v128.or (v128.or (local.get $s0) (local.get $s1)) (v128.or (local.get $s2) (local.get $s3))))
+          (then
+            (if (i64.ne (i64x2.extract_lane 0 (local.get $s0)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 0)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 1 (local.get $s0)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 1)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 0 (local.get $s1)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 2)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 1 (local.get $s1)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 3)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 0 (local.get $s2)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 4)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 1 (local.get $s2)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 5)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 0 (local.get $s3)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 6)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i64.ne (i64x2.extract_lane 1 (local.get $s3)) (i64.const 0))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (i32.add (local.get $i) (i32.const 7)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+          ))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $octs)))
+    ;; the last n mod 8 neurons, one at a time
+    (block $done
+      (loop $singles
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (if (i32.le_s (i32.load (i32.add (local.get $plast) (i32.shl (local.get $i) (i32.const 2)))) (local.get $lim))
+          (then
+            (local.set $x
+              (f64.add
+                (f64.add
+                  (f64.add
+                    (f64.mul (f64.load (i32.add (local.get $pge) (local.get $o))) (local.get $kE))
+                    (f64.mul (f64.load (i32.add (local.get $pgi) (local.get $o))) (local.get $kI)))
+                  (f64.mul (f64.load (i32.add (local.get $pv) (local.get $o))) (local.get $eM)))
+                (local.get $c)))
+            (f64.store (i32.add (local.get $pv) (local.get $o)) (local.get $x))
+            (if (f64.gt (local.get $x) (local.get $base))
+              (then
+                (i32.store (i32.add (local.get $pids) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+        (f64.store (i32.add (local.get $pge) (local.get $o)) (f64.mul (f64.load (i32.add (local.get $pge) (local.get $o))) (local.get $eE)))
+        (f64.store (i32.add (local.get $pgi) (local.get $o)) (f64.mul (f64.load (i32.add (local.get $pgi) (local.get $o))) (local.get $eI)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $singles)))
+    (local.get $count))
+
+
   ;; ge[i] += ringE[i]; ringE[i] = 0; gi[i] += ringI[i]; ringI[i] = 0 (both channels in one pass)
   (func (export "addAndZero2") (param $n i32) (param $pre i32) (param $pge i32) (param $pri i32) (param $pgi i32)
     (local $i i32) (local $o i32) (local $n2 i32) (local $zero v128)
