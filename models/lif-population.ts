@@ -179,7 +179,15 @@ export class LifPopulation implements Population {
         const thetaMoves = q.adaptive && this.thetaPlastic && p.tauTheta !== null;
         if (p.vMin === null && !q.adaptive) {
           // No θ: one threshold for all, eight neurons per iteration.
-          this.pendingCount = w.k.integrateCurrentExactThresholdFixed(n, step, refSteps, w.pv, w.pge, w.pgi, w.plast, w.ppending, q.eM, q.eE, q.eI, q.kE, q.kI, q.vConst, p.vThresh - p.thetaOffset);
+          const k = w.consts;
+          k[0] = q.eM;
+          k[1] = q.eE;
+          k[2] = q.eI;
+          k[3] = q.kE;
+          k[4] = q.kI;
+          k[5] = q.vConst;
+          k[6] = p.vThresh - p.thetaOffset;
+          this.pendingCount = w.k.integrateCurrentExactThresholdFixed(n, step, refSteps, w.pv, w.pge, w.pgi, w.plast, w.ppending, w.pconst);
           this.pendingStep = step;
           return;
         }

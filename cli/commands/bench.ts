@@ -41,7 +41,7 @@ function registerBenchCuba(bench: Command): void {
     .option('--seed <n>', 'seed of every random stream', seed, 1)
     .addOption(new Option('--precision <p>', 'state precision').choices(['f32', 'f64']).default('f64'))
     .option('--p <prob>', 'connection probability', probability)
-    .option('--jit-warmup', 'run a small CUBA first so the timed loop starts with compiled JS (Brian2 excludes its compilation too)')
+    .option('--jit-warmup', 'run a short CUBA of the same size first so the timed loop starts with compiled JS (Brian2 excludes its compilation too)')
     .option('--json', 'print one JSON object (the keys bench/peers/cuba-driver.sh reads)')
     .action((flags: CubaFlags) => {
       const r = runCubaBench({ neurons: flags.neurons, duration: flags.duration, seed: flags.seed, precision: flags.precision, connectionProbability: flags.p, jitWarmup: flags.jitWarmup });
@@ -62,7 +62,7 @@ function formatCuba(r: CubaBenchResult): string {
     ['simulated', `${r.durationMs} ms, dt ${r.dtMs} ms, seed ${r.seed}, ${r.precision}`],
     ['spikes', `${r.spikes} (mean rate ${r.meanRateHz.toFixed(2)} Hz, CV ISI ${r.cvIsi === null ? '–' : r.cvIsi.toFixed(3)})`],
     ['build', `${r.buildSeconds.toFixed(3)} s`],
-    ...(r.jitWarmup ? [['JIT warm-up', `${r.jitWarmupSeconds.toFixed(3)} s (small CUBA run before the timed loop)`] as [string, string]] : []),
+    ...(r.jitWarmup ? [['JIT warm-up', `${r.jitWarmupSeconds.toFixed(3)} s (short same-size CUBA run before the timed loop)`] as [string, string]] : []),
     ['simulation loop', `${r.simLoopSeconds.toFixed(3)} s wall, ${r.simLoopCpuSeconds.toFixed(3)} s CPU (${r.realTimeFactor.toFixed(2)}× real time)`],
     ['whole process', `${r.totalSeconds.toFixed(3)} s wall since Node started, ${r.totalCpuSeconds.toFixed(3)} s CPU`],
     ['synaptic events', `${r.synapticEvents} (${r.synapticEventsPerSecond.toExponential(2)} /s of loop)`],

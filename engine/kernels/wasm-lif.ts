@@ -18,10 +18,12 @@ interface LifKernelExports {
     n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ptheta: number, ppending: number,
     eM: number, eE: number, eI: number, kE: number, kI: number, c: number, base: number,
   ): number;
-  /** The same for a threshold `base` common to every neuron (no θ), eight neurons per iteration. */
+  /**
+   * The same for a threshold `base` common to every neuron (no θ), eight neurons per iteration; the
+   * coefficients eM, eE, eI, kE, kI, c, base are read from `consts` (byte offset pconst).
+   */
   integrateCurrentExactThresholdFixed(
-    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ppending: number,
-    eM: number, eE: number, eI: number, kE: number, kI: number, c: number, base: number,
+    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ppending: number, pconst: number,
   ): number;
   addAndZero(n: number, pring: number, ptarget: number): void;
   addAndZero2(n: number, pringE: number, pge: number, pringI: number, pgi: number): void;
@@ -69,7 +71,7 @@ export const RING_SLOTS = 32;
 function arenaBytes(size: number, extraBytes = 0): number {
   const b8 = align(8 * size);
   const b4 = align(4 * size);
-  return 16 + 5 * b8 + 3 * b4 + 2 * RING_SLOTS * (b8 + b4) + align(extraBytes);
+  return 16 + 64 + 5 * b8 + 3 * b4 + 2 * RING_SLOTS * (b8 + b4) + align(extraBytes);
 }
 
 export class WasmLifKernels {
@@ -105,11 +107,16 @@ export class WasmLifKernels {
   readonly plast: number;
   readonly pids: number;
   readonly ppending: number;
+  /** Eight float64 coefficients a kernel reads from memory instead of taking them as arguments. */
+  readonly consts: Float64Array;
+  readonly pconst: number;
   private readonly ringBase: number[];
   private readonly ringUsed = [false, false];
   private readonly touchedBase: number[];
   private readonly touchedUsed = [false, false];
   private sparseExports: SparseKernelExports | null = null;
+  /** `memory.buffer`, read once (the getter is slow and the memory never grows). */
+  private readonly buffer: ArrayBuffer;
   /** Start and end of the extra reservation (`extraBytes`) handed out by `allocExtra`. */
   private extraTop: number;
   private readonly extraEnd: number;
@@ -129,7 +136,8 @@ export class WasmLifKernels {
       off += b;
       return o;
     };
-    const buf = this.memory.buffer;
+    const buf = (this.buffer = this.memory.buffer);
+    this.pconst = take(64);
     this.pv = take(b8);
     this.pge = take(b8);
     this.pgi = take(b8);
@@ -142,6 +150,7 @@ export class WasmLifKernels {
     this.touchedBase = [take(RING_SLOTS * b4), take(RING_SLOTS * b4)];
     this.extraTop = off;
     this.extraEnd = off + align(extraBytes);
+    this.consts = new Float64Array(buf, this.pconst, 8);
     this.v = new Float64Array(buf, this.pv, n);
     this.ge = new Float64Array(buf, this.pge, n);
     this.gi = new Float64Array(buf, this.pgi, n);
@@ -174,7 +183,7 @@ export class WasmLifKernels {
 
   /** True when `a` is a view of this population's memory (a kernel may then use `a.byteOffset`). */
   holds(a: ArrayBufferView | null): boolean {
-    return a !== null && a.buffer === this.memory.buffer;
+    return a !== null && a.buffer === this.buffer;
   }
 
   /**

@@ -306,11 +306,13 @@
   ;; comparison, and step − ref cannot overflow since both are ≥ 0); the lane masks are widened to
   ;; the f64x2 pairs. Same operations, in the same order, as the JS loop: bit-identical state and
   ;; spikes. Spike ids go to pids (not committed; lastSpike is NOT written). Returns the count.
+  ;; The seven f64 coefficients eM, eE, eI, kE, kI, c, base are read from memory at pk: a call with
+  ;; integer arguments only costs less and allocates nothing on the JS side (no boxed doubles).
   (func (export "integrateCurrentExactThresholdFixed")
     (param $n i32) (param $step i32) (param $ref i32)
-    (param $pv i32) (param $pge i32) (param $pgi i32) (param $plast i32) (param $pids i32)
-    (param $eM f64) (param $eE f64) (param $eI f64) (param $kE f64) (param $kI f64) (param $c f64) (param $base f64)
+    (param $pv i32) (param $pge i32) (param $pgi i32) (param $plast i32) (param $pids i32) (param $pk i32)
     (result i32)
+    (local $eM f64) (local $eE f64) (local $eI f64) (local $kE f64) (local $kI f64) (local $c f64) (local $base f64)
     (local $i i32) (local $o i32) (local $count i32) (local $n8 i32) (local $lim i32) (local $x f64)
     (local $eM2 v128) (local $eE2 v128) (local $eI2 v128) (local $kE2 v128) (local $kI2 v128) (local $c2 v128)
     (local $base2 v128) (local $lim4 v128) (local $q0 v128) (local $q1 v128)
@@ -318,6 +320,13 @@
     (local $m1 v128) (local $s1 v128) (local $ge1 v128) (local $gi1 v128) (local $v1 v128) (local $nv1 v128)
     (local $m2 v128) (local $s2 v128) (local $ge2 v128) (local $gi2 v128) (local $v2 v128) (local $nv2 v128)
     (local $m3 v128) (local $s3 v128) (local $ge3 v128) (local $gi3 v128) (local $v3 v128) (local $nv3 v128)
+    (local.set $eM (f64.load offset=0 (local.get $pk)))
+    (local.set $eE (f64.load offset=8 (local.get $pk)))
+    (local.set $eI (f64.load offset=16 (local.get $pk)))
+    (local.set $kE (f64.load offset=24 (local.get $pk)))
+    (local.set $kI (f64.load offset=32 (local.get $pk)))
+    (local.set $c (f64.load offset=40 (local.get $pk)))
+    (local.set $base (f64.load offset=48 (local.get $pk)))
     (local.set $eM2 (f64x2.splat (local.get $eM)))
     (local.set $eE2 (f64x2.splat (local.get $eE)))
     (local.set $eI2 (f64x2.splat (local.get $eI)))
