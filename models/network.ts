@@ -208,6 +208,11 @@ export class Network {
     const hooks = this.hooks;
     // Control events due "at t" run before step n when t ≤ n·dt (a tolerance absorbs rounding of t).
     const eps = 1e-6 * dt;
+    // Resolve what is lazily resolved once per network (schedule order, wasm kernel instances) here,
+    // not on the first step: a branch taken once per network inside the hot functions has no type
+    // feedback when V8 optimised them on an earlier network, and deoptimises them in this loop.
+    schedule.tasks();
+    for (const p of this.projections) p.prepare?.();
     for (let s = this.step; s < end; s++) {
       const t = s * dt;
       while (control.peekTime() <= t + eps) control.pop()!.payload(s, t);

@@ -11,7 +11,7 @@
  */
 import type { FloatArray } from '../engine/float-array.js';
 import type { InputRing } from '../engine/input-ring.js';
-import type { WasmLifKernels } from '../engine/kernels/wasm-lif.js';
+import type { SparseKernelExports, WasmLifKernels } from '../engine/kernels/wasm-lif.js';
 import type { Population } from './population.js';
 
 export type ProjectionKind = 'dense' | 'sparse' | 'one-to-one' | 'all-but-self';
@@ -41,6 +41,8 @@ export interface Projection {
   bindRing(ring: InputRing): void;
   /** Adds the weights of this step's pre spikes into the ring slots of their arrival steps. */
   propagate(step: number): void;
+  /** Resolves what the first propagation would otherwise resolve lazily (called before every run). */
+  prepare?(): void;
 }
 
 abstract class BaseProjection {
@@ -165,6 +167,8 @@ export class SparseProjection extends BaseProjection implements Projection {
    * Resolved at the first propagation; null: the JS loops.
    */
   private fan: WasmLifKernels | null | undefined = undefined;
+  /** `fan.sparse`, instantiated when the fan is resolved (not lazily inside the hot propagate path). */
+  private sparseKernels: SparseKernelExports | null = null;
 
   constructor(
     name: string,
@@ -194,7 +198,13 @@ export class SparseProjection extends BaseProjection implements Projection {
       w.holds(this.ring.buffer) &&
       (w.holds(this.pre.spikes.ids) || (this.idScratch !== null && w.holds(this.idScratch) && this.idScratch.length >= this.pre.size));
     this.fan = ok ? w : null;
+    this.sparseKernels = ok ? w.sparse : null;
     return this.fan;
+  }
+
+  /** Resolves the kernels before a run (Network.runSteps), so the first propagation takes the hot path. */
+  prepare(): void {
+    if (this.fan === undefined) this.resolveFan();
   }
 
   /** Uniform delay through the wasm kernels; false when they cannot take this call (JS instead). */
@@ -217,11 +227,11 @@ export class SparseProjection extends BaseProjection implements Projection {
     if (touched !== null) {
       const counts = ring.touchedCount!;
       const slot = off / ring.size;
-      const tc = fan.sparse.addRowsTracked(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot, touched.byteOffset + 4 * off, counts[slot]!, ring.size);
+      const tc = this.sparseKernels!.addRowsTracked(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot, touched.byteOffset + 4 * off, counts[slot]!, ring.size);
       if (tc < 0) ring.untrack(); // the list would outgrow the slot: the kernel finished untracked
       else counts[slot] = tc;
     } else {
-      fan.sparse.addRows(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot);
+      this.sparseKernels!.addRows(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot);
     }
     return true;
   }
