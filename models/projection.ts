@@ -157,6 +157,13 @@ function listTouched(ring: InputRing, off: number, j: number): void {
   counts[slot] = tc + 1;
 }
 
+/** True when every value equals the first (Object.is: −0 and NaN count as different values). */
+function allEqual(a: FloatArray): boolean {
+  const first = a[0];
+  for (let k = 1; k < a.length; k++) if (!Object.is(a[k], first)) return false;
+  return true;
+}
+
 export class SparseProjection extends BaseProjection implements Projection {
   readonly kind = 'sparse' as const;
   /**
@@ -164,11 +171,15 @@ export class SparseProjection extends BaseProjection implements Projection {
    * live in its memory and the delay is uniform (models/build-network.ts places them there with the
    * wasm backend): propagation then runs `addRowsTracked` / `addRows` (engine/kernels/wasm/
    * sparse-fanout.wat), which make the same additions in the same order as the loops below.
-   * Resolved at the first propagation; null: the JS loops.
+   * Resolved before the first run (`prepare`); null: the JS loops. When all weights are equal then,
+   * the kernels read that one value instead of the weight array (same additions, less memory
+   * traffic): the weights of a sparse projection are fixed once the network has run.
    */
   private fan: WasmLifKernels | null | undefined = undefined;
   /** `fan.sparse`, instantiated when the fan is resolved (not lazily inside the hot propagate path). */
   private sparseKernels: SparseKernelExports | null = null;
+  /** Every weight equals weights[0]: the kernels read that one value (addRows…Uniform). */
+  private uniformWeight = false;
 
   constructor(
     name: string,
@@ -199,6 +210,7 @@ export class SparseProjection extends BaseProjection implements Projection {
       (w.holds(this.pre.spikes.ids) || (this.idScratch !== null && w.holds(this.idScratch) && this.idScratch.length >= this.pre.size));
     this.fan = ok ? w : null;
     this.sparseKernels = ok ? w.sparse : null;
+    this.uniformWeight = ok && allEqual(this.weights);
     return this.fan;
   }
 
@@ -227,11 +239,15 @@ export class SparseProjection extends BaseProjection implements Projection {
     if (touched !== null) {
       const counts = ring.touchedCount!;
       const slot = off / ring.size;
-      const tc = this.sparseKernels!.addRowsTracked(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot, touched.byteOffset + 4 * off, counts[slot]!, ring.size);
+      const k = this.sparseKernels!;
+      const addRows = this.uniformWeight ? k.addRowsTrackedUniform : k.addRowsTracked;
+      const tc = addRows(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot, touched.byteOffset + 4 * off, counts[slot]!, ring.size);
       if (tc < 0) ring.untrack(); // the list would outgrow the slot: the kernel finished untracked
       else counts[slot] = tc;
     } else {
-      this.sparseKernels!.addRows(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot);
+      const k = this.sparseKernels!;
+      const addRows = this.uniformWeight ? k.addRowsUniform : k.addRows;
+      addRows(pIds, count, this.rowPtr.byteOffset, this.cols.byteOffset, this.weights.byteOffset, pSlot);
     }
     return true;
   }

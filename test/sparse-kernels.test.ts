@@ -53,7 +53,7 @@ interface Csr {
 }
 
 /** Random rows; `cancel` makes rows of +x/−x pairs onto few targets (zeros reappear, lists grow). */
-function randomCsr(rnd: () => number, pre: number, post: number, density: number, cancel: boolean): Csr {
+function randomCsr(rnd: () => number, pre: number, post: number, density: number, cancel: boolean, uniform = false): Csr {
   const rowPtr = new Int32Array(pre + 1);
   const cols: number[] = [];
   const w: number[] = [];
@@ -64,7 +64,7 @@ function randomCsr(rnd: () => number, pre: number, post: number, density: number
     row.sort((a, b) => a - b);
     for (const j of row) {
       cols.push(j);
-      w.push(cancel ? (w.length % 2 === 0 ? 0.5 : -0.5) : Math.round((rnd() - 0.3) * 64) / 16);
+      w.push(uniform ? 0.8125 : cancel ? (w.length % 2 === 0 ? 0.5 : -0.5) : Math.round((rnd() - 0.3) * 64) / 16);
     }
     rowPtr[i + 1] = cols.length;
   }
@@ -72,18 +72,19 @@ function randomCsr(rnd: () => number, pre: number, post: number, density: number
 }
 
 describe.skipIf(!wasmSimdAvailable())('sparse propagation kernels = JS loops', () => {
-  for (const [label, cancel, samePre] of [
-    ['random weights, pre ≠ post', false, false],
-    ['random weights, pre = post (spike ids in the same memory)', false, true],
-    ['exact cancellations (repeated listing, overflow of the touched list)', true, false],
+  for (const [label, cancel, samePre, uniform] of [
+    ['random weights, pre ≠ post', false, false, false],
+    ['random weights, pre = post (spike ids in the same memory)', false, true, false],
+    ['exact cancellations (repeated listing, overflow of the touched list)', true, false, false],
+    ['one weight for every synapse (the kernels read w[0] only)', false, false, true],
   ] as const) {
     it(label, () => {
       for (let trial = 0; trial < 12; trial++) {
-        const rnd = lcg(1000 * trial + (cancel ? 7 : 0) + (samePre ? 3 : 0));
+        const rnd = lcg(1000 * trial + (cancel ? 7 : 0) + (samePre ? 3 : 0) + (uniform ? 11 : 0));
         const post = 1 + Math.floor(rnd() * 40);
         const pre = samePre ? post : 1 + Math.floor(rnd() * 40);
         const delay = Math.floor(rnd() * 4);
-        const csr = randomCsr(rnd, pre, post, rnd() * 0.5, cancel);
+        const csr = randomCsr(rnd, pre, post, rnd() * 0.5, cancel, uniform);
         const nnz = csr.cols.length;
 
         // JS side: plain arrays, an ordinary ring.
@@ -145,9 +146,35 @@ describe.skipIf(!wasmSimdAvailable())('sparse propagation kernels = JS loops', (
           }
         }
         if (cancel && trial === 0) expect(ringJs.touched).toBeNull(); // the overflow path was taken
+        if (nnz > 1) expect((projW as unknown as { uniformWeight: boolean }).uniformWeight).toBe(uniform);
       }
     });
   }
+
+  it('the Uniform kernels add w[0] for every synapse, the others w[s]', () => {
+    const k = WasmLifKernels.tryCreate(4, 256)!;
+    const buf = k.memory.buffer;
+    const ids = new Int32Array(buf, k.allocExtra(8)!, 2);
+    const rowPtr = new Int32Array(buf, k.allocExtra(12)!, 3);
+    const cols = new Int32Array(buf, k.allocExtra(16)!, 4);
+    const w = new Float64Array(buf, k.allocExtra(32)!, 4);
+    const touched = k.touchedBuffer(0, 1)!;
+    ids.set([0, 1]);
+    rowPtr.set([0, 2, 4]);
+    cols.set([0, 1, 1, 3]);
+    w.set([2.5, 10, 20, 40]);
+    const slot = k.ringBuffer(0, 1)!;
+    const args = [ids.byteOffset, 2, rowPtr.byteOffset, cols.byteOffset, w.byteOffset, slot.ptr] as const;
+    k.sparse.addRowsUniform(...args);
+    expect(Array.from(slot.buffer)).toEqual([2.5, 5, 0, 2.5]);
+    slot.buffer.fill(0);
+    expect(k.sparse.addRowsTrackedUniform(...args, touched.byteOffset, 0, 4)).toBe(3);
+    expect(Array.from(slot.buffer)).toEqual([2.5, 5, 0, 2.5]);
+    expect(Array.from(touched.subarray(0, 3))).toEqual([0, 1, 3]);
+    slot.buffer.fill(0);
+    k.sparse.addRows(...args);
+    expect(Array.from(slot.buffer)).toEqual([2.5, 30, 0, 40]);
+  });
 
   it('addTouchedAndZero = the JS delivery loop (skips zeros, keeps NaN)', () => {
     const k = WasmLifKernels.tryCreate(8)!;

@@ -37,6 +37,9 @@ interface LifKernelExports {
 export interface SparseKernelExports {
   addRowsTracked(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number, pTouched: number, tc: number, cap: number): number;
   addRows(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number): void;
+  /** As addRowsTracked / addRows, adding w[0] for every synapse (a projection with one weight). */
+  addRowsTrackedUniform(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number, pTouched: number, tc: number, cap: number): number;
+  addRowsUniform(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number): void;
   addTouchedAndZero(pTouched: number, count: number, pSlot: number, pTarget: number): void;
 }
 
