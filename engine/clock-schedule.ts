@@ -31,7 +31,12 @@ export class ClockSchedule {
   private resolved: ScheduledTask[] | null = null;
 
   add(slot: Slot, order: number, name: string, run: (step: number) => void): void {
-    this.entries.push({ slot, order, name, run });
+    this.addTask({ slot, order, name, run });
+  }
+
+  /** Adds a task object (models/step-tasks.ts: class instances, whose optimised code every network shares). */
+  addTask(task: ScheduledTask): void {
+    this.entries.push(task);
     this.resolved = null;
   }
 

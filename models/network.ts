@@ -16,6 +16,7 @@ import { SpikeRecorder } from '../engine/spike-recorder.js';
 import { StateRecorder } from '../engine/state-recorder.js';
 import type { Population } from './population.js';
 import type { Projection } from './projection.js';
+import { accountingTask, populationTasks, propagationTask } from './step-tasks.js';
 
 export type ControlCallback = (step: number, t: number) => void;
 
@@ -117,19 +118,15 @@ export class Network {
     }
     const pops = this.populations;
     pops.forEach((p, k) => {
-      this.schedule.add('integrate', k, `${p.name}.integrate`, (s) => p.integrate(s));
-      this.schedule.add('threshold', k, `${p.name}.threshold`, (s) => p.threshold(s));
-      this.schedule.add('deliver', k, `${p.name}.deliver`, (s) => p.deliver(s));
-      this.schedule.add('reset', k, `${p.name}.reset`, (s) => p.reset(s));
+      for (const task of populationTasks(p, k)) this.schedule.addTask(task);
     });
-    this.projections.forEach((proj, k) => {
-      this.schedule.add('synapses', k, `${proj.name}.propagate`, (s) => proj.propagate(s));
-    });
+    this.projections.forEach((proj, k) => this.schedule.addTask(propagationTask(proj, k)));
     // Counting and recording run after every threshold of the step (Brian2's SpikeMonitor slot).
-    this.schedule.add('threshold', 1_000_000, 'spike-accounting', (s) => this.accountSpikes(s));
+    this.schedule.addTask(accountingTask(this));
   }
 
-  private accountSpikes(step: number): void {
+  /** Counts this step's spikes and hands them to the spike hooks (the schedule's accounting task). */
+  accountSpikes(step: number): void {
     const t = step * this.dt;
     const pops = this.populations;
     for (let k = 0; k < pops.length; k++) {
