@@ -14,11 +14,13 @@
  * JIT warm-up: by default the timed loop starts with cold JavaScript code, so it includes V8
  * interpreting and then compiling the hot paths (≈ 30 ms CPU of a 1 s N = 4000 run). Brian2's loop
  * timer excludes its code generation and compilation; `jitWarmup: true` (CLI `--jit-warmup`) makes
- * the comparison like for like by first running a short CUBA of the same size (200 ms, seed + 1) in
+ * the comparison like for like by first running a short CUBA of the same size (500 ms, seed + 1) in
  * the same process, timed separately as `jitWarmupSeconds` and included in `totalSeconds`. Same size
  * because a smaller warm-up left part of the warming (and an old-space GC of the build's garbage)
  * inside the timed loop: measured 08:30 UTC, N = 4000, first timed run after a 1000-neuron warm-up
- * 56–63 ms CPU against 39–44 ms for the following runs; after a same-size warm-up 47 ms.
+ * 56–63 ms CPU against 39–44 ms for the following runs; after a same-size warm-up 47 ms. 500 ms
+ * rather than 200 because after 200 ms V8 had not yet optimised SparseProjection.propagate and
+ * compiled it inside the timed loop (`--trace-opt`; loop CPU 45.5 → 41.7 ms at N = 4000, 08:44 UTC).
  */
 import { describeBackend, kernelBackend } from '../engine/backend.js';
 import type { Precision } from '../engine/float-array.js';
@@ -75,7 +77,7 @@ export function runCubaBench(opts: CubaBenchOptions = {}): CubaBenchResult {
   if (opts.jitWarmup) {
     const w0 = performance.now();
     const small = parseDescription(
-      cubaDescription({ neurons: opts.neurons, duration: 200, seed: (opts.seed ?? 1) + 1, precision: opts.precision, connectionProbability: opts.connectionProbability }),
+      cubaDescription({ neurons: opts.neurons, duration: 500, seed: (opts.seed ?? 1) + 1, precision: opts.precision, connectionProbability: opts.connectionProbability }),
     );
     const warm = buildNetwork(small, resolveSettings(small));
     const sink = new MemorySink();
