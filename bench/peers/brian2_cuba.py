@@ -116,8 +116,9 @@ def main():
     warnings.filterwarnings('ignore', category=FutureWarning)  # pythran/numpy noise at import
     t_imp = time.time()
     import brian2
-    from brian2 import (NeuronGroup, Synapses, SpikeMonitor, NetworkOperation, defaultclock, ms, mV,
-                        second, prefs, set_device, device, seed, run)
+    from brian2 import (NeuronGroup, Synapses, SpikeMonitor, Network, collect, defaultclock, ms, mV,
+                        second, prefs, set_device, seed)
+    from _brian2_timing import emit, timed_run, timing_fields
     import numpy as np
     import_s = time.time() - t_imp
 
@@ -167,42 +168,8 @@ def main():
         s_mon = SpikeMonitor(P)
         build_s = time.time() - t_b
 
-        make_s = run_binary_s = warmup_s = loop_cpu_s = None
         duration = args.duration * ms
-        if args.target == 'cpp_standalone':
-            t_r = time.time()
-            run(duration)  # standalone: before_run() = code generation, nothing simulated yet
-            run_call_s = time.time() - t_r
-            t_r = time.time()
-            device.build(directory=build_dir, compile=True, run=True, debug=False,
-                         with_output=False)
-            build_call_s = time.time() - t_r
-            make_s = device.timers['compile']['make']
-            run_binary_s = device.timers['run_binary']
-            loop_s = float(device._last_run_time)
-            codegen_s = run_call_s + build_call_s - run_binary_s
-        else:
-            # process CPU time of the loop: mark at the first time step (t = 0, 'start'
-            # slot, before everything else) and read again when run() returns
-            marks = {}
-
-            def _mark_loop_start():
-                marks.setdefault('cpu0', time.process_time())
-
-            mark_op = NetworkOperation(_mark_loop_start, dt=duration, when='start', order=-1000,
-                                       name="loop_start_mark")  # created before the warm-up
-            warmup_s = None
-            if not args.no_warmup:
-                # compile everything first (run of 0 ms: before_run() only, no time step)
-                t_r = time.time()
-                run(0 * ms)
-                warmup_s = time.time() - t_r
-            t_r = time.time()
-            run(duration)
-            loop_cpu_s = time.process_time() - marks['cpu0']
-            run_call_s = time.time() - t_r
-            loop_s = float(device._last_run_time)
-            codegen_s = run_call_s - loop_s + (warmup_s or 0.0)
+        timing = timed_run(Network(collect()), duration, args.target, build_dir, warmup=not args.no_warmup)
 
         t_res = time.time()
         n_syn = int(len(Ce)) + int(len(Ci))
@@ -231,14 +198,7 @@ def main():
             'meanRateHz': rate,
             'importSeconds': import_s,
             'buildSeconds': build_s,
-            'runCallSeconds': run_call_s,
-            'codegenCompileSeconds': codegen_s,
-            'makeSeconds': make_s,
-            'runBinarySeconds': run_binary_s,
-            'simLoopSeconds': loop_s,
-            'simLoopClock': 'process CPU time (std::clock)' if args.target == 'cpp_standalone' else 'wall',
-            'warmupSeconds': warmup_s,
-            'simLoopCpuSeconds': loop_s if args.target == 'cpp_standalone' else loop_cpu_s,
+            **timing_fields(timing, args.target),
             'resultsSeconds': time.time() - t_res,
             'scriptSeconds': time.time() - T0,
             'cacheDir': (args.cython_cache if args.target != 'cpp_standalone' else None),
@@ -249,11 +209,7 @@ def main():
         if tmp_build is not None:
             shutil.rmtree(tmp_build, ignore_errors=True)
 
-    if args.json:
-        print(json.dumps(out))
-    else:
-        for k, v in out.items():
-            print(f'{k:>22}: {v}')
+    emit(out, args.json)
 
 
 if __name__ == '__main__':
