@@ -6,6 +6,7 @@ what each figure means (brian2_cuba.py, "Timing"). The network is passed explici
 collected by the magic `run()`, which only sees the objects of its caller's frame.
 """
 import json
+import sys
 import time
 
 
@@ -75,3 +76,36 @@ def emit(out, as_json):
     width = max(len(k) for k in out)
     for k, v in out.items():
         print(f'{k:>{width}}: {v}')
+
+
+def select_target(target, build_dir, cython_cache, prefix):
+    """Sets Brian2's code-generation target; returns (build_dir, a temporary dir to delete or None).
+
+    cpp_standalone builds in `build_dir` (a new temporary directory when None, deleted by the
+    caller); runtime targets keep their compiled code in `cython_cache` when given.
+    """
+    import os
+    import tempfile
+    from brian2 import prefs, set_device
+
+    if target == 'cpp_standalone':
+        tmp_build = tempfile.mkdtemp(prefix=prefix) if build_dir is None else None
+        build_dir = build_dir or tmp_build
+        set_device('cpp_standalone', directory=build_dir, build_on_run=False)
+        return build_dir, tmp_build
+    prefs.codegen.target = target
+    if cython_cache:
+        os.makedirs(cython_cache, exist_ok=True)
+        prefs.codegen.runtime.cython.cache_dir = cython_cache
+    return None, None
+
+
+def closing_fields(args, t_results, t_script):
+    """The last keys of a peer script's report: where its time went after the run, and where it ran."""
+    return {
+        'resultsSeconds': time.time() - t_results,
+        'scriptSeconds': time.time() - t_script,
+        'cacheDir': args.cython_cache if args.target != 'cpp_standalone' else None,
+        'buildDir': args.build_dir if args.target == 'cpp_standalone' else None,
+        'python': sys.executable,
+    }

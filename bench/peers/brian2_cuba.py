@@ -78,10 +78,8 @@ only statistically comparable across targets (and with snn).
 """
 import argparse
 import json
-import os
 import shutil
 import sys
-import tempfile
 import time
 import warnings
 
@@ -117,24 +115,12 @@ def main():
     t_imp = time.time()
     import brian2
     from brian2 import (NeuronGroup, Synapses, SpikeMonitor, Network, collect, defaultclock, ms, mV,
-                        second, prefs, set_device, seed)
-    from _brian2_timing import emit, timed_run, timing_fields
+                        second, seed)
+    from _brian2_timing import closing_fields, emit, select_target, timed_run, timing_fields
     import numpy as np
     import_s = time.time() - t_imp
 
-    tmp_build = None
-    if args.target == 'cpp_standalone':
-        build_dir = args.build_dir
-        if build_dir is None:
-            tmp_build = tempfile.mkdtemp(prefix='brian2_cuba_')
-            build_dir = tmp_build
-        set_device('cpp_standalone', directory=build_dir, build_on_run=False)
-    else:
-        build_dir = None
-        prefs.codegen.target = args.target
-        if args.cython_cache:
-            os.makedirs(args.cython_cache, exist_ok=True)
-            prefs.codegen.runtime.cython.cache_dir = args.cython_cache
+    build_dir, tmp_build = select_target(args.target, args.build_dir, args.cython_cache, 'brian2_cuba_')
 
     try:
         t_b = time.time()
@@ -199,11 +185,7 @@ def main():
             'importSeconds': import_s,
             'buildSeconds': build_s,
             **timing_fields(timing, args.target),
-            'resultsSeconds': time.time() - t_res,
-            'scriptSeconds': time.time() - T0,
-            'cacheDir': (args.cython_cache if args.target != 'cpp_standalone' else None),
-            'buildDir': (args.build_dir if args.target == 'cpp_standalone' else None),
-            'python': sys.executable,
+            **closing_fields(args, t_res, T0),
         }
     finally:
         if tmp_build is not None:

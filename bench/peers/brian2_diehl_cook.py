@@ -89,7 +89,6 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 import time
 import warnings
 
@@ -149,8 +148,8 @@ def main():
     import numpy as np
     import brian2
     from brian2 import (NeuronGroup, PoissonGroup, Synapses, SpikeMonitor, Network, collect, TimedArray, linked_var,
-                        defaultclock, ms, mV, Hz, second, prefs, set_device, seed)
-    from _brian2_timing import emit, timed_run, timing_fields
+                        defaultclock, ms, mV, Hz, second, seed)
+    from _brian2_timing import closing_fields, emit, select_target, timed_run, timing_fields
     import_s = time.time() - t_imp
 
     N, K = args.neurons, args.samples
@@ -158,19 +157,7 @@ def main():
         sys.exit('--neurons must be >= 2 and --samples >= 1')
     images = load_mnist(args.images, args.first_sample, K)
 
-    tmp_build = None
-    build_dir = None
-    if args.target == 'cpp_standalone':
-        build_dir = args.build_dir
-        if build_dir is None:
-            tmp_build = tempfile.mkdtemp(prefix='brian2_dc_')
-            build_dir = tmp_build
-        set_device('cpp_standalone', directory=build_dir, build_on_run=False)
-    else:
-        prefs.codegen.target = 'cython'
-        if args.cython_cache:
-            os.makedirs(args.cython_cache, exist_ok=True)
-            prefs.codegen.runtime.cython.cache_dir = args.cython_cache
+    build_dir, tmp_build = select_target(args.target, args.build_dir, args.cython_cache, 'brian2_dc_')
 
     try:
         t_b = time.time()
@@ -350,11 +337,7 @@ def main():
             'importSeconds': import_s,
             'buildSeconds': build_s,
             **timing_fields(timing, args.target),
-            'resultsSeconds': time.time() - t_res,
-            'scriptSeconds': time.time() - T0,
-            'cacheDir': args.cython_cache if args.target == 'cython' else None,
-            'buildDir': args.build_dir if args.target == 'cpp_standalone' else None,
-            'python': sys.executable,
+            **closing_fields(args, t_res, T0),
         }
     finally:
         if tmp_build is not None:
