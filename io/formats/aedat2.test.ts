@@ -6,7 +6,12 @@ import type { SpikeData } from './spike-data.js';
 import { sampleData } from './test-fixtures.js';
 
 const concat = (parts: Uint8Array[]) => Buffer.concat(parts);
-const headerEnd = (b: Uint8Array) => Buffer.from(b).indexOf('# End Of ASCII Header\r\n') + '# End Of ASCII Header\r\n'.length;
+const END_LINE = '#End Of ASCII Header\r\n'; // jAER's sentinel, byte for byte (no space after '#')
+const headerEnd = (b: Uint8Array) => {
+  const at = Buffer.from(b).indexOf(END_LINE);
+  if (at < 0) throw new Error('no #End Of ASCII Header line');
+  return at + END_LINE.length;
+};
 
 describe('AEDAT 2.0 writer', () => {
   const bytes = concat(encodeAedat2(sampleData(), { width: 128 }));
@@ -17,6 +22,13 @@ describe('AEDAT 2.0 writer', () => {
     const header = text.slice(0, headerEnd(bytes));
     for (const line of header.split('\r\n').slice(0, -1)) expect(line.startsWith('#')).toBe(true);
     expect(header).not.toMatch(/[^\r]\n/); // every line break is CRLF
+  });
+
+  it("ends the header with jAER's exact '#End Of ASCII Header' line, right before the events", () => {
+    const end = headerEnd(bytes);
+    expect(text.slice(end - END_LINE.length - 2, end)).toBe(`\r\n${END_LINE}`);
+    expect(text).not.toContain('# End Of ASCII Header');
+    expect(bytes.length - end).toBe(6 * 8);
   });
 
   it('documents the id → address mapping in a comment line', () => {
@@ -73,6 +85,21 @@ describe('AEDAT 2.0 reader', () => {
     expect([...f.events.tUs]).toEqual([42, 44]);
     expect(f.layout).toBeNull();
   });
+
+  it.each(['#End Of ASCII Header', '# End Of ASCII Header', '# End of ASCII Header'])(
+    "stops the header at '%s' even when the first DAVIS address starts with '#'",
+    (marker) => {
+      const head = Buffer.from(`#!AER-DAT2.0\r\n# AEChip: DAVIS address layout\r\n${marker}\r\n`, 'latin1');
+      const ev = Buffer.alloc(8);
+      ev.writeUInt32BE(((140 << 22) | (3 << 12) | (1 << 11)) >>> 0, 0); // y = 140: first byte 0x23 = '#'
+      ev.writeInt32BE(7, 4);
+      expect(ev[0]).toBe(0x23);
+      const f = decodeAedat2(Buffer.concat([head, ev]), { layout: 'davis' });
+      expect([...f.events.y]).toEqual([140]);
+      expect([...f.events.x]).toEqual([3]);
+      expect([...f.events.tUs]).toEqual([7]);
+    },
+  );
 
   it('rejects a cut event with io.truncated', () => {
     const b = concat(encodeAedat2(sampleData()));

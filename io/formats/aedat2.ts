@@ -4,8 +4,11 @@
  *
  * Our header also records the id → address mapping and the population table as `# snn-…` comments,
  * so our reader restores populations exactly; other readers skip comments. We end the header with
- * `# End Of ASCII Header` because a DAVIS address whose first byte is 0x23 ('#') would otherwise be
- * mistaken for a comment line; readers without the marker fall back to "lines starting with '#'".
+ * `#End Of ASCII Header` — jAER's own sentinel, byte for byte (AEDataFile.END_OF_HEADER_STRING after
+ * the '#', no space), which scripts that seek the data start look for — because a DAVIS address whose
+ * first byte is 0x23 ('#') would otherwise be mistaken for a comment line. Our reader also accepts
+ * `# End Of ASCII Header` (our files before this layout) and saveaerdat.m's `# End of ASCII Header`;
+ * without any marker it falls back to "lines starting with '#'".
  */
 import { SnnError } from '../../engine/errors.js';
 import { decodeAddress, encodeAddress, idsToPixels, LAYOUT_LIMITS, pixelEventsToSpikeData, type AddressLayout, type PixelEvents } from './dvs-address.js';
@@ -16,7 +19,10 @@ import { flattenSpikes, parseLayoutJson, validateSpikeData, type PopulationLayou
 import { msToMicroseconds } from './time-units.js';
 
 export const AEDAT2_MAGIC = '#!AER-DAT2.0\r\n';
-const END_MARKER = '# End Of ASCII Header';
+/** jAER's end-of-header line (AEFileOutputStream: '#' + "End Of ASCII Header"), without CRLF. */
+export const AEDAT2_END_MARKER = '#End Of ASCII Header';
+/** Header lines (without '#' and CRLF) that end the header: jAER's, ours before, saveaerdat.m's. */
+const isEndMarker = (line: string) => /^ ?end of ascii header$/i.test(line);
 const INT32_MAX = 0x7fffffff;
 
 export interface Aedat2Events extends PixelEvents {
@@ -56,7 +62,7 @@ export function encodeAedat2(data: SpikeData, opts: FormatOptions = {}): Uint8Ar
     `# snn-populations: ${JSON.stringify(flat.layout)}`,
     `# snn-duration-ms: ${data.durationMs}`,
     `# snn-dt-ms: ${data.dt ?? 'none'}`,
-    END_MARKER,
+    AEDAT2_END_MARKER,
   ];
   const head = new TextEncoder().encode(header.map((l) => `${l}\r\n`).join(''));
   const body = new Uint8Array(flat.times.length * 8);
@@ -88,7 +94,7 @@ export function decodeAedat2(bytes: Uint8Array, opts: FormatOptions = {}): Aedat
     const line = dec.decode(bytes.subarray(pos + 1, end)).replace(/\r$/, '');
     comments.push(line.replace(/^ /, ''));
     pos = end + 1;
-    if (`#${line}` === END_MARKER) break;
+    if (isEndMarker(line)) break;
   }
   const meta = parseMeta(comments);
   const layout: AddressLayout = meta.layout ?? opts.layout ?? 'dvs128';
