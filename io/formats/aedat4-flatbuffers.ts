@@ -3,7 +3,9 @@
  * read with a small bounds-checked reader (the flatbuffers JS runtime has no verifier, and a damaged
  * file must give an SnnError, never an out-of-range read).
  *
- * Schemas (dv-processing / neuromorphicsystems aedat `flatbuffers/*.fbs`, as we understand them):
+ * Schemas (neuromorphicsystems/aedat `flatbuffers/ioheader.fbs` and `events.fbs`, which name the fields
+ * compression / file_data_position / description; dv-processing writes the IOHeader with ForceDefaults
+ * and FinishSizePrefixed, as we do; checked in their source, docs/formats.md):
  *   enum CompressionType : int32 { NONE, LZ4, LZ4_HIGH, ZSTD, ZSTD_HIGH }
  *   table IOHeader { compression: CompressionType = NONE; dataTablePosition: int64 = -1; infoNode: string; }
  *     file_identifier "IOHE";

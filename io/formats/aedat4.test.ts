@@ -32,6 +32,25 @@ describe('AEDAT 4.0 writer', () => {
     expect(h.infoNode).toMatch(/^<dv version="2.0">/);
   });
 
+  it('IOHeader table, decoded by hand: fields 0/1/2 = int32 compression, int64 dataTablePosition, infoNode, all present', () => {
+    // ioheader.fbs (neuromorphicsystems/aedat, dv-processing): compression: int32 enum = NONE (id 0),
+    // dataTablePosition / file_data_position: int64 = -1 (id 1), infoNode / description: string (id 2).
+    // dv-processing writes it with ForceDefaults + FinishSizePrefixed: every field stored, and the whole
+    // size-prefixed buffer (from byte 14) aligned, so the int64 sits 8-aligned counted from the prefix.
+    const fb = b.subarray(18, 18 + hlen);
+    const table = fb.readUInt32LE(0);
+    const vtable = table - fb.readInt32LE(table);
+    expect(fb.readUInt16LE(vtable)).toBe(4 + 2 * 3);
+    const at = (slot: number) => table + fb.readUInt16LE(vtable + 4 + 2 * slot);
+    expect([0, 1, 2].map((k) => fb.readUInt16LE(vtable + 4 + 2 * k) > 0)).toEqual([true, true, true]);
+    expect(fb.readInt32LE(at(0))).toBe(0);
+    expect(fb.readBigInt64LE(at(1))).toBe(-1n);
+    expect((4 + at(1)) % 8).toBe(0);
+    const str = at(2) + fb.readUInt32LE(at(2));
+    // roxmltree's document.root().first_child() must be the <dv> element: nothing may precede it.
+    expect(fb.subarray(str + 4, str + 4 + fb.readUInt32LE(str)).toString('utf8')).toMatch(/^<dv version="2\.0">\n {4}<node name="outInfo"/);
+  });
+
   it('packet header is int32 streamId + int32 size; the body is a size-prefixed EVTS flatbuffer', () => {
     expect(b.readInt32LE(packet)).toBe(0);
     const size = b.readInt32LE(packet + 4);

@@ -11,7 +11,17 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 beforeAll(() => h5Ready());
 
-type Obj = { attrs: Record<string, { value: unknown; metadata: { type: number; size: number; signed: boolean } }> };
+type Obj = { attrs: Record<string, { value: unknown; metadata: { type: number; size: number; signed: boolean; vlen: boolean; cset: number } }> };
+/**
+ * h5py returns a variable-length UTF-8 string as `str`, a fixed-length one as `bytes`: nir.read_data's
+ * `attrs["__type__"] == "NIRGraphData"` and hdmf's neurodata_type lookup need `str`, so every string we
+ * write must be vlen UTF-8 (cset 1), as h5py/hdmf write them.
+ */
+const expectVlenUtf8 = (o: unknown, name: string) => {
+  const m = (o as Obj).attrs[name]?.metadata;
+  expect(m, name).toBeDefined();
+  expect([m!.type, m!.vlen, m!.cset], name).toEqual([STRING, true, 1]);
+};
 const attr = (o: unknown, name: string) => (o as Obj).attrs[name]?.value;
 const STRING = 3; // HDF5 class H5T_STRING
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -44,6 +54,18 @@ describe('NWB', () => {
     expect((f.get('session_start_time') as InstanceType<typeof h5wasm.Dataset>).value).toBe('2026-01-02T03:04:05.678+00:00');
     for (const g of ['acquisition', 'analysis', 'processing', 'general', 'stimulus/presentation', 'stimulus/templates']) {
       expect(f.get(g), g).toBeInstanceOf(h5wasm.Group);
+    }
+  });
+
+  it('every string attribute and dataset is variable-length UTF-8 (what hdmf writes and reads as str)', () => {
+    for (const a of ['namespace', 'neurodata_type', 'object_id', 'nwb_version']) expectVlenUtf8(f, a);
+    for (const a of ['namespace', 'neurodata_type', 'object_id', 'description', 'colnames']) expectVlenUtf8(f.get('units'), a);
+    for (const d of ['units/id', 'units/spike_times', 'units/spike_times_index', 'units/population', 'units/neuron']) {
+      for (const a of ['namespace', 'neurodata_type', 'object_id']) expectVlenUtf8(f.get(d), a);
+    }
+    for (const name of ['identifier', 'session_description', 'session_start_time', 'timestamps_reference_time', 'file_create_date', 'units/population']) {
+      const m = (f.get(name) as InstanceType<typeof h5wasm.Dataset>).metadata;
+      expect([m.type, m.vlen, m.cset], name).toEqual([STRING, true, 1]);
     }
   });
 
@@ -102,6 +124,12 @@ describe('NIRData', () => {
     expect(attr(obs, '__type__')).toBe('EventData');
     expect(attr(obs, 'n_neurons')).toBe(300n);
     expect(attr(obs, 't_max')).toBe(0.01);
+  });
+
+  it('__type__ attributes are variable-length UTF-8 (nir.read_data compares them with str)', () => {
+    for (const o of [f, f.get('nodes/exc'), f.get('nodes/exc/observables/spikes'), f.get('nodes/inh'), f.get('nodes/inh/observables/spikes')]) {
+      expectVlenUtf8(o, '__type__');
+    }
   });
 
   it('idx is int64 and time float64 seconds, time-sorted, one sample', () => {

@@ -11,9 +11,9 @@
  * convert at the edge. They are not snapped to any grid: off-grid (event-driven) times keep their full
  * float64 value, t_ms / 1000 correctly rounded.
  *
- * Assumptions we could not verify against nir's source here (docs/formats.md): the `__type__`
- * attribute on node and observable groups, and the leading sample axis of length 1 on idx/time
- * (mirroring TimeGriddedData's (samples, steps, neurons)). Our reader accepts 1-D idx/time as well.
+ * As nir's `read_data` (nir/serialization.py) reads it: it dispatches every node and observable group
+ * on its own `__type__` attribute, and EventData's idx/time are (n_samples, n_events) — here one
+ * sample, no −1 / inf padding (docs/formats.md). Our reader accepts 1-D idx/time as well.
  */
 import { SnnError } from '../../engine/errors.js';
 import { createHdf5, getDataset, getGroup, getNumberAttr, getStringAttr, isHdf5, readHdf5, readNumbers, setNumberAttr, setStringAttr, writeArray, writeInt64 } from './hdf5.js';
