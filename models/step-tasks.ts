@@ -4,9 +4,9 @@
  *
  * Why: V8 keeps type feedback and optimised code per closure once a function literal has made more
  * than one closure, so `(s) => pop.integrate(s)` created for every new network starts cold and is
- * compiled again (on a background thread, inside the first network run's CPU time: ≈ 10 ms of a
- * 50 ms CUBA loop, seen with `--trace-opt`). A class method is one function for every network, so
- * what was optimised for one network serves the next.
+ * compiled again, on a background thread whose CPU time falls inside the new network's first run
+ * (seen with `--trace-opt` in the timed CUBA loop after a warm-up network). A class method is one
+ * function for every network, so what was optimised for one network serves the next.
  */
 import type { ScheduledTask, Slot } from '../engine/clock-schedule.js';
 import type { Population } from './population.js';
