@@ -4,26 +4,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DenseProjection } from '../models/projection.js';
-import type { Population } from '../models/population.js';
 import { EventQueue } from './event-queue.js';
 import { InputRing } from './input-ring.js';
-import { SpikeBuffer } from './spike-buffer.js';
+import { fakePopulation } from '../test/helpers/run-network.js';
 
-function fakePopulation(size: number): Population {
-  return {
-    name: `p${size}`,
-    size,
-    kind: 'test',
-    spikes: new SpikeBuffer(size),
-    channels: ['exc'],
-    attachInput() {},
-    integrate() {},
-    threshold() {},
-    deliver() {},
-    reset() {},
-    stateVariables: () => ({}),
-  };
-}
+/** A do-nothing population named after its size. */
+const fakePopulationOfSize = (size: number) => fakePopulation(`p${size}`, size);
 
 describe('InputRing', () => {
   it('sizes itself to the next power of two above the longest delay', () => {
@@ -40,8 +26,8 @@ describe('InputRing', () => {
         fc.integer({ min: 0, max: 20 }),
         fc.integer({ min: 0, max: 0xffff }),
         (nPre, nPost, maxDelay, salt) => {
-          const pre = fakePopulation(nPre);
-          const post = fakePopulation(nPost);
+          const pre = fakePopulationOfSize(nPre);
+          const post = fakePopulationOfSize(nPost);
           const w = new Float64Array(nPre * nPost);
           const d = new Uint16Array(nPre * nPost);
           let x = salt + 1;

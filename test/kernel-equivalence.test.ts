@@ -9,23 +9,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
 import { wasmSimdAvailable } from '../engine/kernels/wasm-lif.js';
-import { MemorySink } from '../engine/recorder-sink.js';
-import { buildNetwork, resolveSettings } from '../models/build-network.js';
-import { parseDescription, type NetworkDescription } from '../models/description.js';
+import type { NetworkDescription } from '../models/description.js';
 import type { LifPopulation } from '../models/lif-population.js';
 import { cubaDescription } from '../models/zoo/cuba.js';
+import { runWithBackend } from './helpers/run-network.js';
 
 const initial = kernelBackend();
 afterAll(() => setKernelBackend(initial));
 
 function run(desc: NetworkDescription, backend: KernelBackend) {
-  setKernelBackend(backend);
-  const d = parseDescription(desc);
-  const net = buildNetwork(d, resolveSettings(d));
-  const sink = new MemorySink();
-  for (const p of net.populations) net.recordSpikes(p.name, sink);
-  net.run(d.duration!);
-  net.flushRecorders();
+  const { net, sink } = runWithBackend(desc, backend);
   const spikes = net.populations.map((_, k) => sink.spikes(k));
   const state = net.populations
     .filter((p) => p.kind === 'lif')

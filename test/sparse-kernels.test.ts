@@ -9,13 +9,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
 import { InputRing } from '../engine/input-ring.js';
 import { WasmLifKernels, wasmSimdAvailable } from '../engine/kernels/wasm-lif.js';
-import { MemorySink } from '../engine/recorder-sink.js';
 import { SpikeBuffer } from '../engine/spike-buffer.js';
-import { buildNetwork, resolveSettings } from '../models/build-network.js';
-import { parseDescription, type NetworkDescription } from '../models/description.js';
+import type { NetworkDescription } from '../models/description.js';
 import type { LifPopulation } from '../models/lif-population.js';
-import type { Population } from '../models/population.js';
 import { SparseProjection } from '../models/projection.js';
+import { fakePopulation, runWithBackend } from './helpers/run-network.js';
 
 const initial = kernelBackend();
 afterAll(() => setKernelBackend(initial));
@@ -26,23 +24,6 @@ function lcg(seed: number): () => number {
   return () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
-  };
-}
-
-function fakePopulation(name: string, size: number, extra: Partial<Population> = {}): Population {
-  return {
-    name,
-    size,
-    kind: 'fake',
-    spikes: new SpikeBuffer(size),
-    channels: ['exc'],
-    attachInput() {},
-    integrate() {},
-    threshold() {},
-    deliver() {},
-    reset() {},
-    stateVariables: () => ({}),
-    ...extra,
   };
 }
 
@@ -200,13 +181,7 @@ describe.skipIf(!wasmSimdAvailable())('sparse propagation kernels = JS loops', (
 });
 
 function run(desc: NetworkDescription, backend: KernelBackend) {
-  setKernelBackend(backend);
-  const d = parseDescription(desc);
-  const net = buildNetwork(d, resolveSettings(d));
-  const sink = new MemorySink();
-  for (const p of net.populations) net.recordSpikes(p.name, sink);
-  net.run(d.duration!);
-  net.flushRecorders();
+  const { net, sink } = runWithBackend(desc, backend);
   const inMemory = net.projections.map((p) => {
     const w = p.post.wasmKernels ?? null;
     return w !== null && w.holds(p.weights);
