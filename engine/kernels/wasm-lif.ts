@@ -7,6 +7,7 @@
  */
 import { WASM_BASE64 } from './wasm/lif-kernels.wasm.js';
 import { WASM_BASE64 as SPARSE_BASE64 } from './wasm/sparse-fanout.wasm.js';
+import { embeddedModule } from './embedded-module.js';
 
 interface LifKernelExports {
   integrateCurrentExact(
@@ -43,19 +44,9 @@ export interface SparseKernelExports {
   addTouchedAndZero(pTouched: number, count: number, pSlot: number, pTarget: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-let compiledSparse: WebAssembly.Module | undefined;
-
-function module(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
-    } catch {
-      compiled = null; // no SIMD support in this engine
-    }
-  }
-  return compiled;
-}
+/** The LIF kernels (null: no SIMD support in this engine); the sparse kernels, compiled when first needed. */
+const module = embeddedModule(WASM_BASE64);
+const sparseModule = embeddedModule(SPARSE_BASE64);
 
 export function wasmSimdAvailable(): boolean {
   return typeof WebAssembly === 'object' && module() !== null;
@@ -178,8 +169,7 @@ export class WasmLifKernels {
   /** The sparse propagation and delivery kernels (sparse-fanout.wat), instantiated on this memory. */
   get sparse(): SparseKernelExports {
     if (this.sparseExports === null) {
-      compiledSparse ??= new WebAssembly.Module(Buffer.from(SPARSE_BASE64, 'base64'));
-      this.sparseExports = new WebAssembly.Instance(compiledSparse, { env: { memory: this.memory } }).exports as unknown as SparseKernelExports;
+      this.sparseExports = new WebAssembly.Instance(sparseModule()!, { env: { memory: this.memory } }).exports as unknown as SparseKernelExports;
     }
     return this.sparseExports;
   }

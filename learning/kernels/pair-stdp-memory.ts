@@ -10,6 +10,7 @@
  */
 import type { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
 import { PAIR_STDP_WASM_BASE64 } from './pair-stdp.wasm.js';
+import { embeddedModule } from '../../engine/kernels/embedded-module.js';
 
 interface PairStdpExports {
   arrive(
@@ -20,18 +21,7 @@ interface PairStdpExports {
   scale(pW: number, m: number, n: number, pSums: number, target: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function module(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(PAIR_STDP_WASM_BASE64, 'base64'));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const module = embeddedModule(PAIR_STDP_WASM_BASE64);
 
 const PAGE = 65536;
 

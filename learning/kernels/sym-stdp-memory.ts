@@ -15,6 +15,7 @@
  */
 import { WASM_BASE64 } from '../../engine/kernels/wasm/plastic-fanout.wasm.js';
 import type { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
+import { embeddedModule } from '../../engine/kernels/embedded-module.js';
 
 interface PlasticFanoutExports {
   potentiateRow(n: number, pRow: number, pSlot: number, pY: number, c: number, wMax: number): void;
@@ -22,18 +23,7 @@ interface PlasticFanoutExports {
   scale(pW: number, m: number, n: number, pS: number, target: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function module(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const module = embeddedModule(WASM_BASE64);
 
 export class SymStdpMemory {
   /** Bytes to reserve in the host population's memory for an m × n projection. */
