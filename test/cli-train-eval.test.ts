@@ -31,11 +31,14 @@ describe('snn train → snn eval', () => {
     expect(curve).toHaveLength(2);
     out = '';
     expect(await main(['eval', dir, '--test-samples', '40', '--eval-workers', '1', '--json', '--no-progress'])).toBe(0);
-    const evaluated = JSON.parse(out) as { slAccuracy: number; uslAccuracy: number; confusionUsl: number[][]; perClassUsl: number[] };
+    const evaluated = JSON.parse(out) as { slAccuracy: number; uslAccuracy: number; confusionUsl: number[][]; perClassUsl: number[]; hidden: { neuronsPerClass: number[]; unassigned: number; theta: { min: number; max: number } } };
     expect(evaluated.slAccuracy).toBe(trained.slAccuracy);
     expect(evaluated.uslAccuracy).toBe(trained.uslAccuracy);
     expect(evaluated.confusionUsl).toHaveLength(10);
     expect(evaluated.perClassUsl).toHaveLength(10);
+    expect(evaluated.hidden.neuronsPerClass.reduce((a, b) => a + b, evaluated.hidden.unassigned)).toBe(30);
+    // Training raised some thresholds above their initial 20 mV.
+    expect(evaluated.hidden.theta.max).toBeGreaterThan(20);
   });
 
   it('--set overrides a model configuration field, and a misspelt field is refused with the near name', async () => {

@@ -16,6 +16,7 @@ import { MODEL_MAGIC, readFramed } from '../../io/checkpoint.js';
 import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../models/zoo/hao2020.js';
 import { diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
+import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { buildTrainingSystem } from './system-registry.js';
 import type { TrainingSystem } from './training-system.js';
@@ -304,6 +305,8 @@ export interface EvalSummary {
   perClassUsl: number[];
   confusionSl: number[][] | null;
   confusionUsl: number[][];
+  /** Neurons per class and threshold spread of the hidden layer (what it learned). */
+  hidden: HiddenSummary;
   wallSeconds: number;
   backend: string;
 }
@@ -361,6 +364,7 @@ export function evaluateRun(runDir: string, opts: { dataset?: string; testSample
     perClassUsl: r.usl.perClass(),
     confusionSl: r.sl?.rows() ?? null,
     confusionUsl: r.usl.rows(),
+    hidden: summarizeHidden(m.assignments, system.hidden.theta),
     wallSeconds: (performance.now() - started) / 1000,
     backend: describeBackend(cfg.modelConfig.precision),
   };

@@ -1,6 +1,7 @@
 /**
  * `snn eval RUN_DIR [--dataset D] [--test-samples N] [--json]`: accuracy of a trained model with
- * plasticity frozen: SL and USL accuracy, per-class accuracy, confusion matrices.
+ * plasticity frozen: SL and USL accuracy, per-class accuracy, confusion matrices, and what the hidden
+ * layer learned (neurons per class, threshold spread).
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -46,6 +47,7 @@ export function registerEval(program: Command): void {
         `per class (USL): ${r.perClassUsl.map((x) => (100 * x).toFixed(1)).join(' ')}`,
         `confusion (${r.confusionSl ? 'SL' : 'USL'}; rows = true class, columns = predicted):`,
         ...(r.confusionSl ?? r.confusionUsl).map((row, c) => `  ${c}: ${row.map((x) => String(x).padStart(5)).join('')}`),
+        `hidden neurons per class: ${r.hidden.neuronsPerClass.join(' ')} (${r.hidden.unassigned} unassigned); θ min / median / max ${[r.hidden.theta.min, r.hidden.theta.median, r.hidden.theta.max].map((x) => x.toFixed(1)).join(' / ')} mV`,
         `${r.wallSeconds.toFixed(1)} s wall; backend: ${r.backend}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
