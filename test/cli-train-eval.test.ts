@@ -29,6 +29,11 @@ describe('snn train → snn eval', () => {
     for (const f of ['config.json', 'manifest.json', 'metrics.jsonl', 'timing.jsonl', 'checkpoint.snnckpt', 'model.snnmodel']) expect(existsSync(join(dir, f))).toBe(true);
     const curve = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(curve).toHaveLength(2);
+    for (const line of curve) {
+      const m = JSON.parse(line) as { perClassUsl: number[]; hidden: { neuronsPerClass: number[]; unassigned: number } };
+      expect(m.perClassUsl).toHaveLength(10);
+      expect(m.hidden.neuronsPerClass.reduce((a, b) => a + b, m.hidden.unassigned)).toBe(30);
+    }
     out = '';
     expect(await main(['eval', dir, '--test-samples', '40', '--eval-workers', '1', '--json', '--no-progress'])).toBe(0);
     const evaluated = JSON.parse(out) as { slAccuracy: number; uslAccuracy: number; confusionUsl: number[][]; perClassUsl: number[]; hidden: { neuronsPerClass: number[]; unassigned: number; theta: { min: number; max: number } } };

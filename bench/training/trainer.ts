@@ -4,7 +4,8 @@
  *
  *   config.json      resolved configuration (model and run options)
  *   manifest.json    seed, versions, git commit, backend, dataset checksums
- *   metrics.jsonl    the learning curve: one line per evaluation (deterministic: no wall times)
+ *   metrics.jsonl    the learning curve: one line per evaluation — SL/USL and per-class accuracy, the
+ *                    hidden layer's neurons per class and θ spread (deterministic: no wall times)
  *   timing.jsonl     wall-clock figures per evaluation
  *   checkpoint.snnckpt  everything needed to continue (atomic, checksummed), every `checkpointEvery`
  *   model.snnmodel   the final trained model
@@ -29,6 +30,7 @@ import { CHECKPOINT_MAGIC, MODEL_MAGIC, readFramed, writeFramed } from '../../io
 import { guardedArrays, guardedState } from '../../models/guarded-state.js';
 import { defaultWorkerScript, evaluateInWorkers, type EvalJobSpec } from './eval-job.js';
 import { Presenter, snapshotDynamics } from './presenter.js';
+import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
 import type { TrainingSystem } from './training-system.js';
 
 export interface TrainOptions {
@@ -68,6 +70,8 @@ export interface EvalResult {
   sl: Confusion | null;
   usl: Confusion;
   meanPresentations: number;
+  /** The USL assignments the vote used. */
+  assignments: Int8Array;
 }
 
 export interface MetricsLine {
@@ -78,6 +82,10 @@ export interface MetricsLine {
   slAccuracy: number | null;
   uslAccuracy: number;
   trainRunningAccuracy: number | null;
+  perClassSl?: number[] | null;
+  perClassUsl?: number[];
+  /** What the hidden layer looked like at this evaluation (absent in runs from before it was recorded). */
+  hidden?: HiddenSummary;
 }
 
 interface Position {
@@ -258,7 +266,7 @@ export class Trainer {
       }
     }
     restore();
-    return { slAccuracy: sl ? sl.accuracy : null, uslAccuracy: usl.accuracy, samples: n, sl, usl, meanPresentations: presentations / Math.max(1, n) };
+    return { slAccuracy: sl ? sl.accuracy : null, uslAccuracy: usl.accuracy, samples: n, sl, usl, meanPresentations: presentations / Math.max(1, n), assignments };
   }
 
   private evaluateAndRecord(stage: string, epoch: number): void {
@@ -273,6 +281,9 @@ export class Trainer {
       slAccuracy: r.slAccuracy,
       uslAccuracy: r.uslAccuracy,
       trainRunningAccuracy: this.running.total ? this.running.correct / this.running.total : null,
+      perClassSl: r.sl?.perClass() ?? null,
+      perClassUsl: r.usl.perClass(),
+      hidden: summarizeHidden(r.assignments, this.system.hidden.theta),
     };
     this.metrics.push(line);
     this.timing.push({
