@@ -42,6 +42,8 @@ describe('snn train → snn eval', () => {
     expect(evaluated.confusionUsl).toHaveLength(10);
     expect(evaluated.perClassUsl).toHaveLength(10);
     expect(evaluated.hidden.neuronsPerClass.reduce((a, b) => a + b, evaluated.hidden.unassigned)).toBe(30);
+    // The saved model is the one the last evaluation of training saw.
+    expect(evaluated.hidden).toEqual((JSON.parse(curve.at(-1)!) as { hidden: unknown }).hidden);
     // Training raised some thresholds above their initial 20 mV.
     expect(evaluated.hidden.theta.max).toBeGreaterThan(20);
   });

@@ -1,5 +1,5 @@
 /**
- * What the hidden layer of a trained model learned, in two numbers a reader can act on: how many
+ * What the hidden layer of a trained model learned, in two figures a reader can act on: how many
  * neurons each class owns (the USL assignments; −1 = never fired) and where the adaptive thresholds
  * ended up. A layer whose neurons mostly answer to the inkiest classes, with thresholds that barely
  * rose, has not specialised yet (bench/RESULTS.md: MNIST N = 6400 after one epoch).
