@@ -30,8 +30,9 @@ describe('snn train → snn eval', () => {
     const curve = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(curve).toHaveLength(2);
     for (const line of curve) {
-      const m = JSON.parse(line) as { perClassUsl: number[]; hidden: { neuronsPerClass: number[]; unassigned: number } };
+      const m = JSON.parse(line) as { perClassUsl: number[]; meanPresentations: number; hidden: { neuronsPerClass: number[]; unassigned: number } };
       expect(m.perClassUsl).toHaveLength(10);
+      expect(m.meanPresentations).toBeGreaterThanOrEqual(1);
       expect(m.hidden.neuronsPerClass.reduce((a, b) => a + b, m.hidden.unassigned)).toBe(30);
     }
     out = '';

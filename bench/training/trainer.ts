@@ -4,8 +4,9 @@
  *
  *   config.json      resolved configuration (model and run options)
  *   manifest.json    seed, versions, git commit, backend, dataset checksums
- *   metrics.jsonl    the learning curve: one line per evaluation — SL/USL and per-class accuracy, the
- *                    hidden layer's neurons per class and θ spread (deterministic: no wall times)
+ *   metrics.jsonl    the learning curve: one line per evaluation — SL/USL and per-class accuracy,
+ *                    presentations per test sample, the hidden layer's neurons per class and θ spread
+ *                    (deterministic: no wall times)
  *   timing.jsonl     wall-clock figures per evaluation
  *   checkpoint.snnckpt  everything needed to continue (atomic, checksummed), every `checkpointEvery`
  *   model.snnmodel   the final trained model
@@ -84,6 +85,8 @@ export interface MetricsLine {
   trainRunningAccuracy: number | null;
   perClassSl?: number[] | null;
   perClassUsl?: number[];
+  /** Presentations per test sample (1 = no sample needed a stronger re-presentation). */
+  meanPresentations?: number;
   /** What the hidden layer looked like at this evaluation (absent in runs from before it was recorded). */
   hidden?: HiddenSummary;
 }
@@ -283,6 +286,7 @@ export class Trainer {
       trainRunningAccuracy: this.running.total ? this.running.correct / this.running.total : null,
       perClassSl: r.sl?.perClass() ?? null,
       perClassUsl: r.usl.perClass(),
+      meanPresentations: r.meanPresentations,
       hidden: summarizeHidden(r.assignments, this.system.hidden.theta),
     };
     this.metrics.push(line);
