@@ -1,8 +1,8 @@
 /**
  * What the hidden layer of a trained model learned, in two figures a reader can act on: how many
  * neurons each class owns (the USL assignments; −1 = never fired) and where the adaptive thresholds
- * ended up. A layer whose neurons mostly answer to the inkiest classes, with thresholds that barely
- * rose, has not specialised yet (bench/RESULTS.md: MNIST N = 6400 after one epoch).
+ * ended up. A layer in which far more neurons answer most to the inkiest classes than to the others
+ * has not specialised yet (bench/RESULTS.md: MNIST N = 6400).
  */
 
 export interface HiddenSummary {
