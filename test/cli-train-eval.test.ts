@@ -47,6 +47,25 @@ describe('snn train → snn eval', () => {
     expect(evaluated.hidden).toEqual((JSON.parse(curve.at(-1)!) as { hidden: unknown }).hidden);
     // Training raised some thresholds above their initial 20 mV.
     expect(evaluated.hidden.theta.max).toBeGreaterThan(20);
+
+    // The linear probe: reproducible, leaves SL/USL as they were, and reads far more than chance
+    // out of even this tiny hidden layer (30 neurons after 60 samples).
+    const probe = async () => {
+      out = '';
+      expect(await main(['eval', dir, '--test-samples', '40', '--eval-workers', '1', '--linear-probe', '--probe-samples', '300', '--json', '--no-progress'])).toBe(0);
+      return JSON.parse(out) as { slAccuracy: number; uslAccuracy: number; linearProbe: { accuracy: number; trainSamples: number; testSamples: number; perClass: number[] } };
+    };
+    const p1 = await probe();
+    const p2 = await probe();
+    expect(p1.linearProbe).toEqual(p2.linearProbe);
+    expect([p1.slAccuracy, p1.uslAccuracy]).toEqual([trained.slAccuracy, trained.uslAccuracy]);
+    expect(p1.linearProbe.trainSamples).toBe(300);
+    expect(p1.linearProbe.testSamples).toBe(40);
+    expect(p1.linearProbe.perClass).toHaveLength(10);
+    expect(p1.linearProbe.accuracy).toBeGreaterThan(0.3); // chance: 0.1
+    err = '';
+    expect(await main(['eval', dir, '--probe-samples', '10', '--no-progress'])).toBe(2);
+    expect(err).toMatch(/--probe-samples needs --linear-probe/);
   });
 
   it('--set overrides a model configuration field, and a misspelt field is refused with the near name', async () => {

@@ -17,6 +17,7 @@ import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../mo
 import { diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
 import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
+import { probeHiddenLayer, type HiddenProbeResult } from './hidden-probe.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { buildTrainingSystem } from './system-registry.js';
 import type { TrainingSystem } from './training-system.js';
@@ -307,6 +308,8 @@ export interface EvalSummary {
   confusionUsl: number[][];
   /** Neurons per class and threshold spread of the hidden layer (what it learned). */
   hidden: HiddenSummary;
+  /** With `linearProbe`: the best linear readout of the hidden spike counts (bench/training/hidden-probe.ts). */
+  linearProbe?: HiddenProbeResult;
   wallSeconds: number;
   backend: string;
 }
@@ -321,7 +324,18 @@ interface ModelFile {
 }
 
 /** Evaluates a trained model (RUN_DIR/model.snnmodel) on a test set, plasticity frozen. */
-export function evaluateRun(runDir: string, opts: { dataset?: string; testSamples?: number; dataDir?: string; evalWorkers?: number; onProgress?: (p: TrainProgress) => void }): EvalSummary {
+export function evaluateRun(
+  runDir: string,
+  opts: {
+    dataset?: string;
+    testSamples?: number;
+    dataDir?: string;
+    evalWorkers?: number;
+    onProgress?: (p: TrainProgress) => void;
+    /** Also fit and score a linear probe of the hidden layer on this many training samples. */
+    linearProbe?: { trainSamples: number; onProgress?: (done: number, total: number) => void };
+  },
+): EvalSummary {
   const started = performance.now();
   const modelPath = existsSync(join(runDir, 'model.snnmodel')) ? join(runDir, 'model.snnmodel') : runDir;
   const m = readFramed<ModelFile>(modelPath, MODEL_MAGIC, 'model');
@@ -354,6 +368,11 @@ export function evaluateRun(runDir: string, opts: { dataset?: string; testSample
   }
   const trainer = new Trainer(system, subset(test, 0), test, { epochs: 0, seed: m.seed, evalEvery: 1, checkpointEvery: 1, runDir, modelInfo: {}, onProgress: opts.onProgress, evalWorkers: opts.evalWorkers ?? defaultEvalWorkers(), evalSpec: evalSpecOf(cfg) });
   const r: EvalResult = trainer.evaluateWithAssignments(m.assignments);
+  let linearProbe: HiddenProbeResult | undefined;
+  if (opts.linearProbe) {
+    const train = loadDataset(dataset, 'train', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined });
+    linearProbe = probeHiddenLayer(system, trainer.presenter, train, test, { trainSamples: opts.linearProbe.trainSamples, seed: m.seed, onProgress: opts.linearProbe.onProgress });
+  }
   return {
     model: m.model,
     dataset,
@@ -365,6 +384,7 @@ export function evaluateRun(runDir: string, opts: { dataset?: string; testSample
     confusionSl: r.sl?.rows() ?? null,
     confusionUsl: r.usl.rows(),
     hidden: summarizeHidden(m.assignments, system.hidden.theta),
+    ...(linearProbe ? { linearProbe } : {}),
     wallSeconds: (performance.now() - started) / 1000,
     backend: describeBackend(cfg.modelConfig.precision),
   };

@@ -1,11 +1,13 @@
 /**
- * `snn eval RUN_DIR [--dataset D] [--test-samples N] [--json]`: accuracy of a trained model with
- * plasticity frozen: SL and USL accuracy, per-class accuracy, confusion matrices, and what the hidden
- * layer learned (neurons per class, threshold spread).
+ * `snn eval RUN_DIR [--dataset D] [--test-samples N] [--linear-probe [--probe-samples K]] [--json]`:
+ * accuracy of a trained model with plasticity frozen: SL and USL accuracy, per-class accuracy,
+ * confusion matrices, what the hidden layer learned (neurons per class, threshold spread), and on
+ * request the accuracy of the best linear readout of the hidden layer (a linear probe).
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { evaluateRun } from '../../bench/training/run-training.js';
+import { SnnError } from '../../engine/errors.js';
 import { positiveInt } from '../parse.js';
 import { progressReporter } from '../progress.js';
 
@@ -18,9 +20,12 @@ export function registerEval(program: Command): void {
     .option('--test-samples <n>', 'first N test images (default 10000)', positiveInt)
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
     .option('--eval-workers <n>', 'worker threads (default: cores, at most 2)', positiveInt)
+    .option('--linear-probe', 'also fit a logistic regression on the hidden spike counts of training samples and score it on the test set (how much the hidden layer knows, whatever reads it out)')
+    .option('--probe-samples <n>', 'training samples the linear probe is fitted on (default 10000)', positiveInt)
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress bar')
-    .action((run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; evalWorkers?: number; json?: boolean; progress: boolean }) => {
+    .action((run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; evalWorkers?: number; linearProbe?: boolean; probeSamples?: number; json?: boolean; progress: boolean }) => {
+      if (flags.probeSamples !== undefined && !flags.linearProbe) throw new SnnError('usage', '--probe-samples needs --linear-probe', 'add --linear-probe, or drop --probe-samples');
       const bar = progressReporter('eval', 'samples', flags.progress && !flags.json);
       let r;
       try {
@@ -32,6 +37,9 @@ export function registerEval(program: Command): void {
           onProgress: (p) => {
             if ((p.evalDone ?? 0) % 50 === 0) bar.update(p.evalDone ?? 0, p.evalTotal ?? 0, { rate: '' });
           },
+          linearProbe: flags.linearProbe
+            ? { trainSamples: flags.probeSamples ?? 10000, onProgress: (done, total) => { if (done % 50 === 0) bar.update(done, total, { rate: 'probe' }); } }
+            : undefined,
         });
       } finally {
         bar.stop();
@@ -48,6 +56,9 @@ export function registerEval(program: Command): void {
         `confusion (${r.confusionSl ? 'SL' : 'USL'}; rows = true class, columns = predicted):`,
         ...(r.confusionSl ?? r.confusionUsl).map((row, c) => `  ${c}: ${row.map((x) => String(x).padStart(5)).join('')}`),
         `hidden neurons per class: ${r.hidden.neuronsPerClass.join(' ')} (${r.hidden.unassigned} unassigned); θ min / median / max ${[r.hidden.theta.min, r.hidden.theta.median, r.hidden.theta.max].map((x) => x.toFixed(1)).join(' / ')} mV`,
+        ...(r.linearProbe
+          ? [`linear probe of the hidden layer: ${pct(r.linearProbe.accuracy)} (logistic regression on log(1 + spike count), fitted on ${r.linearProbe.trainSamples} training samples)`]
+          : []),
         `${r.wallSeconds.toFixed(1)} s wall; backend: ${r.backend}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
