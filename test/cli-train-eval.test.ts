@@ -68,6 +68,19 @@ describe('snn train → snn eval', () => {
     expect(err).toMatch(/--probe-samples needs --linear-probe/);
   });
 
+  it('eval preprocesses the test images as training did (an MNIST model trained on rescaled images)', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'snn-rescale-')), 'run');
+    const code = await main(['train', '--model', 'hao2020', '--dataset', 'mnist', '--neurons', '20', '--train-samples', '40', '--test-samples', '40', '--seed', '3', '--eval-workers', '1', '--set', 'rescaleMeanTo=60', '--out', dir, '--json', '--no-progress']);
+    expect(code).toBe(0);
+    const trained = JSON.parse(out) as { slAccuracy: number; uslAccuracy: number };
+    const curve = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    out = '';
+    expect(await main(['eval', dir, '--test-samples', '40', '--eval-workers', '1', '--json', '--no-progress'])).toBe(0);
+    const evaluated = JSON.parse(out) as { slAccuracy: number; uslAccuracy: number; hidden: unknown };
+    expect([evaluated.slAccuracy, evaluated.uslAccuracy]).toEqual([trained.slAccuracy, trained.uslAccuracy]);
+    expect(evaluated.hidden).toEqual((JSON.parse(curve.at(-1)!) as { hidden: unknown }).hidden);
+  });
+
   it('--set overrides a model configuration field, and a misspelt field is refused with the near name', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'snn-set-')), 'run');
     const common = ['train', '--neurons', '20', '--train-samples', '10', '--test-samples', '10', '--seed', '1', '--eval-workers', '1', '--no-progress', '--json'];

@@ -356,7 +356,8 @@ export function evaluateRun(
     sampler: 'sequential',
     seed: m.seed,
     dataDir: opts.dataDir ?? null,
-    modelConfig: { ...m.config, rescaleMeanTo: dataset === 'fashion-mnist' ? (m.config.rescaleMeanTo ?? 30) : null },
+    // The preprocessing the model was trained with on its own data set; another data set gets that set's default.
+    modelConfig: { ...m.config, rescaleMeanTo: dataset === m.dataset ? (m.config.rescaleMeanTo ?? null) : dataset === 'fashion-mnist' ? 30 : null },
   };
   const test = subset(loadDataset(dataset, 'test', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined }), cfg.testSamples);
   const system = buildSystem(cfg);
