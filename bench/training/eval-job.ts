@@ -15,7 +15,19 @@ export interface EvalJobSpec {
   model: string;
   config: unknown;
   seed: number;
-  dataset: { name: string; dataDir: string | null; rescaleMeanTo: number | null; count: number };
+  /** The test set's first `count` samples (the default), or samples of the training set picked by `EvalSamples.indices`. */
+  dataset: { name: string; dataDir: string | null; rescaleMeanTo: number | null; count: number; split?: 'test' | 'train' };
+}
+
+/**
+ * Which samples a job presents and what it keeps besides the predictions: sample k of the job is
+ * dataset index `indices[k]` (default k), its input streams are keyed `streamKey` (default 'test',
+ * the evaluation's), and with `hiddenCounts` every hidden neuron's spike count comes back too.
+ */
+export interface EvalSamples {
+  indices?: Int32Array;
+  streamKey?: string;
+  hiddenCounts?: boolean;
 }
 
 export interface EvalShared {
@@ -34,7 +46,17 @@ export interface EvalWorkerData {
   assignments: Int8Array;
   from: number;
   to: number;
-  buffers: { control: SharedArrayBuffer; sl: SharedArrayBuffer; usl: SharedArrayBuffer; presentations: SharedArrayBuffer; error: SharedArrayBuffer };
+  indices: Int32Array | null;
+  streamKey: string;
+  buffers: {
+    control: SharedArrayBuffer;
+    sl: SharedArrayBuffer;
+    usl: SharedArrayBuffer;
+    presentations: SharedArrayBuffer;
+    error: SharedArrayBuffer;
+    /** Hidden spike counts, sample-major (samples × hidden neurons, one byte each), or null. */
+    hiddenCounts: SharedArrayBuffer | null;
+  };
 }
 
 /** The compiled worker script, or null when running from TypeScript sources (tests): then evaluation runs in-process. */
@@ -48,6 +70,8 @@ export interface ParallelEvalResult {
   sl: Int8Array;
   usl: Int8Array;
   presentations: Int32Array;
+  /** With `samples.hiddenCounts`: counts[k·hidden + i] = spikes of hidden neuron i for sample k. */
+  hiddenCounts: Uint8Array | null;
 }
 
 export function evaluateInWorkers(
@@ -57,21 +81,23 @@ export function evaluateInWorkers(
   workers: number,
   script: string,
   onProgress?: (done: number) => void,
+  samples: EvalSamples = {},
 ): ParallelEvalResult {
-  const n = spec.dataset.count;
+  const n = samples.indices?.length ?? spec.dataset.count;
   const buffers = {
     control: new SharedArrayBuffer(3 * 4),
     sl: new SharedArrayBuffer(n),
     usl: new SharedArrayBuffer(n),
     presentations: new SharedArrayBuffer(4 * n),
     error: new SharedArrayBuffer(1024),
+    hiddenCounts: samples.hiddenCounts ? new SharedArrayBuffer(n * assignments.length) : null,
   };
   const control = new Int32Array(buffers.control);
   const started: Worker[] = [];
   for (let w = 0; w < workers; w++) {
     const from = Math.floor((w * n) / workers);
     const to = Math.floor(((w + 1) * n) / workers);
-    const data: EvalWorkerData = { spec, arrays, assignments, from, to, buffers };
+    const data: EvalWorkerData = { spec, arrays, assignments, from, to, indices: samples.indices ?? null, streamKey: samples.streamKey ?? 'test', buffers };
     started.push(new Worker(script, { workerData: data }));
   }
   // Block until every worker has finished (or failed), reporting progress meanwhile.
@@ -86,5 +112,10 @@ export function evaluateInWorkers(
     const message = new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
     throw new SnnError('internal', `an evaluation worker failed: ${message}`, 'rerun with --eval-workers 1 to evaluate in-process');
   }
-  return { sl: new Int8Array(buffers.sl), usl: new Int8Array(buffers.usl), presentations: new Int32Array(buffers.presentations) };
+  return {
+    sl: new Int8Array(buffers.sl),
+    usl: new Int8Array(buffers.usl),
+    presentations: new Int32Array(buffers.presentations),
+    hiddenCounts: buffers.hiddenCounts ? new Uint8Array(buffers.hiddenCounts) : null,
+  };
 }

@@ -18,18 +18,31 @@ try {
   for (const [k, a] of Object.entries(system.modelArrays())) a.set(job.arrays[k]!);
   system.setMode(null);
   const ds = spec.dataset;
-  const test = subset(loadDataset(ds.name as 'mnist' | 'fashion-mnist', 'test', { dataDir: ds.dataDir ?? undefined, rescaleMeanTo: ds.rescaleMeanTo ?? undefined }), ds.count);
+  const split = ds.split ?? 'test';
+  const loaded = loadDataset(ds.name as 'mnist' | 'fashion-mnist', split, { dataDir: ds.dataDir ?? undefined, rescaleMeanTo: ds.rescaleMeanTo ?? undefined });
+  const samples = split === 'test' ? subset(loaded, ds.count) : loaded;
   const p = system.protocol;
   const encoder = new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs, ...(p.inputEncoding === 'hao' ? { stepProbability: 'linear' as const, deadSteps: 1 } : {}) });
   const presenter = new Presenter(system, encoder, spec.seed);
   const sl = new Int8Array(job.buffers.sl);
   const usl = new Int8Array(job.buffers.usl);
   const pres = new Int32Array(job.buffers.presentations);
-  for (let i = job.from; i < job.to; i++) {
-    const r = presenter.present(imageOf(test, i), test.labels[i]!, i, null, 'test');
-    sl[i] = system.output ? argmaxCount(r.outputCounts) : -1;
-    usl[i] = voteClass(job.assignments, r.hiddenCounts);
-    pres[i] = r.presentations;
+  const counts = job.buffers.hiddenCounts ? new Uint8Array(job.buffers.hiddenCounts) : null;
+  const hidden = system.hidden.size;
+  for (let k = job.from; k < job.to; k++) {
+    const i = job.indices ? job.indices[k]! : k;
+    const r = presenter.present(imageOf(samples, i), samples.labels[i]!, i, null, job.streamKey);
+    sl[k] = system.output ? argmaxCount(r.outputCounts) : -1;
+    usl[k] = voteClass(job.assignments, r.hiddenCounts);
+    pres[k] = r.presentations;
+    if (counts) {
+      for (let j = 0; j < hidden; j++) {
+        const c = r.hiddenCounts[j]!;
+        // One byte per count: no neuron of these models fires 256 times in a presentation; say so if one does.
+        if (c > 255) throw new Error(`hidden neuron ${j} fired ${c} times in one presentation (more than a byte holds)`);
+        counts[k * hidden + j] = c;
+      }
+    }
     Atomics.add(control, 0, 1);
   }
   Atomics.add(control, 1, 1);

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset, subset } from '../../datasets/dataset.js';
 import { hao2020Config } from '../../models/zoo/hao2020.js';
 import { Hao2020System } from '../systems/hao2020.js';
+import { probeHiddenLayer, responsesInProcess, responsesInWorkers } from './hidden-probe.js';
 import { Trainer } from './trainer.js';
 
 const script = fileURLToPath(new URL('../../dist/bench/training/eval-worker.js', import.meta.url));
@@ -40,5 +41,14 @@ describe.skipIf(!existsSync(script))('evaluation on worker threads', () => {
     expect(Array.from(b.sl!.matrix)).toEqual(Array.from(a.sl!.matrix));
     const twoArrays: Record<string, ArrayLike<number>> = two.sys.modelArrays();
     for (const [k, w] of Object.entries(one.sys.modelArrays())) expect(Array.from(twoArrays[k]!)).toEqual(Array.from(w));
+  });
+
+  it('gives the in-process linear probe (the same hidden counts, so the same fit)', () => {
+    const { sys, trainer } = trained(1);
+    const opts = { trainSamples: 50, seed: 5 };
+    const inProcess = probeHiddenLayer(responsesInProcess(sys, trainer.presenter, trainSet, testSet), trainSet, testSet, opts);
+    const inWorkers = probeHiddenLayer(responsesInWorkers(spec, sys, { train: trainSet.count, test: testSet.count }, 2, script), trainSet, testSet, opts);
+    expect(inWorkers).toEqual(inProcess);
+    expect(inProcess.testSamples).toBe(40);
   });
 });

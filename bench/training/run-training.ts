@@ -17,7 +17,8 @@ import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../mo
 import { diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
 import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
-import { probeHiddenLayer, type HiddenProbeResult } from './hidden-probe.js';
+import { probeHiddenLayer, responsesInProcess, responsesInWorkers, type HiddenProbeResult } from './hidden-probe.js';
+import { defaultWorkerScript } from './eval-job.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { buildTrainingSystem } from './system-registry.js';
 import type { TrainingSystem } from './training-system.js';
@@ -372,7 +373,13 @@ export function evaluateRun(
   let linearProbe: HiddenProbeResult | undefined;
   if (opts.linearProbe) {
     const train = loadDataset(dataset, 'train', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined });
-    linearProbe = probeHiddenLayer(system, trainer.presenter, train, test, { trainSamples: opts.linearProbe.trainSamples, seed: m.seed, onProgress: opts.linearProbe.onProgress });
+    const workers = opts.evalWorkers ?? defaultEvalWorkers();
+    const script = defaultWorkerScript();
+    const responses =
+      workers > 1 && script !== null
+        ? responsesInWorkers(evalSpecOf(cfg), system, { train: train.count, test: test.count }, workers, script)
+        : responsesInProcess(system, trainer.presenter, train, test);
+    linearProbe = probeHiddenLayer(responses, train, test, { trainSamples: opts.linearProbe.trainSamples, seed: m.seed, onProgress: opts.linearProbe.onProgress });
   }
   return {
     model: m.model,
