@@ -21,7 +21,7 @@ export function registerEval(program: Command): void {
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
     .option('--eval-workers <n>', 'worker threads (default: cores, at most 2)', positiveInt)
     .option('--linear-probe', 'also fit a logistic regression on the hidden spike counts of training samples and score it on the test set (how much the hidden layer knows, whatever reads it out)')
-    .option('--probe-samples <n>', 'training samples the linear probe is fitted on (default 10000)', positiveInt)
+    .option('--probe-samples <n>', 'training samples the linear probe is fitted on (default 20000)', positiveInt)
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress bar')
     .action((run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; evalWorkers?: number; linearProbe?: boolean; probeSamples?: number; json?: boolean; progress: boolean }) => {
@@ -38,7 +38,7 @@ export function registerEval(program: Command): void {
             if ((p.evalDone ?? 0) % 50 === 0) bar.update(p.evalDone ?? 0, p.evalTotal ?? 0, { rate: '' });
           },
           linearProbe: flags.linearProbe
-            ? { trainSamples: flags.probeSamples ?? 10000, onProgress: (done, total) => { if (done % 50 === 0) bar.update(done, total, { rate: 'probe' }); } }
+            ? { trainSamples: flags.probeSamples ?? 20000, onProgress: (done, total) => { if (done % 50 === 0) bar.update(done, total, { rate: 'probe' }); } }
             : undefined,
         });
       } finally {
