@@ -66,6 +66,10 @@ describe('snn train → snn eval', () => {
     err = '';
     expect(await main(['eval', dir, '--probe-samples', '10', '--no-progress'])).toBe(2);
     expect(err).toMatch(/--probe-samples needs --linear-probe/);
+    err = '';
+    expect(await main(['eval', dir, '--linear-probe', '--probe-samples', '60001', '--no-progress'])).toBe(2);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/--probe-samples 60001 is more than the 60000 training samples/);
   });
 
   it('eval preprocesses the test images as training did (an MNIST model trained on rescaled images)', async () => {

@@ -369,10 +369,15 @@ export function evaluateRun(
     a.set(saved);
   }
   const trainer = new Trainer(system, subset(test, 0), test, { epochs: 0, seed: m.seed, evalEvery: 1, checkpointEvery: 1, runDir, modelInfo: {}, onProgress: opts.onProgress, evalWorkers: opts.evalWorkers ?? defaultEvalWorkers(), evalSpec: evalSpecOf(cfg) });
+  // The probe's training set is loaded (and --probe-samples checked) before the test pass, not after it.
+  const probeTrain = opts.linearProbe ? loadDataset(dataset, 'train', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined }) : null;
+  if (opts.linearProbe && opts.linearProbe.trainSamples > probeTrain!.count) {
+    throw new SnnError('config.invalid', `--probe-samples ${opts.linearProbe.trainSamples} is more than the ${probeTrain!.count} training samples`, `use at most ${probeTrain!.count}`);
+  }
   const r: EvalResult = trainer.evaluateWithAssignments(m.assignments);
   let linearProbe: HiddenProbeResult | undefined;
-  if (opts.linearProbe) {
-    const train = loadDataset(dataset, 'train', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined });
+  if (opts.linearProbe && probeTrain) {
+    const train = probeTrain;
     const workers = opts.evalWorkers ?? defaultEvalWorkers();
     const script = defaultWorkerScript();
     const responses =
