@@ -63,10 +63,15 @@ export interface HiddenProbeResult {
   features: 'log(1 + spike count) of every hidden neuron';
 }
 
-export function probeHiddenLayer(responses: HiddenResponses, train: Dataset, test: Dataset, opts: HiddenProbeOptions): HiddenProbeResult {
-  if (opts.trainSamples > train.count) {
-    throw new SnnError('config.invalid', `--probe-samples ${opts.trainSamples} is more than the ${train.count} training samples`, `use at most ${train.count}`);
+/** The probe draws its fitting samples from the training set: it cannot use more than there are. */
+export function checkProbeSamples(trainSamples: number, available: number): void {
+  if (trainSamples > available) {
+    throw new SnnError('config.invalid', `--probe-samples ${trainSamples} is more than the ${available} training samples`, `use at most ${available}`);
   }
+}
+
+export function probeHiddenLayer(responses: HiddenResponses, train: Dataset, test: Dataset, opts: HiddenProbeOptions): HiddenProbeResult {
+  checkProbeSamples(opts.trainSamples, train.count);
   const total = opts.trainSamples + test.count;
   const collect = (split: 'train' | 'test', indices: Int32Array, key: string, before: number) => {
     const x = responses(split, indices, key, (done) => opts.onProgress?.(before + done, total));

@@ -17,7 +17,7 @@ import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../mo
 import { diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
 import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
-import { probeHiddenLayer, responsesInProcess, responsesInWorkers, type HiddenProbeResult } from './hidden-probe.js';
+import { checkProbeSamples, probeHiddenLayer, responsesInProcess, responsesInWorkers, type HiddenProbeResult } from './hidden-probe.js';
 import { defaultWorkerScript } from './eval-job.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { buildTrainingSystem } from './system-registry.js';
@@ -371,9 +371,7 @@ export function evaluateRun(
   const trainer = new Trainer(system, subset(test, 0), test, { epochs: 0, seed: m.seed, evalEvery: 1, checkpointEvery: 1, runDir, modelInfo: {}, onProgress: opts.onProgress, evalWorkers: opts.evalWorkers ?? defaultEvalWorkers(), evalSpec: evalSpecOf(cfg) });
   // The probe's training set is loaded (and --probe-samples checked) before the test pass, not after it.
   const probeTrain = opts.linearProbe ? loadDataset(dataset, 'train', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined }) : null;
-  if (opts.linearProbe && opts.linearProbe.trainSamples > probeTrain!.count) {
-    throw new SnnError('config.invalid', `--probe-samples ${opts.linearProbe.trainSamples} is more than the ${probeTrain!.count} training samples`, `use at most ${probeTrain!.count}`);
-  }
+  if (opts.linearProbe) checkProbeSamples(opts.linearProbe.trainSamples, probeTrain!.count);
   const r: EvalResult = trainer.evaluateWithAssignments(m.assignments);
   let linearProbe: HiddenProbeResult | undefined;
   if (opts.linearProbe && probeTrain) {
