@@ -87,6 +87,10 @@ export function fitLinearProbe(x: SparseCounts, labels: ArrayLike<number>, opts:
   if (labels.length !== n) throw new SnnError('internal', `${labels.length} labels for ${n} rows`, 'give one label per row');
   if (!(opts.epochs >= 1) || !Number.isInteger(opts.epochs)) throw new SnnError('config.invalid', `probe epochs must be a positive integer, got ${opts.epochs}`, 'use e.g. 10');
   if (!(opts.learningRate > 0)) throw new SnnError('config.invalid', `probe learning rate must be > 0, got ${opts.learningRate}`, 'use e.g. 0.05');
+  for (let r = 0; r < n; r++) {
+    const y = labels[r]!;
+    if (!(Number.isInteger(y) && y >= 0 && y < k)) throw new SnnError('internal', `label ${y} outside 0…${k - 1}`, 'check the labels');
+  }
   const p: LinearProbe = { features: x.columns, classes: k, weights: new Float64Array(x.columns * k), bias: new Float64Array(k) };
   const z = new Float64Array(k);
   const order = new Int32Array(n);
@@ -97,7 +101,6 @@ export function fitLinearProbe(x: SparseCounts, labels: ArrayLike<number>, opts:
     for (let t = 0; t < n; t++) {
       const r = order[t]!;
       const y = labels[r]!;
-      if (!(y >= 0 && y < k)) throw new SnnError('internal', `label ${y} outside 0…${k - 1}`, 'check the labels');
       scores(p, x, r, z);
       // Softmax (shifted by the max for stability), then the gradient p − onehot(y).
       let m = -Infinity;

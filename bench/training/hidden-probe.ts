@@ -10,6 +10,7 @@ import type { Dataset } from '../../datasets/dataset.js';
 import { imageOf, shuffledIndices } from '../../datasets/dataset.js';
 import { SnnError } from '../../engine/errors.js';
 import { RngStream } from '../../engine/rng.js';
+import { Confusion } from '../../learning/readout.js';
 import { LINEAR_PROBE_DEFAULTS, SparseCounts, fitLinearProbe, predictLinearProbe } from '../../learning/linear-probe.js';
 import { evaluateInWorkers, type EvalJobSpec } from './eval-job.js';
 import type { Presenter } from './presenter.js';
@@ -87,20 +88,11 @@ export function probeHiddenLayer(responses: HiddenResponses, train: Dataset, tes
   const epochs = opts.epochs ?? LINEAR_PROBE_DEFAULTS.epochs;
   const probe = fitLinearProbe(fit.x, fit.labels, { ...LINEAR_PROBE_DEFAULTS, epochs, classes: 10 }, RngStream.derive(opts.seed, 'probe/sgd'));
   const predicted = predictLinearProbe(probe, scored.x);
-  const right = new Array<number>(10).fill(0);
-  const seen = new Array<number>(10).fill(0);
-  let correct = 0;
-  for (let i = 0; i < predicted.length; i++) {
-    const y = scored.labels[i]!;
-    seen[y]!++;
-    if (predicted[i] === y) {
-      right[y]!++;
-      correct++;
-    }
-  }
+  const confusion = new Confusion(10);
+  for (let i = 0; i < predicted.length; i++) confusion.add(scored.labels[i]!, predicted[i]!);
   return {
-    accuracy: correct / Math.max(1, predicted.length),
-    perClass: right.map((r, c) => (seen[c] ? r / seen[c]! : 0)),
+    accuracy: confusion.accuracy,
+    perClass: confusion.perClass(),
     trainSamples: opts.trainSamples,
     testSamples: test.count,
     epochs,
