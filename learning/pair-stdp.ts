@@ -18,9 +18,9 @@
  * at each synapse (Brian's per-synapse `pre` variable): a spike of j emitted at step n reaches
  * synapse (j, i) at step n + d_ji, is delivered there and depresses there, and the pre trace of the
  * synapse restarts then. This rule therefore replaces the projection's delivery in the schedule:
- *   - the synapses of every pre neuron are grouped by delay (CSR: for j, for d, the post indices);
- *   - a ring of the pre spikes of the last D + 1 steps; in step m the groups (j, d) of the spikes
- *     emitted at m − d are processed, delivery fused with depression (one pass, no allocation);
+ *   - the synapses grouped by delay and the ring of the last D + 1 steps' pre spikes
+ *     (learning/delayed-arrivals.ts); in step m the groups (j, d) of the spikes emitted at m − d
+ *     are processed, delivery fused with depression (one pass, no allocation);
  *   - the pre trace at a post spike needs the last arrival at each synapse of the column: it is the
  *     last emission e of j with e + d_ji ≤ t, found in a small per-neuron ring of emission steps
  *     (at most one emission per step, so D + 2 entries always hold it). Nothing is stored per
@@ -33,6 +33,7 @@
 import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
+import { DelayedArrivals } from './delayed-arrivals.js';
 import { PairStdpMemory } from './kernels/pair-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 import { RescaledTraces } from './rescaled-traces.js';
@@ -69,15 +70,10 @@ export class PairStdp implements PlasticityRule {
   /** post1 trace, stored rescaled against `post1.tRef` (learning/rescaled-traces.ts). */
   readonly post1s: Float64Array;
   private readonly post1: RescaledTraces;
-  /** CSR by delay: posts of (j, d) are groupPost[groupPtr[j·(D+1) + d] .. groupPtr[j·(D+1) + d + 1]). */
-  private readonly groupPtr: Int32Array;
-  private readonly groupPost: Int32Array | Uint16Array;
+  /** Synapses grouped by delay (not when the delay is uniform) and the ring of recent pre spikes. */
+  private readonly arrivals: DelayedArrivals;
   /** All synapses share one delay (then groups are whole rows: contiguous fast path). */
   private readonly uniformDelay: number;
-  /** Ring of the pre spikes of the last D + 1 steps. */
-  private readonly histIds: Int32Array;
-  private readonly histCount: Int32Array;
-  private readonly histStep: Int32Array;
   /** Per pre neuron, a ring of its last R emission steps (R a power of two ≥ D + 2). */
   private readonly emit: Int32Array;
   private readonly emitHead: Int32Array;
@@ -119,25 +115,10 @@ export class PairStdp implements PlasticityRule {
     const m = projection.pre.size;
     const n = projection.post.size;
     const D = (this.maxDelay = projection.maxDelaySteps);
-    const G = D + 1;
     this.uniformDelay = projection.delaySteps ?? -1;
     const mem = (this.wasm =
       memory !== null && memory.weights === projection.weights && memory.m === m && memory.n === n && memory.maxDelay >= D && this.uniformDelay < 0 ? memory : null);
-    const i32 = (len: number) => (mem ? mem.i32(len) : new Int32Array(len));
-    // Group the synapses of each pre neuron by delay (counting sort per row).
-    this.groupPtr = i32(m * G + 1);
-    this.groupPost = mem ? mem.u16(m * n) : new Int32Array(this.uniformDelay >= 0 ? 0 : m * n);
-    if (this.uniformDelay < 0) {
-      const d = projection.delays!;
-      const ptr = this.groupPtr;
-      for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) ptr[j * G + d[j * n + i]! + 1]!++;
-      for (let g = 0; g < m * G; g++) ptr[g + 1] = ptr[g + 1]! + ptr[g]!;
-      const fill = ptr.slice(0, m * G);
-      for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) this.groupPost[fill[j * G + d[j * n + i]!]!++] = i;
-    }
-    this.histIds = i32(G * m);
-    this.histCount = i32(G);
-    this.histStep = i32(G).fill(NEVER);
+    const arr = (this.arrivals = new DelayedArrivals(projection, { groups: this.uniformDelay < 0, storage: mem }));
     let r = 1;
     while (r < D + 2) r <<= 1;
     this.emitMask = r - 1;
@@ -148,7 +129,7 @@ export class PairStdp implements PlasticityRule {
     this.post1 = new RescaledTraces(this.tauPost1, [this.post1s]);
     this.acc = mem ? mem.f64(n) : new Float64Array(0);
     const at = (a: ArrayBufferView) => a.byteOffset;
-    this.ptrs = Int32Array.from(mem ? [at(this.histIds), at(this.histCount), at(this.histStep), at(this.groupPtr), at(this.groupPost), at(projection.weights), at(this.post1s), at(this.acc)] : []);
+    this.ptrs = Int32Array.from(mem ? [at(arr.histIds), at(arr.histCount), at(arr.histStep), at(arr.groupPtr), at(arr.groupPost), at(projection.weights), at(this.post1s), at(this.acc)] : []);
   }
 
   /** 'wasm' when the arrivals run in the WebAssembly kernel, else 'js'. */
@@ -177,17 +158,10 @@ export class PairStdp implements PlasticityRule {
     const m = proj.pre.size;
     const slot = step % G;
     const cnt = spikes.count;
-    const histIds = this.histIds;
-    const histStep = this.histStep;
-    const histCount = this.histCount;
-    histStep[slot] = step;
-    histCount[slot] = cnt;
-    if (cnt > 0) {
-      const base = slot * m;
-      const ids = spikes.ids;
-      for (let k = 0; k < cnt; k++) histIds[base + k] = ids[k]!;
-      if (this.plastic) this.recordEmissions(step, ids, cnt);
-    }
+    const arr = this.arrivals;
+    const { histIds, histStep, histCount } = arr;
+    arr.record(step, spikes.ids, cnt);
+    if (cnt > 0 && this.plastic) this.recordEmissions(step, spikes.ids, cnt);
     const c = this.plastic ? this.nuPre * this.post1.factor(step * this.dt) : 0;
     const n = proj.post.size;
     const w = proj.weights;
@@ -234,8 +208,8 @@ export class PairStdp implements PlasticityRule {
       }
       return;
     }
-    const ptr = this.groupPtr;
-    const posts = this.groupPost;
+    const ptr = arr.groupPtr;
+    const posts = arr.groupPost;
     let sl = slot;
     for (let d = 0; d < G; d++, sl--) {
       if (sl < 0) sl += G;
@@ -341,9 +315,7 @@ export class PairStdp implements PlasticityRule {
       plastic: this.plastic,
       emit: Float64Array.from(this.emit),
       emitHead: Float64Array.from(this.emitHead),
-      histIds: Float64Array.from(this.histIds),
-      histCount: Float64Array.from(this.histCount),
-      histStep: Float64Array.from(this.histStep),
+      ...this.arrivals.saveState(),
     };
   }
 
@@ -354,8 +326,6 @@ export class PairStdp implements PlasticityRule {
     this.plastic = s.plastic as boolean;
     this.emit.set(s.emit as Float64Array);
     this.emitHead.set(s.emitHead as Float64Array);
-    this.histIds.set(s.histIds as Float64Array);
-    this.histCount.set(s.histCount as Float64Array);
-    this.histStep.set(s.histStep as Float64Array);
+    this.arrivals.loadState(s);
   }
 }

@@ -16,10 +16,19 @@
  *
  * With a SymStdpMemory (learning/kernels/sym-stdp-memory.ts: weights and post traces in the post
  * population's WebAssembly memory) the pre-spike pass runs as a SIMD kernel, bit-identical.
+ *
+ * Delays. With one axonal delay per synapse (Diehl & Cook's input→exc, U[0, 10] ms) the pre side
+ * belongs to the ARRIVAL of a spike at each synapse, as in Brian: a spike of j emitted at step e
+ * reaches synapse (j, i) at step e + d_ji, is delivered there and potentiates there by η·y_i, and
+ * the synapse's pre trace jumps there. That trace is the neuron's own trace shifted by the delay,
+ * x_ji(t) = x_j(t − d_ji), so a post spike reads x_j from a ring of the last D + 1 steps' trace
+ * values (m·(D + 1) numbers) instead of keeping a trace per synapse. Arrivals are grouped by delay
+ * (learning/delayed-arrivals.ts); this path runs as JS loops over the same weights.
  */
 import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
+import { DelayedArrivals } from './delayed-arrivals.js';
 import type { SymStdpMemory } from './kernels/sym-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 import { RescaledTraces } from './rescaled-traces.js';
@@ -49,6 +58,9 @@ export class SymStdp implements PlasticityRule {
   readonly xs: Float64Array;
   readonly ys: Float64Array;
   private readonly traces: RescaledTraces;
+  /** Per-synapse delays: arrivals grouped by delay, and the last D + 1 steps of pre trace values (row (step mod G)·m). Null without delays. */
+  private readonly arrivals: DelayedArrivals | null;
+  private readonly xHist: Float64Array;
   private dt = 0;
 
   constructor(
@@ -57,8 +69,8 @@ export class SymStdp implements PlasticityRule {
     /** Kernels and memory holding this projection's weights (wasm backend), or null: JS loops. */
     private readonly kernel: SymStdpMemory | null = null,
   ) {
-    if (!(projection instanceof DenseProjection) || projection.delays !== null || projection.delaySteps !== 0) {
-      throw new SnnError('config.invalid', `sym-stdp needs a dense projection without delays, '${projection.name}' is ${projection.kind}`, 'use dense connectivity for plastic projections');
+    if (!(projection instanceof DenseProjection)) {
+      throw new SnnError('config.invalid', `sym-stdp needs a dense projection, '${projection.name}' is ${projection.kind}`, 'use dense connectivity for plastic projections');
     }
     for (const [k, v] of Object.entries(opts)) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new SnnError('config.invalid', `sym-stdp ${k} must be a finite number ≥ 0, got ${v}`, 'fix the rule options');
@@ -75,6 +87,13 @@ export class SymStdp implements PlasticityRule {
     this.xs = new Float64Array(projection.pre.size);
     this.ys = kernel !== null ? kernel.ys : new Float64Array(projection.post.size);
     this.traces = new RescaledTraces(this.tau, [this.xs, this.ys]);
+    this.arrivals = projection.delays === null && projection.delaySteps === 0 ? null : new DelayedArrivals(projection);
+    this.xHist = new Float64Array(this.arrivals === null ? 0 : this.arrivals.G * projection.pre.size);
+  }
+
+  /** 'wasm' when pre spikes run in the SIMD kernel, else 'js' (no kernel, or per-synapse delays). */
+  get backend(): 'wasm' | 'js' {
+    return this.kernel !== null && this.arrivals === null ? 'wasm' : 'js';
   }
 
   attach(net: Network): void {
@@ -83,7 +102,8 @@ export class SymStdp implements PlasticityRule {
     const order = net.projections.indexOf(proj);
     // The fused delivery + pre-synaptic update takes the place of the projection's own delivery.
     net.schedule.remove(`${proj.name}.propagate`);
-    net.schedule.add('synapses', order, `${this.name}.propagate+pre`, (s) => this.onPreSpikes(s));
+    if (this.arrivals !== null) net.schedule.add('synapses', order, `${this.name}.arrive+pre`, (s) => this.onArrivals(s));
+    else net.schedule.add('synapses', order, `${this.name}.propagate+pre`, (s) => this.onPreSpikes(s));
     net.schedule.add('plasticity', order, `${this.name}.post`, (s) => this.onPostSpikes(s));
   }
 
@@ -146,7 +166,7 @@ export class SymStdp implements PlasticityRule {
     }
   }
 
-  /** Potentiates the columns of this step's post spikes by η·x. */
+  /** Potentiates the columns of this step's post spikes by η·x (with delays, x_j(t − d_ji)). */
   onPostSpikes(step: number): void {
     if (!this.plastic) return;
     const proj = this.projection;
@@ -160,15 +180,102 @@ export class SymStdp implements PlasticityRule {
     const f = this.traces.factor(step * this.dt);
     const c = this.eta * f;
     const inc = this.aPost / f;
+    const delayed = this.arrivals !== null;
     for (let k = 0; k < spikes.count; k++) {
       const i = spikes.ids[k]!;
-      for (let j = 0; j < m; j++) {
-        const x = xs[j]!;
-        if (x === 0) continue;
-        const nw = w[j * n + i]! + c * x;
-        w[j * n + i] = nw < wMax ? nw : wMax;
+      if (delayed) this.potentiateDelayedColumn(i, step);
+      else {
+        for (let j = 0; j < m; j++) {
+          const x = xs[j]!;
+          if (x === 0) continue;
+          const nw = w[j * n + i]! + c * x;
+          w[j * n + i] = nw < wMax ? nw : wMax;
+        }
       }
       this.ys[i] = this.ys[i]! + inc;
+    }
+  }
+
+  /** Column i by η·x_ji(t) = η·x_j(t − d_ji), read from the ring of recent trace values. */
+  private potentiateDelayedColumn(i: number, step: number): void {
+    const proj = this.projection;
+    const n = proj.post.size;
+    const m = proj.pre.size;
+    const w = proj.weights;
+    const hist = this.xHist;
+    const G = this.arrivals!.G;
+    const delays = proj.delays;
+    const uniform = proj.delaySteps ?? 0;
+    for (let j = 0; j < m; j++) {
+      const d = delays === null ? uniform : delays[j * n + i]!;
+      const x = hist[((step - d + G) % G) * m + j]!;
+      if (x === 0) continue;
+      const nw = w[j * n + i]! + this.eta * x;
+      w[j * n + i] = nw < this.wMax ? nw : this.wMax;
+    }
+  }
+
+  /**
+   * With delays: records this step's pre spikes and their trace jumps, then delivers every synapse
+   * reached now (the weight before the update) and potentiates it by η·y_i.
+   */
+  onArrivals(step: number): void {
+    const proj = this.projection as DenseProjection;
+    const arr = this.arrivals!;
+    const spikes = proj.pre.spikes;
+    const m = proj.pre.size;
+    const n = proj.post.size;
+    arr.record(step, spikes.ids, spikes.count);
+    const plastic = this.plastic;
+    // Frozen: the traces are not read, so their clock is not touched either (an evaluation may run
+    // ahead on the same network and rewind its step afterwards).
+    const f = plastic ? this.traces.factor(step * this.dt) : 0;
+    if (plastic) {
+      const inc = this.aPre / f;
+      const xs = this.xs;
+      for (let k = 0; k < spikes.count; k++) xs[spikes.ids[k]!] = xs[spikes.ids[k]!]! + inc;
+      const hist = this.xHist;
+      const row = (step % arr.G) * m;
+      for (let j = 0; j < m; j++) hist[row + j] = xs[j]! * f;
+    }
+    const ring = proj.fusedRing;
+    const buf = ring.buffer;
+    const off = ring.offset(step);
+    const w = proj.weights;
+    const ys = this.ys;
+    const wMax = this.wMax;
+    const c = this.eta * f;
+    const { G, groupPtr: ptr, groupPost: posts, histIds, histCount } = arr;
+    let marked = false;
+    for (let d = 0; d < G; d++) {
+      const slot = arr.slotOf(step, d);
+      if (slot < 0) continue;
+      if (!marked) {
+        ring.mark(step);
+        marked = true;
+      }
+      const hb = slot * m;
+      const count = histCount[slot]!;
+      for (let k = 0; k < count; k++) {
+        const j = histIds[hb + k]!;
+        const row = j * n;
+        const g = j * G + d;
+        const end = ptr[g + 1]!;
+        if (plastic) {
+          for (let q = ptr[g]!; q < end; q++) {
+            const i = posts[q]!;
+            const wi = w[row + i]!;
+            buf[off + i] = buf[off + i]! + wi;
+            const nw = wi + c * ys[i]!;
+            w[row + i] = nw < wMax ? nw : wMax;
+          }
+        } else {
+          for (let q = ptr[g]!; q < end; q++) {
+            const i = posts[q]!;
+            buf[off + i] = buf[off + i]! + w[row + i]!;
+          }
+        }
+      }
     }
   }
 
@@ -178,7 +285,8 @@ export class SymStdp implements PlasticityRule {
   }
 
   saveState(): RuleState {
-    return { xs: this.xs.slice(), ys: this.ys.slice(), tRef: this.traces.tRef, plastic: this.plastic };
+    const delayed = this.arrivals === null ? {} : { xHist: this.xHist.slice(), ...this.arrivals.saveState() };
+    return { xs: this.xs.slice(), ys: this.ys.slice(), tRef: this.traces.tRef, plastic: this.plastic, ...delayed };
   }
 
   loadState(s: RuleState): void {
@@ -186,5 +294,9 @@ export class SymStdp implements PlasticityRule {
     this.ys.set(s.ys as Float64Array);
     this.traces.tRef = s.tRef as number;
     this.plastic = s.plastic as boolean;
+    if (this.arrivals !== null) {
+      this.xHist.set(s.xHist as Float64Array);
+      this.arrivals.loadState(s);
+    }
   }
 }
