@@ -1,7 +1,7 @@
 /**
  * The hao2020 system end to end on real MNIST, plus the model pieces it relies on.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ import { LifPopulation } from '../../models/lif-population.js';
 import { Network } from '../../models/network.js';
 import { TeacherLifPopulation } from '../../models/teacher-lif-population.js';
 import { excParams, hao2020Config, slParams } from '../../models/zoo/hao2020.js';
-import { train } from '../training/run-training.js';
+import { MODEL_MAGIC, readFramed, writeFramed } from '../../io/checkpoint.js';
+import { evaluateRun, train } from '../training/run-training.js';
 import { Trainer } from '../training/trainer.js';
 import { Hao2020System } from './hao2020.js';
 
@@ -89,6 +90,53 @@ describe('hao2020 training', () => {
     for (const f of ['model.snnmodel', 'metrics.jsonl']) {
       expect(readFileSync(join(cut, f)).equals(readFileSync(join(whole, f)))).toBe(true);
     }
+  });
+});
+
+describe('hao2020 with input delays (inputDelayMs)', () => {
+  const model = (dir: string) => readFileSync(join(dir, 'model.snnmodel'));
+  it.each([0, 2])('learns the same weights whether or not test-set evaluations run in between (inputDelayMs %s)', (delayMs) => {
+    const req = { model: 'hao2020', dataset: 'mnist', neurons: 20, trainSamples: 30, testSamples: 10, checkpointEvery: 10, seed: 5, evalWorkers: 1, set: { inputDelayMs: String(delayMs) } } as const;
+    const quiet = mkdtempSync(join(tmpdir(), 'snn-noeval-'));
+    train({ ...req, evalEvery: 1000, out: quiet });
+    const busy = mkdtempSync(join(tmpdir(), 'snn-eval-'));
+    train({ ...req, evalEvery: 10, out: busy });
+    const cfg = JSON.parse(readFileSync(join(quiet, 'config.json'), 'utf8')) as { modelConfig: { inputDelayMs: number } };
+    expect(cfg.modelConfig.inputDelayMs).toBe(delayMs);
+    // An evaluation runs on the training network and rewinds its clock afterwards; what the
+    // rules keep across it (trace clocks, the spikes in flight) must not notice.
+    expect(model(busy).equals(model(quiet))).toBe(true);
+  });
+
+  it('resumed from a checkpoint equals never stopping (model and metrics byte for byte)', () => {
+    const req = { model: 'hao2020', dataset: 'mnist', neurons: 20, trainSamples: 30, testSamples: 10, evalEvery: 12, checkpointEvery: 5, seed: 9, evalWorkers: 1, set: { inputDelayMs: '3' } } as const;
+    const whole = mkdtempSync(join(tmpdir(), 'snn-whole-'));
+    train({ ...req, out: whole });
+    const cut = mkdtempSync(join(tmpdir(), 'snn-cut-'));
+    train({ ...req, out: cut }, undefined, 23);
+    train({ resume: cut });
+    for (const f of ['model.snnmodel', 'metrics.jsonl']) expect(readFileSync(join(cut, f)).equals(readFileSync(join(whole, f)))).toBe(true);
+  });
+});
+
+describe('runs written before inputDelayMs existed', () => {
+  it('resume and evaluate as if it were 0 (the behaviour they were trained with)', () => {
+    const req = { model: 'hao2020', dataset: 'mnist', neurons: 20, trainSamples: 24, testSamples: 10, evalEvery: 12, checkpointEvery: 6, seed: 3, evalWorkers: 1 } as const;
+    const whole = mkdtempSync(join(tmpdir(), 'snn-whole-'));
+    train({ ...req, out: whole });
+    const old = mkdtempSync(join(tmpdir(), 'snn-old-'));
+    train({ ...req, out: old }, undefined, 15);
+    const cfgPath = join(old, 'config.json');
+    const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as { modelConfig: Record<string, unknown> };
+    delete cfg.modelConfig.inputDelayMs;
+    writeFileSync(cfgPath, JSON.stringify(cfg));
+    train({ resume: old });
+    expect(readFileSync(join(old, 'metrics.jsonl')).equals(readFileSync(join(whole, 'metrics.jsonl')))).toBe(true);
+    const modelPath = join(old, 'model.snnmodel');
+    const model = readFramed<{ config: Record<string, unknown> }>(modelPath, MODEL_MAGIC, 'model');
+    delete model.config.inputDelayMs;
+    writeFramed(modelPath, MODEL_MAGIC, model);
+    expect(evaluateRun(old, { testSamples: 10, evalWorkers: 1 }).slAccuracy).toBe(evaluateRun(whole, { testSamples: 10, evalWorkers: 1 }).slAccuracy);
   });
 });
 

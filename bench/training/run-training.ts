@@ -195,6 +195,15 @@ function readJson<T>(path: string): T {
   }
 }
 
+/**
+ * A model configuration saved by an earlier version, with the fields added since filled in by their
+ * defaults — every added field defaults to the behaviour from before it existed (e.g. inputDelayMs 0).
+ */
+function withAddedFields(model: string, dataset: string, neurons: number, saved: RunConfig['modelConfig']): RunConfig['modelConfig'] {
+  const fresh = resolveRunConfig({ model, dataset, neurons, seed: 0, out: '' }).modelConfig;
+  return { ...fresh, ...saved } as RunConfig['modelConfig'];
+}
+
 export function train(req: TrainRequest | { resume: string; evalWorkers?: number; epochs?: number }, onProgress?: (p: TrainProgress) => void, stopAfter?: number): TrainSummary {
   const started = performance.now();
   let cfg: RunConfig;
@@ -208,6 +217,7 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     const path = join(runDir, 'config.json');
     const hint = 'restore the config.json snn train wrote, or start a new run with --out';
     checkShape(cfg, { model: '', dataset: '', neurons: 0, seed: 0, modelConfig: {} }, path, 'run configuration', hint);
+    cfg = { ...cfg, modelConfig: withAddedFields(cfg.model, cfg.dataset, cfg.neurons, cfg.modelConfig) };
     checkShape(cfg, resolveRunConfig({ ...cfg, dataDir: cfg.dataDir ?? undefined, out: runDir }), path, 'run configuration', hint);
     finishedEpochs = cfg.epochs;
     if (req.epochs !== undefined && req.epochs !== cfg.epochs) {
@@ -343,6 +353,7 @@ export function evaluateRun(
   // Intact is not enough: the content must fit this version (checked before anything is built).
   const hint = 'it was written by another version or is damaged; retrain, or use an intact copy';
   checkShape(m, { model: '', dataset: '', seed: 0, config: { neurons: 0 }, arrays: {} }, modelPath, 'model', hint);
+  m.config = withAddedFields(m.model, m.dataset, m.config.neurons, m.config);
   checkShape(m.config, resolveRunConfig({ model: m.model, dataset: m.dataset, neurons: m.config.neurons, seed: m.seed, out: '' }).modelConfig, modelPath, 'model', hint);
   const dataset = checkDataset(opts.dataset ?? m.dataset);
   const cfg: RunConfig = {

@@ -40,6 +40,11 @@ export interface Hao2020Config {
   wMaxOutput: number;
   traceTau: number;
   traceIncrement: number;
+  /**
+   * Input→exc axonal delays, one per synapse, U[0, inputDelayMs] ms on the dt grid. The authors'
+   * code has none (0, the default); Diehl & Cook's 10 ms desynchronise neurons with similar weights.
+   */
+  inputDelayMs: number;
   /** Synaptic scaling targets (§7). */
   scaleInput: number;
   scaleOutput: number;
@@ -100,6 +105,7 @@ export function hao2020Config(dataset: Hao2020Dataset, neurons: number, override
     wMaxOutput: 8,
     traceTau: 20,
     traceIncrement: 0.1,
+    inputDelayMs: 0,
     scaleInput: 78.4,
     // S_SL = 0.1 · N · 8 (MNIST, Fashion-6400); 800 for Fashion-400 (λ = 0.05, wMax 40).
     scaleOutput: dataset === 'fashion-mnist' && neurons === 400 ? 800 : 0.8 * neurons,
@@ -168,6 +174,19 @@ function initialWeights(w: Float32Array | Float64Array, rng: RngStream): Float32
   return w;
 }
 
+/** Input→exc delays in steps, U[0, inputDelayMs] rounded to the grid; null when inputDelayMs is 0. */
+function inputDelays(c: Hao2020Config, n: number, seed: number): Uint16Array | null {
+  const maxSteps = Math.round(c.inputDelayMs / c.dt);
+  if (!(c.inputDelayMs >= 0) || maxSteps > 0xffff) {
+    throw new SnnError('config.invalid', `hao2020 inputDelayMs must be in [0, ${0xffff * c.dt}] ms, got ${c.inputDelayMs}`, 'use 0 (the authors) or 10 (Diehl & Cook)');
+  }
+  if (maxSteps === 0) return null;
+  const delays = new Uint16Array(784 * n);
+  const rd = RngStream.derive(seed, 'proj:input->exc/delays');
+  for (let k = 0; k < delays.length; k++) delays[k] = Math.round((rd.uniform() * c.inputDelayMs) / c.dt);
+  return delays;
+}
+
 export interface Hao2020BuildOptions {
   /** Bytes reserved in the exc population's WebAssembly memory (wasm backend) for learning kernels. */
   excWasmExtraBytes?: number;
@@ -189,7 +208,8 @@ export function buildHao2020(config: Hao2020Config, seed: number, opts: Hao2020B
   const inh = net.addPopulation(new LifPopulation('inh', n, inhParams(), c.dt, c.precision, -100));
   const sl = net.addPopulation(new TeacherLifPopulation('sl', 10, slParams(), c.dt, c.precision, -100));
   const w = opts.inputWeights?.(exc, 784 * n) ?? allocFloat(c.precision, 784 * n);
-  const p2e = net.addProjection(new DenseProjection('input->exc', input, exc, 'exc', initialWeights(w, RngStream.derive(seed, 'proj:input->exc/weights')), 0, null));
+  const delays = inputDelays(c, n, seed);
+  const p2e = net.addProjection(new DenseProjection('input->exc', input, exc, 'exc', initialWeights(w, RngStream.derive(seed, 'proj:input->exc/weights')), delays ? null : 0, delays));
   net.addProjection(new OneToOneProjection('exc->inh', exc, inh, 'exc', allocFloat(c.precision, n).fill(c.weightExcInh), 0, null));
   net.addProjection(new AllButSelfProjection('inh->exc', inh, exc, 'inh', allocFloat(c.precision, 1).fill(c.weightInhExc), 0));
   const e2c = net.addProjection(new DenseProjection('exc->sl', exc, sl, 'exc', initialWeights(allocFloat(c.precision, n * 10), RngStream.derive(seed, 'proj:exc->sl/weights')), 0, null));
