@@ -51,4 +51,23 @@ describe.skipIf(!existsSync(script))('evaluation on worker threads', () => {
     expect(inWorkers).toEqual(inProcess);
     expect(inProcess.testSamples).toBe(40);
   });
+
+  it('scores the test counts the evaluation kept, without presenting the test set again', () => {
+    const opts = { trainSamples: 50, seed: 5 };
+    const one = trained(1);
+    const presented = probeHiddenLayer(responsesInProcess(one.sys, one.trainer.presenter, trainSet, testSet), trainSet, testSet, opts);
+    for (const t of [one, trained(2)]) {
+      const r = t.trainer.evaluateWithAssignments(t.trainer.evaluate().assignments, true);
+      expect(r.hiddenCounts!.rows).toBe(testSet.count);
+      const totals: number[] = [];
+      const reused = probeHiddenLayer(responsesInProcess(t.sys, t.trainer.presenter, trainSet, testSet), trainSet, testSet, {
+        ...opts,
+        testCounts: r.hiddenCounts,
+        onProgress: (_done, total) => totals.push(total),
+      });
+      expect(reused).toEqual(presented);
+      expect(new Set(totals)).toEqual(new Set([opts.trainSamples]));
+    }
+    expect(one.trainer.evaluate().hiddenCounts).toBeNull();
+  });
 });

@@ -52,6 +52,11 @@ export interface HiddenProbeOptions {
   epochs?: number;
   seed: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The test set's hidden counts from the evaluation pass (Trainer.evaluateWithAssignments with
+   * keepHiddenCounts): scored as they are instead of presenting the test set once more.
+   */
+  testCounts?: SparseCounts | null;
 }
 
 export interface HiddenProbeResult {
@@ -73,7 +78,11 @@ export function checkProbeSamples(trainSamples: number, available: number): void
 
 export function probeHiddenLayer(responses: HiddenResponses, train: Dataset, test: Dataset, opts: HiddenProbeOptions): HiddenProbeResult {
   checkProbeSamples(opts.trainSamples, train.count);
-  const total = opts.trainSamples + test.count;
+  const kept = opts.testCounts ?? null;
+  if (kept !== null && kept.rows !== test.count) {
+    throw new SnnError('internal', `the evaluation kept ${kept.rows} test responses for a test set of ${test.count}`, 'keep the hidden counts of the whole test pass');
+  }
+  const total = opts.trainSamples + (kept === null ? test.count : 0);
   const collect = (split: 'train' | 'test', indices: Int32Array, key: string, before: number) => {
     const x = responses(split, indices, key, (done) => opts.onProgress?.(before + done, total));
     const ds = split === 'train' ? train : test;
@@ -84,7 +93,7 @@ export function probeHiddenLayer(responses: HiddenResponses, train: Dataset, tes
   const all = new Int32Array(test.count);
   for (let i = 0; i < all.length; i++) all[i] = i;
   // The evaluation's streams: the probe scores the very responses SL and USL were scored on.
-  const scored = collect('test', all, 'test', opts.trainSamples);
+  const scored = kept === null ? collect('test', all, 'test', opts.trainSamples) : { x: kept, labels: Int32Array.from(all, (i) => test.labels[i]!) };
   const epochs = opts.epochs ?? LINEAR_PROBE_DEFAULTS.epochs;
   const probe = fitLinearProbe(fit.x, fit.labels, { ...LINEAR_PROBE_DEFAULTS, epochs, classes: 10 }, RngStream.derive(opts.seed, 'probe/sgd'));
   const predicted = predictLinearProbe(probe, scored.x);

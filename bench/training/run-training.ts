@@ -383,7 +383,8 @@ export function evaluateRun(
   // The probe's training set is loaded (and --probe-samples checked) before the test pass, not after it.
   const probeTrain = opts.linearProbe ? loadDataset(dataset, 'train', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined }) : null;
   if (opts.linearProbe) checkProbeSamples(opts.linearProbe.trainSamples, probeTrain!.count);
-  const r: EvalResult = trainer.evaluateWithAssignments(m.assignments);
+  // With the probe, the test pass keeps its hidden counts: the probe scores those same responses.
+  const r: EvalResult = trainer.evaluateWithAssignments(m.assignments, opts.linearProbe !== undefined);
   let linearProbe: HiddenProbeResult | undefined;
   if (opts.linearProbe && probeTrain) {
     const train = probeTrain;
@@ -393,7 +394,7 @@ export function evaluateRun(
       workers > 1 && script !== null
         ? responsesInWorkers(evalSpecOf(cfg), system, { train: train.count, test: test.count }, workers, script)
         : responsesInProcess(system, trainer.presenter, train, test);
-    linearProbe = probeHiddenLayer(responses, train, test, { trainSamples: opts.linearProbe.trainSamples, seed: m.seed, onProgress: opts.linearProbe.onProgress });
+    linearProbe = probeHiddenLayer(responses, train, test, { trainSamples: opts.linearProbe.trainSamples, seed: m.seed, onProgress: opts.linearProbe.onProgress, testCounts: r.hiddenCounts });
   }
   return {
     model: m.model,

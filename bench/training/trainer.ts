@@ -24,6 +24,7 @@ import { PoissonEncoder } from '../../datasets/poisson-encoder.js';
 import { SnnError } from '../../engine/errors.js';
 import { assertFinite, findNonFinite } from '../../engine/finite-guard.js';
 import type { FloatArray } from '../../engine/float-array.js';
+import { SparseCounts } from '../../learning/linear-probe.js';
 import { assignClasses, argmaxCount, ClassResponses, Confusion, voteClass } from '../../learning/readout.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { checkShape } from '../../io/check-shape.js';
@@ -73,6 +74,8 @@ export interface EvalResult {
   meanPresentations: number;
   /** The USL assignments the vote used. */
   assignments: Int8Array;
+  /** Every test sample's hidden spike counts, when asked for (`keepHiddenCounts`), else null. */
+  hiddenCounts: SparseCounts | null;
 }
 
 export interface MetricsLine {
@@ -237,8 +240,9 @@ export class Trainer {
    * reset dynamic state, and the training state is put back afterwards, so evaluating never changes
    * what training does next and the result is the same in-process or split over workers.
    */
-  evaluateWithAssignments(assignments: Int8Array): EvalResult {
+  evaluateWithAssignments(assignments: Int8Array, keepHiddenCounts = false): EvalResult {
     const { system, opts } = this;
+    const kept = keepHiddenCounts ? new SparseCounts(system.hidden.size) : null;
     system.setMode(null);
     const restore = snapshotDynamics(system);
     const n = this.test.count;
@@ -249,14 +253,22 @@ export class Trainer {
     const script = opts.workerScript === undefined ? defaultWorkerScript() : opts.workerScript;
     if (workers > 1 && script !== null && opts.evalSpec) {
       const spec: EvalJobSpec = { ...opts.evalSpec, dataset: { ...opts.evalSpec.dataset, count: n } };
-      const r = evaluateInWorkers(spec, system.modelArrays(), assignments, workers, script, (done) =>
-        opts.onProgress?.({ trained: this.position.trained, total: this.totalSamples, phase: 'eval', runningAccuracy: null, evalDone: done, evalTotal: n }),
+      const r = evaluateInWorkers(
+        spec,
+        system.modelArrays(),
+        assignments,
+        workers,
+        script,
+        (done) => opts.onProgress?.({ trained: this.position.trained, total: this.totalSamples, phase: 'eval', runningAccuracy: null, evalDone: done, evalTotal: n }),
+        { hiddenCounts: keepHiddenCounts },
       );
+      const hidden = system.hidden.size;
       for (let i = 0; i < n; i++) {
         const label = this.test.labels[i]!;
         sl?.add(label, r.sl[i]!);
         usl.add(label, r.usl[i]!);
         presentations += r.presentations[i]!;
+        kept?.push(r.hiddenCounts!.subarray(i * hidden, (i + 1) * hidden));
       }
     } else {
       for (let i = 0; i < n; i++) {
@@ -265,11 +277,12 @@ export class Trainer {
         presentations += r.presentations;
         sl?.add(label, argmaxCount(r.outputCounts));
         usl.add(label, voteClass(assignments, r.hiddenCounts));
+        kept?.push(r.hiddenCounts);
         opts.onProgress?.({ trained: this.position.trained, total: this.totalSamples, phase: 'eval', runningAccuracy: null, evalDone: i + 1, evalTotal: n });
       }
     }
     restore();
-    return { slAccuracy: sl ? sl.accuracy : null, uslAccuracy: usl.accuracy, samples: n, sl, usl, meanPresentations: presentations / Math.max(1, n), assignments };
+    return { slAccuracy: sl ? sl.accuracy : null, uslAccuracy: usl.accuracy, samples: n, sl, usl, meanPresentations: presentations / Math.max(1, n), assignments, hiddenCounts: kept };
   }
 
   private evaluateAndRecord(stage: string, epoch: number): void {
