@@ -10,13 +10,11 @@
  *
  *   npx tsx bench/hidden-cofiring.ts RUN_DIR [--samples K] [--json]
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageOf, loadDataset, shuffledIndices } from '../datasets/dataset.js';
 import { SnnError } from '../engine/errors.js';
 import { RngStream } from '../engine/rng.js';
-import { buildSystem, type RunConfig } from './training/run-training.js';
+import { buildSystem, readRunConfig } from './training/run-training.js';
 import { Trainer } from './training/trainer.js';
 
 export interface CofiringSample {
@@ -30,7 +28,7 @@ export interface CofiringSample {
 }
 
 export function measureCofiring(runDir: string, samples: number): { trained: number; neurons: number; samples: CofiringSample[] } {
-  const cfg = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as RunConfig;
+  const cfg = readRunConfig(runDir);
   const data = { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined };
   const train = loadDataset(cfg.dataset, 'train', data);
   const system = buildSystem(cfg);

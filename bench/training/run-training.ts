@@ -204,6 +204,18 @@ function withAddedFields(model: string, dataset: string, neurons: number, saved:
   return { ...fresh, ...saved } as RunConfig['modelConfig'];
 }
 
+/** A run directory's config.json, checked against this version, with fields added since filled in. */
+export function readRunConfig(runDir: string): RunConfig {
+  const path = join(runDir, 'config.json');
+  const cfg = readJson<RunConfig>(path);
+  // A damaged or hand-edited config.json must fail here, naming the field, not deep in the run.
+  const hint = 'restore the config.json snn train wrote, or start a new run with --out';
+  checkShape(cfg, { model: '', dataset: '', neurons: 0, seed: 0, modelConfig: {} }, path, 'run configuration', hint);
+  const completed = { ...cfg, modelConfig: withAddedFields(cfg.model, cfg.dataset, cfg.neurons, cfg.modelConfig) };
+  checkShape(completed, resolveRunConfig({ ...completed, dataDir: completed.dataDir ?? undefined, out: runDir }), path, 'run configuration', hint);
+  return completed;
+}
+
 export function train(req: TrainRequest | { resume: string; evalWorkers?: number; epochs?: number }, onProgress?: (p: TrainProgress) => void, stopAfter?: number): TrainSummary {
   const started = performance.now();
   let cfg: RunConfig;
@@ -212,13 +224,7 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
   const resuming = 'resume' in req;
   if (resuming) {
     runDir = req.resume;
-    cfg = readJson<RunConfig>(join(runDir, 'config.json'));
-    // A damaged or hand-edited config.json must fail here, naming the field, not deep in the run.
-    const path = join(runDir, 'config.json');
-    const hint = 'restore the config.json snn train wrote, or start a new run with --out';
-    checkShape(cfg, { model: '', dataset: '', neurons: 0, seed: 0, modelConfig: {} }, path, 'run configuration', hint);
-    cfg = { ...cfg, modelConfig: withAddedFields(cfg.model, cfg.dataset, cfg.neurons, cfg.modelConfig) };
-    checkShape(cfg, resolveRunConfig({ ...cfg, dataDir: cfg.dataDir ?? undefined, out: runDir }), path, 'run configuration', hint);
+    cfg = readRunConfig(runDir);
     finishedEpochs = cfg.epochs;
     if (req.epochs !== undefined && req.epochs !== cfg.epochs) {
       if (req.epochs < cfg.epochs) throw new SnnError('usage', `--epochs ${req.epochs} is fewer than the ${cfg.epochs} the run in ${runDir} was started with`, 'a resumed run can only be extended; omit --epochs to finish it as started');
