@@ -63,6 +63,13 @@ export class DelayedArrivals {
     this.histCount = i32(G);
     this.histStep = i32(G).fill(NEVER);
   }
+  /** Bytes the arrays of an m × n projection with delays up to `maxDelay` take in an ArrivalStorage (each array 16-byte aligned). */
+  static bytesFor(m: number, n: number, maxDelay: number): number {
+    const G = maxDelay + 1;
+    const a = (bytes: number) => (bytes + 15) & ~15;
+    return a(4 * (m * G + 1)) + a(2 * m * n) + a(4 * G * m) + 2 * a(4 * G);
+  }
+
   /** Records the spikes the pre population emitted in `step`. */
   record(step: number, ids: Int32Array, count: number): void {
     const slot = step % this.G;

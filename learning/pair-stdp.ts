@@ -195,10 +195,10 @@ export class PairStdp implements PlasticityRule {
       const p = this.ptrs;
       if (this.wasm.holds(buf)) {
         // The input ring lives in the kernel's memory: deliver straight into this step's slot.
-        this.wasm.k.arrive(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, buf.byteOffset + 8 * off, c);
+        this.wasm.k.arrive(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, buf.byteOffset + 8 * off, -c, 0, 0);
         return;
       }
-      const events = this.wasm.k.arrive(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, c);
+      const events = this.wasm.k.arrive(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, -c, 0, 0);
       if (events > 0) {
         const acc = this.acc;
         for (let i = 0; i < n; i++) {

@@ -23,12 +23,14 @@
  * the synapse's pre trace jumps there. That trace is the neuron's own trace shifted by the delay,
  * x_ji(t) = x_j(t − d_ji), so a post spike reads x_j from a ring of the last D + 1 steps' trace
  * values (m·(D + 1) numbers) instead of keeping a trace per synapse. Arrivals are grouped by delay
- * (learning/delayed-arrivals.ts); this path runs as JS loops over the same weights.
+ * (learning/delayed-arrivals.ts); with a SymStdpMemory that reserved room for them they run in its
+ * arrival kernel (scalar WebAssembly gather/scatter, bit-identical), else as JS loops.
  */
 import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { DelayedArrivals } from './delayed-arrivals.js';
+import type { ArrivalKernel } from './kernels/pair-stdp-memory.js';
 import type { SymStdpMemory } from './kernels/sym-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 import { RescaledTraces } from './rescaled-traces.js';
@@ -61,6 +63,9 @@ export class SymStdp implements PlasticityRule {
   /** Per-synapse delays: arrivals grouped by delay, and the last D + 1 steps of pre trace values (row (step mod G)·m). Null without delays. */
   private readonly arrivals: DelayedArrivals | null;
   private readonly xHist: Float64Array;
+  /** The arrival kernel (delays with a SymStdpMemory) and the byte offsets of its arrays, or null. */
+  private readonly arriveKernel: ArrivalKernel | null;
+  private readonly arrivePtrs: Int32Array;
   private dt = 0;
 
   constructor(
@@ -87,13 +92,18 @@ export class SymStdp implements PlasticityRule {
     this.xs = new Float64Array(projection.pre.size);
     this.ys = kernel !== null ? kernel.ys : new Float64Array(projection.post.size);
     this.traces = new RescaledTraces(this.tau, [this.xs, this.ys]);
-    this.arrivals = projection.delays === null && projection.delaySteps === 0 ? null : new DelayedArrivals(projection);
-    this.xHist = new Float64Array(this.arrivals === null ? 0 : this.arrivals.G * projection.pre.size);
+    const delayed = projection.delays !== null || projection.delaySteps !== 0;
+    const storage = delayed && kernel !== null ? kernel.arrivalStorage(projection.maxDelaySteps) : null;
+    const arr = (this.arrivals = delayed ? new DelayedArrivals(projection, { storage }) : null);
+    this.xHist = new Float64Array(arr === null ? 0 : arr.G * projection.pre.size);
+    this.arriveKernel = storage?.arrive ?? null;
+    const at = (a: ArrayBufferView) => a.byteOffset;
+    this.arrivePtrs = Int32Array.from(storage && arr ? [at(arr.histIds), at(arr.histCount), at(arr.histStep), at(arr.groupPtr), at(arr.groupPost), at(projection.weights), at(this.ys)] : []);
   }
 
-  /** 'wasm' when pre spikes run in the SIMD kernel, else 'js' (no kernel, or per-synapse delays). */
+  /** 'wasm' when pre spikes (or delayed arrivals) run in a WebAssembly kernel, else 'js'. */
   get backend(): 'wasm' | 'js' {
-    return this.kernel !== null && this.arrivals === null ? 'wasm' : 'js';
+    return this.kernel !== null && (this.arrivals === null || this.arriveKernel !== null) ? 'wasm' : 'js';
   }
 
   attach(net: Network): void {
@@ -246,6 +256,13 @@ export class SymStdp implements PlasticityRule {
     const wMax = this.wMax;
     const c = this.eta * f;
     const { G, groupPtr: ptr, groupPost: posts, histIds, histCount } = arr;
+    if (this.arriveKernel !== null && this.kernel!.holds(buf)) {
+      // Frozen: c = 0 and no upper clip (a weight scaled above wMax stays as it is, as in the JS loop).
+      const p = this.arrivePtrs;
+      const events = this.arriveKernel(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, buf.byteOffset + 8 * off, c, plastic ? wMax : Infinity, 1);
+      if (events > 0) ring.mark(step);
+      return;
+    }
     let marked = false;
     for (let d = 0; d < G; d++) {
       const slot = arr.slotOf(step, d);

@@ -2,7 +2,8 @@
  * hao2020 training on the wasm backend (conductance LIF kernel, input weights and sym-STDP traces in
  * the exc population's WebAssembly memory, SIMD fan-out + potentiation and synaptic scaling) against
  * the plain-JS loops: weights, θ and SL weights bit-identical after training, and the same test-time
- * predictions. N odd so every kernel runs its scalar tail.
+ * predictions. N odd so every kernel runs its scalar tail. With input delays (inputDelayMs) the
+ * arrivals run in the delayed-arrival kernel instead of the SIMD fan-out.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +19,9 @@ import { hao2020Config } from '../models/zoo/hao2020.js';
 const initial = kernelBackend();
 afterAll(() => setKernelBackend(initial));
 
-function trainOn(backend: KernelBackend) {
+function trainOn(backend: KernelBackend, inputDelayMs = 0) {
   setKernelBackend(backend);
-  const sys = new Hao2020System(hao2020Config('mnist', 33), 6);
+  const sys = new Hao2020System(hao2020Config('mnist', 33, { inputDelayMs }), 6);
   const trainSet = subset(loadDataset('mnist', 'train'), 25);
   const testSet = subset(loadDataset('mnist', 'test'), 10);
   const dir = mkdtempSync(join(tmpdir(), `snn-hao-kernels-${backend}-`));
@@ -33,11 +34,13 @@ function trainOn(backend: KernelBackend) {
 }
 
 describe.skipIf(!wasmSimdAvailable())('hao2020: wasm kernels = JS loops (float64)', () => {
-  it('trains to bit-identical weights and θ, and evaluates to the same predictions', () => {
-    const js = trainOn('js');
-    const wasm = trainOn('wasm');
+  it.each([0, 3])('trains to bit-identical weights and θ, and evaluates to the same predictions (inputDelayMs %s)', (delayMs) => {
+    const js = trainOn('js', delayMs);
+    const wasm = trainOn('wasm', delayMs);
     expect(js.sys.kernels).toBeNull();
     expect(wasm.sys.kernels).not.toBeNull();
+    expect(js.sys.stdpInput.backend).toBe('js');
+    expect(wasm.sys.stdpInput.backend).toBe('wasm');
     expect(wasm.sys.g.exc.wasmKernels).not.toBeNull();
     expect(Array.from(wasm.spikes)).toEqual(Array.from(js.spikes));
     expect(js.spikes[1]!).toBeGreaterThan(25 * 5);
@@ -45,5 +48,18 @@ describe.skipIf(!wasmSimdAvailable())('hao2020: wasm kernels = JS loops (float64
       expect(Buffer.from(wasm.arrays[k]!.buffer).equals(Buffer.from(js.arrays[k]!.buffer)), k).toBe(true);
     }
     expect(wasm.evaluation).toEqual(js.evaluation);
+  });
+
+  it('the delayed-arrival kernel changes no weight at test time, not even one above wMax', () => {
+    const { sys } = trainOn('wasm', 3);
+    const w = sys.g.p2e.weights;
+    for (let k = 0; k < w.length; k += 7) w[k] = 1.5 * sys.config.wMaxInput; // as scaling may leave them
+    const before = Float64Array.from(w);
+    const trainer = new Trainer(sys, subset(loadDataset('mnist', 'train'), 1), subset(loadDataset('mnist', 'test'), 5), {
+      epochs: 0, seed: 6, evalEvery: 1000, checkpointEvery: 1000, runDir: mkdtempSync(join(tmpdir(), 'snn-hao-frozen-')), modelInfo: {},
+    });
+    const r = trainer.evaluate();
+    expect(r.meanPresentations).toBeGreaterThan(0);
+    expect(Buffer.from(Float64Array.from(w).buffer).equals(Buffer.from(before.buffer))).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ import { SymStdpMemory } from '../../learning/kernels/sym-stdp-memory.js';
 import { IntrinsicPlasticity } from '../../learning/intrinsic-plasticity.js';
 import { SymStdp } from '../../learning/sym-stdp.js';
 import { SynapticScaling } from '../../learning/synaptic-scaling.js';
-import { buildHao2020, type Hao2020Config, type Hao2020Network } from '../../models/zoo/hao2020.js';
+import { buildHao2020, hao2020MaxDelaySteps, type Hao2020Config, type Hao2020Network } from '../../models/zoo/hao2020.js';
 import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from '../training/training-system.js';
 
 export class Hao2020System implements TrainingSystem {
@@ -35,13 +35,14 @@ export class Hao2020System implements TrainingSystem {
   ) {
     const c = config;
     // With the wasm backend (f64), the input weights and the sym-STDP post traces live in the exc
-    // population's memory, beside the ring the fused fan-out writes into (SIMD fan-out and scaling).
+    // population's memory, beside the ring the fused fan-out writes into (SIMD fan-out and scaling);
+    // with input delays, the arrival kernel's grouped synapses and spike ring too.
     let mem: SymStdpMemory | null = null;
     const useKernels = kernelBackend() === 'wasm' && c.precision === 'f64';
     this.g = buildHao2020(
       c,
       seed,
-      useKernels ? { excWasmExtraBytes: SymStdpMemory.bytesFor(784, c.neurons), inputWeights: (exc) => (mem = SymStdpMemory.create(exc.wasmKernels, 784, c.neurons))?.weights ?? null } : {},
+      useKernels ? { excWasmExtraBytes: SymStdpMemory.bytesFor(784, c.neurons, hao2020MaxDelaySteps(c)), inputWeights: (exc) => (mem = SymStdpMemory.create(exc.wasmKernels, 784, c.neurons))?.weights ?? null } : {},
     );
     const { p2e, e2c, exc, net } = this.g;
     const trace = { tau: c.traceTau, aPre: c.traceIncrement, aPost: c.traceIncrement };

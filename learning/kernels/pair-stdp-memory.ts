@@ -12,12 +12,18 @@ import type { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
 import { PAIR_STDP_WASM_BASE64 } from './pair-stdp.wasm.js';
 import { embeddedModule } from '../../engine/kernels/embedded-module.js';
 
+/**
+ * The arrival kernel of pair-stdp.wat: one step's delayed arrivals, delivered into `pAcc` and
+ * w += c·trace[i] clipped at `bound` from below (upper 0) or above (upper 1); returns the events.
+ */
+export type ArrivalKernel = (
+  step: number, G: number, m: number, n: number,
+  pIds: number, pCount: number, pStamp: number, pPtr: number, pPost: number, pW: number, pTrace: number, pAcc: number,
+  c: number, bound: number, upper: 0 | 1,
+) => number;
+
 interface PairStdpExports {
-  arrive(
-    step: number, G: number, m: number, n: number,
-    pIds: number, pCount: number, pStamp: number, pPtr: number, pPost: number, pW: number, pP1: number, pAcc: number,
-    c: number,
-  ): number;
+  arrive: ArrivalKernel;
   scale(pW: number, m: number, n: number, pSums: number, target: number): void;
 }
 

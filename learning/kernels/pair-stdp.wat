@@ -1,6 +1,8 @@
-;; Arrival kernel of pair STDP (learning/pair-stdp.ts): for d = 0..G-1, the pre spikes emitted at
-;; step - d (ring slot (step - d) mod G, checked against its stamp) reach their synapses with delay
-;; d: acc[i] += w_ji (delivery, the weight before the update), then w_ji = max(w_ji - c*post1s[i], 0).
+;; Arrival kernel of a plastic dense projection with per-synapse delays (learning/delayed-arrivals.ts):
+;; for d = 0..G-1, the pre spikes emitted at step - d (ring slot (step - d) mod G, checked against its
+;; stamp) reach their synapses with delay d: acc[i] += w_ji (delivery, the weight before the update),
+;; then w_ji = w_ji + c*trace[i], clipped at `bound` from below (upper = 0: pair STDP's depression,
+;; c = -nu_pre*post1, bound 0) or from above (upper = 1: sym-STDP's potentiation, bound wMax).
 ;; Synapses of (j, d) are post[ptr[j*G + d] .. ptr[j*G + d + 1]) (u16 post indices), W row-major f64.
 ;; Returns the number of synaptic events processed.
 (module
@@ -8,8 +10,8 @@
   (func (export "arrive")
     (param $step i32) (param $G i32) (param $m i32) (param $n i32)
     (param $pIds i32) (param $pCount i32) (param $pStamp i32)
-    (param $pPtr i32) (param $pPost i32) (param $pW i32) (param $pP1 i32) (param $pAcc i32)
-    (param $c f64) (result i32)
+    (param $pPtr i32) (param $pPost i32) (param $pW i32) (param $pTrace i32) (param $pAcc i32)
+    (param $c f64) (param $bound f64) (param $upper i32) (result i32)
     (local $d i32) (local $sl i32) (local $k i32) (local $count i32) (local $hb i32)
     (local $j i32) (local $g i32) (local $q i32) (local $end i32) (local $i i32)
     (local $wrow i32) (local $wa i32) (local $aa i32) (local $wi f64) (local $nw f64) (local $events i32)
@@ -37,9 +39,10 @@
               (local.set $wi (f64.load (local.get $wa)))
               (local.set $aa (i32.add (local.get $pAcc) (i32.shl (local.get $i) (i32.const 3))))
               (f64.store (local.get $aa) (f64.add (f64.load (local.get $aa)) (local.get $wi)))
-              (local.set $nw (f64.sub (local.get $wi)
-                (f64.mul (local.get $c) (f64.load (i32.add (local.get $pP1) (i32.shl (local.get $i) (i32.const 3)))))))
-              (f64.store (local.get $wa) (select (local.get $nw) (f64.const 0) (f64.gt (local.get $nw) (f64.const 0))))
+              (local.set $nw (f64.add (local.get $wi)
+                (f64.mul (local.get $c) (f64.load (i32.add (local.get $pTrace) (i32.shl (local.get $i) (i32.const 3)))))))
+              (f64.store (local.get $wa) (select (local.get $nw) (local.get $bound)
+                (select (f64.lt (local.get $nw) (local.get $bound)) (f64.gt (local.get $nw) (local.get $bound)) (local.get $upper))))
               (local.set $q (i32.add (local.get $q) (i32.const 1)))
               (br $qloop)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))

@@ -6,7 +6,10 @@
  *   - potentiateRow: a pre spike's fused delivery + potentiation (learning/sym-stdp.ts), written
  *     straight into the ring slot;
  *   - addRow: the same delivery with frozen weights (evaluation);
- *   - scaleColumns: synaptic scaling (learning/synaptic-scaling.ts) of the whole matrix.
+ *   - scaleColumns: synaptic scaling (learning/synaptic-scaling.ts) of the whole matrix;
+ *   - arrive (with per-synapse delays): the delayed arrivals of one step, delivery fused with
+ *     potentiation — the arrival kernel of pair-stdp.wat, instantiated on the same memory, whose
+ *     grouped synapses and spike ring (learning/delayed-arrivals.ts) are then allocated here too.
  *
  * The same approach as learning/kernels/pair-stdp-memory.ts (Diehl & Cook): the graph builder
  * allocates the projection's weights here, so `projection.weights` is a Float64Array view that every
@@ -16,6 +19,9 @@
 import { WASM_BASE64 } from '../../engine/kernels/wasm/plastic-fanout.wasm.js';
 import type { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
 import { embeddedModule } from '../../engine/kernels/embedded-module.js';
+import { DelayedArrivals, type ArrivalStorage } from '../delayed-arrivals.js';
+import type { ArrivalKernel } from './pair-stdp-memory.js';
+import { PAIR_STDP_WASM_BASE64 } from './pair-stdp.wasm.js';
 
 interface PlasticFanoutExports {
   potentiateRow(n: number, pRow: number, pSlot: number, pY: number, c: number, wMax: number): void;
@@ -23,12 +29,17 @@ interface PlasticFanoutExports {
   scale(pW: number, m: number, n: number, pS: number, target: number): void;
 }
 
+interface ArrivalExports {
+  arrive: ArrivalKernel;
+}
+
 const module = embeddedModule(WASM_BASE64);
+const arrivalModule = embeddedModule(PAIR_STDP_WASM_BASE64);
 
 export class SymStdpMemory {
-  /** Bytes to reserve in the host population's memory for an m × n projection. */
-  static bytesFor(m: number, n: number): number {
-    return 8 * m * n + 2 * 8 * n + 3 * 16;
+  /** Bytes to reserve in the host population's memory for an m × n projection (with delays up to `maxDelay` steps). */
+  static bytesFor(m: number, n: number, maxDelay = 0): number {
+    return 8 * m * n + 2 * 8 * n + 3 * 16 + (maxDelay > 0 ? DelayedArrivals.bytesFor(m, n, maxDelay) : 0);
   }
 
   /** The memory for an m × n projection into `host`, or null (no wasm host, or no room reserved). */
@@ -39,7 +50,7 @@ export class SymStdpMemory {
     const pY = host.allocExtra(8 * n);
     const pS = host.allocExtra(8 * n);
     if (pW === null || pY === null || pS === null) return null;
-    return new SymStdpMemory(host.memory, mod, m, n, pW, pY, pS);
+    return new SymStdpMemory(host, mod, m, n, pW, pY, pS);
   }
 
   readonly k: PlasticFanoutExports;
@@ -48,9 +59,11 @@ export class SymStdpMemory {
   /** Rescaled post traces of sym-STDP (SymStdp.ys). */
   readonly ys: Float64Array;
   private readonly pS: number;
+  readonly memory: WebAssembly.Memory;
+  private arrivalExports: ArrivalExports | null = null;
 
   private constructor(
-    readonly memory: WebAssembly.Memory,
+    private readonly host: WasmLifKernels,
     mod: WebAssembly.Module,
     readonly m: number,
     readonly n: number,
@@ -58,6 +71,7 @@ export class SymStdpMemory {
     private readonly pY: number,
     pS: number,
   ) {
+    const memory = (this.memory = host.memory);
     this.k = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as PlasticFanoutExports;
     this.weights = new Float64Array(memory.buffer, pW, m * n);
     this.ys = new Float64Array(memory.buffer, pY, n);
@@ -77,6 +91,33 @@ export class SymStdpMemory {
   /** Row j added into the ring slot (frozen weights): slot[i] += w[j,i]. */
   addRow(j: number, slotByteOffset: number): void {
     this.k.addRow(this.n, this.pW + 8 * j * this.n, slotByteOffset);
+  }
+
+  /**
+   * Storage in this memory for the delayed-arrival arrays of an m × n projection with delays up to
+   * `maxDelay` steps, with the arrival kernel, or null when the room was not reserved (bytesFor
+   * with maxDelay), the kernel is missing, or n does not fit its 16-bit post indices.
+   */
+  arrivalStorage(maxDelay: number): (ArrivalStorage & { arrive: ArrivalKernel }) | null {
+    const mod = arrivalModule();
+    if (mod === null || this.n > 0xffff) return null;
+    const bytes = DelayedArrivals.bytesFor(this.m, this.n, maxDelay);
+    let top = this.host.allocExtra(bytes);
+    if (top === null) return null;
+    const end = top + bytes;
+    const take = (b: number): number => {
+      const p = top!;
+      top = p + ((b + 15) & ~15);
+      if (top > end) throw new RangeError('sym-stdp arrival layout overflow');
+      return p;
+    };
+    this.arrivalExports ??= new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as ArrivalExports;
+    const buf = this.memory.buffer;
+    return {
+      i32: (len) => new Int32Array(buf, take(4 * len), len),
+      u16: (len) => new Uint16Array(buf, take(2 * len), len),
+      arrive: this.arrivalExports.arrive,
+    };
   }
 
   /** Synaptic scaling in place: every column rescaled to sum to `target` (a zero column left alone). */

@@ -174,9 +174,14 @@ function initialWeights(w: Float32Array | Float64Array, rng: RngStream): Float32
   return w;
 }
 
+/** The longest input→exc delay in steps (inputDelayMs on the dt grid; 0: no delays). */
+export function hao2020MaxDelaySteps(c: Hao2020Config): number {
+  return Math.round(c.inputDelayMs / c.dt);
+}
+
 /** Input→exc delays in steps, U[0, inputDelayMs] rounded to the grid; null when inputDelayMs is 0. */
 function inputDelays(c: Hao2020Config, n: number, seed: number): Uint16Array | null {
-  const maxSteps = Math.round(c.inputDelayMs / c.dt);
+  const maxSteps = hao2020MaxDelaySteps(c);
   if (!(c.inputDelayMs >= 0) || maxSteps > 0xffff) {
     throw new SnnError('config.invalid', `hao2020 inputDelayMs must be in [0, ${0xffff * c.dt}] ms, got ${c.inputDelayMs}`, 'use 0 (the authors) or 10 (Diehl & Cook)');
   }
