@@ -63,6 +63,7 @@ export class DelayedArrivals {
     this.histCount = i32(G);
     this.histStep = i32(G).fill(NEVER);
   }
+
   /** Bytes the arrays of an m × n projection with delays up to `maxDelay` take in an ArrivalStorage (each array 16-byte aligned). */
   static bytesFor(m: number, n: number, maxDelay: number): number {
     const G = maxDelay + 1;
