@@ -239,6 +239,7 @@ export class Trainer {
    * Frozen test pass with given USL assignments (a saved model's). Every test sample starts from a
    * reset dynamic state, and the training state is put back afterwards, so evaluating never changes
    * what training does next and the result is the same in-process or split over workers.
+   * `keepHiddenCounts`: also return every test sample's hidden spike counts (for a linear probe).
    */
   evaluateWithAssignments(assignments: Int8Array, keepHiddenCounts = false): EvalResult {
     const { system, opts } = this;
