@@ -42,6 +42,13 @@ export class SparseCounts {
     this.indptr.push(this.indices.length);
   }
 
+  /** Appends the rows of a dense, sample-major array of counts (rows × columns), e.g. what evaluation workers return. */
+  pushDense(dense: Uint8Array): void {
+    const n = this.columns;
+    if (dense.length % n !== 0) throw new SnnError('internal', `${dense.length} counts are not whole rows of ${n}`, 'pass rows × columns counts');
+    for (let k = 0; k < dense.length; k += n) this.push(dense.subarray(k, k + n));
+  }
+
   /** Row r's entries as parallel arrays (for the hot loops). */
   row(r: number): { start: number; end: number; indices: readonly number[]; values: readonly number[] } {
     return { start: this.indptr[r]!, end: this.indptr[r + 1]!, indices: this.indices, values: this.values };

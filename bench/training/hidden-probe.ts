@@ -41,7 +41,7 @@ export function responsesInWorkers(spec: Omit<EvalJobSpec, 'dataset'> & { datase
     const hidden = system.hidden.size;
     const r = evaluateInWorkers(job, system.modelArrays(), new Int8Array(hidden).fill(-1), workers, script, onProgress, { indices, streamKey, hiddenCounts: true });
     const x = new SparseCounts(hidden);
-    for (let k = 0; k < indices.length; k++) x.push(r.hiddenCounts!.subarray(k * hidden, (k + 1) * hidden));
+    x.pushDense(r.hiddenCounts!);
     return x;
   };
 }

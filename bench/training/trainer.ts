@@ -263,14 +263,13 @@ export class Trainer {
         (done) => opts.onProgress?.({ trained: this.position.trained, total: this.totalSamples, phase: 'eval', runningAccuracy: null, evalDone: done, evalTotal: n }),
         { hiddenCounts: keepHiddenCounts },
       );
-      const hidden = system.hidden.size;
       for (let i = 0; i < n; i++) {
         const label = this.test.labels[i]!;
         sl?.add(label, r.sl[i]!);
         usl.add(label, r.usl[i]!);
         presentations += r.presentations[i]!;
-        kept?.push(r.hiddenCounts!.subarray(i * hidden, (i + 1) * hidden));
       }
+      kept?.pushDense(r.hiddenCounts!);
     } else {
       for (let i = 0; i < n; i++) {
         const label = this.test.labels[i]!;
@@ -420,7 +419,7 @@ export class Trainer {
     this.trainSeconds = ck.trainSeconds;
     this.position = ck.position;
     net.step = ck.step;
-    // Rings hold no pending input at a sample boundary (no delays in these systems); clear to be sure.
+    // Rings hold no pending input at a sample boundary (plastic projections with delays deliver at arrival, from their rules' own spike rings); clear to be sure.
     for (const pop of net.populations) for (const ch of pop.channels) net.inputRing(pop.name, ch)?.clear();
     this.assignments.set(ck.assignments);
     return true;
