@@ -93,10 +93,11 @@ export class SymStdp implements PlasticityRule {
     this.ys = kernel !== null ? kernel.ys : new Float64Array(projection.post.size);
     this.traces = new RescaledTraces(this.tau, [this.xs, this.ys]);
     const delayed = projection.delays !== null || projection.delaySteps !== 0;
-    const storage = delayed && kernel !== null ? kernel.arrivalStorage(projection.maxDelaySteps) : null;
+    const inKernel = delayed && kernel !== null ? kernel.arrivalStorage(projection.maxDelaySteps) : null;
+    const storage = inKernel?.storage ?? null;
     const arr = (this.arrivals = delayed ? new DelayedArrivals(projection, { storage }) : null);
     this.xHist = new Float64Array(arr === null ? 0 : arr.G * projection.pre.size);
-    this.arriveKernel = storage?.arrive ?? null;
+    this.arriveKernel = inKernel?.arrive ?? null;
     const at = (a: ArrayBufferView) => a.byteOffset;
     this.arrivePtrs = Int32Array.from(storage && arr ? [at(arr.histIds), at(arr.histCount), at(arr.histStep), at(arr.groupPtr), at(arr.groupPost), at(projection.weights), at(this.ys)] : []);
   }
@@ -179,30 +180,31 @@ export class SymStdp implements PlasticityRule {
   /** Potentiates the columns of this step's post spikes by η·x (with delays, x_j(t − d_ji)). */
   onPostSpikes(step: number): void {
     if (!this.plastic) return;
-    const proj = this.projection;
-    const spikes = proj.post.spikes;
+    const spikes = this.projection.post.spikes;
     if (spikes.count === 0) return;
+    const f = this.traces.factor(step * this.dt);
+    const inc = this.aPost / f;
+    for (let k = 0; k < spikes.count; k++) {
+      const i = spikes.ids[k]!;
+      if (this.arrivals !== null) this.potentiateDelayedColumn(i, step);
+      else this.potentiateColumn(i, this.eta * f);
+      this.ys[i] = this.ys[i]! + inc;
+    }
+  }
+
+  /** Column i by c·x_j, c = η·f: the rescaled pre traces times the common decay factor. */
+  private potentiateColumn(i: number, c: number): void {
+    const proj = this.projection;
     const n = proj.post.size;
     const m = proj.pre.size;
     const w = proj.weights;
     const xs = this.xs;
     const wMax = this.wMax;
-    const f = this.traces.factor(step * this.dt);
-    const c = this.eta * f;
-    const inc = this.aPost / f;
-    const delayed = this.arrivals !== null;
-    for (let k = 0; k < spikes.count; k++) {
-      const i = spikes.ids[k]!;
-      if (delayed) this.potentiateDelayedColumn(i, step);
-      else {
-        for (let j = 0; j < m; j++) {
-          const x = xs[j]!;
-          if (x === 0) continue;
-          const nw = w[j * n + i]! + c * x;
-          w[j * n + i] = nw < wMax ? nw : wMax;
-        }
-      }
-      this.ys[i] = this.ys[i]! + inc;
+    for (let j = 0; j < m; j++) {
+      const x = xs[j]!;
+      if (x === 0) continue;
+      const nw = w[j * n + i]! + c * x;
+      w[j * n + i] = nw < wMax ? nw : wMax;
     }
   }
 

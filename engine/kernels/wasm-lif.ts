@@ -8,6 +8,7 @@
 import { WASM_BASE64 } from './wasm/lif-kernels.wasm.js';
 import { WASM_BASE64 as SPARSE_BASE64 } from './wasm/sparse-fanout.wasm.js';
 import { embeddedModule } from './embedded-module.js';
+import { MemoryArena } from './memory-arena.js';
 
 interface LifKernelExports {
   integrateCurrentExact(
@@ -111,9 +112,8 @@ export class WasmLifKernels {
   private sparseExports: SparseKernelExports | null = null;
   /** `memory.buffer`, read once (the getter is slow and the memory never grows). */
   private readonly buffer: ArrayBuffer;
-  /** Start and end of the extra reservation (`extraBytes`) handed out by `allocExtra`. */
-  private extraTop: number;
-  private readonly extraEnd: number;
+  /** The extra reservation (`extraBytes`), handed out by `allocExtra`. */
+  private readonly extra: MemoryArena;
 
   constructor(
     readonly size: number,
@@ -142,8 +142,7 @@ export class WasmLifKernels {
     this.ppending = take(b4);
     this.ringBase = [take(RING_SLOTS * b8), take(RING_SLOTS * b8)];
     this.touchedBase = [take(RING_SLOTS * b4), take(RING_SLOTS * b4)];
-    this.extraTop = off;
-    this.extraEnd = off + align(extraBytes);
+    this.extra = new MemoryArena(this.memory, off, off + align(extraBytes), 16);
     this.consts = new Float64Array(buf, this.pconst, 8);
     this.v = new Float64Array(buf, this.pv, n);
     this.ge = new Float64Array(buf, this.pge, n);
@@ -160,10 +159,7 @@ export class WasmLifKernels {
    * arrays (weights, traces) there, next to the rings they deliver into.
    */
   allocExtra(bytes: number): number | null {
-    const p = this.extraTop;
-    if (p + align(bytes) > this.extraEnd) return null;
-    this.extraTop = p + align(bytes);
-    return p;
+    return this.extra.tryTake(bytes);
   }
 
   /** The sparse propagation and delivery kernels (sparse-fanout.wat), instantiated on this memory. */

@@ -11,6 +11,7 @@
 import type { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
 import { PAIR_STDP_WASM_BASE64 } from './pair-stdp.wasm.js';
 import { embeddedModule } from '../../engine/kernels/embedded-module.js';
+import { MemoryArena } from '../../engine/kernels/memory-arena.js';
 
 /**
  * The arrival kernel of pair-stdp.wat: one step's delayed arrivals, delivered into `pAcc` and
@@ -31,12 +32,12 @@ const module = embeddedModule(PAIR_STDP_WASM_BASE64);
 
 const PAGE = 65536;
 
-export class PairStdpMemory {
+/** Its arrays (f64, i32, u16: pair STDP's groups, traces and spike ring) are allocated from its region, 8-byte aligned. */
+export class PairStdpMemory extends MemoryArena {
   readonly k: PairStdpExports;
   /** The projection's weights, row-major [m × n]. */
   readonly weights: Float64Array;
   private readonly sums: Float64Array;
-  private top: number;
 
   /** Bytes the kernel state of an m × n projection with delays up to `maxDelay` steps takes. */
   static bytesFor(m: number, n: number, maxDelay: number): number {
@@ -45,15 +46,15 @@ export class PairStdpMemory {
   }
 
   private constructor(
-    readonly memory: WebAssembly.Memory,
+    memory: WebAssembly.Memory,
     mod: WebAssembly.Module,
     readonly m: number,
     readonly n: number,
     readonly maxDelay: number,
     base: number,
-    private readonly limit: number,
+    limit: number,
   ) {
-    this.top = base;
+    super(memory, base, limit, 8, 'pair-stdp memory');
     this.k = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as PairStdpExports;
     this.weights = this.f64(m * n);
     this.sums = this.f64(n);
@@ -97,24 +98,5 @@ export class PairStdpMemory {
   /** True when `a` is a view of this memory (the kernel can address it). */
   holds(a: ArrayBufferView): boolean {
     return a.buffer === this.memory.buffer;
-  }
-
-  private take(bytes: number): number {
-    const p = this.top;
-    this.top = (p + bytes + 7) & ~7;
-    if (this.top > this.limit) throw new RangeError('pair-stdp memory layout overflow');
-    return p;
-  }
-
-  f64(length: number): Float64Array {
-    return new Float64Array(this.memory.buffer, this.take(8 * length), length);
-  }
-
-  i32(length: number): Int32Array {
-    return new Int32Array(this.memory.buffer, this.take(4 * length), length);
-  }
-
-  u16(length: number): Uint16Array {
-    return new Uint16Array(this.memory.buffer, this.take(2 * length), length);
   }
 }

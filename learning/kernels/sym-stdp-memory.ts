@@ -19,6 +19,7 @@
 import { WASM_BASE64 } from '../../engine/kernels/wasm/plastic-fanout.wasm.js';
 import type { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
 import { embeddedModule } from '../../engine/kernels/embedded-module.js';
+import { MemoryArena } from '../../engine/kernels/memory-arena.js';
 import { DelayedArrivals, type ArrivalStorage } from '../delayed-arrivals.js';
 import type { ArrivalKernel } from './pair-stdp-memory.js';
 import { PAIR_STDP_WASM_BASE64 } from './pair-stdp.wasm.js';
@@ -98,26 +99,14 @@ export class SymStdpMemory {
    * `maxDelay` steps, with the arrival kernel, or null when the room was not reserved (bytesFor
    * with maxDelay), the kernel is missing, or n does not fit its 16-bit post indices.
    */
-  arrivalStorage(maxDelay: number): (ArrivalStorage & { arrive: ArrivalKernel }) | null {
+  arrivalStorage(maxDelay: number): { storage: ArrivalStorage; arrive: ArrivalKernel } | null {
     const mod = arrivalModule();
     if (mod === null || this.n > 0xffff) return null;
     const bytes = DelayedArrivals.bytesFor(this.m, this.n, maxDelay);
-    let top = this.host.allocExtra(bytes);
-    if (top === null) return null;
-    const end = top + bytes;
-    const take = (b: number): number => {
-      const p = top!;
-      top = p + ((b + 15) & ~15);
-      if (top > end) throw new RangeError('sym-stdp arrival layout overflow');
-      return p;
-    };
+    const base = this.host.allocExtra(bytes);
+    if (base === null) return null;
     this.arrivalExports ??= new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as ArrivalExports;
-    const buf = this.memory.buffer;
-    return {
-      i32: (len) => new Int32Array(buf, take(4 * len), len),
-      u16: (len) => new Uint16Array(buf, take(2 * len), len),
-      arrive: this.arrivalExports.arrive,
-    };
+    return { storage: new MemoryArena(this.memory, base, base + bytes, 16, 'sym-stdp arrival'), arrive: this.arrivalExports.arrive };
   }
 
   /** Synaptic scaling in place: every column rescaled to sum to `target` (a zero column left alone). */
