@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { loadDataset, subset } from '../datasets/dataset.js';
 import type { DatasetName } from '../datasets/locate.js';
 import { SnnError } from '../engine/errors.js';
-import { Adam } from '../learning/adam.js';
+import { Adam } from '../learning/transforms/adam.js';
 import { batchStep } from '../learning/batch-step.js';
 import { SurrogateBptt, type Readout } from '../learning/surrogate-bptt.js';
 import { describeTensorBackend, loadTensorBackend, type TensorBackendName } from '../learning/tensor/backend.js';

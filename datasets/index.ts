@@ -33,6 +33,7 @@ export {
   checkSamplerCount,
   checkSamplerState,
   createSampler,
+  samplers,
   registerSampler,
   samplerNames,
   type Sampler,

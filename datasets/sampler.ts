@@ -10,6 +10,7 @@
  * seeded permutation per epoch). More (RS2, class-balanced) register through `registerSampler`.
  */
 import { SnnError } from '../engine/errors.js';
+import { Registry, type OptionValue, type PluginInfo } from '../engine/registry.js';
 import type { RngStream } from '../engine/rng.js';
 import { SequentialSampler } from './sequential-sampler.js';
 import { ShuffledSampler } from './shuffled-sampler.js';
@@ -39,39 +40,48 @@ export interface SamplerOptions {
   count: number;
   /** Random stream for samplers that need one, e.g. `RngStream.derive(seed, 'sampler/train')`. */
   rng?: RngStream;
+  /** Class label of every sample, for class-aware samplers (temperature / Cooldown sampling). */
+  labels?: ArrayLike<number>;
+  /** Planned number of draws of the whole run, for samplers whose schedule depends on progress. */
+  plannedDraws?: number;
+  /** The sampler's own options, resolved against its schema (`--sampler 'rs2:ratio=0.1'`). */
+  options?: Record<string, OptionValue | null>;
 }
 
 export type SamplerFactory = (opts: SamplerOptions) => Sampler;
 
-const registry = new Map<string, SamplerFactory>([
-  ['sequential', (o) => new SequentialSampler(o)],
-  ['shuffled', (o) => new ShuffledSampler(o)],
-]);
+/** Sample-order policies by name: one file each plus one line here (or `registerSampler`). */
+export const samplers = new Registry<SamplerFactory>('sampler');
+
+samplers.register('sequential', (o) => new SequentialSampler(o), { summary: 'the data set in file order, again every epoch (Hao et al.)', options: {} });
+samplers.register('shuffled', (o) => new ShuffledSampler(o), { summary: 'a new seeded permutation every epoch', options: {} });
 
 /** Adds a sampler kind. Names are unique: re-registering one is an error, not an override. */
-export function registerSampler(name: string, factory: SamplerFactory): void {
-  if (registry.has(name)) {
+export function registerSampler(name: string, factory: SamplerFactory, info?: PluginInfo): void {
+  if (samplers.has(name)) {
     throw new SnnError(
       'config.invalid',
       `sampler "${name}" is already registered`,
       'choose another name for the new sampler',
     );
   }
-  registry.set(name, factory);
+  samplers.register(name, factory, info);
 }
 
 /** Registered sampler names, sorted. */
 export function samplerNames(): string[] {
-  return [...registry.keys()].sort();
+  return samplers.names();
 }
 
-/** Builds a sampler by name; an unknown name's error lists the known ones. */
-export function createSampler(name: string, opts: SamplerOptions): Sampler {
-  const factory = registry.get(name);
-  if (!factory) {
+/**
+ * Builds a sampler by name; an unknown name's error lists the known ones. `raw` options (strings
+ * from the command line or values from a recipe) are checked against the sampler's schema.
+ */
+export function createSampler(name: string, opts: SamplerOptions, raw: Readonly<Record<string, unknown>> = {}): Sampler {
+  if (!samplers.has(name)) {
     throw new SnnError('config.invalid', `unknown sampler "${name}"`, `known samplers: ${samplerNames().join(', ')}`);
   }
-  return factory(opts);
+  return samplers.get(name)({ ...opts, options: samplers.options(name, raw) });
 }
 
 /** Shared validation for sampler constructors and `setState`. */

@@ -17,7 +17,7 @@ export async function batchStep(rule: BatchRule, batch: Batch, opts: BatchStepOp
   const updates = await rule.step(batch);
   rule.tensors.forEach((w, k) => {
     let u = updates[k]!;
-    for (const t of opts.transforms ?? []) u = t.transform(k, u, w.values);
+    for (const t of opts.transforms ?? []) u = t.transform(k, u, w, { batchSize: batch.indices.length });
     const values = w.values;
     const lr = opts.learningRate;
     for (let i = 0; i < values.length; i++) values[i] = values[i]! - lr * u[i]!;

@@ -71,16 +71,49 @@ export interface BatchRule {
   /** One pseudo-gradient per tensor (same order and shape), W ← W − η·U. */
   step(batch: Batch): Promise<FloatArray[]> | FloatArray[];
   /** Optional per-sample statistics (sum and sum of squares per coordinate) for AdAdaGrad's test. */
-  perSampleStats?(batch: Batch): { sum: FloatArray[]; sumSq: FloatArray[]; count: number };
+  perSampleStats?(batch: Batch): PerSampleStats;
 }
 
+/** What a transform may need beyond one tensor's update (filled by the training loop). */
+export interface TransformContext {
+  /** Samples in the batch (or presentations accumulated into this update). */
+  batchSize: number;
+  /**
+   * The first layer's update factors, when the rule offers them (`firstLayerFactors`): U = Gᵀ·X / b
+   * with G (b×n, row-major) the post-synaptic factors and X (b×m) the inputs. TrAct needs them.
+   */
+  firstLayer?: { g: Float32Array; x: Float32Array; rows: number };
+}
+
+/**
+ * An optimizer wrapper over any rule's update (Adam, LAMB, SPECTRA, TrAct, SSO): rewrites U for
+ * tensor `index` (in place or as a new array); the caller applies W ← W − η·U'. Transforms keep
+ * per-tensor state (moments) and save it in checkpoints, so a resumed run is byte-identical.
+ */
 export interface UpdateTransform {
   readonly kind: string;
-  /** Rewrites U for tensor `index` (may keep per-tensor state, e.g. moments). */
-  transform(index: number, update: FloatArray, weights: FloatArray): FloatArray;
+  transform(index: number, update: FloatArray, tensor: WeightTensor, context: TransformContext): FloatArray;
+  /** What it last did, logged into metrics.jsonl (e.g. `trustRatio/input->exc`). */
+  diagnostics?(): Record<string, number>;
+  saveState(): RuleState;
+  loadState(state: RuleState): void;
 }
 
+/** Per-sample statistics of a step's updates (Welford sums), for AdAdaGrad's norm test. */
+export interface PerSampleStats {
+  sum: FloatArray[];
+  sumSq: FloatArray[];
+  count: number;
+}
+
+/**
+ * Chooses batch size and learning rate for the next update (lr–batch scaling, AdAdaGrad). Policies
+ * keep state (the batch never shrinks under AdAdaGrad) and save it in checkpoints.
+ */
 export interface BatchPolicy {
   readonly kind: string;
-  next(stats: Record<string, number>): { batchSize: number; learningRate: number };
+  next(ctx: { update: number; batchSize: number; learningRate: number; stats?: PerSampleStats }): { batchSize: number; learningRate: number };
+  diagnostics?(): Record<string, number>;
+  saveState(): RuleState;
+  loadState(state: RuleState): void;
 }

@@ -4,7 +4,7 @@ import { LifPopulation } from '../models/lif-population.js';
 import { Network } from '../models/network.js';
 import { DenseProjection } from '../models/projection.js';
 import { SpikeSourceArray } from '../models/spike-source-array.js';
-import { Adam } from './adam.js';
+import { Adam } from './transforms/adam.js';
 import { batchStep } from './batch-step.js';
 import { SurrogateBptt } from './surrogate-bptt.js';
 import { loadTensorBackend, type TensorBackend } from './tensor/backend.js';

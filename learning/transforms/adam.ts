@@ -9,8 +9,8 @@
  * | beta2  | 0.999   | decay of the second moment    |
  * | eps    | 1e-8    | added to √v̂                   |
  */
-import type { FloatArray } from '../engine/float-array.js';
-import type { UpdateTransform } from './plugin-contract.js';
+import type { FloatArray } from '../../engine/float-array.js';
+import type { RuleState, UpdateTransform, WeightTensor } from '../plugin-contract.js';
 
 export interface AdamOptions {
   beta1?: number;
@@ -34,7 +34,7 @@ export class Adam implements UpdateTransform {
     this.eps = opts.eps ?? 1e-8;
   }
 
-  transform(index: number, update: FloatArray, _weights: FloatArray): FloatArray {
+  transform(index: number, update: FloatArray, _tensor: WeightTensor): FloatArray {
     const n = update.length;
     if (this.m[index] === undefined || this.m[index]!.length !== n) {
       this.m[index] = new Float64Array(n);
@@ -55,5 +55,24 @@ export class Adam implements UpdateTransform {
       out[i] = (mi * c1) / (Math.sqrt(vi * c2) + eps);
     }
     return out;
+  }
+
+  saveState(): RuleState {
+    const s: RuleState = { tensors: this.m.length };
+    this.m.forEach((m, k) => {
+      s[`m${k}`] = m.slice();
+      s[`v${k}`] = this.v[k]!.slice();
+      s[`t${k}`] = this.t[k]!;
+    });
+    return s;
+  }
+
+  loadState(s: RuleState): void {
+    const n = s.tensors as number;
+    for (let k = 0; k < n; k++) {
+      this.m[k] = (s[`m${k}`] as Float64Array).slice();
+      this.v[k] = (s[`v${k}`] as Float64Array).slice();
+      this.t[k] = s[`t${k}`] as number;
+    }
   }
 }
