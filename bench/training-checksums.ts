@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernelBackend } from '../engine/backend.js';
-import { trainedChecksums } from './training/checksum-run.js';
+import { trainedChecksums } from '../training/checksum-run.js';
 
 const neurons = Number(process.argv[2] ?? 100);
 const samples = Number(process.argv[3] ?? 500);

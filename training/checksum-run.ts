@@ -1,7 +1,7 @@
 /** Trains a model for a few samples through the library call and hashes its model arrays. */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { MODEL_MAGIC, readFramed } from '../../io/checkpoint.js';
+import { MODEL_MAGIC, readFramed } from '../io/checkpoint.js';
 import { train } from './run-training.js';
 
 export function trainedChecksums(model: string, neurons: number, samples: number, dir: string, set?: Record<string, string>): Record<string, string> {

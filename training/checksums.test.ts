@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kernelBackend, setKernelBackend } from '../../engine/backend.js';
-import { wasmSimdAvailable } from '../../engine/kernels/wasm-lif.js';
+import { kernelBackend, setKernelBackend } from '../engine/backend.js';
+import { wasmSimdAvailable } from '../engine/kernels/wasm-lif.js';
 import { trainedChecksums } from './checksum-run.js';
 
 const N = 100;
