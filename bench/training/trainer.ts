@@ -361,9 +361,8 @@ export class Trainer {
       const classes = lt.rarestFirst.slice(0, 3);
       line.rareClassAccuracy = { sl: sl && rareClassAccuracy(sl, lt.rarestFirst), usl: rareClassAccuracy(usl, lt.rarestFirst), classes };
     }
-    // The prediction is a pure function of the recorded curve, so a resumed run writes the same one.
     const curve = [...this.metrics.filter((m) => m.stage === stage), line];
-    const predicted = predictFinal(curve.map((m) => ({ samples: m.trained, accuracy: m.slAccuracy ?? m.uslAccuracy })), this.totalSamples);
+    const predicted = this.predict(curve);
     if (predicted) line.predicted = predicted;
     if (this.opts.stopWhenPredicted && line.trained < this.totalSamples && predictionSettled(curve.map((m) => m.predicted?.final ?? null))) {
       line.stopped = `the predicted final accuracy settled (${(100 * predicted!.final).toFixed(2)} %, moved < 0.1 points over the last 3 evaluations)`;
@@ -377,6 +376,14 @@ export class Trainer {
     });
     writeFileAtomic(join(this.opts.runDir, 'metrics.jsonl'), this.metrics.map((m) => JSON.stringify(m)).join('\n') + '\n');
     writeFileAtomic(join(this.opts.runDir, 'timing.jsonl'), this.timing.map((m) => JSON.stringify(m)).join('\n') + '\n');
+  }
+
+  /**
+   * Prediction of the final accuracy from a stage's evaluations so far (SL, else USL). A pure
+   * function of the recorded curve and the run's length, so a resumed run writes the same one.
+   */
+  private predict(curve: readonly MetricsLine[]): Prediction | null {
+    return predictFinal(curve.map((m) => ({ samples: m.trained, accuracy: m.slAccuracy ?? m.uslAccuracy })), this.totalSamples);
   }
 
   get lastEvaluation(): EvalResult | null {
@@ -445,6 +452,10 @@ export class Trainer {
   reopenFinished(finishedEpochs: number): void {
     if (this.system.stages.length !== 1 || this.position.stage !== 1) return;
     this.position = { stage: 0, epoch: finishedEpochs, index: 0, trained: this.position.trained };
+    // The run is longer now: the recorded predictions become those of a run planned this long.
+    this.metrics.forEach((m, i) => {
+      if (m.predicted) m.predicted = this.predict(this.metrics.slice(0, i + 1).filter((x) => x.stage === m.stage)) ?? undefined;
+    });
   }
 
   /** Restores the state saved by the last checkpoint; false if there is none. */
