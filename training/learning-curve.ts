@@ -13,7 +13,8 @@
  * Choice: by AICc, in the order of CURVE_FAMILIES (power law first): a later family replaces the
  *   choice so far only when its AICc is lower by more than 2 (nearly tied families extrapolate
  *   differently; the simpler, classic one is kept). A family needs n ≥ k + 2 points (k = its
- *   parameters + the noise variance); below 6 points only the power law is fitted.
+ *   parameters + the noise variance), and any other than the power law at least 8 points; below
+ *   that only the power law is fitted.
  * Interval: a residual bootstrap of the chosen family — 100 refits on fitted values plus
  *   resampled (centred, dof-inflated) residuals, drawn from a stream seeded by the number of
  *   points, so a prediction is a pure function of its input — and the 2.5 / 97.5 % percentiles of
@@ -68,6 +69,12 @@ export interface PredictOptions {
 const BOOTSTRAP = 100;
 /** A family with more freedom (later in CURVE_FAMILIES) replaces the choice so far only when its AICc is lower by more than this. */
 const AICC_MARGIN = 2;
+/**
+ * Points needed before a family other than the power law may be chosen. With fewer, the shapes are
+ * hard to tell apart and a flatter one that fits slightly better extrapolates far too low (seen on a
+ * hao2020 run: the exponential chosen at 6 points predicted 12 points below the final accuracy).
+ */
+const ALTERNATIVES_FROM = 8;
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 
 /** (a, b) of y ≈ a − b·φ by weighted least squares with b ≥ 0; returns the weighted RSS too. */
@@ -227,7 +234,7 @@ export function fitCurve(points: readonly CurvePoint[], opts: PredictOptions = {
 function fitPrepared(d: Data, t1: number, families?: readonly string[]): CurveFit {
   const n = d.y.length;
   const pool = families ? families.map((name) => familyByName(name) ?? unknownFamily(name)) : CURVE_FAMILIES;
-  let eligible = pool.filter((f) => n >= f.thetaNames.length + 3 + 2);
+  let eligible = pool.filter((f) => n >= f.thetaNames.length + 3 + 2 && (f === CURVE_FAMILIES[0] || n >= ALTERNATIVES_FROM));
   if (eligible.length === 0) eligible = [pool[0]!];
   let best: CurveFit | null = null;
   for (const f of eligible) {
