@@ -6,8 +6,10 @@ import { RngStream } from '../engine/rng.js';
 import { Rs2Sampler } from './rs2-sampler.js';
 import { createSampler, samplers, type Sampler } from './sampler.js';
 
+/** Labels 0..4 in a fixed scattered pattern, for the stratified variant. */
+const labelsFor = (count: number) => Uint8Array.from({ length: count }, (_, i) => (i * 7 + (i >> 2)) % 5);
 const make = (count: number, seed: number, raw: Record<string, unknown> = {}): Rs2Sampler =>
-  createSampler('rs2', { count, rng: RngStream.derive(seed, 'sampler/rs2') }, raw) as Rs2Sampler;
+  createSampler('rs2', { count, labels: labelsFor(count), rng: RngStream.derive(seed, 'sampler/rs2') }, raw) as Rs2Sampler;
 const draw = (s: Sampler, n: number): number[] => Array.from({ length: n }, () => s.next());
 const sorted = (a: number[]) => [...a].sort((x, y) => x - y);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -48,6 +50,28 @@ describe('rs2 sampler', () => {
     );
   });
 
+  it('stratified: every round holds ⌊ratio·n_k⌋ of each class; without replacement rounds 1–10 cover every index once', () => {
+    const sizes = [50, 30, 20, 100];
+    const labels = Uint8Array.from(sizes.flatMap((n, k) => new Array<number>(n).fill(k))).reverse();
+    const count = labels.length;
+    for (const replacement of [false, true]) {
+      const s = createSampler('rs2', { count, labels, rng: RngStream.derive(5, 'sampler/rs2') }, { ratio: 0.1, stratified: true, replacement }) as Rs2Sampler;
+      expect(s.roundSize).toBe(20);
+      const all: number[] = [];
+      for (let r = 0; r < 10; r++) {
+        const round = draw(s, 20);
+        const perClass = [0, 0, 0, 0];
+        for (const i of round) perClass[labels[i]!]!++;
+        expect(perClass).toEqual([5, 3, 2, 10]);
+        expect(new Set(round).size).toBe(20);
+        all.push(...round);
+      }
+      if (!replacement) expect(sorted(all)).toEqual(range(count));
+      else expect(new Set(all).size).toBeLessThan(count);
+    }
+    expect(() => createSampler('rs2', { count, rng: RngStream.derive(5, 'x') }, { stratified: true })).toThrow(/needs the class label/);
+  });
+
   it('with replacement, rounds are independent subsets: indices recur before a full pass', () => {
     const s = make(100, 1, { ratio: 0.1, replacement: true });
     const seen = draw(s, 100);
@@ -65,15 +89,17 @@ describe('rs2 sampler', () => {
         fc.integer({ min: 1, max: 80 }),
         fc.constantFrom(0.05, 0.1, 0.25, 0.3, 1),
         fc.boolean(),
+        fc.boolean(),
         fc.integer({ min: 0, max: 0xffffffff }),
         fc.integer({ min: 0, max: 300 }),
         fc.integer({ min: 1, max: 300 }),
-        (count, ratio, replacement, seed, before, after) => {
-          const expected = draw(make(count, seed, { ratio, replacement }), before + after);
-          const first = make(count, seed, { ratio, replacement });
+        (count, ratio, replacement, stratified, seed, before, after) => {
+          const opts = { ratio, replacement, stratified };
+          const expected = draw(make(count, seed, opts), before + after);
+          const first = make(count, seed, opts);
           const head = draw(first, before);
           const saved = JSON.parse(JSON.stringify(first.getState()));
-          const resumed = make(count, (seed ^ 0x5a5a) >>> 0, { ratio, replacement });
+          const resumed = make(count, (seed ^ 0x5a5a) >>> 0, opts);
           resumed.setState(saved);
           expect(resumed.round).toBe(first.round);
           expect([...head, ...draw(resumed, after)]).toEqual(expected);

@@ -6,6 +6,8 @@
  * seeded permutation in consecutive slices, and a new permutation is drawn once the next slice
  * would not fit, so every sample is seen once per ⌊count/roundSize⌋ rounds (= 1/ratio rounds when
  * ratio·count divides count). With replacement every round is an independent uniform subset.
+ * Stratified (needs the labels), every round takes max(1, ⌊ratio·n_k⌋) samples of each class k,
+ * walking a permutation per class in the same way, and mixes them in a seeded order.
  *
  * The whole position is the number of draws so far: round, slice and permutation follow from it
  * and from a base stream that is never advanced (`split` per cycle or round), so the checkpointed
@@ -24,6 +26,7 @@ import type { Sampler, SamplerOptions, SamplerState } from './sampler.js';
 export const RS2_OPTIONS: OptionSchema = {
   ratio: { type: 'number', default: 0.1, min: 0, exclusiveMin: true, max: 1, unit: 'fraction of the data set', doc: 'share of the training set visited per round' },
   replacement: { type: 'boolean', default: false, doc: 'draw every round independently (true) instead of walking a permutation (every sample once per 1/ratio rounds)' },
+  stratified: { type: 'boolean', default: false, doc: 'every round takes the share ratio of each class (class proportions kept per round)' },
 };
 
 /** Samples per round: ⌊ratio·count⌋, at least 1. */
@@ -36,6 +39,7 @@ export class Rs2Sampler implements Sampler {
   readonly count: number;
   readonly ratio: number;
   readonly replacement: boolean;
+  readonly stratified: boolean;
   /** Samples per round; a trainer treats one round as its "epoch". */
   readonly roundSize: number;
   /** Rounds per permutation without replacement (a permutation's tail shorter than a round is skipped). */
@@ -45,6 +49,11 @@ export class Rs2Sampler implements Sampler {
   /** Indices of the round (or permutation) currently walked, and which one it is. */
   private block: Int32Array | null = null;
   private blockId = -1;
+  /** Stratified: members of every class (file order), samples per round of each, cached permutations. */
+  private readonly members: Int32Array[] = [];
+  private readonly quota: number[] = [];
+  private readonly classPerm: (Int32Array | null)[] = [];
+  private readonly classCycle: number[] = [];
 
   constructor(opts: SamplerOptions) {
     checkSamplerCount(this.kind, opts.count);
@@ -54,7 +63,22 @@ export class Rs2Sampler implements Sampler {
     this.count = opts.count;
     this.ratio = ratio;
     this.replacement = Boolean(opts.options?.replacement ?? false);
-    this.roundSize = rs2RoundSize(opts.count, ratio);
+    this.stratified = Boolean(opts.options?.stratified ?? false);
+    if (this.stratified) {
+      if (!opts.labels || opts.labels.length !== opts.count) {
+        throw new SnnError('config.invalid', `the stratified rs2 sampler needs the class label of each of the ${opts.count} samples`, 'pass labels (the training set labels)');
+      }
+      const byClass: number[][] = [];
+      for (let i = 0; i < opts.count; i++) (byClass[opts.labels[i]!] ??= []).push(i);
+      for (const m of byClass) {
+        if (!m) continue;
+        this.members.push(Int32Array.from(m));
+        this.quota.push(rs2RoundSize(m.length, ratio));
+        this.classPerm.push(null);
+        this.classCycle.push(-1);
+      }
+    }
+    this.roundSize = this.stratified ? this.quota.reduce((a, b) => a + b, 0) : rs2RoundSize(opts.count, ratio);
     this.roundsPerCycle = Math.floor(opts.count / this.roundSize);
     this.base = opts.rng;
   }
@@ -84,6 +108,13 @@ export class Rs2Sampler implements Sampler {
     const round = Math.floor(this.draws / this.roundSize);
     const inRound = this.draws - round * this.roundSize;
     this.draws++;
+    if (this.stratified) {
+      if (this.blockId !== round) {
+        this.block = this.stratifiedRound(round);
+        this.blockId = round;
+      }
+      return this.block![inRound]!;
+    }
     if (this.replacement) {
       if (this.blockId !== round) {
         this.block = this.subset(round);
@@ -97,6 +128,38 @@ export class Rs2Sampler implements Sampler {
       this.blockId = cycle;
     }
     return this.block![(round - cycle * this.roundsPerCycle) * this.roundSize + inRound]!;
+  }
+
+  /** The samples of one stratified round: each class's share, in a seeded mixed order. */
+  private stratifiedRound(round: number): Int32Array {
+    const out = new Int32Array(this.roundSize);
+    let o = 0;
+    for (let k = 0; k < this.members.length; k++) {
+      const m = this.members[k]!;
+      const q = this.quota[k]!;
+      if (this.replacement) {
+        const rng = this.base.split(`round:${round}/class:${k}`);
+        const idx = m.slice();
+        for (let i = 0; i < q; i++) {
+          const j = i + rng.int(idx.length - i);
+          const t = idx[i]!;
+          idx[i] = idx[j]!;
+          idx[j] = t;
+        }
+        out.set(idx.subarray(0, q), o);
+      } else {
+        const perCycle = Math.floor(m.length / q);
+        const cycle = Math.floor(round / perCycle);
+        if (this.classCycle[k] !== cycle) {
+          this.classPerm[k] = this.base.split(`class:${k}/cycle:${cycle}`).shuffle(m.slice());
+          this.classCycle[k] = cycle;
+        }
+        const from = (round - cycle * perCycle) * q;
+        out.set(this.classPerm[k]!.subarray(from, from + q), o);
+      }
+      o += q;
+    }
+    return this.base.split(`round:${round}/order`).shuffle(out);
   }
 
   /** An independent uniform subset of roundSize indices (partial Fisher–Yates), for the replacement variant. */
@@ -114,14 +177,14 @@ export class Rs2Sampler implements Sampler {
   }
 
   getState(): SamplerState {
-    return { kind: this.kind, count: this.count, ratio: this.ratio, replacement: this.replacement, draws: this.draws, rng: this.base.getState() };
+    return { kind: this.kind, count: this.count, ratio: this.ratio, replacement: this.replacement, stratified: this.stratified, draws: this.draws, rng: this.base.getState() };
   }
 
   setState(state: SamplerState): void {
     checkSamplerState(state, this.kind, this.count);
-    const { draws, rng, ratio, replacement } = state;
-    if (ratio !== this.ratio || replacement !== this.replacement) {
-      throw new SnnError('config.invalid', `cannot resume an rs2 sampler (ratio ${this.ratio}, replacement ${this.replacement}) from one with ratio ${String(ratio)}, replacement ${String(replacement)}`, 'resume with the sampler options the checkpoint was made with');
+    const { draws, rng, ratio, replacement, stratified } = state;
+    if (ratio !== this.ratio || replacement !== this.replacement || (stratified ?? false) !== this.stratified) {
+      throw new SnnError('config.invalid', `cannot resume an rs2 sampler (ratio ${this.ratio}, replacement ${this.replacement}, stratified ${this.stratified}) from one with ratio ${String(ratio)}, replacement ${String(replacement)}, stratified ${String(stratified ?? false)}`, 'resume with the sampler options the checkpoint was made with');
     }
     if (typeof draws !== 'number' || !Number.isSafeInteger(draws) || draws < 0 || !Array.isArray(rng)) {
       throw new SnnError('config.invalid', 'rs2 sampler state is malformed', 'use a state saved by getState()');
@@ -130,5 +193,6 @@ export class Rs2Sampler implements Sampler {
     this.draws = draws;
     this.block = null;
     this.blockId = -1;
+    this.classCycle.fill(-1);
   }
 }
