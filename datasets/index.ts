@@ -43,3 +43,6 @@ export {
 } from './sampler.js';
 export { SequentialSampler } from './sequential-sampler.js';
 export { ShuffledSampler } from './shuffled-sampler.js';
+export { RS2_OPTIONS, Rs2Sampler, rs2RoundSize } from './rs2-sampler.js';
+export { COOLDOWN_OPTIONS, CooldownSampler, TEMPERATURE_OPTIONS, temperatureProbabilities } from './cooldown-sampler.js';
+export { balancedAccuracy, longTailed, longTailedCounts, rareClassAccuracy, type LongTail, type LongTailedDataset } from './long-tailed.js';

@@ -66,12 +66,12 @@ describe('samplers', () => {
   it('one registry: unknown names list the known ones, duplicates are rejected', () => {
     let err: unknown;
     try {
-      createSampler('rs2', { count: 10 });
+      createSampler('no-such-sampler', { count: 10 });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(SnnError);
-    expect((err as SnnError).message).toBe('unknown sampler "rs2"');
+    expect((err as SnnError).message).toBe('unknown sampler "no-such-sampler"');
     expect((err as SnnError).hint).toBe(`known samplers: ${samplerNames().join(', ')}`);
     expect(samplerNames()).toEqual(expect.arrayContaining(['sequential', 'shuffled']));
     expect(() => registerSampler('sequential', (o) => new SequentialSampler(o))).toThrow(/already registered/);

@@ -6,14 +6,17 @@
  * JSON-serialisable state, so a checkpoint stores it and a resumed run continues the identical
  * sequence: `setState(getState())` on a fresh sampler ≡ never having stopped.
  *
- * Built in: `sequential` (Hao et al.: `images[k % count]`, no shuffling) and `shuffled` (a new
- * seeded permutation per epoch). More (RS2, class-balanced) register through `registerSampler`.
+ * Built in: `sequential` (Hao et al.: `images[k % count]`, no shuffling), `shuffled` (a new
+ * seeded permutation per epoch), `rs2` (a random subset per round) and the class-balanced
+ * `temperature` and `cooldown`. More register through `registerSampler`.
  */
 import { SnnError } from '../engine/errors.js';
 import { Registry, type OptionValue, type PluginInfo } from '../engine/registry.js';
 import type { RngStream } from '../engine/rng.js';
 import { SequentialSampler } from './sequential-sampler.js';
 import { ShuffledSampler } from './shuffled-sampler.js';
+import { RS2_OPTIONS, Rs2Sampler } from './rs2-sampler.js';
+import { COOLDOWN_OPTIONS, CooldownSampler, TEMPERATURE_OPTIONS } from './cooldown-sampler.js';
 
 /** Plain data (numbers, strings, arrays, objects) so it round-trips through JSON and msgpack. */
 export interface SamplerState {
@@ -33,6 +36,11 @@ export interface Sampler {
   getState(): SamplerState;
   /** Restores a state from `getState` (of a sampler of the same kind and count). */
   setState(state: SamplerState): void;
+  /**
+   * Samples per round, for samplers that visit a subset per round (RS2): a trainer then counts a
+   * round as its epoch. Absent: an epoch is a pass of `count` draws.
+   */
+  readonly roundSize?: number;
 }
 
 export interface SamplerOptions {
@@ -55,6 +63,9 @@ export const samplers = new Registry<SamplerFactory>('sampler');
 
 samplers.register('sequential', (o) => new SequentialSampler(o), { summary: 'the data set in file order, again every epoch (Hao et al.)', options: {} });
 samplers.register('shuffled', (o) => new ShuffledSampler(o), { summary: 'a new seeded permutation every epoch', options: {} });
+samplers.register('rs2', (o) => new Rs2Sampler(o), { summary: 'a fresh random subset per round, every sample once per 1/ratio rounds (RS2, Okanovic et al. 2024)', options: RS2_OPTIONS });
+samplers.register('temperature', (o) => new CooldownSampler('temperature', o), { summary: 'class-balanced: class k drawn with p ∝ n_k^(1/tau) (temperature sampling, Li et al. 2025)', options: TEMPERATURE_OPTIONS });
+samplers.register('cooldown', (o) => new CooldownSampler('cooldown', o), { summary: 'temperature sampling whose tau falls from tau to tauEnd over the run (Cooldown, Li et al. 2025)', options: COOLDOWN_OPTIONS });
 
 /** Adds a sampler kind. Names are unique: re-registering one is an error, not an override. */
 export function registerSampler(name: string, factory: SamplerFactory, info?: PluginInfo): void {
@@ -84,25 +95,4 @@ export function createSampler(name: string, opts: SamplerOptions, raw: Readonly<
   return samplers.get(name)({ ...opts, options: samplers.options(name, raw) });
 }
 
-/** Shared validation for sampler constructors and `setState`. */
-export function checkSamplerCount(kind: string, count: number): void {
-  if (!Number.isInteger(count) || count <= 0) {
-    throw new SnnError(
-      'config.invalid',
-      `${kind} sampler needs a positive whole number of samples, got ${count}`,
-      'pass the data set size as count',
-    );
-  }
-}
-
-/** Rejects a checkpointed state that belongs to another sampler kind or data set size. */
-export function checkSamplerState(state: SamplerState, kind: string, count: number): void {
-  if (state?.kind !== kind || state.count !== count) {
-    throw new SnnError(
-      'config.invalid',
-      `cannot resume a ${kind} sampler over ${count} samples from a state of a ${String(state?.kind)} ` +
-        `sampler over ${String(state?.count)} samples`,
-      'resume with the sampler and data set the checkpoint was made with',
-    );
-  }
-}
+export { checkSamplerCount, checkSamplerState } from './sampler-checks.js';

@@ -8,6 +8,10 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset, subset, type Dataset } from '../datasets/dataset.js';
+import { longTailed, type LongTail } from '../datasets/long-tailed.js';
+import { samplers } from '../datasets/sampler.js';
+import { parsePluginSpec } from '../engine/registry.js';
+import type { Prediction } from './learning-curve.js';
 import { describeBackend } from '../engine/backend.js';
 import { SnnError } from '../engine/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -35,7 +39,12 @@ export interface RunConfig {
   testSamples: number;
   evalEvery: number;
   checkpointEvery: number;
-  sampler: 'sequential' | 'shuffled';
+  /** Sampler spec: 'sequential', 'shuffled', or a registered sampler with options ('rs2:ratio=0.1'). */
+  sampler: string;
+  /** Long-tailed training subset with this ratio of largest to smallest class, or null. */
+  imbalance: number | null;
+  /** End the run once the predicted final accuracy has settled. */
+  stopWhenPredicted: boolean;
   seed: number;
   dataDir: string | null;
   modelConfig: Hao2020Config | DiehlCook2015Config;
@@ -56,7 +65,9 @@ export interface TrainRequest {
   precision?: 'f32' | 'f64';
   rest?: 'simulate' | 'reset';
   evalWorkers?: number;
-  sampler?: 'sequential' | 'shuffled';
+  sampler?: string;
+  imbalance?: number;
+  stopWhenPredicted?: boolean;
   /** Overrides of model configuration fields, as given on the command line (`--set KEY=VALUE`). */
   set?: Record<string, string>;
   out: string;
@@ -77,6 +88,13 @@ export interface TrainSummary {
   seed: number;
   runDir: string;
   resumed: boolean;
+  /** Long-tailed runs: balanced and rare-class accuracy of the last evaluation. */
+  balancedAccuracy?: { sl: number | null; usl: number };
+  rareClassAccuracy?: { sl: number | null; usl: number; classes: number[] };
+  /** The last evaluation's prediction of the final accuracy, when there was one. */
+  predicted?: Prediction;
+  /** Why the run ended before its planned end (--stop-when-predicted), or null. */
+  stopReason: string | null;
 }
 
 function checkModel(model: string): TrainableModel {
@@ -111,11 +129,27 @@ export function resolveRunConfig(req: TrainRequest): RunConfig {
     testSamples: req.testSamples ?? 10000,
     evalEvery,
     checkpointEvery: req.checkpointEvery ?? Math.min(1000, evalEvery),
-    sampler: req.sampler ?? 'sequential',
+    sampler: checkSamplerSpec(req.sampler ?? 'sequential'),
+    imbalance: checkImbalance(req.imbalance ?? null),
+    stopWhenPredicted: req.stopWhenPredicted ?? false,
     seed: req.seed,
     dataDir: req.dataDir ?? null,
     modelConfig,
   };
+}
+
+/** A sampler spec ('rs2:ratio=0.1'), checked against the sampler registry before anything runs. */
+function checkSamplerSpec(text: string): string {
+  const { name, options } = parsePluginSpec(text, 'sampler');
+  samplers.options(name, options);
+  return text.trim();
+}
+
+function checkImbalance(ratio: number | null): number | null {
+  if (ratio !== null && !(Number.isFinite(ratio) && ratio >= 1)) {
+    throw new SnnError('usage', `--imbalance must be a ratio ≥ 1 (largest class / smallest class), got ${ratio}`, 'e.g. --imbalance 100');
+  }
+  return ratio;
 }
 
 /** Fields a user may not override: they are set by their own options or define the data. */
@@ -149,14 +183,15 @@ export function applyOverrides(config: Record<string, unknown>, set: Record<stri
   }
 }
 
-function loadSplits(cfg: RunConfig): { train: Dataset; test: Dataset } {
+function loadSplits(cfg: RunConfig): { train: Dataset & { longTail?: LongTail }; test: Dataset } {
   const opts = { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined };
   const train = loadDataset(cfg.dataset, 'train', opts);
   const test = loadDataset(cfg.dataset, 'test', opts);
   for (const [name, want, have] of [['--train-samples', cfg.trainSamples, train.count], ['--test-samples', cfg.testSamples, test.count]] as const) {
     if (want > have) throw new SnnError('config.invalid', `${name} ${want} is more than the ${have} samples of the set`, `use at most ${have}`);
   }
-  return { train: subset(train, cfg.trainSamples), test: subset(test, cfg.testSamples) };
+  const first = subset(train, cfg.trainSamples);
+  return { train: cfg.imbalance === null ? first : longTailed(first, cfg.imbalance, cfg.seed), test: subset(test, cfg.testSamples) };
 }
 
 export function buildSystem(cfg: RunConfig): TrainingSystem {
@@ -211,8 +246,10 @@ export function readRunConfig(runDir: string): RunConfig {
   // A damaged or hand-edited config.json must fail here, naming the field, not deep in the run.
   const hint = 'restore the config.json snn train wrote, or start a new run with --out';
   checkShape(cfg, { model: '', dataset: '', neurons: 0, seed: 0, modelConfig: {} }, path, 'run configuration', hint);
-  const completed = { ...cfg, modelConfig: withAddedFields(cfg.model, cfg.dataset, cfg.neurons, cfg.modelConfig) };
-  checkShape(completed, resolveRunConfig({ ...completed, dataDir: completed.dataDir ?? undefined, out: runDir }), path, 'run configuration', hint);
+  // Run options added since a run was started default to the behaviour from before they existed.
+  const saved = cfg as Partial<RunConfig> & RunConfig;
+  const completed: RunConfig = { ...cfg, imbalance: saved.imbalance ?? null, stopWhenPredicted: saved.stopWhenPredicted ?? false, modelConfig: withAddedFields(cfg.model, cfg.dataset, cfg.neurons, cfg.modelConfig) };
+  checkShape(completed, resolveRunConfig({ ...completed, dataDir: completed.dataDir ?? undefined, imbalance: completed.imbalance ?? undefined, out: runDir }), path, 'run configuration', hint);
   return completed;
 }
 
@@ -255,6 +292,8 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     evalWorkers: req.evalWorkers ?? defaultEvalWorkers(),
     evalSpec: evalSpecOf(cfg),
     sampler: cfg.sampler,
+    longTail: trainSet.longTail,
+    stopWhenPredicted: cfg.stopWhenPredicted,
   });
   const resumed = resuming && trainer.restore();
   // Extended (--resume with more --epochs): a finished run reopens at the start of its next epoch.
@@ -272,7 +311,7 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
           gitCommit: gitCommit(),
           backend: describeBackend(cfg.modelConfig.precision),
           datasets: {
-            train: { name: trainSet.name, sha256: trainSet.sha256, count: trainSet.count, offset: trainSet.offset, rescaledMeanTo: trainSet.rescaledMeanTo },
+            train: { name: trainSet.name, sha256: trainSet.sha256, count: trainSet.count, offset: trainSet.offset, rescaledMeanTo: trainSet.rescaledMeanTo, ...(trainSet.longTail ? { longTail: trainSet.longTail } : {}) },
             test: { name: testSet.name, sha256: testSet.sha256, count: testSet.count, offset: testSet.offset, rescaledMeanTo: testSet.rescaledMeanTo },
           },
         },
@@ -283,6 +322,7 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
   }
   trainer.run();
   const last = trainer.lastEvaluation;
+  const line = trainer.metrics.at(-1);
   return {
     model: cfg.model,
     dataset: cfg.dataset,
@@ -298,6 +338,9 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     seed: cfg.seed,
     runDir,
     resumed,
+    ...(line?.balancedAccuracy ? { balancedAccuracy: line.balancedAccuracy, rareClassAccuracy: line.rareClassAccuracy } : {}),
+    ...(line?.predicted ? { predicted: line.predicted } : {}),
+    stopReason: trainer.stopReason,
   };
 }
 
@@ -372,6 +415,8 @@ export function evaluateRun(
     evalEvery: 1,
     checkpointEvery: 1,
     sampler: 'sequential',
+    imbalance: null,
+    stopWhenPredicted: false,
     seed: m.seed,
     dataDir: opts.dataDir ?? null,
     // The preprocessing the model was trained with on its own data set; another data set gets that set's default.

@@ -5,8 +5,9 @@
  *   config.json      resolved configuration (model and run options)
  *   manifest.json    seed, versions, git commit, backend, dataset checksums
  *   metrics.jsonl    the learning curve: one line per evaluation — SL/USL and per-class accuracy,
- *                    presentations per test sample, the hidden layer's neurons per class and θ spread
- *                    (deterministic: no wall times)
+ *                    presentations per test sample, the hidden layer's neurons per class and θ spread,
+ *                    the predicted final accuracy (training/learning-curve.ts) and, on long-tailed
+ *                    data, balanced and rare-class accuracy (deterministic: no wall times)
  *   timing.jsonl     wall-clock figures per evaluation
  *   checkpoint.snnckpt  everything needed to continue (atomic, checksummed), every `checkpointEvery`
  *   model.snnmodel   the final trained model
@@ -19,6 +20,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import { imageOf, shuffledIndices } from '../datasets/dataset.js';
+import { balancedAccuracy, rareClassAccuracy, type LongTail } from '../datasets/long-tailed.js';
+import { createSampler, type Sampler, type SamplerState } from '../datasets/sampler.js';
+import { parsePluginSpec } from '../engine/registry.js';
+import { predictFinal, predictionSettled, type Prediction } from './learning-curve.js';
 import { RngStream } from '../engine/rng.js';
 import { PoissonEncoder } from '../datasets/poisson-encoder.js';
 import { SnnError } from '../engine/errors.js';
@@ -46,8 +51,16 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   /** Stop (as if killed) after this many trained samples: for tests of resume. */
   stopAfter?: number;
-  /** Order of the training samples in each epoch: the file's order (the authors'), or a seeded shuffle per epoch. */
-  sampler?: 'sequential' | 'shuffled';
+  /**
+   * Order of the training samples: 'sequential' (the file's, the authors'), 'shuffled' (a seeded
+   * shuffle per epoch), or any registered sampler spec such as 'rs2:ratio=0.1' (its state is
+   * checkpointed; with RS2 an epoch is one round).
+   */
+  sampler?: string;
+  /** The training set is a long-tailed subset: also record balanced and rare-class accuracy. */
+  longTail?: LongTail;
+  /** End the run (checkpoint and model written) once the predicted final accuracy has settled. */
+  stopWhenPredicted?: boolean;
   /** Worker threads for test-set evaluation (1: in-process). Results do not depend on it. */
   evalWorkers?: number;
   /** How a worker rebuilds the model and the test set (required for evalWorkers > 1). */
@@ -92,6 +105,13 @@ export interface MetricsLine {
   meanPresentations?: number;
   /** What the hidden layer looked like at this evaluation (absent in runs from before it was recorded). */
   hidden?: HiddenSummary;
+  /** Long-tailed training data: mean per-class accuracy, and mean over the 3 rarest training classes. */
+  balancedAccuracy?: { sl: number | null; usl: number };
+  rareClassAccuracy?: { sl: number | null; usl: number; classes: number[] };
+  /** Accuracy predicted for the end of the run from this stage's evaluations so far (SL, else USL). */
+  predicted?: Prediction;
+  /** Why the run ended here, before its planned end (--stop-when-predicted). */
+  stopped?: string;
 }
 
 interface Position {
@@ -114,6 +134,8 @@ interface Checkpoint {
   timing: Record<string, unknown>[];
   trainSeconds: number;
   trainedSinceStart: number;
+  /** State of a registered (non-built-in) sampler; null for 'sequential' and 'shuffled'. */
+  sampler: SamplerState | null;
 }
 
 export class Trainer {
@@ -127,6 +149,8 @@ export class Trainer {
   readonly timing: Record<string, unknown>[] = [];
   private trainSeconds = 0;
   private lastEval: EvalResult | null = null;
+  /** A registered sampler drawing the training order (null: the built-in sequential / shuffled orders). */
+  private readonly drawer: Sampler | null = null;
 
   constructor(
     readonly system: TrainingSystem,
@@ -145,12 +169,30 @@ export class Trainer {
     this.current = new ClassResponses(system.hidden.size);
     this.previous = new ClassResponses(system.hidden.size);
     this.assignments = new Int8Array(system.hidden.size).fill(-1);
+    const spec = parsePluginSpec(opts.sampler ?? 'sequential', 'sampler');
+    if (spec.name !== 'sequential' && spec.name !== 'shuffled') {
+      this.drawer = createSampler(
+        spec.name,
+        { count: train.count, rng: RngStream.derive(opts.seed, `sampler/${spec.name}`), labels: train.labels, plannedDraws: system.stages.length * opts.epochs * train.count },
+        spec.options,
+      );
+    }
     // Numerical guard: the state after every presentation (cheap), everything before a checkpoint.
     system.net.addHooks({ onPresentationEnd: (_sample, t) => this.assertFinite(t, false) });
   }
 
+  /** Samples per epoch: the training set, or one round of a round-based sampler (RS2). */
+  get epochLength(): number {
+    return this.drawer?.roundSize ?? this.train.count;
+  }
+
   get totalSamples(): number {
-    return this.system.stages.length * this.opts.epochs * this.train.count;
+    return this.system.stages.length * this.opts.epochs * this.epochLength;
+  }
+
+  /** Why the run ended before its planned end, or null. */
+  get stopReason(): string | null {
+    return this.metrics.at(-1)?.stopped ?? null;
   }
 
   private checkpointPath(): string {
@@ -161,8 +203,12 @@ export class Trainer {
   run(): EvalResult | null {
     const { system, opts } = this;
     const stages = system.stages;
-    const n = this.train.count;
+    const n = this.epochLength;
     let sinceCheckpoint = 0;
+    if (this.stopReason !== null) {
+      this.writeModel();
+      return this.lastEval;
+    }
     for (let s = this.position.stage; s < stages.length; s++) {
       const stage = stages[s]!;
       if (this.position.epoch === 0 && this.position.index === 0) system.onStageStart?.(stage);
@@ -179,6 +225,10 @@ export class Trainer {
             this.evaluateAndRecord(stage.name, e);
             this.saveCheckpoint();
             sinceCheckpoint = 0;
+            if (this.stopReason !== null) {
+              this.writeModel();
+              return this.lastEval;
+            }
             continue;
           }
           if (i + 1 === n) this.endEpoch(s, e);
@@ -208,6 +258,7 @@ export class Trainer {
 
   /** Dataset index of the i-th sample of epoch e in stage s (a pure function of seed, stage, epoch: resume needs no state). */
   private sampleIndex(s: number, e: number, i: number): number {
+    if (this.drawer) return this.drawer.next();
     if ((this.opts.sampler ?? 'sequential') === 'sequential') return i;
     const key = `${s}/${e}`;
     if (this.order?.key !== key) this.order = { key, indices: shuffledIndices(this.train.count, RngStream.derive(this.opts.seed, `sampler/shuffled/st${s}/e${e}`)) };
@@ -302,6 +353,20 @@ export class Trainer {
       meanPresentations: r.meanPresentations,
       hidden: summarizeHidden(r.assignments, this.system.hidden.theta),
     };
+    const lt = this.opts.longTail;
+    if (lt) {
+      const sl = r.sl?.perClass() ?? null;
+      const usl = r.usl.perClass();
+      line.balancedAccuracy = { sl: sl && balancedAccuracy(sl), usl: balancedAccuracy(usl) };
+      const classes = lt.rarestFirst.slice(0, 3);
+      line.rareClassAccuracy = { sl: sl && rareClassAccuracy(sl, lt.rarestFirst), usl: rareClassAccuracy(usl, lt.rarestFirst), classes };
+    }
+    const curve = [...this.metrics.filter((m) => m.stage === stage), line];
+    const predicted = this.predict(curve);
+    if (predicted) line.predicted = predicted;
+    if (this.opts.stopWhenPredicted && line.trained < this.totalSamples && predictionSettled(curve.map((m) => m.predicted?.final ?? null))) {
+      line.stopped = `the predicted final accuracy settled (${(100 * predicted!.final).toFixed(2)} %, moved < 0.1 points over the last 3 evaluations)`;
+    }
     this.metrics.push(line);
     this.timing.push({
       trained: this.position.trained,
@@ -311,6 +376,14 @@ export class Trainer {
     });
     writeFileAtomic(join(this.opts.runDir, 'metrics.jsonl'), this.metrics.map((m) => JSON.stringify(m)).join('\n') + '\n');
     writeFileAtomic(join(this.opts.runDir, 'timing.jsonl'), this.timing.map((m) => JSON.stringify(m)).join('\n') + '\n');
+  }
+
+  /**
+   * Prediction of the final accuracy from a stage's evaluations so far (SL, else USL). A pure
+   * function of the recorded curve and the run's length, so a resumed run writes the same one.
+   */
+  private predict(curve: readonly MetricsLine[]): Prediction | null {
+    return predictFinal(curve.map((m) => ({ samples: m.trained, accuracy: m.slAccuracy ?? m.uslAccuracy })), this.totalSamples);
   }
 
   get lastEvaluation(): EvalResult | null {
@@ -365,6 +438,7 @@ export class Trainer {
       timing: this.timing,
       trainSeconds: this.trainSeconds,
       trainedSinceStart: this.position.trained,
+      sampler: this.drawer?.getState() ?? null,
     };
     return ck;
   }
@@ -378,6 +452,10 @@ export class Trainer {
   reopenFinished(finishedEpochs: number): void {
     if (this.system.stages.length !== 1 || this.position.stage !== 1) return;
     this.position = { stage: 0, epoch: finishedEpochs, index: 0, trained: this.position.trained };
+    // The run is longer now: the recorded predictions become those of a run planned this long.
+    this.metrics.forEach((m, i) => {
+      if (m.predicted) m.predicted = this.predict(this.metrics.slice(0, i + 1).filter((x) => x.stage === m.stage)) ?? undefined;
+    });
   }
 
   /** Restores the state saved by the last checkpoint; false if there is none. */
@@ -409,6 +487,7 @@ export class Trainer {
       a.set(saved);
     }
     for (const r of this.system.rules) r.loadState(ck.rules[r.name] as never);
+    if (this.drawer) this.drawer.setState(ck.sampler!);
     this.current.sums.set(ck.responses.current[0]);
     this.current.presentations.set(ck.responses.current[1]);
     this.previous.sums.set(ck.responses.previous[0]);

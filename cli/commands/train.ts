@@ -7,7 +7,7 @@ import { Option } from 'commander';
 import { train, TRAINABLE_MODELS, type TrainSummary } from '../../training/run-training.js';
 import { SnnError } from '../../engine/errors.js';
 import { InvalidArgumentError } from 'commander';
-import { positiveInt, seed } from '../parse.js';
+import { positiveInt, positiveNumber, seed } from '../parse.js';
 import { progressReporter } from '../progress.js';
 
 interface TrainFlags {
@@ -28,7 +28,9 @@ interface TrainFlags {
   dataDir?: string;
   json?: boolean;
   evalWorkers?: number;
-  sampler?: 'sequential' | 'shuffled';
+  sampler?: string;
+  imbalance?: number;
+  stopWhenPredicted?: boolean;
   set?: Record<string, string>;
   progress: boolean;
 }
@@ -52,7 +54,9 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'run directory (config, manifest, metrics.jsonl, checkpoints, model)')
     .option('--resume <dir>', 'continue the run in DIR from its last checkpoint (with --epochs E: extend it to E epochs)')
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
-    .addOption(new Option('--sampler <s>', "order of the training samples: the file's (as the authors) or shuffled per epoch (seeded)").choices(['sequential', 'shuffled']))
+    .option('--sampler <spec>', "order of the training samples: sequential (the file's, as the authors), shuffled (per epoch, seeded), or a sampler with options, e.g. 'rs2:ratio=0.1', 'cooldown:tau=5' (snn plugins lists them)")
+    .option('--imbalance <ratio>', 'train on a long-tailed subset: class k keeps n_max·ratio^(−k/9) samples (seeded); adds balanced and rare-class accuracy', positiveNumber)
+    .option('--stop-when-predicted', 'end the run once the predicted final accuracy has settled (checkpoint and model written)')
     .option('--set <key=value>', 'override a model configuration field, e.g. --set scaleInput=78.4 (repeatable; config.json lists the fields)', collectSetting)
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
@@ -99,6 +103,8 @@ function runTrain(flags: TrainFlags): void {
           dataDir: flags.dataDir,
           evalWorkers: flags.evalWorkers,
           sampler: flags.sampler,
+          imbalance: flags.imbalance,
+          stopWhenPredicted: flags.stopWhenPredicted,
           set: flags.set,
           out: flags.out,
         },
@@ -117,6 +123,9 @@ function runTrain(flags: TrainFlags): void {
     `${summary.model} on ${summary.dataset}, ${summary.neurons} neurons, ${summary.trainSamples} training samples, seed ${summary.seed}\n` +
       `test accuracy (${summary.testSamples} samples): SL ${pct(summary.slAccuracy)}, USL ${pct(summary.uslAccuracy)}\n` +
       `${summary.msPerTrainSample.toFixed(2)} ms per training sample, ${summary.wallSeconds.toFixed(1)} s wall; backend: ${summary.backend}\n` +
+      (summary.balancedAccuracy ? `balanced accuracy: SL ${pct(summary.balancedAccuracy.sl)}, USL ${pct(summary.balancedAccuracy.usl)}; rare classes ${summary.rareClassAccuracy!.classes.join(', ')}: SL ${pct(summary.rareClassAccuracy!.sl)}, USL ${pct(summary.rareClassAccuracy!.usl)}\n` : '') +
+      (summary.predicted ? `predicted final accuracy: ${pct(summary.predicted.final)} [${pct(summary.predicted.lo)}, ${pct(summary.predicted.hi)}] (${summary.predicted.family})\n` : '') +
+      (summary.stopReason ? `stopped early: ${summary.stopReason}\n` : '') +
       `run directory: ${summary.runDir}\n`,
   );
 }
