@@ -77,6 +77,8 @@ export interface SurrogateTrainResult {
   msPerTrainSample: number;
   cpuMsPerTrainSample: number;
   msPerTestSample: number;
+  /** Peak resident set size of the process so far (MB). */
+  peakRssMb: number;
   tensorBackend: string;
   machine: string;
 }
@@ -157,6 +159,7 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     msPerTrainSample: (t1 - t0) / presented,
     cpuMsPerTrainSample: (cpu.user + cpu.system) / 1000 / presented,
     msPerTestSample: (t2 - t1) / ev.count,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
     tensorBackend: describeTensorBackend(backend),
     machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.versions.node}`,
   };
@@ -183,6 +186,7 @@ export function formatSurrogateTrain(r: SurrogateTrainResult): string {
     ['train accuracy', `${(100 * r.trainAccuracyLastEpoch).toFixed(1)} % (last epoch, while training)`],
     ['test accuracy', `${(100 * r.testAccuracy).toFixed(1)} % (${r.testSamples} test samples)`],
     ['speed', `${r.msPerTrainSample.toFixed(2)} ms per training sample (CPU ${r.cpuMsPerTrainSample.toFixed(2)} ms), ${r.msPerTestSample.toFixed(2)} ms per test sample`],
+    ['peak memory', `${r.peakRssMb.toFixed(0)} MB resident`],
     ['tensor backend', r.tensorBackend],
     ['machine', r.machine],
   ];
