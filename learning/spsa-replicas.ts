@@ -105,9 +105,9 @@ export class ReplicaHost {
   static async create(job: SpsaReplicaJob, ids: readonly number[], data: Dataset): Promise<ReplicaHost> {
     const backend = await loadTensorBackend(job.tensorBackend);
     const rules = ids.map((m) => {
-      const probe = new Spsa(backend, data, job.config, undefined, m);
-      if (job.weights) probe.tensors.forEach((t, l) => (t.values as Float32Array).set(job.weights![l]!));
-      return probe;
+      const rule = new Spsa(backend, data, job.config, undefined, m);
+      if (job.weights) rule.tensors.forEach((t, l) => (t.values as Float32Array).set(job.weights![l]!));
+      return rule;
     });
     return new ReplicaHost(ids, rules, job, data.count);
   }
