@@ -42,7 +42,7 @@ describe('multi-replica SPSA', () => {
       expect(r.scalars).toEqual(inThread.scalars);
       r.weights.forEach((w, l) => expect(w).toEqual(inThread.weights[l]));
     }
-  });
+  }, 240_000); // ~10 s on an idle machine; worker start-up (tsx + tfjs wasm) dominates under load
 
   it('a late joiner that copies the weights after round 50 ends bit-identical too', async () => {
     const first = await runSpsaReplicas({ ...job, rounds: 50 }, train, 0);
@@ -56,7 +56,7 @@ describe('multi-replica SPSA', () => {
     const u = joiner.updateFrom(50, scalars);
     joiner.tensors.forEach((t, l) => t.values.forEach((w, i) => (t.values[i] = w - job.learningRate * u[l]![i]!)));
     expect(weightsHash(joiner.tensors)).toBe(full.hashes[50]);
-  });
+  }, 120_000);
 
   it('bad jobs are one-line errors', async () => {
     await expect(runSpsaReplicas({ ...job, replicas: 0 }, train, 0)).rejects.toThrow(/replicas must be a positive integer/);
