@@ -1,12 +1,16 @@
 /**
- * Surrogate-gradient BPTT on MNIST / Fashion-MNIST in tensor mode: accuracy and speed.
+ * Batched rules (surrogate-gradient BPTT, SPSA) on MNIST / Fashion-MNIST in tensor mode: accuracy
+ * and speed.
  *
  *   npx tsx bench/surrogate-train.ts --samples 2000 --hidden 100 --seed 1 [--epochs 1] [--batch 16]
  *       [--steps 20] [--lr 0.01] [--lr-decay 1] [--test 1000] [--dataset mnist] [--readout membrane]
- *       [--surrogate fast-sigmoid] [--beta 10] [--tensor-backend node|wasm|cpu] [--json]
+ *       [--surrogate fast-sigmoid] [--beta 10] [--rule surrogate-bptt|spsa[:key=value,...]]
+ *       [--optimizer adam|sgd[:key=value,...]] [--tensor-backend node|wasm|cpu] [--json]
  *
- * Trains a 784-H-10 LIF network (learning/surrogate-bptt.ts) with Adam on the first `samples`
- * training images (in order, `epochs` passes), then evaluates on the first `test` test images.
+ * Trains a 784-H-10 LIF network with the named batched rule (learning/batch-rules.ts; default
+ * surrogate-bptt) and update transform (default Adam) on the first `samples` training images (in
+ * order, `epochs` passes), then evaluates on the first `test` test images. Every rule starts from
+ * the same initial weights and sees the same input spikes for a given seed.
  * Reports accuracy, wall and CPU milliseconds per training sample (CPU time stays meaningful when
  * other processes load the machine), and the tensor backend that ran. `runSurrogateTrain` is the
  * library entry for a future `snn bench surrogate` command.
@@ -16,9 +20,14 @@ import { parseArgs } from 'node:util';
 import { loadDataset, subset } from '../datasets/dataset.js';
 import type { DatasetName } from '../datasets/locate.js';
 import { SnnError } from '../engine/errors.js';
-import { Adam } from '../learning/transforms/adam.js';
+import { parsePluginSpec } from '../engine/registry.js';
+import { batchRules } from '../learning/batch-rules.js';
 import { batchStep } from '../learning/batch-step.js';
-import { SurrogateBptt, type Readout } from '../learning/surrogate-bptt.js';
+import type { BatchRule } from '../learning/plugin-contract.js';
+import { Spsa } from '../learning/spsa.js';
+import { SurrogateBptt, type ForwardStats, type Readout, type SurrogateMlpConfig } from '../learning/surrogate-bptt.js';
+import { transforms } from '../learning/transforms/registry.js';
+import type { Dataset } from '../datasets/dataset.js';
 import { describeTensorBackend, loadTensorBackend, type TensorBackendName } from '../learning/tensor/backend.js';
 
 export interface SurrogateTrainOptions {
@@ -36,6 +45,10 @@ export interface SurrogateTrainOptions {
   readout?: Readout;
   surrogate?: string;
   beta?: number;
+  /** Batched rule spec, e.g. 'surrogate-bptt' (default) or 'spsa:n=4,layers=all'. */
+  rule?: string;
+  /** Update transform spec, e.g. 'adam' (default) or 'sgd'. */
+  optimizer?: string;
   tensorBackend?: TensorBackendName;
   dataDir?: string;
   onEpoch?: (epoch: number, trainAccuracy: number, loss: number) => void;
@@ -53,12 +66,19 @@ export interface SurrogateTrainResult {
   seed: number;
   readout: string;
   surrogate: string;
+  /** The rule with its resolved options, e.g. 'spsa (epsilon=0.001, n=1, …)'. */
+  rule: string;
+  optimizer: string;
+  /** SPSA only: fraction of the projected gradients that were exactly 0 (L⁺ = L⁻). */
+  zeroDiffFraction?: number;
   trainAccuracyLastEpoch: number;
   testSamples: number;
   testAccuracy: number;
   msPerTrainSample: number;
   cpuMsPerTrainSample: number;
   msPerTestSample: number;
+  /** Peak resident set size of the process so far (MB). */
+  peakRssMb: number;
   tensorBackend: string;
   machine: string;
 }
@@ -69,19 +89,27 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
   const lr = o.learningRate ?? 0.01;
   const decay = o.lrDecay ?? 1;
   const name = o.dataset ?? 'mnist';
+  // Names and options first: a typo fails before any data is loaded.
+  const ruleSpec = parsePluginSpec(o.rule ?? 'surrogate-bptt', 'batch rule');
+  const ruleOptions = batchRules.options(ruleSpec.name, ruleSpec.options);
+  const optSpec = parsePluginSpec(o.optimizer ?? 'adam', 'update transform');
+  const optOptions = transforms.options(optSpec.name, optSpec.options);
   const backend = await loadTensorBackend(o.tensorBackend);
   const loadOpts = o.dataDir ? { dataDir: o.dataDir } : {};
   const train = subset(loadDataset(name, 'train', loadOpts), o.samples);
   const test = subset(loadDataset(name, 'test', loadOpts), o.test ?? 1000);
-  const rule = new SurrogateBptt(backend, train, {
+  const net: Partial<SurrogateMlpConfig> = {
     hidden: o.hidden,
     seed: o.seed,
     ...(o.steps !== undefined ? { steps: o.steps } : {}),
     ...(o.readout !== undefined ? { readout: o.readout } : {}),
     ...(o.surrogate !== undefined ? { surrogate: o.surrogate } : {}),
     ...(o.beta !== undefined ? { beta: o.beta } : {}),
-  });
-  const adam = new Adam();
+  };
+  const rule = batchRules.get(ruleSpec.name)(backend, train, { ...ruleOptions, ...net }) as MlpRule;
+  const optimizer = transforms.get(optSpec.name)(optOptions);
+  let zeroDiffs = 0;
+  let scalars = 0;
   let update = 0;
   let trainAcc = NaN;
   const t0 = performance.now();
@@ -93,7 +121,11 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     for (let a = 0; a < train.count; a += B) {
       const n = Math.min(B, train.count - a);
       const indices = Int32Array.from({ length: n }, (_, k) => a + k);
-      await batchStep(rule, { indices, update: update++ }, { learningRate: lr * decay ** e, transforms: [adam] });
+      await batchStep(rule, { indices, update: update++ }, { learningRate: lr * decay ** e, transforms: [optimizer] });
+      if (rule instanceof Spsa) {
+        zeroDiffs += rule.last.zeroDiffs;
+        scalars += rule.last.scalars.length;
+      }
       correct += rule.last.correct;
       loss += rule.last.loss * n;
       seen += n;
@@ -117,26 +149,44 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     lrDecay: decay,
     seed: o.seed,
     readout: rule.config.readout,
-    surrogate: `${rule.surrogate.name} (β = ${rule.surrogate.beta})`,
+    surrogate: rule instanceof SurrogateBptt ? `${rule.surrogate.name} (β = ${rule.surrogate.beta})` : 'none (forward only)',
+    rule: `${ruleSpec.name}${describeOptions(ruleOptions)}`,
+    optimizer: `${optSpec.name}${describeOptions(optOptions)}`,
+    ...(scalars > 0 ? { zeroDiffFraction: zeroDiffs / scalars } : {}),
     trainAccuracyLastEpoch: trainAcc,
     testSamples: ev.count,
     testAccuracy: ev.correct / ev.count,
     msPerTrainSample: (t1 - t0) / presented,
     cpuMsPerTrainSample: (cpu.user + cpu.system) / 1000 / presented,
     msPerTestSample: (t2 - t1) / ev.count,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
     tensorBackend: describeTensorBackend(backend),
     machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.versions.node}`,
   };
 }
 
+/** What the bench needs of a rule on the 784-H-10 network: both SurrogateBptt and Spsa offer it. */
+type MlpRule = BatchRule & {
+  readonly config: SurrogateMlpConfig;
+  last: ForwardStats;
+  evaluate(indices: ArrayLike<number>, data?: Dataset, batchSize?: number): ForwardStats & { count: number };
+};
+
+function describeOptions(o: Record<string, unknown>): string {
+  const kv = Object.entries(o).map(([k, v]) => `${k}=${String(v)}`);
+  return kv.length ? ` (${kv.join(', ')})` : '';
+}
+
 /** The human-readable report (one labelled row per line). */
 export function formatSurrogateTrain(r: SurrogateTrainResult): string {
   const rows: [string, string][] = [
-    ['model', `${r.dataset} 784-${r.hidden}-10 LIF, T = ${r.steps} steps, ${r.readout} readout, ${r.surrogate}`],
-    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}, Adam lr ${r.learningRate}${r.lrDecay !== 1 ? ` (× ${r.lrDecay} per epoch)` : ''}, seed ${r.seed}`],
+    ['model', `${r.dataset} 784-${r.hidden}-10 LIF, T = ${r.steps} steps, ${r.readout} readout, surrogate ${r.surrogate}`],
+    ['rule', `${r.rule}${r.zeroDiffFraction !== undefined ? `; ${(100 * r.zeroDiffFraction).toFixed(1)} % of loss differences exactly 0` : ''}`],
+    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}, ${r.optimizer} lr ${r.learningRate}${r.lrDecay !== 1 ? ` (× ${r.lrDecay} per epoch)` : ''}, seed ${r.seed}`],
     ['train accuracy', `${(100 * r.trainAccuracyLastEpoch).toFixed(1)} % (last epoch, while training)`],
     ['test accuracy', `${(100 * r.testAccuracy).toFixed(1)} % (${r.testSamples} test samples)`],
     ['speed', `${r.msPerTrainSample.toFixed(2)} ms per training sample (CPU ${r.cpuMsPerTrainSample.toFixed(2)} ms), ${r.msPerTestSample.toFixed(2)} ms per test sample`],
+    ['peak memory', `${r.peakRssMb.toFixed(0)} MB resident`],
     ['tensor backend', r.tensorBackend],
     ['machine', r.machine],
   ];
@@ -160,6 +210,8 @@ async function main(): Promise<void> {
       readout: { type: 'string', default: 'membrane' },
       surrogate: { type: 'string', default: 'fast-sigmoid' },
       beta: { type: 'string' },
+      rule: { type: 'string', default: 'surrogate-bptt' },
+      optimizer: { type: 'string', default: 'adam' },
       'tensor-backend': { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -186,6 +238,8 @@ async function main(): Promise<void> {
     readout: values.readout as Readout,
     surrogate: values.surrogate,
     ...(values.beta !== undefined ? { beta: num('beta', values.beta, false) } : {}),
+    rule: values.rule,
+    optimizer: values.optimizer,
     ...(values['tensor-backend'] !== undefined ? { tensorBackend: values['tensor-backend'] as TensorBackendName } : {}),
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     onEpoch: values.json ? undefined : (e, acc, loss) => process.stderr.write(`epoch ${e + 1}: train accuracy ${(100 * acc).toFixed(1)} %, loss ${loss.toFixed(3)}\n`),

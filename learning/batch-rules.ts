@@ -1,11 +1,13 @@
 /**
  * The batched-rule registry (spec/plugins.md §0): tensor rules register a factory by name, so
  * benches and the CLI can name them (`--rule surrogate-bptt`) and an unknown name lists the known
- * ones. A factory gets the loaded tensor backend, the training set and the rule's options.
+ * ones. A factory gets the loaded tensor backend, the training set and the rule's options (its own,
+ * resolved against its schema, plus the network's: hidden, steps, readout, seed, …).
  */
 import type { Dataset } from '../datasets/dataset.js';
 import type { BatchRule } from './plugin-contract.js';
 import { Registry } from './registry.js';
+import { Spsa, SPSA_OPTION_SCHEMA, type SpsaOptions } from './spsa.js';
 import { SurrogateBptt, type SurrogateMlpConfig } from './surrogate-bptt.js';
 import type { TensorBackend } from './tensor/backend.js';
 
@@ -14,3 +16,7 @@ export type BatchRuleFactory = (backend: TensorBackend, data: Dataset, options: 
 export const batchRules = new Registry<BatchRuleFactory>('batch rule');
 
 batchRules.register('surrogate-bptt', (b, d, o) => new SurrogateBptt(b, d, o as Partial<SurrogateMlpConfig>));
+batchRules.register('spsa', (b, d, o) => new Spsa(b, d, o as Partial<SurrogateMlpConfig & SpsaOptions>), {
+  summary: 'SPSA with seeded shared randomness (MeZO; Zelikman et al. 2023): forward-only, U = ĝ·z, z regenerated from seeds',
+  options: SPSA_OPTION_SCHEMA,
+});

@@ -21,6 +21,30 @@ describe('snn bench surrogate', () => {
     expect(String(r.tensorBackend)).toMatch(/^tfjs (node|wasm|cpu) \(4\.22\.0/);
   });
 
+  it('--rule spsa trains the same network forward-only and reports the zero-difference rate', async () => {
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+    const program = new Command().exitOverride();
+    registerBenchSurrogate(program.command('bench'));
+    await program.parseAsync(['bench', 'surrogate', '--samples', '64', '--test', '32', '--hidden', '16', '--steps', '10', '--rule', 'spsa:n=2,layers=all', '--optimizer', 'sgd', '--json'], { from: 'user' });
+    const r = JSON.parse(out) as Record<string, unknown>;
+    expect(r.rule).toBe('spsa (epsilon=0.001, n=2, weightDecay=0, layers=all, scale=init)');
+    expect(r.optimizer).toBe('sgd');
+    expect(r.surrogate).toMatch(/none/);
+    expect(r.zeroDiffFraction).toBeLessThan(0.1);
+    expect(r.testSamples).toBe(32);
+  });
+
+  it('an unknown rule or rule option is a one-line error naming the known ones', async () => {
+    const run = (rule: string): Promise<unknown> => {
+      const program = new Command().exitOverride();
+      registerBenchSurrogate(program.command('bench'));
+      return program.parseAsync(['bench', 'surrogate', '--samples', '16', '--test', '16', '--hidden', '8', '--rule', rule], { from: 'user' });
+    };
+    await expect(run('spsb')).rejects.toMatchObject({ message: "unknown batch rule 'spsb'", hint: expect.stringMatching(/did you mean 'spsa'/) });
+    await expect(run('spsa:eps=1')).rejects.toMatchObject({ message: "batch rule 'spsa' has no option 'eps'" });
+  });
+
   it('rejects an unknown surrogate, listing the valid ones', async () => {
     const program = new Command().exitOverride().configureOutput({ writeErr: () => {} });
     registerBenchSurrogate(program.command('bench').exitOverride().configureOutput({ writeErr: () => {} }));

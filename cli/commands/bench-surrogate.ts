@@ -1,7 +1,8 @@
 /**
- * `snn bench surrogate --samples N --hidden H --seed S [...]`: surrogate-gradient BPTT in tensor
- * mode (bench/surrogate-train.ts): test accuracy, wall and CPU ms per training sample, and the
- * tensor backend that ran. Registered in cli/commands/bench.ts's experiment list.
+ * `snn bench surrogate --samples N --hidden H --seed S [--rule spsa[:opts]] [...]`: a batched rule
+ * (surrogate-gradient BPTT by default, or SPSA) on the 784-H-10 LIF network in tensor mode
+ * (bench/surrogate-train.ts): test accuracy, wall and CPU ms per training sample, and the tensor
+ * backend that ran. Registered in cli/commands/bench.ts's experiment list.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -26,6 +27,8 @@ interface SurrogateBenchFlags {
   surrogate: string;
   beta?: number;
   seed: number;
+  rule: string;
+  optimizer: string;
   tensorBackend?: TensorBackendName;
   dataDir?: string;
   json?: boolean;
@@ -34,7 +37,7 @@ interface SurrogateBenchFlags {
 export function registerBenchSurrogate(bench: Command): void {
   bench
     .command('surrogate')
-    .description('surrogate-gradient BPTT (784-H-10 LIF, tensor mode): test accuracy, ms per training sample, tensor backend')
+    .description('a batched rule (surrogate-gradient BPTT or SPSA) on a 784-H-10 LIF network in tensor mode: test accuracy, ms per training sample, tensor backend')
     .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
     .option('--samples <n>', 'training samples (the first N)', positiveInt, 2000)
     .option('--test <n>', 'test samples (the first N)', positiveInt, 1000)
@@ -42,12 +45,14 @@ export function registerBenchSurrogate(bench: Command): void {
     .option('--epochs <n>', 'passes over the training samples', positiveInt, 1)
     .option('--batch <n>', 'samples per update', positiveInt, 16)
     .option('--steps <n>', 'time steps per presentation (dt 1 ms)', positiveInt, 20)
-    .option('--lr <x>', 'Adam learning rate', positiveNumber, 0.01)
+    .option('--lr <x>', 'learning rate (of the optimizer)', positiveNumber, 0.01)
     .option('--lr-decay <x>', 'learning-rate factor applied after every epoch', positiveNumber, 1)
     .addOption(new Option('--readout <r>', 'loss on the mean output membrane or on output spike counts').choices(['membrane', 'spike-count']).default('membrane'))
     .addOption(new Option('--surrogate <name>', 'surrogate spike derivative').choices(surrogates.names()).default('fast-sigmoid'))
     .option('--beta <x>', 'surrogate slope (default: the surrogate\'s own)', positiveNumber)
     .option('--seed <n>', 'seed of every random stream', seed, 1)
+    .option('--rule <spec>', "batched rule NAME[:key=value,...]: surrogate-bptt or spsa (e.g. 'spsa:n=4,layers=all')", 'surrogate-bptt')
+    .option('--optimizer <spec>', "update transform NAME[:key=value,...]: adam or sgd", 'adam')
     .addOption(new Option('--tensor-backend <b>', 'preferred tfjs backend (falls back: node → wasm → cpu)').choices([...TENSOR_BACKENDS]))
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
     .option('--json', 'print one JSON object')
@@ -65,6 +70,8 @@ export function registerBenchSurrogate(bench: Command): void {
         readout: f.readout,
         surrogate: f.surrogate,
         seed: f.seed,
+        rule: f.rule,
+        optimizer: f.optimizer,
         ...(f.beta !== undefined ? { beta: f.beta } : {}),
         ...(f.tensorBackend !== undefined ? { tensorBackend: f.tensorBackend } : {}),
         ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}),
