@@ -36,6 +36,8 @@ export interface RunConfig {
   evalEvery: number;
   checkpointEvery: number;
   sampler: 'sequential' | 'shuffled';
+  /** Evaluation points (trained-sample counts) when not every `evalEvery` (snn compare). */
+  evalAt?: number[];
   seed: number;
   dataDir: string | null;
   modelConfig: Hao2020Config | DiehlCook2015Config;
@@ -59,6 +61,13 @@ export interface TrainRequest {
   sampler?: 'sequential' | 'shuffled';
   /** Overrides of model configuration fields, as given on the command line (`--set KEY=VALUE`). */
   set?: Record<string, string>;
+  /** Rule plugins (`--rule PROJ=NAME:k=v`), a whole recipe, update transforms and a batch policy. */
+  rules?: string[];
+  recipe?: unknown;
+  transforms?: string[];
+  policy?: string;
+  /** Evaluate at these trained-sample counts (ascending) instead of every `evalEvery`. */
+  evalAt?: number[];
   out: string;
 }
 
@@ -94,6 +103,13 @@ function checkDataset(d: string): Hao2020Dataset {
 export function resolveRunConfig(req: TrainRequest): RunConfig {
   const model = checkModel(req.model);
   const dataset = checkDataset(req.dataset);
+  // Rules chosen by name need the rule plugins in the trainer; until then refuse rather than ignore them.
+  if (req.rules?.length || (req.recipe ?? null) !== null || req.transforms?.length || req.policy) {
+    throw new SnnError('usage', 'rules, recipes, transforms and policies chosen by name are not supported by this trainer yet', "train the model's own rules (no --rule/--recipe)");
+  }
+  if (req.sampler !== undefined && req.sampler !== 'sequential' && req.sampler !== 'shuffled') {
+    throw new SnnError('usage', `unknown sampler '${String(req.sampler)}'`, "use 'sequential' or 'shuffled'");
+  }
   const common = { ...(req.precision ? { precision: req.precision } : {}), ...(req.rest ? { rest: req.rest } : {}) };
   const modelConfig =
     model === 'diehl-cook-2015'
@@ -112,6 +128,7 @@ export function resolveRunConfig(req: TrainRequest): RunConfig {
     evalEvery,
     checkpointEvery: req.checkpointEvery ?? Math.min(1000, evalEvery),
     sampler: req.sampler ?? 'sequential',
+    ...(req.evalAt ? { evalAt: [...req.evalAt] } : {}),
     seed: req.seed,
     dataDir: req.dataDir ?? null,
     modelConfig,
@@ -255,6 +272,7 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     evalWorkers: req.evalWorkers ?? defaultEvalWorkers(),
     evalSpec: evalSpecOf(cfg),
     sampler: cfg.sampler,
+    ...(cfg.evalAt ? { evalAt: cfg.evalAt } : {}),
   });
   const resumed = resuming && trainer.restore();
   // Extended (--resume with more --epochs): a finished run reopens at the start of its next epoch.

@@ -46,6 +46,8 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   /** Stop (as if killed) after this many trained samples: for tests of resume. */
   stopAfter?: number;
+  /** Evaluate at exactly these trained-sample counts (and at the end) instead of every `evalEvery`. */
+  evalAt?: readonly number[];
   /** Order of the training samples in each epoch: the file's order (the authors'), or a seeded shuffle per epoch. */
   sampler?: 'sequential' | 'shuffled';
   /** Worker threads for test-set evaluation (1: in-process). Results do not depend on it. */
@@ -163,6 +165,7 @@ export class Trainer {
     const stages = system.stages;
     const n = this.train.count;
     let sinceCheckpoint = 0;
+    const evalAt = opts.evalAt ? new Set(opts.evalAt) : null;
     for (let s = this.position.stage; s < stages.length; s++) {
       const stage = stages[s]!;
       if (this.position.epoch === 0 && this.position.index === 0) system.onStageStart?.(stage);
@@ -174,7 +177,7 @@ export class Trainer {
           sinceCheckpoint++;
           const trained = this.position.trained;
           const last = trained === this.totalSamples;
-          if (trained % opts.evalEvery === 0 || last) {
+          if ((evalAt ? evalAt.has(trained) : trained % opts.evalEvery === 0) || last) {
             if (i + 1 === n) this.endEpoch(s, e);
             this.evaluateAndRecord(stage.name, e);
             this.saveCheckpoint();
