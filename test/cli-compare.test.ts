@@ -105,6 +105,22 @@ describe('snn compare', () => {
     expect(readdirSync(jobsDir).filter((f) => f.endsWith('.json'))).toHaveLength(6);
   }, 240_000);
 
+  it('--prune advances in rounds on worker threads and still gives the same compare.json with 1 and 2 workers', () => {
+    const args = ['compare', '--neurons', '20', '--set', 'rest=reset', '--seeds', '1', '--budget-samples', '48', '--test-samples', '40', '--eval-points', '4', '--prune',
+      '--contender', 'a=--set etaInput=0.01', '--contender', 'c=--set etaInput=0.0001', '--no-progress'];
+    const one = join(dir, 'prune-one');
+    const two = join(dir, 'prune-two');
+    for (const [out, w] of [[one, '1'], [two, '2']] as const) {
+      const r = run([...args, '--workers', w, '--out', out]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    expect(read(two, 'compare.json')).toBe(read(one, 'compare.json'));
+    // Two jobs, each continued once per round (4 evaluation points; the predictor needs 4 points,
+    // so nothing can be pruned before the end: pruning itself is tested in training/compare/compare.test.ts).
+    const starts = read(two, 'run.log').split('\n').filter((l) => l.includes(' started '));
+    expect(starts).toHaveLength(2 * 4);
+  }, 240_000);
+
   it('refuses bad input with one line and exit code 2', () => {
     const out = join(dir, 'bad');
     const common = ['compare', '--neurons', '20', '--budget-samples', '60', '--test-samples', '50', '--out', out];
