@@ -45,6 +45,8 @@ export interface RunConfig {
   imbalance: number | null;
   /** End the run once the predicted final accuracy has settled. */
   stopWhenPredicted: boolean;
+  /** Evaluation points (trained-sample counts) when not every `evalEvery` (snn compare). */
+  evalAt?: number[];
   seed: number;
   dataDir: string | null;
   modelConfig: Hao2020Config | DiehlCook2015Config;
@@ -70,6 +72,13 @@ export interface TrainRequest {
   stopWhenPredicted?: boolean;
   /** Overrides of model configuration fields, as given on the command line (`--set KEY=VALUE`). */
   set?: Record<string, string>;
+  /** Rule plugins (`--rule PROJ=NAME:k=v`), a whole recipe, update transforms and a batch policy. */
+  rules?: string[];
+  recipe?: unknown;
+  transforms?: string[];
+  policy?: string;
+  /** Evaluate at these trained-sample counts (ascending) instead of every `evalEvery`. */
+  evalAt?: number[];
   out: string;
 }
 
@@ -112,6 +121,13 @@ function checkDataset(d: string): Hao2020Dataset {
 export function resolveRunConfig(req: TrainRequest): RunConfig {
   const model = checkModel(req.model);
   const dataset = checkDataset(req.dataset);
+  // Rules chosen by name need the rule plugins in the trainer; until then refuse rather than ignore them.
+  if (req.rules?.length || (req.recipe ?? null) !== null || req.transforms?.length || req.policy) {
+    throw new SnnError('usage', 'rules, recipes, transforms and policies chosen by name are not supported by this trainer yet', "train the model's own rules (no --rule/--recipe)");
+  }
+  if (req.sampler !== undefined && req.sampler !== 'sequential' && req.sampler !== 'shuffled') {
+    throw new SnnError('usage', `unknown sampler '${String(req.sampler)}'`, "use 'sequential' or 'shuffled'");
+  }
   const common = { ...(req.precision ? { precision: req.precision } : {}), ...(req.rest ? { rest: req.rest } : {}) };
   const modelConfig =
     model === 'diehl-cook-2015'
@@ -132,6 +148,7 @@ export function resolveRunConfig(req: TrainRequest): RunConfig {
     sampler: checkSamplerSpec(req.sampler ?? 'sequential'),
     imbalance: checkImbalance(req.imbalance ?? null),
     stopWhenPredicted: req.stopWhenPredicted ?? false,
+    ...(req.evalAt ? { evalAt: [...req.evalAt] } : {}),
     seed: req.seed,
     dataDir: req.dataDir ?? null,
     modelConfig,
@@ -294,6 +311,7 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     sampler: cfg.sampler,
     longTail: trainSet.longTail,
     stopWhenPredicted: cfg.stopWhenPredicted,
+    ...(cfg.evalAt ? { evalAt: cfg.evalAt } : {}),
   });
   const resumed = resuming && trainer.restore();
   // Extended (--resume with more --epochs): a finished run reopens at the start of its next epoch.

@@ -61,6 +61,8 @@ export interface TrainOptions {
   longTail?: LongTail;
   /** End the run (checkpoint and model written) once the predicted final accuracy has settled. */
   stopWhenPredicted?: boolean;
+  /** Evaluate at exactly these trained-sample counts (and at the end) instead of every `evalEvery`. */
+  evalAt?: readonly number[];
   /** Worker threads for test-set evaluation (1: in-process). Results do not depend on it. */
   evalWorkers?: number;
   /** How a worker rebuilds the model and the test set (required for evalWorkers > 1). */
@@ -209,6 +211,7 @@ export class Trainer {
       this.writeModel();
       return this.lastEval;
     }
+    const evalAt = opts.evalAt ? new Set(opts.evalAt) : null;
     for (let s = this.position.stage; s < stages.length; s++) {
       const stage = stages[s]!;
       if (this.position.epoch === 0 && this.position.index === 0) system.onStageStart?.(stage);
@@ -220,7 +223,7 @@ export class Trainer {
           sinceCheckpoint++;
           const trained = this.position.trained;
           const last = trained === this.totalSamples;
-          if (trained % opts.evalEvery === 0 || last) {
+          if ((evalAt ? evalAt.has(trained) : trained % opts.evalEvery === 0) || last) {
             if (i + 1 === n) this.endEpoch(s, e);
             this.evaluateAndRecord(stage.name, e);
             this.saveCheckpoint();

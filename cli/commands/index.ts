@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { registerBench } from './bench.js';
+import { registerCompare } from './compare.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
 import { registerInspect } from './inspect.js';
@@ -12,7 +13,7 @@ import { registerEval } from './eval.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport, registerImport];
+const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport, registerImport, registerCompare];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);

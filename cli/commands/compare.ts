@@ -1,0 +1,148 @@
+/**
+ * `snn compare --model hao2020 --rules 'sym-stdp;pair-stdp' --on input->exc --neurons 100 --seeds 3
+ * --budget-samples 5000 --out DIR`: contenders head to head on the same data, input spikes and
+ * budget, with confidence intervals over seeds (training/compare/).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { SnnError } from '../../engine/errors.js';
+import { parseContenders } from '../../training/compare/contenders.js';
+import { runCompare } from '../../training/compare/compare.js';
+import { parseSeeds } from '../../training/compare/grid.js';
+import { defaultPoolWorkers } from '../../training/compare/pool.js';
+import { withTimings } from '../../training/compare/summary.js';
+import { positiveInt, positiveNumber } from '../parse.js';
+import { progressReporter } from '../progress.js';
+
+interface CompareFlags {
+  model: string;
+  dataset: string;
+  neurons?: number;
+  rules?: string;
+  on?: string;
+  recipes?: string;
+  contender?: string[];
+  set?: Record<string, string>;
+  sampler?: string;
+  transform?: string[];
+  policy?: string;
+  seeds: string;
+  budgetSamples?: number;
+  budgetSeconds?: number;
+  testSamples: number;
+  evalPoints: number;
+  prune?: boolean;
+  targetAccuracy?: number;
+  workers?: number;
+  out?: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function collectSetting(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const m = /^([A-Za-z][\w]*)=(.*)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected KEY=VALUE such as etaInput=0.01, got '${value}'.`);
+  return { ...previous, [m[1]!]: m[2]! };
+}
+
+function fraction(value: string): number {
+  const x = Number(value);
+  if (!Number.isFinite(x) || x <= 0 || x > 1) throw new InvalidArgumentError(`expected an accuracy in (0, 1], got '${value}'.`);
+  return x;
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('compare plasticity rules (or recipes, or settings) head to head: same data, input spikes and budget, 95 % intervals over seeds')
+    .option('--model <name>', 'trainable model shared by the contenders', 'hao2020')
+    .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
+    .option('--neurons <n>', 'hidden excitatory neurons', positiveInt)
+    .option('--rules <list>', "contenders: one rule each, separated by ';' (with --on), e.g. 'sym-stdp;pair-stdp;triplet-stdp'")
+    .option('--on <projection>', 'the projection the --rules act on, e.g. input->exc')
+    .option('--recipes <files>', 'contenders: one whole recipe each (YAML or JSON files, comma-separated)')
+    .option('--contender <name=options>', "a free contender, e.g. 'slow=--set etaInput=0.001' (options: --set, --rule, --model, --sampler, --transform, --policy, --recipe; repeatable)", collect)
+    .option('--set <key=value>', 'model configuration override shared by every contender (repeatable)', collectSetting)
+    .option('--sampler <s>', 'training-sample order shared by every contender (default: the model\'s)')
+    .option('--transform <t>', 'update transform shared by every contender (repeatable)', collect)
+    .option('--policy <p>', 'batch policy shared by every contender')
+    .option('--seeds <n|list>', 'seeds: a count N (seeds 1..N) or a list such as 4,8,15', '3')
+    .option('--budget-samples <n>', 'training presentations per run', positiveInt)
+    .option('--budget-seconds <s>', 'also stop each run at the first evaluation point after S wall seconds (results then depend on machine speed)', positiveNumber)
+    .option('--test-samples <n>', 'evaluate on the first N test images', positiveInt, 10000)
+    .option('--eval-points <k>', 'evaluations per run, evenly spaced over the budget (common to all contenders)', positiveInt, 5)
+    .option('--prune', 'stop a contender whose predicted final accuracy (upper bound) is below the leader\'s lower bound')
+    .option('--target-accuracy <a>', 'report samples and seconds to reach this accuracy (fraction; default: the lowest final mean)', fraction)
+    .option('--workers <n>', 'worker threads running jobs (default: one per core; results do not depend on it)', positiveInt)
+    .option('--out <dir>', 'comparison directory (rerun with the same directory to continue a killed comparison)')
+    .option('--json', 'print compare.json (with the timings of compare-timing.json merged in)')
+    .option('--no-progress', 'no progress bar or progress lines')
+    .action((flags: CompareFlags) => runCompareCommand(flags));
+}
+
+async function runCompareCommand(flags: CompareFlags): Promise<void> {
+  if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
+  if (!flags.out) throw new SnnError('usage', 'missing --out DIR', 'name a directory for the comparison (rerun with it to continue)');
+  if (flags.budgetSamples === undefined && flags.budgetSeconds === undefined) throw new SnnError('usage', 'missing --budget-samples', 'e.g. --budget-samples 5000 (or --budget-seconds S)');
+  const contenders = parseContenders({
+    model: flags.model,
+    rules: flags.rules,
+    on: flags.on,
+    recipes: flags.recipes,
+    contenders: flags.contender,
+    set: flags.set,
+    sampler: flags.sampler ?? null,
+    transforms: flags.transform,
+    policy: flags.policy ?? null,
+  });
+  const seeds = parseSeeds(flags.seeds);
+  const showProgress = flags.progress && !flags.json;
+  const tty = process.stderr.isTTY === true;
+  const bar = progressReporter('compare', 'samples', showProgress, 'compare |{bar}| {percentage}% | {value}/{total} samples | {jobs} | ETA {eta_formatted}');
+  let jobsLine = '';
+  try {
+    const outcome = await runCompare(
+      {
+        model: flags.model,
+        dataset: flags.dataset,
+        neurons: flags.neurons,
+        seeds,
+        budgetSamples: flags.budgetSamples ?? 60000,
+        testSamples: flags.testSamples,
+        evalPoints: flags.evalPoints,
+        contenders,
+        out: flags.out,
+        workers: flags.workers ?? defaultPoolWorkers(),
+        prune: flags.prune ?? false,
+        budgetSeconds: flags.budgetSeconds ?? null,
+        targetAccuracy: flags.targetAccuracy ?? null,
+      },
+      {
+        onReuse: (reused, total) => {
+          jobsLine = `${reused}/${total} runs done`;
+          if (showProgress && reused > 0) process.stderr.write(`compare: ${reused} of ${total} runs already done in ${flags.out}\n`);
+        },
+        onProgress: (done, total) => bar.update(done, total, { jobs: jobsLine }),
+        onJobDone: (job, r, finished, total) => {
+          jobsLine = `${finished}/${total} runs done`;
+          if (showProgress && !tty) {
+            const how = r.prunedAt != null ? `pruned at ${r.prunedAt}` : r.stoppedAt != null ? `out of time at ${r.stoppedAt}` : `${r.spec.budgetSamples} samples`;
+            process.stderr.write(`compare: run ${finished}/${total} done: ${job.contender} seed ${job.seed}, ${(100 * r.accuracy).toFixed(2)} % (${how}, ${r.wallSeconds.toFixed(1)} s)\n`);
+          }
+        },
+      },
+    );
+    bar.stop();
+    if (flags.json) process.stdout.write(`${JSON.stringify(withTimings(outcome.json, outcome.timing), null, 2)}\n`);
+    else {
+      process.stdout.write(readFileSync(join(outcome.dir, 'compare.md'), 'utf8'));
+      process.stdout.write(`\nwritten to ${outcome.dir}: compare.json, compare-timing.json, compare.md, compare.csv\n`);
+    }
+  } finally {
+    bar.stop();
+  }
+}

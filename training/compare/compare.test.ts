@@ -1,0 +1,76 @@
+/**
+ * The compare loop in-process (from sources the pool runs jobs in this thread; the worker-thread
+ * pool and kill -9 are covered by test/cli-compare.test.ts): pruning, time budgets, reuse of stored jobs.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { JobResult } from '../jobs/job.js';
+import { runCompare, type CompareOptions } from './compare.js';
+import { parseContenders } from './contenders.js';
+import type { PredictFinal } from './predict.js';
+
+const base = (out: string): CompareOptions => ({
+  model: 'hao2020',
+  dataset: 'mnist',
+  neurons: 20,
+  seeds: [1, 2],
+  budgetSamples: 45,
+  testSamples: 40,
+  evalPoints: 3,
+  contenders: parseContenders({ model: 'hao2020', set: { rest: 'reset' }, contenders: ['a=--set etaInput=0.01', 'c=--set etaInput=0.003'] }),
+  out,
+  workers: 1,
+});
+
+// Zero-width prediction at the last accuracy: anyone behind the leader at a point is stopped there.
+const lastPoint: PredictFinal = (points) => {
+  const a = points.at(-1)!.accuracy;
+  return { final: a, lo: a, hi: a, family: 'last' };
+};
+
+const jobs = (dir: string) => readdirSync(join(dir, 'jobs')).map((f) => JSON.parse(readFileSync(join(dir, 'jobs', f), 'utf8')) as JobResult);
+const started = (dir: string) => readFileSync(join(dir, 'run.log'), 'utf8').split('\n').filter((l) => l.includes(' started '));
+
+describe('compare --prune', () => {
+  it('stops the contender behind at the first evaluation point, marks it, and keeps it stopped on a rerun', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snn-cmp-prune-'));
+    const { json } = await runCompare({ ...base(dir), prune: true, predict: lastPoint });
+    const [a, c] = json.contenders;
+    const first = json.evalAt[0]!;
+    const behind = a!.curve[0]!.accuracyMean < c!.curve[0]!.accuracyMean ? a! : c!;
+    const ahead = behind === a ? c! : a!;
+    expect(behind.curve[0]!.accuracyMean).not.toBe(ahead.curve[0]!.accuracyMean); // the data separate them
+    expect(behind.prunedAt).toBe(first);
+    expect(behind.samples).toEqual([first, first]);
+    expect(behind.predicted).toEqual({ final: behind.curve[0]!.accuracyMean, lo: behind.curve[0]!.accuracyMean, hi: behind.curve[0]!.accuracyMean });
+    expect(ahead.prunedAt).toBeNull();
+    expect(ahead.samples).toEqual([45, 45]);
+    expect(ahead.curve.map((p) => p.samples)).toEqual(json.evalAt);
+    expect(readFileSync(join(dir, 'compare.md'), 'utf8')).toContain(`pruned at ${first}`);
+    expect(jobs(dir).filter((j) => j.prunedAt === first)).toHaveLength(2);
+
+    const before = readFileSync(join(dir, 'compare.json'), 'utf8');
+    const log = started(dir).length;
+    await runCompare({ ...base(dir), prune: true, predict: lastPoint });
+    expect(readFileSync(join(dir, 'compare.json'), 'utf8')).toBe(before);
+    expect(started(dir)).toHaveLength(log);
+
+    // Without --prune the stopped runs are continued from their checkpoints to the budget.
+    const { json: full } = await runCompare(base(dir));
+    expect(full.contenders.every((x) => x.prunedAt === null && x.samples.every((s) => s === 45))).toBe(true);
+    expect(full.contenders.find((x) => x.name === behind.name)!.curve[0]).toEqual(behind.curve[0]);
+  });
+});
+
+describe('compare --budget-seconds', () => {
+  it('stops every run at the first evaluation point past the time budget and says results depend on the machine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snn-cmp-time-'));
+    const { json } = await runCompare({ ...base(dir), budgetSeconds: 1e-6 });
+    for (const c of json.contenders) expect(c.samples).toEqual([15, 15]);
+    expect(jobs(dir).every((j) => j.stoppedAt === 15)).toBe(true);
+    expect(json.notes.join(' ')).toMatch(/depends on the speed and load of the machine/);
+    expect(readFileSync(join(dir, 'compare.md'), 'utf8')).toMatch(/stopped by time at 15\/15 samples/);
+  });
+});
