@@ -6,7 +6,9 @@
 import { Registry, type OptionValue } from '../registry.js';
 import type { UpdateTransform } from '../plugin-contract.js';
 import { Adam } from './adam.js';
+import { Lamb, type LambOptions } from './lamb.js';
 import { Sgd } from './sgd.js';
+import { Spectra, type SpectraOptions } from './spectra.js';
 
 export type TransformFactory = (options: Record<string, OptionValue | null>) => UpdateTransform;
 
@@ -19,5 +21,25 @@ transforms.register('adam', (o) => new Adam(o as { beta1: number; beta2: number;
     beta1: { type: 'number', default: 0.9, unit: '1', doc: 'decay of the first moment', min: 0, max: 1 },
     beta2: { type: 'number', default: 0.999, unit: '1', doc: 'decay of the second moment', min: 0, max: 1 },
     eps: { type: 'number', default: 1e-8, unit: '1', doc: 'added to √v̂', min: 0 },
+  },
+});
+transforms.register('lamb', (o) => new Lamb(o as LambOptions), {
+  summary: 'LAMB (You et al. 2019): Adam direction r scaled per tensor by the trust ratio φ(‖W‖)/‖r‖, so each step has norm η·φ(‖W‖)',
+  options: {
+    beta1: { type: 'number', default: 0.9, unit: '1', doc: 'decay of the first moment', min: 0, max: 1 },
+    beta2: { type: 'number', default: 0.999, unit: '1', doc: 'decay of the second moment', min: 0, max: 1 },
+    eps: { type: 'number', default: 1e-6, unit: '1', doc: 'added to √v̂', min: 0 },
+    weightDecay: { type: 'number', default: 0, unit: '1', doc: 'decoupled weight decay λ added to r before the trust ratio', min: 0 },
+    normMin: { type: 'number', default: 0, unit: 'weight', doc: 'φ clamps ‖W‖ from below at this value', min: 0 },
+    normMax: { type: 'number', default: null, unit: 'weight', doc: 'φ clamps ‖W‖ from above at this value (unset: no clamp)', min: 0, exclusiveMin: true },
+  },
+});
+transforms.register('spectra', (o) => new Spectra(o as SpectraOptions), {
+  summary: 'SPECTRA (Jiang, Semenov & Stich 2026): soft spectral clip σ → σ/√(1+σ²/c²) of each update by Newton–Schulz iterations',
+  options: {
+    c: { type: 'number', default: 1, unit: 'update', doc: 'clipping level: no singular value of the clipped update exceeds c', min: 0, exclusiveMin: true },
+    iterations: { type: 'integer', default: null, unit: '1', doc: 'Newton–Schulz iterations (unset: ⌈ln α_A/ln 2.25⌉+6 per update, accurate for any σ_max/c)', min: 1, max: 200 },
+    weightDecay: { type: 'number', default: 0, unit: '1', doc: 'decoupled weight decay λ added after the clip', min: 0 },
+    rectScale: { type: 'boolean', default: true, doc: 'multiply by √max(1, post/pre) (Muon-style rectangular scale)' },
   },
 });
