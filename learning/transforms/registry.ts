@@ -9,6 +9,7 @@ import { Adam } from './adam.js';
 import { Lamb, type LambOptions } from './lamb.js';
 import { Sgd } from './sgd.js';
 import { Spectra, type SpectraOptions } from './spectra.js';
+import { Tract, type TractOptions } from './tract.js';
 
 export type TransformFactory = (options: Record<string, OptionValue | null>) => UpdateTransform;
 
@@ -41,5 +42,14 @@ transforms.register('spectra', (o) => new Spectra(o as SpectraOptions), {
     iterations: { type: 'integer', default: null, unit: '1', doc: 'Newton–Schulz iterations (unset: ⌈ln α_A/ln 2.25⌉+6 per update, accurate for any σ_max/c)', min: 1, max: 200 },
     weightDecay: { type: 'number', default: 0, unit: '1', doc: 'decoupled weight decay λ added after the clip', min: 0 },
     rectScale: { type: 'boolean', default: true, doc: 'multiply by √max(1, post/pre) (Muon-style rectangular scale)' },
+  },
+});
+transforms.register('tract', (o) => new Tract(o as TractOptions), {
+  summary: 'TrAct (Petersen et al. 2024): first-layer update through (XᵀX/b + λI)⁻¹, so bright inputs stop dominating (needs the rule\'s first-layer inputs)',
+  options: {
+    lambda: { type: 'number', default: 0.1, unit: '1', doc: 'ridge regularization λ (relative to the mean squared input unless scale=absolute)', min: 0, exclusiveMin: true },
+    scale: { type: 'enum', default: 'mean-diag', values: ['mean-diag', 'absolute'], doc: 'mean-diag: λ·mean(diag(XᵀX/b)); absolute: λ as given' },
+    method: { type: 'enum', default: 'auto', values: ['auto', 'cholesky', 'woodbury'], doc: 'closed form: n × n Cholesky, b × b Woodbury, or auto (Woodbury when b < n)' },
+    layer: { type: 'integer', default: 0, unit: 'tensor', doc: 'index of the tensor to precondition (0: the first layer)', min: 0 },
   },
 });
