@@ -82,6 +82,8 @@ export interface BatchRule {
 export interface TransformContext {
   /** Samples in the batch (or presentations accumulated into this update). */
   batchSize: number;
+  /** How many tensors the rule updates (so a transform can address "the last one"). */
+  tensorCount?: number;
   /**
    * The first layer's update factors, when the rule offers them (`BatchRule.firstLayerFactors`): in
    * the tensor's [pre × post] layout U = Xᵀ·G, with X (rows × pre, row-major) the layer's inputs and

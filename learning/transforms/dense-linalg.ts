@@ -9,7 +9,7 @@ import { SnnError } from '../../engine/errors.js';
 type Mat = ArrayLike<number>;
 
 /** C (r × c) = A (r × n) · B (n × c), all row-major. */
-export function matmul(a: Mat, b: Mat, r: number, n: number, c: number, out = new Float64Array(r * c)): Float64Array {
+export function matmul(a: Mat, b: Mat, r: number, n: number, c: number, out: Float64Array = new Float64Array(r * c)): Float64Array {
   out.fill(0);
   for (let i = 0; i < r; i++) {
     const oi = i * c;
@@ -24,7 +24,7 @@ export function matmul(a: Mat, b: Mat, r: number, n: number, c: number, out = ne
 }
 
 /** C (n × c) = Aᵀ · B with A (r × n) and B (r × c) row-major. */
-export function matmulTransA(a: Mat, b: Mat, r: number, n: number, c: number, out = new Float64Array(n * c)): Float64Array {
+export function matmulTransA(a: Mat, b: Mat, r: number, n: number, c: number, out: Float64Array = new Float64Array(n * c)): Float64Array {
   out.fill(0);
   for (let s = 0; s < r; s++) {
     const as = s * n;

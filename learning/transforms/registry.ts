@@ -9,6 +9,7 @@ import { Adam } from './adam.js';
 import { Lamb, type LambOptions } from './lamb.js';
 import { Sgd } from './sgd.js';
 import { Spectra, type SpectraOptions } from './spectra.js';
+import { Sso, type SsoOptions } from './sso.js';
 import { Tract, type TractOptions } from './tract.js';
 
 export type TransformFactory = (options: Record<string, OptionValue | null>) => UpdateTransform;
@@ -51,5 +52,15 @@ transforms.register('tract', (o) => new Tract(o as TractOptions), {
     scale: { type: 'enum', default: 'mean-diag', values: ['mean-diag', 'absolute'], doc: 'mean-diag: λ·mean(diag(XᵀX/b)); absolute: λ as given' },
     method: { type: 'enum', default: 'auto', values: ['auto', 'cholesky', 'woodbury'], doc: 'closed form: n × n Cholesky, b × b Woodbury, or auto (Woodbury when b < n)' },
     layer: { type: 'integer', default: 0, unit: 'tensor', doc: 'index of the tensor to precondition (0: the first layer)', min: 0 },
+  },
+});
+transforms.register('sso', (o) => new Sso(o as SsoOptions), {
+  summary: 'SSO (Lavington et al. 2023): readout step in target space z⁺ = z − η·∂ℓ/∂z, then m inner regressions of the readout onto z⁺ (needs the rule\'s readout factors)',
+  options: {
+    eta: { type: 'number', default: 1, unit: '1', doc: 'target-space step η (≤ 2 keeps the surrogate above cross-entropy); U\' = −Δ/η', min: 0, exclusiveMin: true },
+    inner: { type: 'integer', default: 10, unit: 'steps', doc: 'inner regression steps m', min: 1 },
+    innerStep: { type: 'number', default: 10, unit: '1', doc: 'first inner step tried (halved until Armijo\'s condition holds), or the fixed step without line search', min: 0, exclusiveMin: true },
+    lineSearch: { type: 'boolean', default: true, doc: 'Armijo backtracking in the inner loop' },
+    layer: { type: 'integer', default: -1, unit: 'tensor', doc: 'tensor to transform; negative counts from the end (−1: the readout)' },
   },
 });
