@@ -16,6 +16,7 @@ import type { FloatArray } from '../../engine/float-array.js';
 import type { RuleState, TransformContext, UpdateTransform, WeightTensor } from '../plugin-contract.js';
 import { Adam } from './adam.js';
 import { norm2 } from './dense-linalg.js';
+import { prefixState, unprefixState } from './nested-state.js';
 
 export interface LambOptions {
   beta1?: number;
@@ -75,17 +76,4 @@ export class Lamb implements UpdateTransform {
   loadState(state: RuleState): void {
     this.adam.loadState(unprefixState('adam.', state));
   }
-}
-
-/** Namespaces a nested transform's state inside its owner's. */
-export function prefixState(prefix: string, s: RuleState): RuleState {
-  const out: RuleState = {};
-  for (const [k, v] of Object.entries(s)) out[prefix + k] = v;
-  return out;
-}
-
-export function unprefixState(prefix: string, s: RuleState): RuleState {
-  const out: RuleState = {};
-  for (const [k, v] of Object.entries(s)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
-  return out;
 }
