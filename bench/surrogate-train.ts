@@ -4,9 +4,13 @@
  *   npx tsx bench/surrogate-train.ts --samples 2000 --hidden 100 --seed 1 [--epochs 1] [--batch 16]
  *       [--steps 20] [--lr 0.01] [--lr-decay 1] [--test 1000] [--dataset mnist] [--readout membrane]
  *       [--surrogate fast-sigmoid] [--beta 10] [--tensor-backend node|wasm|cpu] [--json]
+ *       [--transform NAME[:opts]]... [--policy NAME[:opts]]...
  *
- * Trains a 784-H-10 LIF network (learning/surrogate-bptt.ts) with Adam on the first `samples`
- * training images (in order, `epochs` passes), then evaluates on the first `test` test images.
+ * Trains a 784-H-10 LIF network (learning/surrogate-bptt.ts) on the first `samples` training images
+ * (in order, `epochs` passes), then evaluates on the first `test` test images. The update goes
+ * through the `--transform` chain in the order given (default: adam; e.g. `--transform tract
+ * --transform adam` preconditions the first layer, then Adam), and `--policy`s choose batch size and
+ * learning rate after every update (in order). The report carries the plugins' last diagnostics.
  * Reports accuracy, wall and CPU milliseconds per training sample (CPU time stays meaningful when
  * other processes load the machine), and the tensor backend that ran. `runSurrogateTrain` is the
  * library entry for a future `snn bench surrogate` command.
@@ -16,7 +20,9 @@ import { parseArgs } from 'node:util';
 import { loadDataset, subset } from '../datasets/dataset.js';
 import type { DatasetName } from '../datasets/locate.js';
 import { SnnError } from '../engine/errors.js';
-import { Adam } from '../learning/transforms/adam.js';
+import type { BatchPolicy, BatchRule, UpdateTransform } from '../learning/plugin-contract.js';
+import { createPolicy } from '../learning/policies/registry.js';
+import { createTransform } from '../learning/transforms/registry.js';
 import { batchStep } from '../learning/batch-step.js';
 import { SurrogateBptt, type Readout } from '../learning/surrogate-bptt.js';
 import { describeTensorBackend, loadTensorBackend, type TensorBackendName } from '../learning/tensor/backend.js';
@@ -38,6 +44,10 @@ export interface SurrogateTrainOptions {
   beta?: number;
   tensorBackend?: TensorBackendName;
   dataDir?: string;
+  /** Update transform specs, applied in order (default ['adam']). */
+  transforms?: readonly string[];
+  /** Batch policy specs, applied in order after every update (default none). */
+  policies?: readonly string[];
   onEpoch?: (epoch: number, trainAccuracy: number, loss: number) => void;
 }
 
@@ -48,8 +58,16 @@ export interface SurrogateTrainResult {
   trainSamples: number;
   epochs: number;
   batch: number;
+  /** Batch size of the last update (differs from `batch` when a policy grows it). */
+  finalBatch: number;
   learningRate: number;
+  /** Learning rate of the last update (before the epoch decay). */
+  finalLearningRate: number;
   lrDecay: number;
+  transforms: string[];
+  policies: string[];
+  /** The transforms' and policies' diagnostics after the last update. */
+  diagnostics: Record<string, number>;
   seed: number;
   readout: string;
   surrogate: string;
@@ -69,6 +87,11 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
   const lr = o.learningRate ?? 0.01;
   const decay = o.lrDecay ?? 1;
   const name = o.dataset ?? 'mnist';
+  // plugins first: a bad spec fails before any data is loaded
+  const transformSpecs = o.transforms && o.transforms.length > 0 ? [...o.transforms] : ['adam'];
+  const policySpecs = [...(o.policies ?? [])];
+  const transforms: UpdateTransform[] = transformSpecs.map(createTransform);
+  const policies: BatchPolicy[] = policySpecs.map(createPolicy);
   const backend = await loadTensorBackend(o.tensorBackend);
   const loadOpts = o.dataDir ? { dataDir: o.dataDir } : {};
   const train = subset(loadDataset(name, 'train', loadOpts), o.samples);
@@ -81,26 +104,36 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     ...(o.surrogate !== undefined ? { surrogate: o.surrogate } : {}),
     ...(o.beta !== undefined ? { beta: o.beta } : {}),
   });
-  const adam = new Adam();
   let update = 0;
   let trainAcc = NaN;
+  let batch = B;
+  let baseLr = lr;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   for (let e = 0; e < epochs; e++) {
     let correct = 0;
     let loss = 0;
     let seen = 0;
-    for (let a = 0; a < train.count; a += B) {
-      const n = Math.min(B, train.count - a);
+    for (let a = 0; a < train.count; a += batch) {
+      const n = Math.min(batch, train.count - a);
       const indices = Int32Array.from({ length: n }, (_, k) => a + k);
-      await batchStep(rule, { indices, update: update++ }, { learningRate: lr * decay ** e, transforms: [adam] });
+      const step = { indices, update: update++ };
+      await batchStep(rule, step, { learningRate: baseLr * decay ** e, transforms });
       correct += rule.last.correct;
       loss += rule.last.loss * n;
       seen += n;
+      if (policies.length > 0) {
+        const stats = (rule as BatchRule).perSampleStats?.(step);
+        let next = { batchSize: batch, learningRate: baseLr };
+        for (const p of policies) next = p.next({ update: step.update, ...next, ...(stats !== undefined ? { stats } : {}) });
+        batch = next.batchSize;
+        baseLr = next.learningRate;
+      }
     }
     trainAcc = correct / seen;
     o.onEpoch?.(e, trainAcc, loss / seen);
   }
+  const diagnostics: Record<string, number> = Object.assign({}, ...[...transforms, ...policies].map((p) => p.diagnostics?.() ?? {}));
   const cpu = process.cpuUsage(c0);
   const t1 = performance.now();
   const ev = rule.evaluate(Int32Array.from({ length: test.count }, (_, i) => i), test);
@@ -113,8 +146,13 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     trainSamples: train.count,
     epochs,
     batch: B,
+    finalBatch: batch,
     learningRate: lr,
+    finalLearningRate: baseLr,
     lrDecay: decay,
+    transforms: transformSpecs,
+    policies: policySpecs,
+    diagnostics,
     seed: o.seed,
     readout: rule.config.readout,
     surrogate: `${rule.surrogate.name} (β = ${rule.surrogate.beta})`,
@@ -133,10 +171,12 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
 export function formatSurrogateTrain(r: SurrogateTrainResult): string {
   const rows: [string, string][] = [
     ['model', `${r.dataset} 784-${r.hidden}-10 LIF, T = ${r.steps} steps, ${r.readout} readout, ${r.surrogate}`],
-    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}, Adam lr ${r.learningRate}${r.lrDecay !== 1 ? ` (× ${r.lrDecay} per epoch)` : ''}, seed ${r.seed}`],
+    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}${r.finalBatch !== r.batch ? ` → ${r.finalBatch}` : ''}, lr ${r.learningRate}${r.finalLearningRate !== r.learningRate ? ` → ${r.finalLearningRate}` : ''}${r.lrDecay !== 1 ? ` (× ${r.lrDecay} per epoch)` : ''}, seed ${r.seed}`],
+    ['optimizer', `${r.transforms.join(' → ')}${r.policies.length ? `; policies ${r.policies.join(', ')}` : ''}`],
     ['train accuracy', `${(100 * r.trainAccuracyLastEpoch).toFixed(1)} % (last epoch, while training)`],
     ['test accuracy', `${(100 * r.testAccuracy).toFixed(1)} % (${r.testSamples} test samples)`],
     ['speed', `${r.msPerTrainSample.toFixed(2)} ms per training sample (CPU ${r.cpuMsPerTrainSample.toFixed(2)} ms), ${r.msPerTestSample.toFixed(2)} ms per test sample`],
+    ...Object.entries(r.diagnostics).map(([k, v]): [string, string] => [k, Number.isInteger(v) ? String(v) : v.toPrecision(4)]),
     ['tensor backend', r.tensorBackend],
     ['machine', r.machine],
   ];
@@ -163,6 +203,8 @@ async function main(): Promise<void> {
       'tensor-backend': { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
+      transform: { type: 'string', multiple: true },
+      policy: { type: 'string', multiple: true },
     },
   });
   const num = (k: string, v: string | undefined, int: boolean): number => {
@@ -188,6 +230,8 @@ async function main(): Promise<void> {
     ...(values.beta !== undefined ? { beta: num('beta', values.beta, false) } : {}),
     ...(values['tensor-backend'] !== undefined ? { tensorBackend: values['tensor-backend'] as TensorBackendName } : {}),
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+    ...(values.transform !== undefined ? { transforms: values.transform } : {}),
+    ...(values.policy !== undefined ? { policies: values.policy } : {}),
     onEpoch: values.json ? undefined : (e, acc, loss) => process.stderr.write(`epoch ${e + 1}: train accuracy ${(100 * acc).toFixed(1)} %, loss ${loss.toFixed(3)}\n`),
   });
   if (values.json) {

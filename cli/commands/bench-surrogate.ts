@@ -1,14 +1,17 @@
 /**
  * `snn bench surrogate --samples N --hidden H --seed S [...]`: surrogate-gradient BPTT in tensor
  * mode (bench/surrogate-train.ts): test accuracy, wall and CPU ms per training sample, and the
- * tensor backend that ran. Registered in cli/commands/bench.ts's experiment list.
+ * tensor backend that ran. `--transform`/`--policy` choose the optimizer chain (e.g. `--transform lamb`,
+ * `--transform tract --transform adam`, `--policy lr-batch-scaling:kappa=0.5`). Registered in cli/commands/bench.ts's experiment list.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { formatSurrogateTrain, runSurrogateTrain } from '../../bench/surrogate-train.js';
 import type { DatasetName } from '../../datasets/locate.js';
 import type { Readout } from '../../learning/surrogate-bptt.js';
+import { policies } from '../../learning/policies/registry.js';
 import { surrogates } from '../../learning/surrogates.js';
+import { transforms } from '../../learning/transforms/registry.js';
 import { TENSOR_BACKENDS, type TensorBackendName } from '../../learning/tensor/backend.js';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
 
@@ -29,7 +32,11 @@ interface SurrogateBenchFlags {
   tensorBackend?: TensorBackendName;
   dataDir?: string;
   json?: boolean;
+  transform: string[];
+  policy: string[];
 }
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export function registerBenchSurrogate(bench: Command): void {
   bench
@@ -42,7 +49,9 @@ export function registerBenchSurrogate(bench: Command): void {
     .option('--epochs <n>', 'passes over the training samples', positiveInt, 1)
     .option('--batch <n>', 'samples per update', positiveInt, 16)
     .option('--steps <n>', 'time steps per presentation (dt 1 ms)', positiveInt, 20)
-    .option('--lr <x>', 'Adam learning rate', positiveNumber, 0.01)
+    .option('--lr <x>', 'learning rate η of W ← W − η·U\'', positiveNumber, 0.01)
+    .option('--transform <spec>', `update transform NAME[:key=value,…], repeatable, applied in order (default adam; known: ${transforms.names().join(', ')})`, collect, [])
+    .option('--policy <spec>', `batch policy NAME[:key=value,…], repeatable (known: ${policies.names().join(', ')})`, collect, [])
     .option('--lr-decay <x>', 'learning-rate factor applied after every epoch', positiveNumber, 1)
     .addOption(new Option('--readout <r>', 'loss on the mean output membrane or on output spike counts').choices(['membrane', 'spike-count']).default('membrane'))
     .addOption(new Option('--surrogate <name>', 'surrogate spike derivative').choices(surrogates.names()).default('fast-sigmoid'))
@@ -68,6 +77,8 @@ export function registerBenchSurrogate(bench: Command): void {
         ...(f.beta !== undefined ? { beta: f.beta } : {}),
         ...(f.tensorBackend !== undefined ? { tensorBackend: f.tensorBackend } : {}),
         ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}),
+        transforms: f.transform,
+        policies: f.policy,
       });
       process.stdout.write(f.json ? `${JSON.stringify(r)}\n` : formatSurrogateTrain(r));
     });

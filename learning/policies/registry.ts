@@ -3,7 +3,7 @@
  * next update from the base ones and the last step's per-sample statistics
  * (learning/plugin-contract.ts `BatchPolicy`). A policy is one file plus one line here.
  */
-import { Registry, type OptionValue } from '../registry.js';
+import { Registry, parsePluginSpec, type OptionValue } from '../registry.js';
 import type { BatchPolicy } from '../plugin-contract.js';
 import { AdAdaGrad, type AdAdaGradOptions } from './adadagrad.js';
 import { LrBatchScaling, type LrBatchScalingOptions } from './lr-batch-scaling.js';
@@ -11,6 +11,12 @@ import { LrBatchScaling, type LrBatchScalingOptions } from './lr-batch-scaling.j
 export type PolicyFactory = (options: Record<string, OptionValue | null>) => BatchPolicy;
 
 export const policies = new Registry<PolicyFactory>('batch policy');
+
+/** A policy from its command-line spec `NAME` or `NAME:key=value,…` (options checked against its schema). */
+export function createPolicy(spec: string): BatchPolicy {
+  const { name, options } = parsePluginSpec(spec, 'policy');
+  return policies.get(name)(policies.options(name, options));
+}
 
 policies.register('lr-batch-scaling', (o) => new LrBatchScaling(o as LrBatchScalingOptions), {
   summary: 'learning rate η₀·(B/B₀)^κ for batch B (Granziol et al. 2022): κ = 1 for SGD-like rules, ½ for Adam-like',

@@ -3,7 +3,7 @@
  * that rewrite any rule's pseudo-gradient U before W ← W − η·U' (learning/plugin-contract.ts).
  * A transform is one file plus one line here.
  */
-import { Registry, type OptionValue } from '../registry.js';
+import { Registry, parsePluginSpec, type OptionValue } from '../registry.js';
 import type { UpdateTransform } from '../plugin-contract.js';
 import { Adam } from './adam.js';
 import { Lamb, type LambOptions } from './lamb.js';
@@ -15,6 +15,12 @@ import { Tract, type TractOptions } from './tract.js';
 export type TransformFactory = (options: Record<string, OptionValue | null>) => UpdateTransform;
 
 export const transforms = new Registry<TransformFactory>('update transform');
+
+/** A transform from its command-line spec `NAME` or `NAME:key=value,…` (options checked against its schema). */
+export function createTransform(spec: string): UpdateTransform {
+  const { name, options } = parsePluginSpec(spec, 'transform');
+  return transforms.get(name)(transforms.options(name, options));
+}
 
 transforms.register('sgd', () => new Sgd(), { summary: 'plain gradient step: U unchanged', options: {} });
 transforms.register('adam', (o) => new Adam(o as { beta1: number; beta2: number; eps: number }), {
