@@ -21,6 +21,7 @@
  * sets the step norm η·‖W‖ per presentation, for SPECTRA the largest singular value η·c.
  */
 import { SnnError } from '../../engine/errors.js';
+import type { FloatArray } from '../../engine/float-array.js';
 import type { RuleState, TransformContext, UpdateTransform, WeightTensor } from '../plugin-contract.js';
 import { prefixState, unprefixState } from './nested-state.js';
 
@@ -43,6 +44,8 @@ export class PresentationUpdate {
   private readonly scale: (() => void) | null;
   private readonly before: Float64Array[];
   private readonly u: Float64Array[];
+  /** The chain's input: a copy of U, since a transform may rewrite its input in place. */
+  private readonly chainInput: Float64Array[];
   private started = false;
   private open = false;
   /** Presentations turned into updates so far. */
@@ -65,6 +68,7 @@ export class PresentationUpdate {
     this.scale = opts.order === 'instead-of-scaling' ? null : scale;
     this.before = tensors.map((t) => new Float64Array(t.values.length));
     this.u = tensors.map((t) => new Float64Array(t.values.length));
+    this.chainInput = tensors.map((t) => new Float64Array(t.values.length));
   }
 
   /** Before a training presentation: scale once at the very start (as scaling-before-presentation does), then snapshot W₀. */
@@ -91,8 +95,10 @@ export class PresentationUpdate {
       for (let i = 0; i < w.length; i++) u[i] = -(w[i]! - w0[i]!) / eta;
       // transforms see the weights the update is relative to (W₀: LAMB's ‖W‖, decay λ·W)
       const view: WeightTensor = { name: t.name, shape: t.shape, values: w0 };
-      let out: ArrayLike<number> = u;
-      for (const tr of this.transforms) out = tr.transform(k, out as Float64Array, view, ctx);
+      const input = this.chainInput[k]!;
+      input.set(u);
+      let out: FloatArray = input;
+      for (const tr of this.transforms) out = tr.transform(k, out, view, ctx);
       for (let i = 0; i < w.length; i++) {
         const d = u[i]! - out[i]!;
         if (d !== 0) w[i] = w[i]! + eta * d;
