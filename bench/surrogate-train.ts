@@ -6,11 +6,16 @@
  *       [--steps 20] [--lr 0.01] [--lr-decay 1] [--test 1000] [--dataset mnist] [--readout membrane]
  *       [--surrogate fast-sigmoid] [--beta 10] [--rule surrogate-bptt|spsa[:key=value,...]]
  *       [--optimizer adam|sgd[:key=value,...]] [--tensor-backend node|wasm|cpu] [--json]
+ *       [--transform NAME[:opts]]... [--policy NAME[:opts]]...
  *
  * Trains a 784-H-10 LIF network with the named batched rule (learning/batch-rules.ts; default
  * surrogate-bptt) and update transform (default Adam) on the first `samples` training images (in
  * order, `epochs` passes), then evaluates on the first `test` test images. Every rule starts from
- * the same initial weights and sees the same input spikes for a given seed.
+ * the same initial weights and sees the same input spikes for a given seed. The update goes through
+ * the transform chain in order (`--optimizer` first if given, then every `--transform`; default
+ * adam; e.g. `--transform tract --transform adam` preconditions the first layer, then Adam), and
+ * `--policy`s choose batch size and learning rate after every update. The report carries the
+ * plugins' last diagnostics.
  * Reports accuracy, wall and CPU milliseconds per training sample (CPU time stays meaningful when
  * other processes load the machine), and the tensor backend that ran. `runSurrogateTrain` is the
  * library entry for a future `snn bench surrogate` command.
@@ -23,10 +28,11 @@ import { SnnError } from '../engine/errors.js';
 import { parsePluginSpec } from '../engine/registry.js';
 import { batchRules } from '../learning/batch-rules.js';
 import { batchStep } from '../learning/batch-step.js';
-import type { BatchRule } from '../learning/plugin-contract.js';
+import type { BatchPolicy, BatchRule, UpdateTransform } from '../learning/plugin-contract.js';
+import { createPolicy } from '../learning/policies/registry.js';
 import { Spsa } from '../learning/spsa.js';
 import { SurrogateBptt, type ForwardStats, type Readout, type SurrogateMlpConfig } from '../learning/surrogate-bptt.js';
-import { transforms } from '../learning/transforms/registry.js';
+import { createTransform } from '../learning/transforms/registry.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { describeTensorBackend, loadTensorBackend, type TensorBackendName } from '../learning/tensor/backend.js';
 
@@ -47,8 +53,12 @@ export interface SurrogateTrainOptions {
   beta?: number;
   /** Batched rule spec, e.g. 'surrogate-bptt' (default) or 'spsa:n=4,layers=all'. */
   rule?: string;
-  /** Update transform spec, e.g. 'adam' (default) or 'sgd'. */
+  /** Update transform spec, e.g. 'adam' or 'sgd': the first of the chain (default adam when no --transform). */
   optimizer?: string;
+  /** Further update transform specs, applied in order after `optimizer`. */
+  transforms?: readonly string[];
+  /** Batch policy specs, applied in order after every update (default none). */
+  policies?: readonly string[];
   tensorBackend?: TensorBackendName;
   dataDir?: string;
   onEpoch?: (epoch: number, trainAccuracy: number, loss: number) => void;
@@ -68,7 +78,15 @@ export interface SurrogateTrainResult {
   surrogate: string;
   /** The rule with its resolved options, e.g. 'spsa (epsilon=0.001, n=1, …)'. */
   rule: string;
-  optimizer: string;
+  /** The update transform chain, in order. */
+  transforms: string[];
+  policies: string[];
+  /** Batch size of the last update (differs from `batch` when a policy grows it). */
+  finalBatch: number;
+  /** Learning rate of the last update (before the epoch decay). */
+  finalLearningRate: number;
+  /** The transforms' and policies' diagnostics after the last update. */
+  diagnostics: Record<string, number>;
   /** SPSA only: fraction of the projected gradients that were exactly 0 (L⁺ = L⁻). */
   zeroDiffFraction?: number;
   trainAccuracyLastEpoch: number;
@@ -92,8 +110,11 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
   // Names and options first: a typo fails before any data is loaded.
   const ruleSpec = parsePluginSpec(o.rule ?? 'surrogate-bptt', 'batch rule');
   const ruleOptions = batchRules.options(ruleSpec.name, ruleSpec.options);
-  const optSpec = parsePluginSpec(o.optimizer ?? 'adam', 'update transform');
-  const optOptions = transforms.options(optSpec.name, optSpec.options);
+  const transformSpecs = [...(o.optimizer !== undefined ? [o.optimizer] : []), ...(o.transforms ?? [])];
+  if (transformSpecs.length === 0) transformSpecs.push('adam');
+  const policySpecs = [...(o.policies ?? [])];
+  const chain: UpdateTransform[] = transformSpecs.map(createTransform);
+  const policies: BatchPolicy[] = policySpecs.map(createPolicy);
   const backend = await loadTensorBackend(o.tensorBackend);
   const loadOpts = o.dataDir ? { dataDir: o.dataDir } : {};
   const train = subset(loadDataset(name, 'train', loadOpts), o.samples);
@@ -107,10 +128,11 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     ...(o.beta !== undefined ? { beta: o.beta } : {}),
   };
   const rule = batchRules.get(ruleSpec.name)(backend, train, { ...ruleOptions, ...net }) as MlpRule;
-  const optimizer = transforms.get(optSpec.name)(optOptions);
   let zeroDiffs = 0;
   let scalars = 0;
   let update = 0;
+  let batch = B;
+  let baseLr = lr;
   let trainAcc = NaN;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -118,10 +140,18 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     let correct = 0;
     let loss = 0;
     let seen = 0;
-    for (let a = 0; a < train.count; a += B) {
-      const n = Math.min(B, train.count - a);
+    for (let a = 0; a < train.count; a += batch) {
+      const n = Math.min(batch, train.count - a);
       const indices = Int32Array.from({ length: n }, (_, k) => a + k);
-      await batchStep(rule, { indices, update: update++ }, { learningRate: lr * decay ** e, transforms: [optimizer] });
+      const step = { indices, update: update++ };
+      await batchStep(rule, step, { learningRate: baseLr * decay ** e, transforms: chain });
+      if (policies.length > 0) {
+        const stats = (rule as BatchRule).perSampleStats?.(step);
+        let next = { batchSize: batch, learningRate: baseLr };
+        for (const p of policies) next = p.next({ update: step.update, ...next, ...(stats !== undefined ? { stats } : {}) });
+        batch = next.batchSize;
+        baseLr = next.learningRate;
+      }
       if (rule instanceof Spsa) {
         zeroDiffs += rule.last.zeroDiffs;
         scalars += rule.last.scalars.length;
@@ -135,6 +165,7 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
   }
   const cpu = process.cpuUsage(c0);
   const t1 = performance.now();
+  const diagnostics: Record<string, number> = Object.assign({}, ...[...chain, ...policies].map((p) => p.diagnostics?.() ?? {}));
   const ev = rule.evaluate(Int32Array.from({ length: test.count }, (_, i) => i), test);
   const t2 = performance.now();
   const presented = train.count * epochs;
@@ -151,7 +182,11 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     readout: rule.config.readout,
     surrogate: rule instanceof SurrogateBptt ? `${rule.surrogate.name} (β = ${rule.surrogate.beta})` : 'none (forward only)',
     rule: `${ruleSpec.name}${describeOptions(ruleOptions)}`,
-    optimizer: `${optSpec.name}${describeOptions(optOptions)}`,
+    transforms: transformSpecs,
+    policies: policySpecs,
+    finalBatch: batch,
+    finalLearningRate: baseLr,
+    diagnostics,
     ...(scalars > 0 ? { zeroDiffFraction: zeroDiffs / scalars } : {}),
     trainAccuracyLastEpoch: trainAcc,
     testSamples: ev.count,
@@ -182,11 +217,13 @@ export function formatSurrogateTrain(r: SurrogateTrainResult): string {
   const rows: [string, string][] = [
     ['model', `${r.dataset} 784-${r.hidden}-10 LIF, T = ${r.steps} steps, ${r.readout} readout, surrogate ${r.surrogate}`],
     ['rule', `${r.rule}${r.zeroDiffFraction !== undefined ? `; ${(100 * r.zeroDiffFraction).toFixed(1)} % of loss differences exactly 0` : ''}`],
-    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}, ${r.optimizer} lr ${r.learningRate}${r.lrDecay !== 1 ? ` (× ${r.lrDecay} per epoch)` : ''}, seed ${r.seed}`],
+    ['training', `${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}${r.finalBatch !== r.batch ? ` → ${r.finalBatch}` : ''}, lr ${r.learningRate}${r.finalLearningRate !== r.learningRate ? ` → ${r.finalLearningRate}` : ''}${r.lrDecay !== 1 ? ` (× ${r.lrDecay} per epoch)` : ''}, seed ${r.seed}`],
+    ['optimizer', `${r.transforms.join(' → ')}${r.policies.length ? `; policies ${r.policies.join(', ')}` : ''}`],
     ['train accuracy', `${(100 * r.trainAccuracyLastEpoch).toFixed(1)} % (last epoch, while training)`],
     ['test accuracy', `${(100 * r.testAccuracy).toFixed(1)} % (${r.testSamples} test samples)`],
     ['speed', `${r.msPerTrainSample.toFixed(2)} ms per training sample (CPU ${r.cpuMsPerTrainSample.toFixed(2)} ms), ${r.msPerTestSample.toFixed(2)} ms per test sample`],
     ['peak memory', `${r.peakRssMb.toFixed(0)} MB resident`],
+    ...Object.entries(r.diagnostics).map(([k, v]): [string, string] => [k, Number.isInteger(v) ? String(v) : v.toPrecision(4)]),
     ['tensor backend', r.tensorBackend],
     ['machine', r.machine],
   ];
@@ -211,7 +248,9 @@ async function main(): Promise<void> {
       surrogate: { type: 'string', default: 'fast-sigmoid' },
       beta: { type: 'string' },
       rule: { type: 'string', default: 'surrogate-bptt' },
-      optimizer: { type: 'string', default: 'adam' },
+      optimizer: { type: 'string' },
+      transform: { type: 'string', multiple: true },
+      policy: { type: 'string', multiple: true },
       'tensor-backend': { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -239,7 +278,9 @@ async function main(): Promise<void> {
     surrogate: values.surrogate,
     ...(values.beta !== undefined ? { beta: num('beta', values.beta, false) } : {}),
     rule: values.rule,
-    optimizer: values.optimizer,
+    ...(values.optimizer !== undefined ? { optimizer: values.optimizer } : {}),
+    ...(values.transform !== undefined ? { transforms: values.transform } : {}),
+    ...(values.policy !== undefined ? { policies: values.policy } : {}),
     ...(values['tensor-backend'] !== undefined ? { tensorBackend: values['tensor-backend'] as TensorBackendName } : {}),
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     onEpoch: values.json ? undefined : (e, acc, loss) => process.stderr.write(`epoch ${e + 1}: train accuracy ${(100 * acc).toFixed(1)} %, loss ${loss.toFixed(3)}\n`),

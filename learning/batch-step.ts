@@ -4,7 +4,7 @@
  * A rule never writes weights itself, so any wrapper (Adam, LAMB, SPECTRA, …) composes with any rule.
  */
 import type { FloatArray } from '../engine/float-array.js';
-import type { Batch, BatchRule, UpdateTransform } from './plugin-contract.js';
+import type { Batch, BatchRule, TransformContext, UpdateTransform } from './plugin-contract.js';
 
 export interface BatchStepOptions {
   learningRate: number;
@@ -15,9 +15,17 @@ export interface BatchStepOptions {
 /** One update of `rule` on `batch`; returns the raw pseudo-gradients (before the transforms). */
 export async function batchStep(rule: BatchRule, batch: Batch, opts: BatchStepOptions): Promise<FloatArray[]> {
   const updates = await rule.step(batch);
+  const transforms = opts.transforms ?? [];
+  const context: TransformContext = { batchSize: batch.indices.length, tensorCount: rule.tensors.length };
+  if (transforms.length > 0) {
+    const first = rule.firstLayerFactors?.();
+    const readout = rule.readoutFactors?.();
+    if (first !== undefined) context.firstLayer = first;
+    if (readout !== undefined) context.readout = readout;
+  }
   rule.tensors.forEach((w, k) => {
     let u = updates[k]!;
-    for (const t of opts.transforms ?? []) u = t.transform(k, u, w, { batchSize: batch.indices.length });
+    for (const t of transforms) u = t.transform(k, u, w, context);
     const values = w.values;
     const lr = opts.learningRate;
     for (let i = 0; i < values.length; i++) values[i] = values[i]! - lr * u[i]!;

@@ -72,17 +72,35 @@ export interface BatchRule {
   step(batch: Batch): Promise<FloatArray[]> | FloatArray[];
   /** Optional per-sample statistics (sum and sum of squares per coordinate) for AdAdaGrad's test. */
   perSampleStats?(batch: Batch): PerSampleStats;
+  /** Optional: the first layer's update factors of the last `step` (TrAct). */
+  firstLayerFactors?(): LayerFactors;
+  /** Optional: the readout's update factors of the last `step` (SSO). */
+  readoutFactors?(): LayerFactors;
 }
 
 /** What a transform may need beyond one tensor's update (filled by the training loop). */
 export interface TransformContext {
   /** Samples in the batch (or presentations accumulated into this update). */
   batchSize: number;
+  /** How many tensors the rule updates (so a transform can address "the last one"). */
+  tensorCount?: number;
   /**
-   * The first layer's update factors, when the rule offers them (`firstLayerFactors`): U = Gᵀ·X / b
-   * with G (b×n, row-major) the post-synaptic factors and X (b×m) the inputs. TrAct needs them.
+   * The first layer's update factors, when the rule offers them (`BatchRule.firstLayerFactors`): in
+   * the tensor's [pre × post] layout U = Xᵀ·G, with X (rows × pre, row-major) the layer's inputs and
+   * G (rows × post) the loss gradient at its pre-activations (of the batch-mean loss, so G carries
+   * the 1/b). Rows are samples, or (step, sample) pairs for a rule unrolled in time. TrAct needs X
+   * only; G is optional.
    */
-  firstLayer?: { g: Float32Array; x: Float32Array; rows: number };
+  firstLayer?: LayerFactors;
+  /** The readout's (last tensor's) factors in the same form, for SSO: X its inputs, G = ∂L/∂z. */
+  readout?: LayerFactors;
+}
+
+/** Factors of one layer's update, U = Xᵀ·G (see `TransformContext.firstLayer`). */
+export interface LayerFactors {
+  x: Float32Array;
+  g?: Float32Array;
+  rows: number;
 }
 
 /**

@@ -14,7 +14,7 @@
  * Reset path detached by default (`detachReset`); θ has no gradient (tensor mode has constant θ).
  *
  * `step(batch)` returns U = ∂L/∂W for [W1, W2] (mean loss over the batch) and never writes the
- * weights: `batchStep` (learning/batch-step.ts) applies W ← W − η·transform(U), e.g. with Adam.
+ * weights (`firstLayerFactors()` then gives the step's input spikes, X of U₁ = XᵀG, for TrAct): `batchStep` (learning/batch-step.ts) applies W ← W − η·transform(U), e.g. with Adam.
  * Weights are `WeightTensor` views (row-major [pre × post], a DenseProjection's layout); they are
  * uploaded to tfjs once per step and the tensors freed after it, so the graph keeps the only copy.
  *
@@ -29,7 +29,7 @@ import { SnnError } from '../engine/errors.js';
 import type { FloatArray } from '../engine/float-array.js';
 import { RngStream } from '../engine/rng.js';
 import { LIF_DEFAULTS, type LifParams } from '../models/lif.js';
-import type { Batch, BatchRule, WeightTensor } from './plugin-contract.js';
+import type { Batch, BatchRule, LayerFactors, WeightTensor } from './plugin-contract.js';
 import { spikeFunction, surrogate, type Surrogate } from './surrogates.js';
 import type { TensorBackend } from './tensor/backend.js';
 import { denseLifForward, lifTensorLayer, type LifTensorLayer } from './tensor/lif-tensor.js';
@@ -94,6 +94,8 @@ export class SurrogateBptt implements BatchRule {
   private readonly output: LifTensorLayer;
   private readonly encoder: PoissonEncoder;
   private readonly nIn: number;
+  /** Input spikes [T, B, nIn] of the last `step` (the first layer's X, rows = T·B). */
+  private lastInput: { x: Float32Array; rows: number } | null = null;
 
   constructor(
     private readonly backend: TensorBackend,
@@ -182,6 +184,7 @@ export class SurrogateBptt implements BatchRule {
     const { steps } = this.config;
     const B = batch.indices.length;
     const x = this.encode(batch.indices, 'train', batch.update);
+    this.lastInput = { x, rows: steps * B };
     const labels = this.labels(batch.indices);
     const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
     let logitsOut: Tensor | null = null;
@@ -203,6 +206,16 @@ export class SurrogateBptt implements BatchRule {
     tf.dispose([logitsOut as unknown as Tensor, hiddenOut as unknown as Tensor]);
     this.last = { loss: result.value, correct: this.stats(logits, labels), hiddenRate: hiddenTotal / (B * this.config.hidden) };
     return result.grads;
+  }
+
+  /**
+   * The first layer's update factors of the last `step`: U₁ = Σ_t X_tᵀ·G_t, so X is the input spikes
+   * with one row per (step, sample) — rows = T·B, row-major [T, B, nIn] as encoded. TrAct needs only
+   * X (G, the input-current gradients, stays inside tfjs).
+   */
+  firstLayerFactors(): LayerFactors {
+    if (this.lastInput === null) throw new SnnError('internal', 'surrogate-bptt: firstLayerFactors() before the first step');
+    return this.lastInput;
   }
 
   /**

@@ -29,7 +29,7 @@ describe('snn bench surrogate', () => {
     await program.parseAsync(['bench', 'surrogate', '--samples', '64', '--test', '32', '--hidden', '16', '--steps', '10', '--rule', 'spsa:n=2,layers=all', '--optimizer', 'sgd', '--json'], { from: 'user' });
     const r = JSON.parse(out) as Record<string, unknown>;
     expect(r.rule).toBe('spsa (epsilon=0.001, n=2, weightDecay=0, layers=all, scale=init)');
-    expect(r.optimizer).toBe('sgd');
+    expect(r.transforms).toEqual(['sgd']);
     expect(r.surrogate).toMatch(/none/);
     expect(r.zeroDiffFraction).toBeLessThan(0.1);
     expect(r.testSamples).toBe(32);
@@ -49,5 +49,25 @@ describe('snn bench surrogate', () => {
     const program = new Command().exitOverride().configureOutput({ writeErr: () => {} });
     registerBenchSurrogate(program.command('bench').exitOverride().configureOutput({ writeErr: () => {} }));
     await expect(program.parseAsync(['bench', 'surrogate', '--surrogate', 'arctan'], { from: 'user' })).rejects.toThrow(/fast-sigmoid, superspike, sigmoid, triangle, hard-tanh|Allowed choices/);
+  });
+
+  it('runs the update through the --transform chain and reports the plugins\' diagnostics', async () => {
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+    const program = new Command().exitOverride();
+    registerBenchSurrogate(program.command('bench'));
+    await program.parseAsync(['bench', 'surrogate', '--samples', '32', '--test', '16', '--hidden', '8', '--steps', '6', '--batch', '8', '--transform', 'tract:lambda=0.5', '--transform', 'lamb', '--policy', 'lr-batch-scaling:baseBatch=4', '--json'], { from: 'user' });
+    const r = JSON.parse(out) as { transforms: string[]; policies: string[]; diagnostics: Record<string, number>; finalLearningRate: number };
+    expect(r.transforms).toEqual(['tract:lambda=0.5', 'lamb']);
+    expect(r.diagnostics['tractCondition/input->hidden']).toBeGreaterThan(1);
+    expect(r.diagnostics['trustRatio/input->hidden']).toBeGreaterThan(0);
+    expect(r.diagnostics['trustRatio/hidden->output']).toBeGreaterThan(0);
+    expect(r.finalLearningRate).toBeCloseTo(0.02, 12); // η₀·(8/4)¹
+  });
+
+  it('refuses an unknown transform with the known ones', async () => {
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => {} });
+    registerBenchSurrogate(program.command('bench').exitOverride().configureOutput({ writeErr: () => {} }));
+    await expect(program.parseAsync(['bench', 'surrogate', '--transform', 'lam'], { from: 'user' })).rejects.toThrow(/unknown update transform 'lam'/);
   });
 });

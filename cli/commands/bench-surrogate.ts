@@ -2,16 +2,22 @@
  * `snn bench surrogate --samples N --hidden H --seed S [--rule spsa[:opts]] [...]`: a batched rule
  * (surrogate-gradient BPTT by default, or SPSA) on the 784-H-10 LIF network in tensor mode
  * (bench/surrogate-train.ts): test accuracy, wall and CPU ms per training sample, and the tensor
- * backend that ran. Registered in cli/commands/bench.ts's experiment list.
+ * backend that ran. `--optimizer`/`--transform`/`--policy` choose the optimizer chain (e.g.
+ * `--transform lamb`, `--transform tract --transform adam`, `--policy lr-batch-scaling:kappa=0.5`).
+ * Registered in cli/commands/bench.ts's experiment list.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { formatSurrogateTrain, runSurrogateTrain } from '../../bench/surrogate-train.js';
 import type { DatasetName } from '../../datasets/locate.js';
 import type { Readout } from '../../learning/surrogate-bptt.js';
+import { policies } from '../../learning/policies/registry.js';
 import { surrogates } from '../../learning/surrogates.js';
+import { transforms } from '../../learning/transforms/registry.js';
 import { TENSOR_BACKENDS, type TensorBackendName } from '../../learning/tensor/backend.js';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 interface SurrogateBenchFlags {
   dataset: DatasetName;
@@ -28,7 +34,9 @@ interface SurrogateBenchFlags {
   beta?: number;
   seed: number;
   rule: string;
-  optimizer: string;
+  optimizer?: string;
+  transform: string[];
+  policy: string[];
   tensorBackend?: TensorBackendName;
   dataDir?: string;
   json?: boolean;
@@ -45,14 +53,16 @@ export function registerBenchSurrogate(bench: Command): void {
     .option('--epochs <n>', 'passes over the training samples', positiveInt, 1)
     .option('--batch <n>', 'samples per update', positiveInt, 16)
     .option('--steps <n>', 'time steps per presentation (dt 1 ms)', positiveInt, 20)
-    .option('--lr <x>', 'learning rate (of the optimizer)', positiveNumber, 0.01)
+    .option('--lr <x>', "learning rate η of W ← W − η·U'", positiveNumber, 0.01)
+    .option('--transform <spec>', `update transform NAME[:key=value,…], repeatable, applied in order after --optimizer (known: ${transforms.names().join(', ')})`, collect, [])
+    .option('--policy <spec>', `batch policy NAME[:key=value,…], repeatable (known: ${policies.names().join(', ')})`, collect, [])
     .option('--lr-decay <x>', 'learning-rate factor applied after every epoch', positiveNumber, 1)
     .addOption(new Option('--readout <r>', 'loss on the mean output membrane or on output spike counts').choices(['membrane', 'spike-count']).default('membrane'))
     .addOption(new Option('--surrogate <name>', 'surrogate spike derivative').choices(surrogates.names()).default('fast-sigmoid'))
     .option('--beta <x>', 'surrogate slope (default: the surrogate\'s own)', positiveNumber)
     .option('--seed <n>', 'seed of every random stream', seed, 1)
     .option('--rule <spec>', "batched rule NAME[:key=value,...]: surrogate-bptt or spsa (e.g. 'spsa:n=4,layers=all')", 'surrogate-bptt')
-    .option('--optimizer <spec>', "update transform NAME[:key=value,...]: adam or sgd", 'adam')
+    .option('--optimizer <spec>', 'update transform NAME[:key=value,...] first in the chain (default adam when no --transform)')
     .addOption(new Option('--tensor-backend <b>', 'preferred tfjs backend (falls back: node → wasm → cpu)').choices([...TENSOR_BACKENDS]))
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
     .option('--json', 'print one JSON object')
@@ -71,7 +81,9 @@ export function registerBenchSurrogate(bench: Command): void {
         surrogate: f.surrogate,
         seed: f.seed,
         rule: f.rule,
-        optimizer: f.optimizer,
+        ...(f.optimizer !== undefined ? { optimizer: f.optimizer } : {}),
+        transforms: f.transform,
+        policies: f.policy,
         ...(f.beta !== undefined ? { beta: f.beta } : {}),
         ...(f.tensorBackend !== undefined ? { tensorBackend: f.tensorBackend } : {}),
         ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}),
