@@ -9,6 +9,9 @@ import { CLASS_SCHEME, type Figure } from './figure.js';
 import { silhouetteScore } from './silhouette.js';
 import { tsneEmbed, TSNE_DEFAULT_ITERATIONS } from './tsne.js';
 
+/** Fewer points than this make no meaningful embedding. */
+export const MIN_TSNE_SAMPLES = 10;
+
 export interface EmbeddingResult {
   figure: Figure;
   silhouette: number;
@@ -17,7 +20,7 @@ export interface EmbeddingResult {
 
 export function embeddingFigure(counts: SparseCounts, labels: ArrayLike<number>, opts: { seed: number; iterations?: number; perplexity?: number }): EmbeddingResult {
   const n = counts.rows;
-  if (n < 10) throw new SnnError('usage', `a t-SNE of ${n} test samples says nothing`, 'evaluate at least 10 test samples (--test-samples)');
+  if (n < MIN_TSNE_SAMPLES) throw new SnnError('usage', `a t-SNE of ${n} test samples says nothing`, `evaluate at least ${MIN_TSNE_SAMPLES} test samples (--test-samples)`);
   const dim = counts.columns;
   const x = new Float64Array(n * dim);
   for (let r = 0; r < n; r++) {

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { readTrace } from '../io/trace-reader.js';
 import { compareCurveFigures, compareSummaryFigure, isCompareDir, readCompare } from './compare.js';
 import { confusionFigure } from './confusion.js';
-import { embeddingFigure } from './embedding.js';
+import { embeddingFigure, MIN_TSNE_SAMPLES } from './embedding.js';
 import { escapeHtml, type Figure } from './figure.js';
 import { learningCurveFigure } from './learning-curve.js';
 import { thetaFigure, weightsFigure } from './model-figures.js';
@@ -146,12 +146,14 @@ export async function buildFigures(source: string, opts: ReportOptions = {}): Pr
     for (let i = 0; i < rates.length; i++) rates[i] = (rates[i]! * 1000) / (presentMs * Math.max(1, responses.counts.rows));
     figures.push(rateHistogramOf(rates, presentMs, responses.counts.rows));
     const n = Math.min(responses.counts.rows, opts.tsneSamples ?? 2000);
-    say(`t-SNE of ${n} test images`);
-    const counts = n === responses.counts.rows ? responses.counts : firstRows(responses.counts, n);
-    const emb = embeddingFigure(counts, responses.labels.subarray(0, n), { seed: m.seed, iterations: opts.tsneIterations });
-    figures.push(emb.figure);
-    silhouette = emb.silhouette;
-    facts.push(['t-SNE silhouette', `${emb.silhouette.toFixed(3)} (${n} test images)`]);
+    if (n >= MIN_TSNE_SAMPLES) {
+      say(`t-SNE of ${n} test images`);
+      const counts = n === responses.counts.rows ? responses.counts : firstRows(responses.counts, n);
+      const emb = embeddingFigure(counts, responses.labels.subarray(0, n), { seed: m.seed, iterations: opts.tsneIterations });
+      figures.push(emb.figure);
+      silhouette = emb.silhouette;
+      facts.push(['t-SNE silhouette', `${emb.silhouette.toFixed(3)} (${n} test images)`]);
+    } else facts.push(['t-SNE', `left out: ${n} test images are fewer than ${MIN_TSNE_SAMPLES}`]);
   }
   return { kind: run.runDir ? 'run' : 'model', figures, facts, silhouette };
 }

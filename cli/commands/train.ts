@@ -9,6 +9,7 @@ import { SnnError } from '../../engine/errors.js';
 import { InvalidArgumentError } from 'commander';
 import { positiveInt, seed } from '../parse.js';
 import { progressReporter } from '../progress.js';
+import { writeRunReport } from '../../report/report.js';
 
 interface TrainFlags {
   model?: string;
@@ -31,6 +32,7 @@ interface TrainFlags {
   sampler?: 'sequential' | 'shuffled';
   set?: Record<string, string>;
   progress: boolean;
+  report: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -57,10 +59,11 @@ export function registerTrain(program: Command): void {
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
     .option('--no-progress', 'no progress bar')
+    .option('--no-report', 'do not write the HTML report (RUN_DIR/report/) at the end')
     .action((flags: TrainFlags) => runTrain(flags));
 }
 
-function runTrain(flags: TrainFlags): void {
+async function runTrain(flags: TrainFlags): Promise<void> {
   const bar = progressReporter('train', 'samples', flags.progress && !flags.json, 'train |{bar}| {value}/{total} samples | {phase} | {rate} | running acc {acc} | ETA {eta_formatted}');
   const started = performance.now();
   let summary: TrainSummary;
@@ -108,6 +111,7 @@ function runTrain(flags: TrainFlags): void {
   } finally {
     bar.stop();
   }
+  if (flags.report) await writeTrainReport(summary.runDir, flags);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
@@ -119,6 +123,15 @@ function runTrain(flags: TrainFlags): void {
       `${summary.msPerTrainSample.toFixed(2)} ms per training sample, ${summary.wallSeconds.toFixed(1)} s wall; backend: ${summary.backend}\n` +
       `run directory: ${summary.runDir}\n`,
   );
+}
+
+/** The run's report; the run itself is safe on disk, so a failed report is a warning, not a failed run. */
+async function writeTrainReport(runDir: string, flags: TrainFlags): Promise<void> {
+  try {
+    await writeRunReport(runDir, { evalWorkers: flags.evalWorkers });
+  } catch (err) {
+    process.stderr.write(`warning: the report of ${runDir} could not be written: ${(err as Error).message} (write it with snn report ${runDir} --out DIR)\n`);
+  }
 }
 
 /** Collects repeated `--set KEY=VALUE` into one object. */
