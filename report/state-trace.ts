@@ -3,10 +3,10 @@
  * recordings are reduced per neuron to the minimum and maximum of each of about `maxPoints / 2`
  * time buckets, so spikes and resets stay visible; the figure says when it did this.
  */
-import { SnnError } from '../engine/errors.js';
 import type { TraceData } from '../io/trace-reader.js';
 import { CLASS_SCHEME, type Figure } from './figure.js';
-import { checkPopulations, windowOf, type TraceWindow } from './trace-window.js';
+import { findStateStream, neuronColumns } from '../io/state-export.js';
+import { windowOf, type TraceWindow } from './trace-window.js';
 
 export interface StateOptions extends TraceWindow {
   variable: string;
@@ -15,33 +15,6 @@ export interface StateOptions extends TraceWindow {
   /** Most points drawn per neuron (default 2000). */
   maxPoints?: number;
   width?: number;
-}
-
-/** The recorded stream of `variable` (in one of the chosen populations), with errors that name what there is. */
-export function findStateStream(trace: TraceData, variable: string, populations?: string[]): { stream: TraceData['states'][number]; population: string } {
-  const names = checkPopulations(trace, populations);
-  const popName = (k: number) => trace.header.populations[k]?.name ?? String(k);
-  const recorded = trace.states.map((s) => `${s.variable}:${popName(s.pop)}`);
-  if (recorded.length === 0) throw new SnnError('usage', `${traceName(trace)} holds no state traces`, "record some with snn simulate --record-state 'v:POP' --out FILE.snntrace");
-  const matches = trace.states.filter((s) => s.variable === variable && names.includes(popName(s.pop)));
-  if (matches.length === 0) throw new SnnError('usage', `${traceName(trace)} has no recorded '${variable}'${populations?.length ? ` of ${populations.join(', ')}` : ''}`, `recorded: ${[...new Set(recorded)].join(', ')}`);
-  if (matches.length > 1) throw new SnnError('usage', `'${variable}' is recorded for several populations or neuron sets`, 'choose one with --population');
-  return { stream: matches[0]!, population: popName(matches[0]!.pop) };
-}
-
-function traceName(trace: TraceData): string {
-  return (trace.header.meta?.source as string | undefined) ? `the trace of ${trace.header.meta!.source as string}` : 'the trace';
-}
-
-/** Column of each requested neuron in the stream (error naming the recorded ones). */
-export function neuronColumns(stream: { neurons: Int32Array }, neurons: number[] | undefined, fallback = 5): { id: number; col: number }[] {
-  const ids = Array.from(stream.neurons);
-  const want = neurons ?? ids.slice(0, fallback);
-  return want.map((id) => {
-    const col = ids.indexOf(id);
-    if (col < 0) throw new SnnError('usage', `neuron ${id} was not recorded`, `recorded neurons: ${ids.length > 20 ? `${ids.slice(0, 20).join(',')},… (${ids.length})` : ids.join(',')}`);
-    return { id, col };
-  });
 }
 
 export function stateFigure(trace: TraceData, opts: StateOptions): Figure {
