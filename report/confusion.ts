@@ -52,5 +52,5 @@ export function confusionFigure(rows: number[][], readout: string): Figure {
     resolve: { scale: { color: 'independent' as const } },
   };
   const notes = [`${readout}: ${total} test samples, accuracy ${total ? ((100 * correct) / total).toFixed(2) : '–'} %`];
-  return { name: 'confusion', title: 'Confusion matrix', spec: spec as unknown as Figure['spec'], notes };
+  return { name: 'confusion', title: `Confusion matrix (${readout})`, spec: spec as unknown as Figure['spec'], notes };
 }

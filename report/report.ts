@@ -135,7 +135,7 @@ export async function buildFigures(source: string, opts: ReportOptions = {}): Pr
     const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
     facts.push(['test accuracy', `${ev.testSamples} test images: SL ${pct(ev.slAccuracy)}, USL ${pct(ev.uslAccuracy)}`]);
     figures.push(confusionFigure(ev.confusionSl ?? ev.confusionUsl, ev.confusionSl ? 'SL readout' : 'USL assignment vote'));
-    if (ev.confusionSl) figures.push({ ...confusionFigure(ev.confusionUsl, 'USL assignment vote'), name: 'confusion-usl' });
+    if (ev.confusionSl) figures.push({ ...confusionFigure(ev.confusionUsl, 'USL assignment vote'), name: 'confusion-usl', title: 'Confusion matrix (USL assignment vote)' });
     const responses = ev.responses!;
     const rates = new Float64Array(responses.counts.columns);
     for (let r = 0; r < responses.counts.rows; r++) {
