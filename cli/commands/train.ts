@@ -128,7 +128,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
 /** The run's report; the run itself is safe on disk, so a failed report is a warning, not a failed run. */
 async function writeTrainReport(runDir: string, flags: TrainFlags): Promise<void> {
   try {
-    await writeRunReport(runDir, { evalWorkers: flags.evalWorkers });
+    if (flags.progress && !flags.json) process.stderr.write(`writing the report (evaluation, figures, t-SNE) into ${runDir}/report/\n`);
+    const r = await writeRunReport(runDir, { evalWorkers: flags.evalWorkers });
+    if (!flags.json) process.stdout.write(`report: ${r.html}\n`);
   } catch (err) {
     process.stderr.write(`warning: the report of ${runDir} could not be written: ${(err as Error).message} (write it with snn report ${runDir} --out DIR)\n`);
   }
