@@ -3,23 +3,28 @@ import { RngStream } from '../engine/rng.js';
 import { silhouetteScore } from './silhouette.js';
 import { fastCostGrad, seededTsne, squaredDistances, tsneEmbed } from './tsne.js';
 
-function blobs(n: number, dim: number, seed: number): { x: Float64Array; labels: Int32Array } {
+function blobs(n: number, dim: number, seed: number, offset = 6): { x: Float64Array; labels: Int32Array } {
   const rng = RngStream.derive(seed, 'test/blobs');
   const x = new Float64Array(n * dim);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = i % 4;
     labels[i] = c;
-    for (let d = 0; d < dim; d++) x[i * dim + d] = (d % 4 === c ? 6 : 0) + rng.normal();
+    for (let d = 0; d < dim; d++) x[i * dim + d] = (d % 4 === c ? offset : 0) + rng.normal();
   }
   return { x, labels };
 }
 
 describe('t-SNE (@keckelt/tsne, seeded, fast gradient)', () => {
-  it('the one-pass gradient equals the package gradient, with and without early exaggeration', () => {
-    const { x } = blobs(30, 6, 1);
-    const t = seededTsne({ perplexity: 8, epsilon: 10 }, RngStream.derive(1, 'test/tsne'));
+  it('the sparse-attraction gradient equals the package gradient, with and without early exaggeration', () => {
+    const { x } = blobs(30, 6, 1, 40);
+    const t = seededTsne({ perplexity: 5, epsilon: 10 }, RngStream.derive(1, 'test/tsne'));
     (t as unknown as { initDataDist(d: ArrayLike<number>[]): void }).initDataDist(squaredDistances(x, 30, 6));
+    // Far-apart blobs: most pairs have a negligible P, so the sparse path is the one taken.
+    const maxP = Math.max(...t.P);
+    let significant = 0;
+    for (let i = 0; i < 30; i++) for (let j = i + 1; j < 30; j++) if (t.P[i * 30 + j]! >= 1e-12 * maxP) significant++;
+    expect(significant).toBeLessThan((30 * 29) / 8);
     const reference = t.costGrad.bind(t);
     const fast = fastCostGrad(t);
     const rng = RngStream.derive(3, 'test/y');
@@ -30,6 +35,21 @@ describe('t-SNE (@keckelt/tsne, seeded, fast gradient)', () => {
       const b = fast(Y).grad;
       for (let i = 0; i < 30; i++) for (let d = 0; d < 2; d++) expect(b[i]![d]!).toBeCloseTo(a[i]![d]!, 12);
     }
+  });
+
+  it('the dense path (most pairs significant) equals the package gradient too', () => {
+    // Identical points have equal, large P with each other: every pair of this set matters.
+    const x = new Float64Array(40 * 3);
+    for (let i = 0; i < 40; i++) x[i * 3 + (i % 2)] = 1;
+    const t = seededTsne({ perplexity: 10, epsilon: 10 }, RngStream.derive(2, 'test/tsne'));
+    (t as unknown as { initDataDist(d: ArrayLike<number>[]): void }).initDataDist(squaredDistances(x, 40, 3));
+    const reference = t.costGrad.bind(t);
+    const fast = fastCostGrad(t);
+    const rng = RngStream.derive(4, 'test/y');
+    const Y = Array.from({ length: 40 }, () => [rng.normal(), rng.normal()]);
+    const a = reference(Y).grad;
+    const b = fast(Y).grad;
+    for (let i = 0; i < 40; i++) for (let d = 0; d < 2; d++) expect(b[i]![d]!).toBeCloseTo(a[i]![d]!, 12);
   });
 
   it('squared distances through the sparse dot product equal the direct sums', () => {

@@ -4,9 +4,10 @@
  * things are adapted on the instance, without changing what is computed:
  *  - randomness: the initial solution's normal draws come from a seeded RngStream instead of
  *    Math.random, so an embedding is reproducible;
- *  - speed: its cost-and-gradient step is replaced by the same gradient computed on typed arrays
- *    in one pass over each pair (the package allocates two N² arrays per iteration and evaluates
- *    the KL cost, which the optimiser never reads). tsne.test.ts checks it against the package's.
+ *  - speed: its cost-and-gradient step is replaced by the same gradient computed on typed arrays,
+ *    once per pair, the attraction only over pairs with a non-negligible P (the package allocates
+ *    two N² arrays per iteration and evaluates the KL cost, which the optimiser never reads).
+ *    tsne.test.ts checks it against the package's gradient.
  * Pairwise input distances are computed here from the feature rows and handed to `initDataDist`.
  */
 import { TSNE } from '@keckelt/tsne';
@@ -41,16 +42,20 @@ export function seededTsne(opts: { perplexity: number; epsilon: number }, rng: R
 }
 
 /**
- * The gradient of the package's cost (2-D), in one pass over the pairs: with q = 1/(1+|yi−yj|²),
- * Z = Σ q and m = 4 before iteration 100 (early exaggeration), the package computes
- * ∂/∂yi = Σj 4·(m·Pij − q/Z)·q·(yi − yj); here the attractive sum Σ Pij·q·(yi − yj) and the
- * repulsive sum Σ q²·(yi − yj) are accumulated separately, so Z is needed only at the end.
+ * The gradient of the package's cost (2-D). With q = 1/(1+|yi−yj|²), Z = Σ q and m = 4 before
+ * iteration 100 (early exaggeration), the package computes ∂/∂yi = Σj 4·(m·Pij − q/Z)·q·(yi − yj).
+ * Here the repulsive sum Σ q²·(yi − yj) is accumulated over every pair, once per pair, and the
+ * attractive sum Σ Pij·q·(yi − yj) only over the pairs whose Pij is at least 1e-12 of the largest
+ * (listed once: P does not change), so the n² matrix P is not streamed through memory every
+ * iteration. The dropped pairs change the gradient by less than 1e-12 of its attractive part.
+ * When more than a quarter of the pairs matter, one fused pass reading P for every pair is faster.
  * (The package floors q/Z at 1e-100; q/Z is never that small for an embedding of finite extent.)
  */
 export function fastCostGrad(t: TsneInternals): (Y: number[][]) => { cost: number; grad: number[][] } {
+  let pairs: { start: Int32Array; cols: Int32Array; p: Float64Array } | null = null;
   return (Y) => {
     const n = t.N;
-    const P = t.P;
+    pairs ??= significantPairs(t.P, n, 1e-12);
     const y = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
       y[2 * i] = Y[i]![0]!;
@@ -58,13 +63,11 @@ export function fastCostGrad(t: TsneInternals): (Y: number[][]) => { cost: numbe
     }
     const attract = new Float64Array(2 * n);
     const repulse = new Float64Array(2 * n);
+    if (pairs.cols.length > (n * (n - 1)) / 8) return denseGrad(t, y, attract, repulse);
     let z = 0;
     for (let i = 0; i < n; i++) {
       const xi = y[2 * i]!;
       const yi = y[2 * i + 1]!;
-      const row = i * n;
-      let ax = 0;
-      let ay = 0;
       let rx = 0;
       let ry = 0;
       for (let j = i + 1; j < n; j++) {
@@ -72,32 +75,95 @@ export function fastCostGrad(t: TsneInternals): (Y: number[][]) => { cost: numbe
         const dy = yi - y[2 * j + 1]!;
         const q = 1 / (1 + dx * dx + dy * dy);
         z += 2 * q;
-        // P is symmetric: pair (i, j) pulls both points with the same weight, in opposite directions.
-        const pq = P[row + j]! * q;
-        const qq = q * q;
-        const fx = pq * dx;
-        const fy = pq * dy;
-        const gx = qq * dx;
-        const gy = qq * dy;
-        ax += fx;
-        ay += fy;
+        const gx = q * q * dx;
+        const gy = q * q * dy;
         rx += gx;
         ry += gy;
-        attract[2 * j] -= fx;
-        attract[2 * j + 1] -= fy;
         repulse[2 * j] -= gx;
         repulse[2 * j + 1] -= gy;
       }
-      attract[2 * i] += ax;
-      attract[2 * i + 1] += ay;
       repulse[2 * i] += rx;
       repulse[2 * i + 1] += ry;
+      // P is symmetric: pair (i, j) pulls both points with the same weight, in opposite directions.
+      for (let k = pairs.start[i]!; k < pairs.start[i + 1]!; k++) {
+        const j = pairs.cols[k]!;
+        const dx = xi - y[2 * j]!;
+        const dy = yi - y[2 * j + 1]!;
+        const pq = pairs.p[k]! / (1 + dx * dx + dy * dy);
+        attract[2 * i] += pq * dx;
+        attract[2 * i + 1] += pq * dy;
+        attract[2 * j] -= pq * dx;
+        attract[2 * j + 1] -= pq * dy;
+      }
     }
-    const m = t.iter < 100 ? 4 : 1;
-    const grad: number[][] = new Array(n);
-    for (let i = 0; i < n; i++) grad[i] = [4 * (m * attract[2 * i]! - repulse[2 * i]! / z), 4 * (m * attract[2 * i + 1]! - repulse[2 * i + 1]! / z)];
-    return { cost: NaN, grad };
+    return finish(t, attract, repulse, z);
   };
+}
+
+/** The same gradient reading P for every pair: faster when most pairs matter (e.g. many identical points). */
+function denseGrad(t: TsneInternals, y: Float64Array, attract: Float64Array, repulse: Float64Array): { cost: number; grad: number[][] } {
+  const n = t.N;
+  const P = t.P;
+  let z = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = y[2 * i]!;
+    const yi = y[2 * i + 1]!;
+    const row = i * n;
+    let ax = 0;
+    let ay = 0;
+    let rx = 0;
+    let ry = 0;
+    for (let j = i + 1; j < n; j++) {
+      const dx = xi - y[2 * j]!;
+      const dy = yi - y[2 * j + 1]!;
+      const q = 1 / (1 + dx * dx + dy * dy);
+      z += 2 * q;
+      const pq = P[row + j]! * q;
+      const qq = q * q;
+      ax += pq * dx;
+      ay += pq * dy;
+      rx += qq * dx;
+      ry += qq * dy;
+      attract[2 * j] -= pq * dx;
+      attract[2 * j + 1] -= pq * dy;
+      repulse[2 * j] -= qq * dx;
+      repulse[2 * j + 1] -= qq * dy;
+    }
+    attract[2 * i] += ax;
+    attract[2 * i + 1] += ay;
+    repulse[2 * i] += rx;
+    repulse[2 * i + 1] += ry;
+  }
+  return finish(t, attract, repulse, z);
+}
+
+function finish(t: TsneInternals, attract: Float64Array, repulse: Float64Array, z: number): { cost: number; grad: number[][] } {
+  const n = t.N;
+  const m = t.iter < 100 ? 4 : 1;
+  const grad: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) grad[i] = [4 * (m * attract[2 * i]! - repulse[2 * i]! / z), 4 * (m * attract[2 * i + 1]! - repulse[2 * i + 1]! / z)];
+  return { cost: NaN, grad };
+}
+
+/** The pairs i < j with Pij ≥ `relative` × max P, row by row (CSR). */
+function significantPairs(P: Float64Array, n: number, relative: number): { start: Int32Array; cols: Int32Array; p: Float64Array } {
+  let max = 0;
+  for (let k = 0; k < P.length; k++) if (P[k]! > max) max = P[k]!;
+  const floor = max * relative;
+  const start = new Int32Array(n + 1);
+  const cols: number[] = [];
+  const p: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = P[i * n + j]!;
+      if (v >= floor) {
+        cols.push(j);
+        p.push(v);
+      }
+    }
+    start[i + 1] = cols.length;
+  }
+  return { start, cols: Int32Array.from(cols), p: Float64Array.from(p) };
 }
 
 /**
