@@ -38,6 +38,7 @@ const started = performance.now();
 const cpu0 = process.cpuUsage();
 const load0 = os.loadavg()[0]!;
 let last = started;
+let lastCpu = process.cpuUsage();
 const stages: string[] = [];
 const r = await writeReport(run, out, {
   testSamples,
@@ -45,8 +46,10 @@ const r = await writeReport(run, out, {
   evalWorkers: Number(values['eval-workers']),
   onProgress: (m) => {
     const now = performance.now();
-    stages.push(`${((now - last) / 1000).toFixed(2)} s before: ${m}`);
+    const c = process.cpuUsage(lastCpu);
+    stages.push(`${((now - last) / 1000).toFixed(2)} s wall, ${((c.user + c.system) / 1e6).toFixed(2)} s CPU before: ${m}`);
     last = now;
+    lastCpu = process.cpuUsage();
   },
 });
 const wall = (performance.now() - started) / 1000;
