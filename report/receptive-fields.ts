@@ -34,7 +34,9 @@ export function receptiveFieldFigure(model: TrainedModel, opts: { maxNeurons?: n
   }
   const labels = shown.map((j, s) => ({ x: (s % cols) * pitch + SIDE / 2, y: Math.floor(s / cols) * pitch - 1, label: model.assignments[j]! < 0 ? '–' : String(model.assignments[j]) }));
   const size = Math.min(900, Math.max(300, cols * 36));
-  const wMax = typeof model.config.wMaxInput === 'number' ? model.config.wMaxInput : undefined;
+  // Colour from 0 to the largest weight shown (not the clip wMax, which early in training no weight is near).
+  let top = 0;
+  for (let i = 0; i < values.length; i++) top = Math.max(top, values[i]!.w);
   const scale = { x: { domain: [0, cols * pitch], nice: false, zero: true }, y: { domain: [-pitch + SIDE, rows * pitch], nice: false, reverse: true } };
   const notes = [`${shown.length} of ${hidden} hidden neurons, ordered by assigned class (label above each tile; – unassigned)`];
   if (shown.length < hidden) notes.push(`reduced: the first ${shown.length} in that order shown, ${hidden - shown.length} left out`);
@@ -52,7 +54,7 @@ export function receptiveFieldFigure(model: TrainedModel, opts: { maxNeurons?: n
           x2: { field: 'x2' },
           y: { field: 'y', type: 'quantitative' as const, axis: null, scale: scale.y },
           y2: { field: 'y2' },
-          color: { field: 'w', type: 'quantitative' as const, title: 'weight', scale: { scheme: 'viridis', ...(wMax !== undefined ? { domain: [0, wMax] } : {}) } },
+          color: { field: 'w', type: 'quantitative' as const, title: 'weight', scale: { scheme: 'viridis', domain: [Math.min(0, ...minOf(values)), top > 0 ? top : 1] } },
         },
       },
       ...(labelled
@@ -68,6 +70,12 @@ export function receptiveFieldFigure(model: TrainedModel, opts: { maxNeurons?: n
     view: { stroke: null },
   };
   return { name: 'receptive-fields', title: 'Receptive fields', spec: spec as unknown as Figure['spec'], notes };
+}
+
+function minOf(values: { w: number }[]): [number] {
+  let m = Infinity;
+  for (const v of values) m = Math.min(m, v.w);
+  return [m];
 }
 
 /** Assigned classes first in class order, unassigned (−1) last. */
