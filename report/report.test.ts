@@ -115,6 +115,14 @@ describe('snn report, opened in headless Chromium', () => {
     expect(r.figures.map((f) => f.name)).toEqual(['raster', 'rate-histogram', 'isi-cv-histogram', 'state-v-exc']);
     checkPngs(dir);
     checkPage(await openReport(r.html, join(root, 'trace-report.png')), ['raster', 'rate-histogram', 'isi-cv-histogram', 'state-v-exc']);
+    // Large figures go in as data-URI PNGs (forced here for all): they load and have their size.
+    const asImages = await writeReport(trace, join(root, 'trace-report-png'), { inlineSvgMaxBytes: 0 });
+    const page = await openReport(asImages.html, join(root, 'trace-report-png.png'));
+    checkPage(page, ['raster', 'rate-histogram', 'isi-cv-histogram', 'state-v-exc']);
+    page.figures.forEach((f, k) => {
+      expect(f.marks).toBe(0);
+      expect(f.imageWidth).toBe(asImages.figures[k]!.pngWidth);
+    });
   }, 120_000);
 
   it('a compare directory: the table and both curves', async () => {

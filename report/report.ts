@@ -38,6 +38,8 @@ export interface ReportOptions extends TraceWindow {
   dataDir?: string;
   /** Skip the evaluation (no confusion matrix, no t-SNE). */
   noEvaluation?: boolean;
+  /** SVGs larger than this go into the HTML as their PNG (default 1.5 MB). */
+  inlineSvgMaxBytes?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -194,7 +196,7 @@ export async function writeReport(source: string, outDir: string, opts: ReportOp
     const { width, height } = svgSize(svg);
     const file = `${f.name}.png`;
     writeFileAtomic(join(outDir, file), png);
-    const embedded = Buffer.byteLength(svg) <= INLINE_SVG_MAX_BYTES ? svg.replace(/^<\?xml[^>]*>\s*/, '') : `<img alt="${escapeHtml(f.title)}" width="${width}" height="${height}" src="data:image/png;base64,${png.toString('base64')}">`;
+    const embedded = Buffer.byteLength(svg) <= (opts.inlineSvgMaxBytes ?? INLINE_SVG_MAX_BYTES) ? svg.replace(/^<\?xml[^>]*>\s*/, '') : `<img alt="${escapeHtml(f.title)}" width="${width}" height="${height}" src="data:image/png;base64,${png.toString('base64')}">`;
     sections.push(
       `<section class="figure" id="${escapeHtml(f.name)}"><h2>${escapeHtml(f.title)}</h2><div class="plot">${embedded}</div>` +
         (f.html ?? '') +
