@@ -54,6 +54,19 @@ export function stateSpec(value: string, previous: StateSpec[] = []): StateSpec[
   return [...previous, spec];
 }
 
+/** `--neurons 0,1,2` or `0-9,12`: neuron ids. */
+export function neuronList(value: string): number[] {
+  if (!/^[\d,\s-]+$/.test(value)) throw new InvalidArgumentError(`expected neuron ids such as '0,1,2' or '0-9', got '${value}'.`);
+  return parseRanges(value);
+}
+
+/** `--from 0`: a time in ms ≥ 0. */
+export function nonNegativeNumber(value: string): number {
+  const x = Number(value);
+  if (!Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`expected a number ≥ 0, got '${value}'.`);
+  return x;
+}
+
 function parseRanges(s: string): number[] {
   const out: number[] = [];
   for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {

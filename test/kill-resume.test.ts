@@ -18,7 +18,7 @@ import { main } from '../cli/main.js';
 import { RngStream } from '../engine/rng.js';
 import { cliEntry } from './helpers/cli-bin.js';
 
-const TRAIN = ['train', '--neurons', '20', '--train-samples', '60', '--test-samples', '30', '--eval-every', '20', '--checkpoint-every', '5', '--seed', '3', '--rest', 'reset', '--no-progress'];
+const TRAIN = ['train', '--neurons', '20', '--train-samples', '60', '--test-samples', '30', '--eval-every', '20', '--checkpoint-every', '5', '--seed', '3', '--rest', 'reset', '--no-progress', '--no-report'];
 
 let entry: string;
 let dir: string;
@@ -92,10 +92,10 @@ describe('snn train killed with SIGKILL and resumed', () => {
       // Odd trials: the resumed process is killed too, once it has written a newer checkpoint or after a random delay.
       if (trial % 2 === 1 && !existsSync(join(run, 'model.snnmodel'))) {
         const before = existsSync(ckpt) ? statSync(ckpt).mtimeMs : 0;
-        await runAndKill(['train', '--resume', run, '--no-progress'], () => existsSync(ckpt) && statSync(ckpt).mtimeMs > before, rng.uniform() * window * 0.5);
+        await runAndKill(['train', '--resume', run, '--no-progress', '--no-report'], () => existsSync(ckpt) && statSync(ckpt).mtimeMs > before, rng.uniform() * window * 0.5);
       }
       if (!existsSync(join(run, 'model.snnmodel'))) {
-        const { done: resumed } = start(['train', '--resume', run, '--no-progress']);
+        const { done: resumed } = start(['train', '--resume', run, '--no-progress', '--no-report']);
         const rr = await resumed;
         expect(rr.code, `trial ${trial}: ${rr.stderr}`).toBe(0);
       }

@@ -26,6 +26,7 @@ import { defaultWorkerScript } from './eval-job.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { buildTrainingSystem } from './system-registry.js';
 import type { TrainingSystem } from './training-system.js';
+import type { SparseCounts } from '../learning/linear-probe.js';
 
 export const TRAINABLE_MODELS = ['hao2020', 'diehl-cook-2015'] as const;
 export type TrainableModel = (typeof TRAINABLE_MODELS)[number];
@@ -388,6 +389,8 @@ export interface EvalSummary {
   hidden: HiddenSummary;
   /** With `linearProbe`: the best linear readout of the hidden spike counts (training/hidden-probe.ts). */
   linearProbe?: HiddenProbeResult;
+  /** With `keepHiddenCounts`: every test sample's hidden spike counts and its label (for embeddings). */
+  responses?: { counts: SparseCounts; labels: Uint8Array };
   wallSeconds: number;
   backend: string;
 }
@@ -412,6 +415,8 @@ export function evaluateRun(
     onProgress?: (p: TrainProgress) => void;
     /** Also fit and score a linear probe of the hidden layer on this many training samples. */
     linearProbe?: { trainSamples: number; onProgress?: (done: number, total: number) => void };
+    /** Also return every test sample's hidden spike counts (`responses`). */
+    keepHiddenCounts?: boolean;
   },
 ): EvalSummary {
   const started = performance.now();
@@ -453,7 +458,7 @@ export function evaluateRun(
   const probeTrain = opts.linearProbe ? loadDataset(dataset, 'train', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined }) : null;
   if (opts.linearProbe) checkProbeSamples(opts.linearProbe.trainSamples, probeTrain!.count);
   // With the probe, the test pass keeps its hidden counts: the probe scores those same responses.
-  const r: EvalResult = trainer.evaluateWithAssignments(m.assignments, opts.linearProbe !== undefined);
+  const r: EvalResult = trainer.evaluateWithAssignments(m.assignments, opts.linearProbe !== undefined || opts.keepHiddenCounts === true);
   let linearProbe: HiddenProbeResult | undefined;
   if (opts.linearProbe && probeTrain) {
     const train = probeTrain;
@@ -477,6 +482,7 @@ export function evaluateRun(
     confusionUsl: r.usl.rows(),
     hidden: summarizeHidden(m.assignments, system.hidden.theta),
     ...(linearProbe ? { linearProbe } : {}),
+    ...(opts.keepHiddenCounts && r.hiddenCounts ? { responses: { counts: r.hiddenCounts, labels: test.labels.subarray(0, r.samples) } } : {}),
     wallSeconds: (performance.now() - started) / 1000,
     backend: describeBackend(cfg.modelConfig.precision),
   };

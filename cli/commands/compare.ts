@@ -3,6 +3,7 @@
  * --budget-samples 5000 --out DIR`: contenders head to head on the same data, input spikes and
  * budget, with confidence intervals over seeds (training/compare/).
  */
+import { writeReport } from '../../report/report.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -38,6 +39,7 @@ interface CompareFlags {
   workers?: number;
   out?: string;
   json?: boolean;
+  report: boolean;
   progress: boolean;
 }
 
@@ -81,6 +83,7 @@ export function registerCompare(program: Command): void {
     .option('--out <dir>', 'comparison directory (rerun with the same directory to continue a killed comparison)')
     .option('--json', 'print compare.json (with the timings of compare-timing.json merged in)')
     .option('--no-progress', 'no progress bar or progress lines')
+    .option('--no-report', 'do not write the HTML report (DIR/report/) at the end')
     .action((flags: CompareFlags) => runCompareCommand(flags));
 }
 
@@ -141,6 +144,15 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
     else {
       process.stdout.write(readFileSync(join(outcome.dir, 'compare.md'), 'utf8'));
       process.stdout.write(`\nwritten to ${outcome.dir}: compare.json, compare-timing.json, compare.md, compare.csv\n`);
+    }
+    if (flags.report) {
+      // The comparison is safe on disk; a failed report is a warning, not a failed comparison.
+      try {
+        const r = await writeReport(outcome.dir, join(outcome.dir, 'report'));
+        if (!flags.json) process.stdout.write(`report: ${r.html}\n`);
+      } catch (err) {
+        process.stderr.write(`warning: the report of ${outcome.dir} could not be written: ${(err as Error).message} (write it with snn report ${outcome.dir} --out DIR)\n`);
+      }
     }
   } finally {
     bar.stop();

@@ -8,6 +8,7 @@
  * or a trained model (run directory or .snnmodel). Thin: loading, conversion and writing live in io/formats/.
  */
 import type { Command } from 'commander';
+import { extname } from 'node:path';
 import { Option } from 'commander';
 import { SnnError } from '../../engine/errors.js';
 import type { FormatOptions, Polarity } from '../../io/formats/format-options.js';
@@ -17,7 +18,10 @@ import { loadDescription } from '../../io/load-description.js';
 import { loadZooModel } from '../../models/zoo/index.js';
 import { registerBuiltinFormats } from '../../io/formats/register-all.js';
 import { formatForPath, formatNames, getFormat } from '../../io/formats/registry.js';
-import { positiveInt, positiveNumber } from '../parse.js';
+import { neuronList, nonNegativeNumber, positiveInt, positiveNumber } from '../parse.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { readTrace } from '../../io/trace-reader.js';
+import { stateCsv, stateNpy, stateTable } from '../../io/state-export.js';
 
 interface ExportFlags {
   format?: string;
@@ -32,6 +36,10 @@ interface ExportFlags {
   population?: string;
   allowPartial?: boolean;
   neurons?: number;
+  state?: string;
+  ids?: number[];
+  from?: number;
+  to?: number;
 }
 
 export function registerExport(program: Command): void {
@@ -52,7 +60,11 @@ export function registerExport(program: Command): void {
     .option('--population <name>', 'population name of a single-population source', 'neurons')
     .option('--allow-partial', 'read an unfinished or damaged trace up to its last intact chunk')
     .option('--neurons <n>', 'size of a zoo:NAME network (NIR export)', positiveInt)
-    .action((source: string, flags: ExportFlags) => runExport(source, flags));
+    .option('--state <var>', 'write the recorded state variable VAR (e.g. v) of a trace instead of spikes (--format csv or npy)')
+    .option('--ids <ids>', "with --state: only these neurons, e.g. '0,1,2' or '0-9' (default: every recorded one)", neuronList)
+    .option('--from <ms>', 'with --state: first sample time (ms)', nonNegativeNumber)
+    .option('--to <ms>', 'with --state: samples before this time (ms)', nonNegativeNumber)
+    .action((source: string, flags: ExportFlags, cmd: Command) => (flags.state !== undefined ? runStateExport(source, flags, cmd.getOptionValueSource('population') === 'default') : runExport(source, flags)));
 }
 
 async function runExport(source: string, flags: ExportFlags): Promise<void> {
@@ -86,4 +98,14 @@ async function runNirExport(source: string, flags: ExportFlags): Promise<void> {
   }
   for (const note of res.lossy) process.stderr.write(`note: not exact in NIR: ${note}\n`);
   process.stdout.write(`wrote ${flags.out} (nir, ${res.nodes} nodes, ${res.edges} edges${res.lossy.length ? `, ${res.lossy.length} approximation note${res.lossy.length === 1 ? '' : 's'} in its metadata` : ''})\n`);
+}
+
+/** `--state VAR`: the recorded samples of one state variable as CSV or .npy (io/state-export.ts). */
+function runStateExport(source: string, flags: ExportFlags, defaultPopulation: boolean): void {
+  const format = (flags.format ?? extname(flags.out).slice(1)).toLowerCase();
+  if (format !== 'csv' && format !== 'npy') throw new SnnError('usage', `state variables are written as csv or npy, not '${format || flags.out}'`, 'pass --format csv or --format npy, or name the output .csv or .npy');
+  const trace = readTrace(source, { allowPartial: flags.allowPartial });
+  const table = stateTable(trace, { variable: flags.state!, populations: defaultPopulation || !flags.population ? undefined : [flags.population], neurons: flags.ids, from: flags.from, to: flags.to });
+  writeFileAtomic(flags.out, format === 'csv' ? stateCsv(table) : stateNpy(table));
+  process.stdout.write(`wrote ${flags.out} (${format}, ${table.variable} of ${table.neurons.length} neuron${table.neurons.length === 1 ? '' : 's'} of ${table.population}, ${table.times.length} samples)\n`);
 }

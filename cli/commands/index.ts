@@ -10,10 +10,12 @@ import { registerInspect } from './inspect.js';
 import { registerSimulate } from './simulate.js';
 import { registerTrain } from './train.js';
 import { registerEval } from './eval.js';
+import { registerPlot } from './plot.js';
+import { registerReport } from './report.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport, registerImport, registerCompare];
+const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerCompare, registerInspect, registerBench, registerExport, registerImport, registerPlot, registerReport];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);

@@ -76,6 +76,7 @@ function runSimulate(file: string, flags: SimulateFlags): void {
 
   const out = flags.out;
   const asJson = out !== undefined && out.toLowerCase().endsWith('.json');
+  if (out === undefined && recordState.length > 0) throw new SnnError('usage', '--record-state needs a trace to hold the samples', 'add --out FILE.snntrace');
   if (asJson && recordState.length > 0) throw new SnnError('usage', 'state traces need a native trace output', 'give --out a name that does not end in .json');
   let writer: TraceWriter | null = null;
   let jsonSink: JsonSpikesSink | null = null;

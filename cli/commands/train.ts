@@ -9,6 +9,7 @@ import { SnnError } from '../../engine/errors.js';
 import { InvalidArgumentError } from 'commander';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
 import { progressReporter } from '../progress.js';
+import { writeRunReport } from '../../report/report.js';
 
 interface TrainFlags {
   model?: string;
@@ -33,6 +34,7 @@ interface TrainFlags {
   stopWhenPredicted?: boolean;
   set?: Record<string, string>;
   progress: boolean;
+  report: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -61,10 +63,11 @@ export function registerTrain(program: Command): void {
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
     .option('--no-progress', 'no progress bar')
+    .option('--no-report', 'do not write the HTML report (RUN_DIR/report/) at the end')
     .action((flags: TrainFlags) => runTrain(flags));
 }
 
-function runTrain(flags: TrainFlags): void {
+async function runTrain(flags: TrainFlags): Promise<void> {
   const bar = progressReporter('train', 'samples', flags.progress && !flags.json, 'train |{bar}| {value}/{total} samples | {phase} | {rate} | running acc {acc} | ETA {eta_formatted}');
   const started = performance.now();
   let summary: TrainSummary;
@@ -114,6 +117,7 @@ function runTrain(flags: TrainFlags): void {
   } finally {
     bar.stop();
   }
+  if (flags.report) await writeTrainReport(summary.runDir, flags);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
@@ -128,6 +132,17 @@ function runTrain(flags: TrainFlags): void {
       (summary.stopReason ? `stopped early: ${summary.stopReason}\n` : '') +
       `run directory: ${summary.runDir}\n`,
   );
+}
+
+/** The run's report; the run itself is safe on disk, so a failed report is a warning, not a failed run. */
+async function writeTrainReport(runDir: string, flags: TrainFlags): Promise<void> {
+  try {
+    if (flags.progress && !flags.json) process.stderr.write(`writing the report (evaluation, figures, t-SNE) into ${runDir}/report/\n`);
+    const r = await writeRunReport(runDir, { evalWorkers: flags.evalWorkers });
+    if (!flags.json) process.stdout.write(`report: ${r.html}\n`);
+  } catch (err) {
+    process.stderr.write(`warning: the report of ${runDir} could not be written: ${(err as Error).message} (write it with snn report ${runDir} --out DIR)\n`);
+  }
 }
 
 /** Collects repeated `--set KEY=VALUE` into one object. */
