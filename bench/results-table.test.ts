@@ -84,9 +84,14 @@ describe('results-table', () => {
     expect(formatValue(good)).toBe('1.80–1.93×');
     expect(formatValue({ ...good, value: 94, precision: 1, unit: '%' })).toBe('94.0 %');
     const table = renderPage('x\n<!-- results-table:t -->\nold\n<!-- /results-table:t -->\ny', new Map([['t', [good]]]));
-    expect(table).toContain('| w \\| x | **1.80–1.93×** | – | `a\\|b` |');
+    expect(table).toContain('| w \\| x | **1.80–1.93×** | m | – | `a\\|b` |');
     expect(table.startsWith('x\n<!-- results-table:t -->\n| result |')).toBe(true);
     expect(table.endsWith('|\n<!-- /results-table:t -->\ny')).toBe(true);
+  });
+
+  it('writes a missing command as prose, not as code', () => {
+    const table = renderPage('<!-- results-table:t -->\n<!-- /results-table:t -->', new Map([['t', [{ ...good, command: 'not recorded (a one-off script)' }]]]));
+    expect(table).toContain('| – | not recorded (a one-off script) | not recorded |');
   });
 
   it('refuses a row without a field, naming the file and line', () => {

@@ -31,7 +31,7 @@ export const resultRow = z
     precision: z.number().int().min(0).max(6), // decimals as recorded in the log
     unit: text, // '%', 'ms', '×' …
     compare: z.string(), // the paper's, peer's or target's figure it is read against ('' if none)
-    command: text,
+    command: text, // the exact command, or 'not recorded (…)' when the log has none
     commit: text, // a commit hash, or 'not recorded' when the log does not name one
     date: text,
     machine: text,
@@ -78,13 +78,15 @@ export function formatValue(row: ResultRow): string {
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
+/** A command as code; "not recorded (…)" stays prose, like the commit column's. */
+const command = (s: string): string => (s.startsWith('not recorded') ? cell(s) : `\`${cell(s)}\``);
 
 export function renderTable(rows: readonly ResultRow[]): string {
-  const out = ['| result | snn | compared with | command | commit | date | machine; backend | log |', '|---|---|---|---|---|---|---|---|'];
+  const out = ['| result | snn | metric | compared with | command | commit | date | machine; backend | log |', '|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
     const topic = r.log.slice('log/'.length, r.log.indexOf('.md'));
     out.push(
-      `| ${cell(r.what)} | **${formatValue(r)}** | ${cell(r.compare) || '–'} | \`${cell(r.command)}\` | ${cell(r.commit)} | ${cell(r.date)} | ${cell(r.machine)}; ${cell(r.backend)} | [${topic}](${r.log}) |`,
+      `| ${cell(r.what)} | **${formatValue(r)}** | ${cell(r.metric)} | ${cell(r.compare) || '–'} | ${command(r.command)} | ${cell(r.commit)} | ${cell(r.date)} | ${cell(r.machine)}; ${cell(r.backend)} | [${topic}](${r.log}) |`,
     );
   }
   return out.join('\n');
