@@ -6,7 +6,7 @@
  *
  * Why: lateral inhibition reaches the hidden layer a couple of steps after its first spike, so a
  * cohort of neurons with near-identical weights crosses threshold together and all of them learn
- * the same sample — which keeps them identical (bench/RESULTS.md, "where the accuracy is lost").
+ * the same sample — which keeps them identical (bench/log/hao2020-hidden-layer.md, "where the accuracy is lost").
  *
  *   npx tsx bench/hidden-cofiring.ts RUN_DIR [--samples K] [--json]
  */

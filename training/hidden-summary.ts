@@ -2,7 +2,7 @@
  * What the hidden layer of a trained model learned, in two figures a reader can act on: how many
  * neurons each class owns (the USL assignments; −1 = never fired) and where the adaptive thresholds
  * ended up. A layer in which far more neurons answer most to the inkiest classes than to the others
- * has not specialised yet (bench/RESULTS.md: MNIST N = 6400).
+ * has not specialised yet (bench/log/hao2020-accuracy.md: MNIST N = 6400).
  */
 
 export interface HiddenSummary {

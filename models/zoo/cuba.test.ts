@@ -14,7 +14,7 @@ import { buildZooModel, modelNames } from './index.js';
  * Brian2's mean rate for N = 4000, 1 s, p = 0.02, dt = 0.1 ms, in Hz: the mean over seeds 1–5 of
  * `/usr/bin/python3 bench/peers/brian2_cuba.py --target cpp_standalone --seed S --json`, run on
  * 2026-11-29 on the project machine: 5.616, 5.530, 5.621, 5.816, 5.717 Hz (spread −2.3 % / +2.8 %;
- * see bench/RESULTS.md). (snn gives 5.43–5.86 Hz over seeds 1–8, mean 5.65; CV 0.508–0.533.)
+ * see bench/log/cuba.md). (snn gives 5.43–5.86 Hz over seeds 1–8, mean 5.65; CV 0.508–0.533.)
  */
 const BRIAN2_RATE_HZ = 5.66;
 /**

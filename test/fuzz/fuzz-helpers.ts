@@ -2,7 +2,7 @@
  * Shared pieces of the parser fuzz tests (test/fuzz/*.fuzz.test.ts).
  *
  * Every property runs with a fixed seed, so CI is reproducible; `SNN_FUZZ_SCALE=10` multiplies the
- * run counts and `SNN_FUZZ_SEED=N` changes the seed for longer exploratory runs (bench/RESULTS.md).
+ * run counts and `SNN_FUZZ_SEED=N` changes the seed for longer exploratory runs (bench/log/reliability.md).
  * The contract checked: a parser returns a correct result or throws SnnError — never another
  * exception, never a hang (each case has a time budget), never an allocation sized by a declared
  * length that the input cannot back (inputs are capped, so such a case would blow the budget or
