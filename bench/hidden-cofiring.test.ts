@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureCofiring } from './hidden-cofiring.js';
-import { train } from './training/run-training.js';
+import { train } from '../training/run-training.js';
 
 describe('bench/hidden-cofiring', () => {
   it('counts the distinct neurons and the largest same-step group of each sample, and leaves the run untouched', () => {

@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import { imageOf, loadDataset, shuffledIndices } from '../datasets/dataset.js';
 import { SnnError } from '../engine/errors.js';
 import { RngStream } from '../engine/rng.js';
-import { buildSystem, readRunConfig } from './training/run-training.js';
-import { Trainer } from './training/trainer.js';
+import { buildSystem, readRunConfig } from '../training/run-training.js';
+import { Trainer } from '../training/trainer.js';
 
 export interface CofiringSample {
   index: number;

@@ -18,10 +18,10 @@ import { SnnError } from '../engine/errors.js';
 import type { Precision } from '../engine/float-array.js';
 import { diehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
 import { hao2020Config } from '../models/zoo/hao2020.js';
-import { DiehlCook2015System } from './systems/diehl-cook-2015.js';
-import { Hao2020System } from './systems/hao2020.js';
-import { Presenter } from './training/presenter.js';
-import type { TrainingSystem } from './training/training-system.js';
+import { DiehlCook2015System } from '../training/systems/diehl-cook-2015.js';
+import { Hao2020System } from '../training/systems/hao2020.js';
+import { Presenter } from '../training/presenter.js';
+import type { TrainingSystem } from '../training/training-system.js';
 
 export const TRAIN_SPEED_MODELS = ['diehl-cook-2015', 'hao2020'] as const;
 

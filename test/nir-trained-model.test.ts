@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { train } from '../bench/training/run-training.js';
+import { train } from '../training/run-training.js';
 import { main } from '../cli/main.js';
 import { loadTrainedModel } from '../io/formats/nir-trained-model.js';
 import { readNirGraph } from '../io/formats/nir-graph.js';

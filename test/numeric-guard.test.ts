@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Trainer } from '../bench/training/trainer.js';
-import { Hao2020System } from '../bench/systems/hao2020.js';
+import { Trainer } from '../training/trainer.js';
+import { Hao2020System } from '../training/systems/hao2020.js';
 import { main } from '../cli/main.js';
 import { loadDataset, subset } from '../datasets/dataset.js';
 import { SnnError } from '../engine/errors.js';

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { evaluateRun } from '../../bench/training/run-training.js';
+import { evaluateRun } from '../../training/run-training.js';
 import { SnnError } from '../../engine/errors.js';
 import { positiveInt } from '../parse.js';
 import { progressReporter } from '../progress.js';

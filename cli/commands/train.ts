@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { train, TRAINABLE_MODELS, type TrainSummary } from '../../bench/training/run-training.js';
+import { train, TRAINABLE_MODELS, type TrainSummary } from '../../training/run-training.js';
 import { SnnError } from '../../engine/errors.js';
 import { InvalidArgumentError } from 'commander';
 import { positiveInt, seed } from '../parse.js';

@@ -23,7 +23,7 @@
  * v is clamped for only 5 ms; we keep the documented 5 ms (`refractoryExc`), the value of the spec.
  *
  * The learning rules (pair STDP, synaptic scaling to 78, θ adaptation) are attached by the training
- * system (bench/systems/diehl-cook-2015.ts); this file only builds the graph.
+ * system (training/systems/diehl-cook-2015.ts); this file only builds the graph.
  */
 import { SnnError } from '../../engine/errors.js';
 import type { FloatArray, Precision } from '../../engine/float-array.js';

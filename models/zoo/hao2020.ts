@@ -8,7 +8,7 @@
  * Conductance-based LIF (forward Euler, conductances decay exactly), dt = 0.5 ms. The per-size
  * settings (θ₊, τθ, η, scaling targets, thresholds) are the table of §8; `hao2020Config` fills them
  * in and every field can be overridden. The learning rules are attached by the training system
- * (bench/systems/hao2020.ts); this file only builds the graph.
+ * (training/systems/hao2020.ts); this file only builds the graph.
  */
 import { SnnError } from '../../engine/errors.js';
 import type { Precision } from '../../engine/float-array.js';

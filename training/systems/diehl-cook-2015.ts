@@ -18,7 +18,7 @@ import { PairStdp } from '../../learning/pair-stdp.js';
 import { SynapticScaling, type SynapticScalingOptions } from '../../learning/synaptic-scaling.js';
 import type { Projection } from '../../models/projection.js';
 import { buildDiehlCook2015, dcMaxDelaySteps, type DiehlCook2015Config, type DiehlCook2015Network } from '../../models/zoo/diehl-cook-2015.js';
-import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from '../training/training-system.js';
+import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from '../training-system.js';
 
 export class DiehlCook2015System implements TrainingSystem {
   readonly model = 'diehl-cook-2015';

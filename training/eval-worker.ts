@@ -3,9 +3,9 @@
  * test set on a frozen copy of the model and writes the predictions into shared memory.
  */
 import { workerData } from 'node:worker_threads';
-import { imageOf, loadDataset, subset } from '../../datasets/dataset.js';
-import { PoissonEncoder } from '../../datasets/poisson-encoder.js';
-import { argmaxCount, voteClass } from '../../learning/readout.js';
+import { imageOf, loadDataset, subset } from '../datasets/dataset.js';
+import { PoissonEncoder } from '../datasets/poisson-encoder.js';
+import { argmaxCount, voteClass } from '../learning/readout.js';
 import type { EvalWorkerData } from './eval-job.js';
 import { Presenter } from './presenter.js';
 import { buildTrainingSystem } from './system-registry.js';

@@ -2,11 +2,11 @@
  * Training systems by model name: how `snn train`, `snn eval` and the evaluation workers build a
  * model from its configuration. A new trainable model registers one factory here.
  */
-import { Registry } from '../../learning/registry.js';
-import type { Hao2020Config } from '../../models/zoo/hao2020.js';
-import type { DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
-import { DiehlCook2015System } from '../systems/diehl-cook-2015.js';
-import { Hao2020System } from '../systems/hao2020.js';
+import { Registry } from '../learning/registry.js';
+import type { Hao2020Config } from '../models/zoo/hao2020.js';
+import type { DiehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
+import { DiehlCook2015System } from './systems/diehl-cook-2015.js';
+import { Hao2020System } from './systems/hao2020.js';
 import type { TrainingSystem } from './training-system.js';
 
 export type SystemFactory = (config: never, seed: number) => TrainingSystem;

@@ -8,8 +8,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SnnError } from '../../engine/errors.js';
-import type { FloatArray } from '../../engine/float-array.js';
+import { SnnError } from '../engine/errors.js';
+import type { FloatArray } from '../engine/float-array.js';
 
 export interface EvalJobSpec {
   model: string;

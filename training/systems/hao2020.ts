@@ -15,7 +15,7 @@ import { IntrinsicPlasticity } from '../../learning/intrinsic-plasticity.js';
 import { SymStdp } from '../../learning/sym-stdp.js';
 import { SynapticScaling } from '../../learning/synaptic-scaling.js';
 import { buildHao2020, hao2020MaxDelaySteps, type Hao2020Config, type Hao2020Network } from '../../models/zoo/hao2020.js';
-import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from '../training/training-system.js';
+import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from '../training-system.js';
 
 export class Hao2020System implements TrainingSystem {
   readonly model = 'hao2020';

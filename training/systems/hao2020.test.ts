@@ -12,8 +12,8 @@ import { Network } from '../../models/network.js';
 import { TeacherLifPopulation } from '../../models/teacher-lif-population.js';
 import { excParams, hao2020Config, slParams } from '../../models/zoo/hao2020.js';
 import { MODEL_MAGIC, readFramed, writeFramed } from '../../io/checkpoint.js';
-import { evaluateRun, train } from '../training/run-training.js';
-import { Trainer } from '../training/trainer.js';
+import { evaluateRun, train } from '../run-training.js';
+import { Trainer } from '../trainer.js';
 import { Hao2020System } from './hao2020.js';
 
 describe('hao2020 model pieces', () => {

@@ -5,9 +5,9 @@
  * Every random stream is keyed by (purpose, sample, repeat), so a presentation's spikes do not
  * depend on anything before it: resumed runs and head-to-head comparisons see the same input.
  */
-import type { PoissonEncoder } from '../../datasets/poisson-encoder.js';
-import { nextIntensity } from '../../datasets/presentation.js';
-import { RngStream } from '../../engine/rng.js';
+import type { PoissonEncoder } from '../datasets/poisson-encoder.js';
+import { nextIntensity } from '../datasets/presentation.js';
+import { RngStream } from '../engine/rng.js';
 import type { TrainingStage, TrainingSystem } from './training-system.js';
 
 const NEVER = -0x40000000;

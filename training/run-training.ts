@@ -7,14 +7,14 @@ import os from 'node:os';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDataset, subset, type Dataset } from '../../datasets/dataset.js';
-import { describeBackend } from '../../engine/backend.js';
-import { SnnError } from '../../engine/errors.js';
-import { writeFileAtomic } from '../../io/atomic.js';
-import { checkShape } from '../../io/check-shape.js';
-import { MODEL_MAGIC, readFramed } from '../../io/checkpoint.js';
-import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../../models/zoo/hao2020.js';
-import { diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
+import { loadDataset, subset, type Dataset } from '../datasets/dataset.js';
+import { describeBackend } from '../engine/backend.js';
+import { SnnError } from '../engine/errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkShape } from '../io/check-shape.js';
+import { MODEL_MAGIC, readFramed } from '../io/checkpoint.js';
+import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../models/zoo/hao2020.js';
+import { diehlCook2015Config, type DiehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
 import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
 import { checkProbeSamples, probeHiddenLayer, responsesInProcess, responsesInWorkers, type HiddenProbeResult } from './hidden-probe.js';
@@ -325,7 +325,7 @@ export interface EvalSummary {
   confusionUsl: number[][];
   /** Neurons per class and threshold spread of the hidden layer (what it learned). */
   hidden: HiddenSummary;
-  /** With `linearProbe`: the best linear readout of the hidden spike counts (bench/training/hidden-probe.ts). */
+  /** With `linearProbe`: the best linear readout of the hidden spike counts (training/hidden-probe.ts). */
   linearProbe?: HiddenProbeResult;
   wallSeconds: number;
   backend: string;

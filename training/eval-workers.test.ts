@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDataset, subset } from '../../datasets/dataset.js';
-import { hao2020Config } from '../../models/zoo/hao2020.js';
-import { Hao2020System } from '../systems/hao2020.js';
+import { loadDataset, subset } from '../datasets/dataset.js';
+import { hao2020Config } from '../models/zoo/hao2020.js';
+import { Hao2020System } from './systems/hao2020.js';
 import { probeHiddenLayer, responsesInProcess, responsesInWorkers } from './hidden-probe.js';
 import { Trainer } from './trainer.js';
 
-const script = fileURLToPath(new URL('../../dist/bench/training/eval-worker.js', import.meta.url));
+const script = fileURLToPath(new URL('../dist/training/eval-worker.js', import.meta.url));
 const cfg = hao2020Config('mnist', 40);
 const trainSet = subset(loadDataset('mnist', 'train'), 60);
 const testSet = subset(loadDataset('mnist', 'test'), 40);

@@ -6,12 +6,12 @@
  * protocol; the test samples use the evaluation's own random streams. The presentations run
  * in-process or on the evaluation's worker threads, with identical counts either way.
  */
-import type { Dataset } from '../../datasets/dataset.js';
-import { imageOf, shuffledIndices } from '../../datasets/dataset.js';
-import { SnnError } from '../../engine/errors.js';
-import { RngStream } from '../../engine/rng.js';
-import { Confusion } from '../../learning/readout.js';
-import { LINEAR_PROBE_DEFAULTS, SparseCounts, fitLinearProbe, predictLinearProbe } from '../../learning/linear-probe.js';
+import type { Dataset } from '../datasets/dataset.js';
+import { imageOf, shuffledIndices } from '../datasets/dataset.js';
+import { SnnError } from '../engine/errors.js';
+import { RngStream } from '../engine/rng.js';
+import { Confusion } from '../learning/readout.js';
+import { LINEAR_PROBE_DEFAULTS, SparseCounts, fitLinearProbe, predictLinearProbe } from '../learning/linear-probe.js';
 import { evaluateInWorkers, type EvalJobSpec } from './eval-job.js';
 import type { Presenter } from './presenter.js';
 import type { TrainingSystem } from './training-system.js';

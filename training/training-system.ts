@@ -3,12 +3,12 @@
  * source, a hidden layer (counted for re-presentation and the USL readout), an optional supervision
  * layer, the plasticity rules, and named arrays that make up the trained model.
  */
-import type { FloatArray } from '../../engine/float-array.js';
-import type { PlasticityRule } from '../../learning/plugin-contract.js';
-import type { LifPopulation } from '../../models/lif-population.js';
-import type { Network } from '../../models/network.js';
-import type { ReplaySource } from '../../models/replay-source.js';
-import type { TeacherLifPopulation } from '../../models/teacher-lif-population.js';
+import type { FloatArray } from '../engine/float-array.js';
+import type { PlasticityRule } from '../learning/plugin-contract.js';
+import type { LifPopulation } from '../models/lif-population.js';
+import type { Network } from '../models/network.js';
+import type { ReplaySource } from '../models/replay-source.js';
+import type { TeacherLifPopulation } from '../models/teacher-lif-population.js';
 
 export interface PresentationProtocol {
   dt: number;

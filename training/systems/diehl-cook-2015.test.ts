@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PoissonEncoder } from '../../datasets/poisson-encoder.js';
 import { RngStream } from '../../engine/rng.js';
 import { buildDiehlCook2015, diehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
-import { Presenter } from '../training/presenter.js';
+import { Presenter } from '../presenter.js';
 import { DiehlCook2015System } from './diehl-cook-2015.js';
 
 /** A blob-like synthetic image (no dataset needed), the same for every call with the same seed. */
