@@ -1,5 +1,5 @@
 /**
- * The sample presentation protocol of Hao et al. (spec symstdp.md §5, §12), as constants and a
+ * The sample presentation protocol of Hao et al. (docs/datasets.md, "Presentation protocol"), as constants and a
  * pure transition function. The training/eval loop owns the simulation; this file only decides
  * what happens after a presentation, so the rule can be tested without a network.
  *

@@ -157,11 +157,29 @@ function suggest(key: string): string | null {
   return distance(key, best) <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
 }
 
+/** The unit of a field by its name (the last key of its path): what a bare number means there. */
+const UNITS: Record<string, string> = {
+  dt: 'ms', duration: 'ms', tauM: 'ms', tauExc: 'ms', tauInh: 'ms', tauTheta: 'ms', refractory: 'ms', deadTime: 'ms',
+  at: 'ms', interval: 'ms', delay: 'ms', vRest: 'mV', vReset: 'mV', vThresh: 'mV', eExc: 'mV', eInh: 'mV', iBias: 'mV',
+  thetaPlus: 'mV', thetaInit: 'mV', thetaOffset: 'mV', vMin: 'mV', v0: 'mV', rates: 'Hz',
+};
+
+/** What a union-typed field accepts, in words (zod only says "invalid input"). */
+const EXPECTED: Record<string, string> = {
+  rates: 'a number in Hz, or a list of numbers in Hz (one per neuron)',
+  weights: 'a number, {uniform: [lo, hi]}, {normal: {mean, std}} or one value per synapse',
+  delay: 'a number in ms, {uniform: [lo, hi]} in ms, or one value per synapse in ms',
+  v0: 'a number in mV, {uniform: [lo, hi]} in mV, or a list in mV (one per neuron)',
+  connectivity: "'dense', 'one-to-one', 'all-but-self', {probability: p} or {pairs: [[pre, post], ...]}",
+  spikes: 'true, false or a list of population names',
+};
+
 /** Validates a parsed JSON/YAML value; throws one SnnError for the first problem found. */
 export function parseDescription(value: unknown, source = 'network description'): NetworkDescription {
   const r = descriptionSchema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  // A misspelt field name explains the other errors it causes, so it is reported first.
+  const issue = r.error.issues.find((i) => i.code === 'unrecognized_keys') ?? r.error.issues[0]!;
   const where = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
@@ -173,9 +191,38 @@ export function parseDescription(value: unknown, source = 'network description')
     throw new SnnError('config.invalid', `${source}: ${where} has an unknown model`, "use 'lif', 'poisson' or 'spike-source-array'");
   }
   const got = valueAt(value, issue.path);
+  if (got === undefined && issue.path.length > 0) {
+    throw new SnnError('config.invalid', `${source}: ${where} is missing`, 'add it; docs/network-description.md lists the fields');
+  }
   // JSON.stringify shows NaN and ±Infinity (YAML .nan/.inf) as null: name them.
   const shown = got === undefined ? 'missing' : `got ${typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got)?.slice(0, 60)}`;
-  throw new SnnError('config.invalid', `${source}: ${where} ${issue.message.replace(/^Invalid input: /, '')} (${shown})`, 'fix that field; docs/network-description.md lists the fields');
+  const key = [...issue.path].reverse().find((k) => typeof k === 'string') as string | undefined;
+  const unit = key !== undefined ? UNITS[key] : undefined;
+  let what = issue.message.replace(/^Invalid input: /, '');
+  if (key !== undefined && EXPECTED[key] && (issue.code === 'invalid_union' || issue.code === 'invalid_type')) what = `must be ${EXPECTED[key]}`;
+  else if (issue.code === 'invalid_type' && /expected number/.test(issue.message)) what = `must be a finite number${unit ? ` in ${unit}` : ''}`;
+  else if (unit && /^must be [><≥≤] ?-?[\d.]+$/.test(what)) what = `${what} ${unit}`;
+  else if (unit && /^must be/.test(what)) what = `${what} (in ${unit})`;
+  throw new SnnError('config.invalid', `${source}: ${where} ${what} (${shown})`, `fix that field${unit ? `; snn's units are ms, mV and Hz` : ''}; docs/network-description.md lists the fields`);
+}
+
+/**
+ * Plausible slips that are not errors: a time constant below dt (most often seconds written where
+ * snn expects milliseconds). Returned as one line each, for the CLI to print as warnings.
+ */
+export function descriptionWarnings(d: NetworkDescription, dtDefault = 0.1): string[] {
+  const dt = d.dt ?? dtDefault;
+  const out: string[] = [];
+  d.populations.forEach((p, k) => {
+    if (p.model !== 'lif' || !p.params) return;
+    for (const key of ['tauM', 'tauExc', 'tauInh', 'tauTheta', 'refractory'] as const) {
+      const v = p.params[key];
+      if (typeof v === 'number' && v > 0 && v < dt) {
+        out.push(`populations[${k}].params.${key} = ${v} ms is below dt = ${dt} ms (snn's times are in ms: ${v} s would be ${v * 1000} ms)`);
+      }
+    }
+  });
+  return out;
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

@@ -4,7 +4,7 @@
  * Equations (units: ms, mV; `iBias` is the constant drive R·I in mV):
  *
  *   delta:        τm dv/dt = (vRest + iBias − v)                 input: v += w
- *   current:      τm dv/dt = (vRest + iBias − v + Ie + Ii)       τe dIe/dt = −Ie, τi dIi/dt = −Ii; input: I += w
+ *   current:      τm dv/dt = (vRest + iBias − v + ge + gi)       τe dge/dt = −ge, τi dgi/dt = −gi (currents, mV); input: g += w
  *   conductance:  τm dv/dt = (vRest + iBias − v) + ge(eExc − v) + gi(eInh − v)
  *                 τe dge/dt = −ge, τi dgi/dt = −gi;                input: g += w
  *   threshold:    v > vThresh + θ − thetaOffset (not refractory) → spike, v = vReset, θ jumps

@@ -1,5 +1,5 @@
 /**
- * The Brian2 reference-case format (../shared/reference/README.md): a LIF layer driven by given
+ * The Brian2 reference-case format (test/reference/README.md): a LIF layer driven by given
  * input spikes. `isReferenceCase` detects it by its fields; `referenceCaseToDescription` turns it
  * into an ordinary network description, so it runs through the same engine as everything else.
  */
@@ -32,14 +32,19 @@ const caseSchema = z.object({
 export type ReferenceCase = z.infer<typeof caseSchema>;
 
 export function isReferenceCase(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'n_in' in value && 'n_out' in value && 'input_spikes' in value && 'params' in value;
+  // Two of its own fields make a file a reference case, so one missing field is reported as missing
+  // from a reference case (not as unknown fields of a network description).
+  if (typeof value !== 'object' || value === null) return false;
+  return ['n_in', 'n_out', 'input_spikes', 'params', 'weights'].filter((k) => k in value).length >= 2;
 }
 
 export function referenceCaseToDescription(value: unknown): NetworkDescription {
   const r = caseSchema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new SnnError('config.reference', `reference case: ${issue.path.join('.') || '(top level)'} ${issue.message}`, 'see ../shared/reference/README.md for the case format');
+    const where = issue.path.join('.') || '(top level)';
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    throw new SnnError('config.reference', `Brian2 reference case: ${where} ${missing ? 'is missing' : issue.message.replace(/^Invalid input: /, '')}`, 'see test/reference/README.md for the case format');
   }
   const c = r.data;
   const p = c.params;

@@ -114,12 +114,12 @@ const cases: Case[] = [
   {
     name: 'NaN parameter (YAML .nan)',
     argv: () => (writeFileSync(file('nan.yaml'), 'duration: 10\npopulations:\n  - name: a\n    model: lif\n    size: 2\n    params:\n      tauM: .nan\n'), ['simulate', file('nan.yaml')]),
-    line: /populations\[0\]\.params\.tauM .*NaN \(got NaN\) \(fix that field/,
+    line: /populations\[0\]\.params\.tauM must be a finite number in ms \(got NaN\) \(fix that field/,
   },
   {
     name: 'infinite parameter (YAML .inf)',
     argv: () => (writeFileSync(file('inf.yaml'), 'duration: 10\npopulations:\n  - name: a\n    model: lif\n    size: 2\n    params:\n      vThresh: .inf\n'), ['simulate', file('inf.yaml')]),
-    line: /populations\[0\]\.params\.vThresh .*Infinity \(got Infinity\) \(fix that field/,
+    line: /populations\[0\]\.params\.vThresh must be a finite number in mV \(got Infinity\) \(fix that field/,
   },
   {
     name: 'NaN as a string in JSON',
@@ -129,7 +129,7 @@ const cases: Case[] = [
   {
     name: 'dt = 0 in the description',
     argv: () => ['simulate', net('dt0.json', (d) => (d.dt = 0))],
-    line: /dt must be > 0 \(got 0\)/,
+    line: /dt must be > 0 ms \(got 0\)/,
   },
   {
     name: 'dt < 0 on the command line',

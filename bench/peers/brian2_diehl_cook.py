@@ -2,7 +2,7 @@
 """Brian2 peer for the snn Diehl & Cook 2015 training-speed benchmark
 (run with /usr/bin/python3, Brian2 2.5.1).
 
-Network (shared/spec/symstdp.md section 13.1, from D&C's released Brian 1 code):
+Network (docs/diehl-cook-2015.md, from D&C's released Brian 1 code):
   * 784 Poisson inputs, rate = pixel/8 * intensity Hz, intensity 2 (<= 63.75 Hz;
     fixed unless --represent, see below); each sample is shown for 350 ms followed by 150 ms of rest
     (rate 0).  Samples = the first K images of MNIST train-images-idx3-ubyte

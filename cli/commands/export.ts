@@ -7,6 +7,8 @@
  * `snn simulate --out x.json`, or — for `--format nir` — a network description (JSON/YAML, zoo:NAME)
  * or a trained model (run directory or .snnmodel). Thin: loading, conversion and writing live in io/formats/.
  */
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { extname } from 'node:path';
 import { Option } from 'commander';
@@ -25,7 +27,7 @@ import { stateCsv, stateNpy, stateTable } from '../../io/state-export.js';
 
 interface ExportFlags {
   format?: string;
-  out: string;
+  out?: string;
   width?: number;
   dt?: number;
   polarity?: Polarity;
@@ -48,8 +50,8 @@ export function registerExport(program: Command): void {
     .command('export')
     .description('write recorded spikes as AEDAT, npy, NWB, NIRData, SpikeSourceArray, Lava or CSV, or a network / trained model as NIR')
     .argument('<source>', 'a trace, the spikes JSON of `snn simulate --out x.json`, or (for --format nir) a network description, zoo:NAME, a run directory or a .snnmodel')
-    .requiredOption('--out <file>', 'output file')
-    .option('--format <name>', `one of: nir, ${formatNames().join(', ')} (default: from the --out extension)`)
+    .option('--out <file>', 'output file (default: beside the source, named after it, with the format\'s extension; a run directory gets model.nir)')
+    .option('--format <name>', `one of: nir, ${formatNames().join(', ')} (default: from the --out extension; required without --out)`)
     .option('--width <n>', 'sensor width for the id → (x, y) mapping (default 128)', positiveInt)
     .option('--dt <ms>', 'time step in ms (Lava raster; overrides the source\'s)', positiveNumber)
     .addOption(new Option('--polarity <p>', 'event polarity (AEDAT, Tonic npy)').choices(['on', 'off', 'id-parity']))
@@ -67,8 +69,24 @@ export function registerExport(program: Command): void {
     .action((source: string, flags: ExportFlags, cmd: Command) => (flags.state !== undefined ? runStateExport(source, flags, cmd.getOptionValueSource('population') === 'default') : runExport(source, flags)));
 }
 
+/**
+ * Where an export goes when --out is not given: beside the source with the format's extension
+ * (`a.snntrace` → `a.aedat4`), or into a run directory (`RUN_DIR/model.nir`).
+ */
+export function defaultExportPath(source: string, format: string, extension: string): string {
+  if (existsSync(source) && statSync(source).isDirectory()) return join(source, `${format === 'nir' ? 'model' : 'spikes'}${extension}`);
+  const dir = dirname(source);
+  const base = basename(source).replace(/\.[^.]+$/, '') || 'export';
+  return join(dir, `${base}${extension}`);
+}
+
 async function runExport(source: string, flags: ExportFlags): Promise<void> {
-  if (flags.format?.toLowerCase() === 'nir' || (flags.format === undefined && flags.out.toLowerCase().endsWith('.nir'))) return runNirExport(source, flags);
+  if (flags.out === undefined) {
+    if (flags.format === undefined) throw new SnnError('usage', 'give --format or --out', `for example --format nir or --out spikes.aedat4; formats: nir, ${formatNames().join(', ')}`);
+    const ext = flags.format.toLowerCase() === 'nir' ? '.nir' : getFormat(flags.format).extensions[0]!;
+    flags.out = defaultExportPath(source.startsWith('zoo:') ? source.replace(':', '-') : source, flags.format.toLowerCase(), ext);
+  }
+  if (flags.format?.toLowerCase() === 'nir' || (flags.format === undefined && flags.out.toLowerCase().endsWith('.nir'))) return runNirExport(source, flags as ExportFlags & { out: string });
   const format = flags.format !== undefined ? getFormat(flags.format) : formatForPath(flags.out);
   if (!format) {
     throw new SnnError('usage', `cannot tell the format from '${flags.out}'`, `pass --format, one of: ${formatNames().join(', ')}`);
@@ -87,7 +105,7 @@ async function runExport(source: string, flags: ExportFlags): Promise<void> {
   process.stdout.write(`wrote ${flags.out} (${format.name}, ${spikes} spikes, ${data.populations.length} population${data.populations.length === 1 ? '' : 's'})\n`);
 }
 
-async function runNirExport(source: string, flags: ExportFlags): Promise<void> {
+async function runNirExport(source: string, flags: ExportFlags & { out: string }): Promise<void> {
   const kind = classifyExportSource(source);
   let res: NirExportResult;
   if (kind === 'model') res = await exportTrainedModelNir(source, flags.out);

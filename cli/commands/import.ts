@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { SnnError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { detectImportFormat } from '../../io/formats/file-summary.js';
 import { importEvents } from '../../io/formats/import-events.js';
 import { readNir } from '../../io/formats/nir.js';
 import { registerBuiltinFormats } from '../../io/formats/register-all.js';
@@ -50,7 +51,7 @@ export function registerImport(program: Command): void {
     .description('turn a NIR graph or an event recording (AEDAT, npy, ...) into a network description for snn simulate')
     .argument('<file>', 'a .nir model graph, or an event/spike file')
     .requiredOption('--out <file>', 'network description to write (JSON)')
-    .option('--format <name>', `nir, or a spike format: ${formatNames().join(', ')} (default: from the file extension)`)
+    .option('--format <name>', `nir, or a spike format: ${formatNames().join(', ')} (default: from the file's content, else its extension)`)
     .option('--population <name>', 'name of the spike-source population (default input)')
     .option('--size <n>', 'neurons of the spike-source population (default: from the file)', positiveInt)
     .option('--width <n>', 'sensor width for (x, y) → id = y·width + x (AEDAT 2.0, npy; default 128)', positiveInt)
@@ -68,7 +69,8 @@ export function registerImport(program: Command): void {
 }
 
 async function runImport(file: string, flags: ImportFlags): Promise<void> {
-  const format = flags.format?.toLowerCase() ?? (file.toLowerCase().endsWith('.nir') ? 'nir' : formatForPath(file)?.name);
+  // Content first (as `snn inspect` does), then the extension: a renamed file still imports.
+  const format = flags.format?.toLowerCase() ?? (await detectImportFormat(file)) ?? (file.toLowerCase().endsWith('.nir') ? 'nir' : formatForPath(file)?.name);
   if (format === undefined) throw new SnnError('usage', `cannot tell the format of '${file}'`, `pass --format: nir, ${formatNames().join(', ')}`);
   if (format === 'nir') {
     if (flags.into !== undefined) throw new SnnError('usage', '--into works with event recordings, not NIR graphs', 'import the NIR graph on its own');

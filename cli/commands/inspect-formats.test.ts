@@ -91,7 +91,7 @@ describe('snn inspect, models', () => {
     writeFramed(model, MODEL_MAGIC, { format: 'snn-model', version: 1, model: 'hao2020', dataset: 'mnist', config: { neurons: 4 }, seed: 3, trained: 120, arrays: { 'input->exc': new Float32Array(784 * 4), 'exc->sl': new Float32Array(40), 'exc.theta': new Float64Array(4) }, assignments: Int8Array.of(1, -1, 2, 3) });
     const m = await inspect(model);
     expect(m.json).toMatchObject({ format: 'snn-model', fields: { model: 'hao2020', dataset: 'mnist', trained: 120, neurons: 4, assignedNeurons: 3 } });
-    expect(m.json['arrays']).toContainEqual({ name: 'input->exc', type: 'Float32Array', length: 3136, shape: [784, 4] });
+    expect(m.json['arrays']).toContainEqual({ name: 'input->exc', type: 'Float32Array', length: 3136, shape: [784, 4], stats: { mean: 0, std: 0, min: 0, p5: 0, median: 0, p95: 0, max: 0, zeroFraction: 1 } });
     expect(m.text).toMatch(/snn trained model/);
     const ckpt = join(dir, 'checkpoint.snnckpt');
     writeFramed(ckpt, CHECKPOINT_MAGIC, { config: { neurons: 4 }, position: { trained: 30, epoch: 0 }, arrays: { 'exc.theta': new Float64Array(4) }, populations: { exc: { v: new Float64Array(4) } } });

@@ -41,13 +41,17 @@ function nirText(path: string, s: NirSummary): string {
   return lines.join('\n');
 }
 
-function snnText(path: string, s: SnnFileSummary): string {
+export function snnText(path: string, s: SnnFileSummary): string {
   const what = s.format === 'snn-model' ? 'trained model' : 'training checkpoint';
   const lines = [`${path}: snn ${what}`];
   for (const [k, v] of Object.entries(s.fields)) lines.push(`  ${k.padEnd(18)} ${String(v)}`);
   if (s.arrays.length) {
-    const rows = [['array', 'type', 'values', 'shape']];
-    for (const a of s.arrays) rows.push([a.name, a.type, String(a.length), a.shape ? a.shape.join(' × ') : '']);
+    const rows = [['array', 'type', 'values', 'shape', 'mean', 'std', 'min', 'median', 'max', 'zeros']];
+    const g = (x: number | undefined) => (x === undefined ? '' : Number(x.toPrecision(4)).toString());
+    for (const a of s.arrays) {
+      const st = a.stats;
+      rows.push([a.name, a.type, String(a.length), a.shape ? a.shape.join(' × ') : '', g(st?.mean), g(st?.std), g(st?.min), g(st?.median), g(st?.max), st ? `${(100 * st.zeroFraction).toFixed(1)} %` : '']);
+    }
     lines.push('', table(rows, 2));
   }
   return lines.join('\n');
@@ -63,8 +67,8 @@ function inspector(kind: FileKind): FileInspector {
   return {
     format: kind,
     detect: (head) => detectKind(head) === kind,
-    async inspect(path): Promise<InspectResult> {
-      const s = await summarizeFile(path, kind);
+    async inspect(path, options): Promise<InspectResult> {
+      const s = await summarizeFile(path, kind, options.dt !== undefined ? { dt: options.dt } : {});
       return { format: s.format, json: { ...s } as unknown as Record<string, unknown>, text: render(path, s) };
     },
   };

@@ -8,14 +8,18 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { SnnError } from '../../engine/errors.js';
+import { positiveNumber } from '../parse.js';
 import { fsError } from '../../io/atomic.js';
 import { isTraceMagic } from '../../io/trace-format.js';
 import { summarizeTrace, type TraceSummary } from '../../io/trace-stats.js';
 import { formatInspectors } from './inspect-formats.js';
+import { inspectRun, isRunDirectory } from './inspect-run.js';
 
 export interface InspectOptions {
   json?: boolean;
   allowPartial?: boolean;
+  /** Time step (ms) of files that store step indices only (Lava rasters). */
+  dt?: number;
 }
 
 export interface InspectResult {
@@ -107,6 +111,7 @@ function readHead(path: string): Uint8Array {
 
 /** Detects the format of `path` and inspects it. */
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectResult> {
+  if (isRunDirectory(path)) return inspectRun(path);
   const head = readHead(path);
   if (head.length === 0) throw new SnnError('io.format', `${path} is empty`, 'the program that wrote it stopped before writing anything');
   const inspector = inspectors.find((i) => i.detect(head));
@@ -120,10 +125,11 @@ export function registerInspect(program: Command): void {
   program
     .command('inspect')
     .description('show the header and per-population statistics of a file snn writes or reads (format detected from its content)')
-    .argument('<file>', 'a trace, NIR graph, NIRData, NWB, AEDAT 2/4, npy, Lava, CSV, SpikeSourceArray, spike JSON, .snnmodel or .snnckpt')
+    .argument('<file>', 'a run directory, a trace, NIR graph, NIRData, NWB, AEDAT 2/4, npy, Lava, CSV, SpikeSourceArray, spike JSON, .snnmodel or .snnckpt')
     .option('--json', 'print a JSON report instead of the table')
     .option('--allow-partial', 'read a truncated or damaged file up to its last intact chunk instead of failing')
-    .action(async (file: string, opts: { json?: boolean; allowPartial?: boolean }) => {
+    .option('--dt <ms>', 'time step of a Lava raster, which stores step indices only (default: times in steps)', positiveNumber)
+    .action(async (file: string, opts: InspectOptions) => {
       const result = await inspectFile(file, opts);
       process.stdout.write(opts.json ? `${JSON.stringify(result.json, null, 2)}\n` : `${result.text}\n`);
     });

@@ -10,6 +10,7 @@ import { SnnError } from '../../engine/errors.js';
 import type { RecorderSink } from '../../engine/recorder-sink.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { loadDescription } from '../../io/load-description.js';
+import { descriptionWarnings } from '../../models/description.js';
 import { JsonSpikesSink, StatsSink, TraceSink } from '../../io/trace-sink.js';
 import { TraceWriter } from '../../io/trace-writer.js';
 import { buildNetwork, resolveSettings } from '../../models/build-network.js';
@@ -62,6 +63,7 @@ function runSimulate(file: string, flags: SimulateFlags): void {
   const desc = loaded.description;
   const mode = flags.mode ?? desc.mode ?? 'clock';
   const settings = resolveSettings(desc, { dt: flags.dt, precision: flags.precision, seed: flags.seed });
+  for (const w of descriptionWarnings({ ...desc, dt: settings.dt })) process.stderr.write(`warning: ${w}\n`);
   const duration = flags.duration ?? desc.duration;
   if (duration === undefined) throw new SnnError('config.invalid', `${file} sets no duration`, 'pass --duration MS or add "duration" to the description');
   const sizes = desc.populations.map((p) => p.size);

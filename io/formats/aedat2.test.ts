@@ -1,4 +1,4 @@
-/** AEDAT 2.0 bytes checked against the layout of spec/formats.md C1, built by hand. */
+/** AEDAT 2.0 bytes checked against the layout in docs/formats.md (aedat2), built by hand. */
 import { describe, expect, it } from 'vitest';
 import { SnnError } from '../../engine/errors.js';
 import { decodeAedat2, encodeAedat2 } from './aedat2.js';

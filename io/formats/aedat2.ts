@@ -1,6 +1,6 @@
 /**
  * AEDAT 2.0 (jAER): `#!AER-DAT2.0\r\n`, `#` comment lines ending in CRLF, then per event a
- * big-endian int32 address and int32 timestamp in µs (spec/formats.md C1).
+ * big-endian int32 address and int32 timestamp in µs (docs/formats.md, aedat2).
  *
  * Our header also records the id → address mapping and the population table as `# snn-…` comments,
  * so our reader restores populations exactly; other readers skip comments. We end the header with

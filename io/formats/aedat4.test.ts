@@ -1,4 +1,4 @@
-/** AEDAT 4.0 bytes checked against the layout of spec/formats.md C1, built by hand. */
+/** AEDAT 4.0 bytes checked against the layout in docs/formats.md (aedat4), built by hand. */
 import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { aedat4ToSpikeData, decodeAedat4, encodeAedat4 } from './aedat4.js';

@@ -1,5 +1,5 @@
 /**
- * AEDAT 4.0 (iniVation DV / dv-processing), events only (spec/formats.md C1):
+ * AEDAT 4.0 (iniVation DV / dv-processing), events only (docs/formats.md, aedat4):
  *
  *   "#!AER-DAT4.0\r\n"
  *   int32 LE length + IOHeader flatbuffer ("IOHE": compression, dataTablePosition = −1, infoNode XML)

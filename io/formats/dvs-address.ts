@@ -5,7 +5,7 @@
  * ('on' → 1, 'off' → 0, 'id-parity' → id & 1). The inverse is id = y·width + x whatever the polarity,
  * so the mapping is lossless for every polarity mode.
  *
- * AEDAT 2.0 packs (x, y, p) into a 32-bit address word; two layouts (spec/formats.md C1):
+ * AEDAT 2.0 packs (x, y, p) into a 32-bit address word; two layouts (docs/formats.md, "Neuron id → pixel"):
  * - dvs128: bit 0 polarity (1 = ON), bits 1–7 x, bits 8–14 y, bit 15 external event → x, y < 128.
  * - davis:  bit 11 polarity, bits 12–21 x, bits 22–30 y, bit 31 = 0 for DVS events → x < 1024, y < 512.
  */

@@ -9,6 +9,7 @@
  *   t_ms,population,neuron    → csv;   [{"population": …  → spikesourcearray;  {"spikes"/"populations" → spike JSON
  *   SNNMODL1 / SNNCKPT1       → trained model / training checkpoint
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { Dataset, Group } from 'h5wasm/node';
 import { SnnError } from '../../engine/errors.js';
 import { CHECKPOINT_MAGIC, MODEL_MAGIC, readFramed } from '../checkpoint.js';
@@ -83,12 +84,13 @@ async function readSpikes(format: string, path: string, opts: { width?: number; 
 }
 
 /** npy: Tonic/plain events, else a Lava raster (time axis reported in steps: the file has no dt). */
-async function summarizeNpy(path: string): Promise<SpikeSummary> {
+async function summarizeNpy(path: string, dt: number | undefined): Promise<SpikeSummary> {
   try {
     return summarizeSpikes('npy', await readSpikes('npy', path), ['one flat address space: population "events"; ids = y·128 + x for Tonic files (pass the width to snn import)']);
   } catch (err) {
     if (!(err instanceof SnnError) || err.code !== 'io.format') throw err;
-    return summarizeSpikes('lava', await readSpikes('lava', path, { dt: 1 }), ['Lava RingBuffer raster (neurons, T): times are step indices (dt = 1), the file holds no dt']);
+    if (dt !== undefined) return summarizeSpikes('lava', await readSpikes('lava', path, { dt }), [`Lava RingBuffer raster (neurons, T) read with dt = ${dt} ms (--dt)`]);
+    return summarizeSpikes('lava', await readSpikes('lava', path, { dt: 1 }), ['Lava RingBuffer raster (neurons, T): times are step indices (dt = 1), the file holds no dt; pass --dt MS for times in ms']);
   }
 }
 
@@ -149,7 +151,37 @@ export async function hdf5Kind(path: string): Promise<Hdf5Kind> {
 export interface SnnFileSummary {
   format: 'snn-model' | 'snn-checkpoint';
   fields: Record<string, unknown>;
-  arrays: { name: string; type: string; length: number; shape?: number[] }[];
+  arrays: { name: string; type: string; length: number; shape?: number[]; stats?: ArrayStats }[];
+}
+
+/** Distribution of an array's values: what a weight or threshold array looks like at a glance. */
+export interface ArrayStats {
+  mean: number;
+  std: number;
+  min: number;
+  p5: number;
+  median: number;
+  p95: number;
+  max: number;
+  /** Fraction of exact zeros (connection sparsity of a weight array). */
+  zeroFraction: number;
+}
+
+export function arrayStats(values: ArrayLike<number>): ArrayStats | undefined {
+  const n = values.length;
+  if (n === 0) return undefined;
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  let zeros = 0;
+  for (let i = 0; i < n; i++) {
+    sum += sorted[i]!;
+    if (sorted[i] === 0) zeros++;
+  }
+  const mean = sum / n;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += (sorted[i]! - mean) ** 2;
+  const q = (f: number) => sorted[Math.min(n - 1, Math.floor(f * (n - 1) + 0.5))]!;
+  return { mean, std: Math.sqrt(sq / n), min: sorted[0]!, p5: q(0.05), median: q(0.5), p95: q(0.95), max: sorted[n - 1]!, zeroFraction: zeros / n };
 }
 
 function shapeOfArray(name: string, length: number, neurons: number | undefined): number[] | undefined {
@@ -166,7 +198,9 @@ function collectArrays(obj: unknown, prefix: string, out: SnnFileSummary['arrays
     const name = prefix ? `${prefix}.${k}` : k;
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
       const shape = shapeOfArray(k, (v as unknown as ArrayLike<number>).length, neurons);
-      out.push({ name, type: v.constructor.name, length: (v as unknown as ArrayLike<number>).length, ...(shape ? { shape } : {}) });
+      const values = v as unknown as ArrayLike<number>;
+      const stats = typeof (values as { [k: number]: unknown })[0] === 'number' ? arrayStats(values) : undefined;
+      out.push({ name, type: v.constructor.name, length: values.length, ...(shape ? { shape } : {}), ...(stats ? { stats } : {}) });
     } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) collectArrays(v, name, out, neurons, depth + 1);
   }
 }
@@ -200,15 +234,15 @@ export function summarizeSnnFile(path: string, kind: 'snn-model' | 'snn-checkpoi
 export type FileSummary = SpikeSummary | NirSummary | SnnFileSummary;
 
 /** Summary of `path`, whose first bytes were classified as `kind`. */
-export async function summarizeFile(path: string, kind: FileKind): Promise<FileSummary> {
+export async function summarizeFile(path: string, kind: FileKind, opts: { dt?: number } = {}): Promise<FileSummary> {
   try {
-    return await summarizeKind(path, kind);
+    return await summarizeKind(path, kind, opts.dt);
   } catch (err) {
     throw conciseHdf5Error(err, path, kind === 'hdf5' ? 'an HDF5 file' : kind);
   }
 }
 
-async function summarizeKind(path: string, kind: FileKind): Promise<FileSummary> {
+async function summarizeKind(path: string, kind: FileKind, dt: number | undefined): Promise<FileSummary> {
   switch (kind) {
     case 'hdf5': {
       const k = await hdf5Kind(path);
@@ -224,7 +258,7 @@ async function summarizeKind(path: string, kind: FileKind): Promise<FileSummary>
     case 'aedat4':
       return summarizeSpikes('aedat4', await readSpikes('aedat4', path));
     case 'npy':
-      return summarizeNpy(path);
+      return summarizeNpy(path, dt);
     case 'csv':
       return summarizeSpikes('csv', await readSpikes('csv', path));
     case 'spikesourcearray':
@@ -235,4 +269,29 @@ async function summarizeKind(path: string, kind: FileKind): Promise<FileSummary>
     case 'snn-checkpoint':
       return summarizeSnnFile(path, kind);
   }
+}
+
+/**
+ * The import format of a file from its content (as `snn inspect` tells them apart), or null when
+ * the bytes say nothing: 'nir', 'nirdata', 'nwb', 'aedat2', 'aedat4', 'npy', 'csv', 'spikesourcearray'.
+ */
+export async function detectImportFormat(path: string): Promise<string | null> {
+  let head: Uint8Array;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(64);
+      head = buf.subarray(0, readSync(fd, buf, 0, 64, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const kind = detectKind(head);
+  if (kind === 'hdf5') {
+    const k = await hdf5Kind(path);
+    return k === 'unknown' ? null : k;
+  }
+  return kind === 'aedat2' || kind === 'aedat4' || kind === 'npy' || kind === 'csv' || kind === 'spikesourcearray' ? kind : null;
 }

@@ -66,6 +66,7 @@ export function spikeDataToDescription(data: SpikeData, opts: EventImportOptions
   const population: PopulationDescription = { name, model: 'spike-source-array', size, spikes };
   const dt = opts.dt ?? opts.into?.dt ?? data.dt ?? 0.1;
   let desc: Record<string, unknown>;
+  const recorded = Math.max(last + dt, (data.durationMs - t0) * scale + offset);
   if (opts.into) {
     const base = opts.into;
     const existing = base.populations.find((p) => p.name === name);
@@ -85,8 +86,10 @@ export function spikeDataToDescription(data: SpikeData, opts: EventImportOptions
       const filled: PopulationDescription = { ...population, size: keep };
       desc = { ...base, populations: base.populations.map((p) => (p.name === name ? filled : p)), projections };
     } else desc = { ...base, populations: [population, ...base.populations], projections };
+    // The network runs at least as long as the recording, so no imported spike is cut off.
+    desc.duration = Math.max(base.duration ?? 0, recorded);
   } else {
-    desc = { dt, duration: Math.max(last + dt, (data.durationMs - t0) * scale + offset), populations: [population], record: { spikes: true } };
+    desc = { dt, duration: recorded, populations: [population], record: { spikes: true } };
   }
   return { description: parseDescription(desc, 'imported network'), spikes: spikes.length, population: name };
 }

@@ -1,6 +1,6 @@
 /**
  * Lava `io.source.RingBuffer(data=…)` input: a dense float32 `.npy` of shape (neurons, T) with TIME
- * LAST, 1.0 where neuron n spiked in step t, else 0.0 (spec/formats.md C3: the process sends
+ * LAST, 1.0 where neuron n spiked in step t, else 0.0 (docs/formats.md, lava: the process sends
  * data[..., t mod T] each step). Load with `RingBuffer(data=np.load(path))`.
  *
  * Step of a spike: k = round(t/dt) when t is on the grid (within 1e-6 steps, absorbing the float error

@@ -1,5 +1,5 @@
 /**
- * NIR model graphs in memory and in HDF5 (spec/formats.md C2; `nir/serialization.py` of
+ * NIR model graphs in memory and in HDF5 (docs/formats.md, nir; `nir/serialization.py` of
  * neuromorphs/NIR is what outside readers run):
  *
  *   /version                 string dataset ("1.0.0")

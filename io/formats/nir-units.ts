@@ -1,5 +1,5 @@
 /**
- * Time units at the NIR edge: snn works in ms, our NIR files hold seconds (spec/formats.md C2).
+ * Time units at the NIR edge: snn works in ms, our NIR files hold seconds (docs/formats.md, nir: units).
  *
  * ms → s is a correctly rounded division by 1000. The way back is not simply `s · 1000`, which misses
  * the original by one ulp for ~1.4 % of values: `secondsToMsExact` picks, among the floats next to

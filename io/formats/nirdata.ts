@@ -1,5 +1,5 @@
 /**
- * NIRData EventData in HDF5 (spec/formats.md C1, read by `nir.read_data`):
+ * NIRData EventData in HDF5 (docs/formats.md, nirdata; read by `nir.read_data`):
  *
  *   /                      attr __type__ = "NIRGraphData"
  *   /nodes/<population>    attr __type__ = "NIRNodeData"

@@ -5,7 +5,7 @@
  * - `plain`: float64 array of shape (N, 2), rows (t_ms, global neuron id).
  *
  * The reader accepts any flat structured array with fields named x, y, t (p optional) in any order and
- * of any integer/bool/float type — Tonic datasets differ in field order and types (spec/formats.md C1) —
+ * of any integer/bool/float type — Tonic datasets differ in field order and types (docs/formats.md, npy) —
  * and any (N, 2) numeric array. npy has no room for our population table, so several populations are
  * written as one address space (global id = offset + id) and read back as one population 'events'.
  */

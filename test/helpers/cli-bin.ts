@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCE_DIRS = ['engine', 'models', 'learning', 'datasets', 'io', 'bench', 'cli', 'training'];
+// Every top-level folder of the repository except build outputs and dependencies: a new folder of
+// sources is covered without editing a list.
+const NOT_SOURCES = new Set(['node_modules', 'dist', '.test-dist', '.git', 'reports', '.stryker-tmp']);
 
 function newestSource(): number {
   let newest = 0;
@@ -22,7 +24,7 @@ function newestSource(): number {
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
-  for (const d of SOURCE_DIRS) if (existsSync(join(ROOT, d))) walk(join(ROOT, d));
+  for (const e of readdirSync(ROOT, { withFileTypes: true })) if (e.isDirectory() && !NOT_SOURCES.has(e.name) && !e.name.startsWith('.test-dist')) walk(join(ROOT, e.name));
   return newest;
 }
 
