@@ -120,10 +120,15 @@ async function runNirExport(source: string, flags: ExportFlags & { out: string }
 
 /** `--state VAR`: the recorded samples of one state variable as CSV or .npy (io/state-export.ts). */
 function runStateExport(source: string, flags: ExportFlags, defaultPopulation: boolean): void {
-  const format = (flags.format ?? extname(flags.out).slice(1)).toLowerCase();
+  if (flags.out === undefined) {
+    if (flags.format === undefined) throw new SnnError('usage', 'give --format csv|npy or --out', 'for example --state v --format csv');
+    flags.out = defaultExportPath(source, 'state', `.${flags.state}.${flags.format.toLowerCase()}`);
+  }
+  const out = flags.out;
+  const format = (flags.format ?? extname(out).slice(1)).toLowerCase();
   if (format !== 'csv' && format !== 'npy') throw new SnnError('usage', `state variables are written as csv or npy, not '${format || flags.out}'`, 'pass --format csv or --format npy, or name the output .csv or .npy');
   const trace = readTrace(source, { allowPartial: flags.allowPartial });
   const table = stateTable(trace, { variable: flags.state!, populations: defaultPopulation || !flags.population ? undefined : [flags.population], neurons: flags.ids, from: flags.from, to: flags.to });
-  writeFileAtomic(flags.out, format === 'csv' ? stateCsv(table) : stateNpy(table));
-  process.stdout.write(`wrote ${flags.out} (${format}, ${table.variable} of ${table.neurons.length} neuron${table.neurons.length === 1 ? '' : 's'} of ${table.population}, ${table.times.length} samples)\n`);
+  writeFileAtomic(out, format === 'csv' ? stateCsv(table) : stateNpy(table));
+  process.stdout.write(`wrote ${out} (${format}, ${table.variable} of ${table.neurons.length} neuron${table.neurons.length === 1 ? '' : 's'} of ${table.population}, ${table.times.length} samples)\n`);
 }
