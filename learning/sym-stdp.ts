@@ -31,9 +31,10 @@ import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { DelayedArrivals } from './delayed-arrivals.js';
 import type { ArrivalKernel } from './kernels/pair-stdp-memory.js';
-import type { SymStdpMemory } from './kernels/sym-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 import { RescaledTraces } from './rescaled-traces.js';
+import { SymStdpMemory, symStdpMemoryProvider } from './kernels/sym-stdp-memory.js';
+import type { RulePlugin } from './rules.js';
 
 export interface SymStdpOptions {
   /** Learning rate η (the same for both orders). */
@@ -319,3 +320,22 @@ export class SymStdp implements PlasticityRule {
     }
   }
 }
+
+export const symStdpRule: RulePlugin = {
+  definition: {
+    target: 'projection',
+    slot: 'weights',
+    memory: symStdpMemoryProvider,
+    create: (t, o) => new SymStdp(t.projection!, { eta: o.eta as number, wMax: o.wMax as number, tau: o.tau as number, aPre: o.aPre as number, aPost: o.aPost as number }, t.memory instanceof SymStdpMemory ? t.memory : null),
+  },
+  info: {
+    summary: 'symmetric STDP: both spike orders potentiate by η·trace (Hao et al. 2020)',
+    options: {
+      eta: { type: 'number', default: 0.01, min: 0, doc: 'learning rate η of both spike orders' },
+      wMax: { type: 'number', default: 1, min: 0, doc: 'upper weight bound' },
+      tau: { type: 'number', default: 20, unit: 'ms', min: 0, exclusiveMin: true, doc: 'time constant of the pre and post traces' },
+      aPre: { type: 'number', default: 0.1, min: 0, doc: 'pre trace increment per spike' },
+      aPost: { type: 'number', default: 0.1, min: 0, doc: 'post trace increment per spike' },
+    },
+  },
+};

@@ -13,21 +13,23 @@ import { SnnError } from '../engine/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { checkShape } from '../io/check-shape.js';
 import { MODEL_MAGIC, readFramed } from '../io/checkpoint.js';
-import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../models/zoo/hao2020.js';
-import { diehlCook2015Config, type DiehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
+import type { Hao2020Dataset } from '../models/zoo/hao2020.js';
+import { samplers } from '../datasets/sampler.js';
+import { parsePluginSpec } from '../engine/registry.js';
+import { policies } from '../learning/policies/registry.js';
+import { transforms } from '../learning/transforms/registry.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
 import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
 import { checkProbeSamples, probeHiddenLayer, responsesInProcess, responsesInWorkers, type HiddenProbeResult } from './hidden-probe.js';
 import { defaultWorkerScript } from './eval-job.js';
 import { closest, distance } from 'fastest-levenshtein';
-import { buildTrainingSystem } from './system-registry.js';
+import { trainableModels, type ModelConfig } from './models.js';
+import { checkResolvedRecipe, readRecipeFile, type ResolvedRecipe } from './recipe.js';
+import { buildTrainingSystem, recipeFor } from './recipe-system.js';
 import type { TrainingSystem } from './training-system.js';
 
-export const TRAINABLE_MODELS = ['hao2020', 'diehl-cook-2015'] as const;
-export type TrainableModel = (typeof TRAINABLE_MODELS)[number];
-
 export interface RunConfig {
-  model: TrainableModel;
+  model: string;
   dataset: Hao2020Dataset;
   neurons: number;
   epochs: number;
@@ -35,10 +37,15 @@ export interface RunConfig {
   testSamples: number;
   evalEvery: number;
   checkpointEvery: number;
-  sampler: 'sequential' | 'shuffled';
+  /** Sampler spec, 'NAME' or 'NAME:key=value,...' (datasets/sampler.ts). */
+  sampler: string;
+  /** Evaluate exactly after these numbers of trained samples instead of every evalEvery (null: evalEvery). */
+  evalAt: number[] | null;
   seed: number;
   dataDir: string | null;
-  modelConfig: Hao2020Config | DiehlCook2015Config;
+  modelConfig: ModelConfig;
+  /** The learning recipe, resolved (training/recipe.ts): what `--resume`, `snn eval` and the workers rebuild. */
+  recipe: ResolvedRecipe;
 }
 
 export interface TrainRequest {
@@ -56,9 +63,19 @@ export interface TrainRequest {
   precision?: 'f32' | 'f64';
   rest?: 'simulate' | 'reset';
   evalWorkers?: number;
-  sampler?: 'sequential' | 'shuffled';
+  /** Sample order: a sampler spec such as 'shuffled' or 'rs2:ratio=0.1' (default 'sequential'). */
+  sampler?: string;
   /** Overrides of model configuration fields, as given on the command line (`--set KEY=VALUE`). */
   set?: Record<string, string>;
+  /** Rule overrides 'TARGET=RULE[:key=value,...]' applied to the recipe (`--rule`, repeatable). */
+  rules?: string[];
+  /** A whole recipe: data (as parsed from YAML/JSON) or the path of a .yaml/.yml/.json file. */
+  recipe?: unknown;
+  /** Update transforms ('adam:beta1=0.9') and a batch policy: for batch rules only; local-rule models refuse them. */
+  transforms?: string[];
+  policy?: string;
+  /** Evaluate exactly after these numbers of trained samples (and at the end). */
+  evalAt?: number[];
   out: string;
 }
 
@@ -79,11 +96,23 @@ export interface TrainSummary {
   resumed: boolean;
 }
 
-function checkModel(model: string): TrainableModel {
-  if (!(TRAINABLE_MODELS as readonly string[]).includes(model)) {
-    throw new SnnError('usage', `unknown model '${model}' for training`, `known models: ${TRAINABLE_MODELS.join(', ')}`);
+function checkModel(model: string): string {
+  trainableModels.entry(model);
+  return model;
+}
+
+/** A sampler spec checked against the sampler registry (name and options). */
+function checkSampler(spec: string): string {
+  const { name, options } = parsePluginSpec(spec, 'sampler');
+  samplers.options(name, options);
+  return spec;
+}
+
+function checkEvalAt(at: readonly number[], total: number): number[] {
+  for (const n of at) {
+    if (!Number.isInteger(n) || n <= 0 || n > total) throw new SnnError('usage', `evalAt ${n} is not a sample count in 1..${total}`, 'give positive sample counts up to epochs × train samples × stages');
   }
-  return model as TrainableModel;
+  return [...new Set(at)].sort((a, b) => a - b);
 }
 
 function checkDataset(d: string): Hao2020Dataset {
@@ -94,12 +123,15 @@ function checkDataset(d: string): Hao2020Dataset {
 export function resolveRunConfig(req: TrainRequest): RunConfig {
   const model = checkModel(req.model);
   const dataset = checkDataset(req.dataset);
-  const common = { ...(req.precision ? { precision: req.precision } : {}), ...(req.rest ? { rest: req.rest } : {}) };
-  const modelConfig =
-    model === 'diehl-cook-2015'
-      ? diehlCook2015Config(dataset, req.neurons, common)
-      : hao2020Config(dataset, req.neurons, { ...(req.schedule ? { schedule: req.schedule } : {}), ...common });
+  const modelConfig = trainableModels.get(model).config(dataset, req.neurons, { schedule: req.schedule, precision: req.precision, rest: req.rest });
   applyOverrides(modelConfig as unknown as Record<string, unknown>, req.set ?? {});
+  const recipeData = typeof req.recipe === 'string' ? readRecipeFile(req.recipe) : req.recipe;
+  const recipe = recipeFor(model, modelConfig, { recipe: recipeData, rules: req.rules, source: typeof req.recipe === 'string' ? `recipe ${req.recipe}` : undefined });
+  for (const t of req.transforms ?? []) transforms.options(parsePluginSpec(t, 'update transform').name, parsePluginSpec(t, 'update transform').options);
+  if (req.policy !== undefined) policies.options(parsePluginSpec(req.policy, 'batch policy').name, parsePluginSpec(req.policy, 'batch policy').options);
+  if ((req.transforms?.length ?? 0) > 0 || req.policy !== undefined) {
+    throw new SnnError('usage', `${model} trains with local rules; update transforms and batch policies apply to batch rules`, 'omit --optimizer/--transform/--policy for this model');
+  }
   const trainSamples = req.trainSamples ?? 60000;
   const evalEvery = req.evalEvery ?? Math.min(10000, trainSamples * (req.epochs ?? 1));
   return {
@@ -111,10 +143,12 @@ export function resolveRunConfig(req: TrainRequest): RunConfig {
     testSamples: req.testSamples ?? 10000,
     evalEvery,
     checkpointEvery: req.checkpointEvery ?? Math.min(1000, evalEvery),
-    sampler: req.sampler ?? 'sequential',
+    sampler: checkSampler(req.sampler ?? 'sequential'),
+    evalAt: req.evalAt ? checkEvalAt(req.evalAt, trainSamples * (req.epochs ?? 1) * recipe.stages.length) : null,
     seed: req.seed,
     dataDir: req.dataDir ?? null,
     modelConfig,
+    recipe,
   };
 }
 
@@ -160,7 +194,7 @@ function loadSplits(cfg: RunConfig): { train: Dataset; test: Dataset } {
 }
 
 export function buildSystem(cfg: RunConfig): TrainingSystem {
-  return buildTrainingSystem(cfg.model, cfg.modelConfig, cfg.seed);
+  return buildTrainingSystem(cfg.model, cfg.modelConfig, cfg.seed, cfg.recipe);
 }
 
 /** How evaluation workers rebuild this run's model and test set. */
@@ -168,6 +202,7 @@ function evalSpecOf(cfg: RunConfig) {
   return {
     model: cfg.model,
     config: cfg.modelConfig,
+    recipe: cfg.recipe,
     seed: cfg.seed,
     dataset: { name: cfg.dataset, dataDir: cfg.dataDir, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo },
   };
@@ -211,8 +246,12 @@ export function readRunConfig(runDir: string): RunConfig {
   // A damaged or hand-edited config.json must fail here, naming the field, not deep in the run.
   const hint = 'restore the config.json snn train wrote, or start a new run with --out';
   checkShape(cfg, { model: '', dataset: '', neurons: 0, seed: 0, modelConfig: {} }, path, 'run configuration', hint);
-  const completed = { ...cfg, modelConfig: withAddedFields(cfg.model, cfg.dataset, cfg.neurons, cfg.modelConfig) };
-  checkShape(completed, resolveRunConfig({ ...completed, dataDir: completed.dataDir ?? undefined, out: runDir }), path, 'run configuration', hint);
+  const modelConfig = withAddedFields(cfg.model, cfg.dataset, cfg.neurons, cfg.modelConfig);
+  // Runs from before recipes existed trained with their model's default recipe.
+  const recipe = cfg.recipe === undefined ? recipeFor(cfg.model, modelConfig) : checkResolvedRecipe(cfg.recipe, modelConfig, `${path}: recipe`);
+  const completed: RunConfig = { ...cfg, evalAt: cfg.evalAt ?? null, modelConfig, recipe };
+  const template = resolveRunConfig({ ...completed, evalAt: undefined, dataDir: completed.dataDir ?? undefined, out: runDir });
+  checkShape(completed, { ...template, recipe, evalAt: completed.evalAt }, path, 'run configuration', hint);
   return completed;
 }
 
@@ -236,10 +275,11 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     if (existsSync(join(runDir, 'checkpoint.snnckpt'))) {
       throw new SnnError('usage', `${runDir} already holds a training run`, `continue it with --resume ${runDir}, or choose another --out`);
     }
-    mkdirSync(runDir, { recursive: true });
   }
-  const { train: trainSet, test: testSet } = loadSplits(cfg);
+  // Built before the run directory exists: a recipe whose target the graph lacks leaves nothing behind.
   const system = buildSystem(cfg);
+  if (!resuming) mkdirSync(runDir, { recursive: true });
+  const { train: trainSet, test: testSet } = loadSplits(cfg);
   if (resuming && cfg.epochs > finishedEpochs && system.stages.length !== 1) {
     throw new SnnError('usage', `the run in ${runDir} trains in ${system.stages.length} stages and cannot be extended: each stage follows the previous stage's last epoch`, 'start a new run with the larger --epochs');
   }
@@ -249,12 +289,13 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     evalEvery: cfg.evalEvery,
     checkpointEvery: cfg.checkpointEvery,
     runDir,
-    modelInfo: { model: cfg.model, dataset: cfg.dataset, config: cfg.modelConfig, seed: cfg.seed },
+    modelInfo: { model: cfg.model, dataset: cfg.dataset, config: cfg.modelConfig, recipe: cfg.recipe, seed: cfg.seed },
     onProgress,
     stopAfter,
     evalWorkers: req.evalWorkers ?? defaultEvalWorkers(),
     evalSpec: evalSpecOf(cfg),
     sampler: cfg.sampler,
+    ...(cfg.evalAt ? { evalAt: cfg.evalAt } : {}),
   });
   const resumed = resuming && trainer.restore();
   // Extended (--resume with more --epochs): a finished run reopens at the start of its next epoch.
@@ -334,7 +375,9 @@ export interface EvalSummary {
 interface ModelFile {
   model: string;
   dataset: string;
-  config: Hao2020Config | DiehlCook2015Config;
+  config: ModelConfig;
+  /** Absent in model files from before recipes: the model's default recipe. */
+  recipe?: unknown;
   seed: number;
   arrays: Record<string, Float32Array | Float64Array>;
   assignments: Int8Array;
@@ -372,10 +415,12 @@ export function evaluateRun(
     evalEvery: 1,
     checkpointEvery: 1,
     sampler: 'sequential',
+    evalAt: null,
     seed: m.seed,
     dataDir: opts.dataDir ?? null,
     // The preprocessing the model was trained with on its own data set; another data set gets that set's default.
     modelConfig: { ...m.config, rescaleMeanTo: dataset === m.dataset ? (m.config.rescaleMeanTo ?? null) : dataset === 'fashion-mnist' ? 30 : null },
+    recipe: m.recipe === undefined ? recipeFor(m.model, m.config) : checkResolvedRecipe(m.recipe, m.config, `${modelPath}: recipe`),
   };
   const test = subset(loadDataset(dataset, 'test', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined }), cfg.testSamples);
   const system = buildSystem(cfg);

@@ -20,6 +20,8 @@ import { join } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import { imageOf, shuffledIndices } from '../datasets/dataset.js';
 import { RngStream } from '../engine/rng.js';
+import { createSampler, type Sampler, type SamplerState } from '../datasets/sampler.js';
+import { parsePluginSpec } from '../engine/registry.js';
 import { PoissonEncoder } from '../datasets/poisson-encoder.js';
 import { SnnError } from '../engine/errors.js';
 import { assertFinite, findNonFinite } from '../engine/finite-guard.js';
@@ -46,8 +48,14 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   /** Stop (as if killed) after this many trained samples: for tests of resume. */
   stopAfter?: number;
-  /** Order of the training samples in each epoch: the file's order (the authors'), or a seeded shuffle per epoch. */
-  sampler?: 'sequential' | 'shuffled';
+  /**
+   * Order of the training samples: 'sequential' (the file's, the authors'), 'shuffled' (a seeded
+   * permutation per epoch, a pure function of seed, stage and epoch), or any registered sampler as
+   * a spec 'NAME:key=value,...' (datasets/sampler.ts; its state is checkpointed).
+   */
+  sampler?: string;
+  /** Evaluate exactly after these numbers of trained samples (and at the end) instead of every `evalEvery`. */
+  evalAt?: readonly number[];
   /** Worker threads for test-set evaluation (1: in-process). Results do not depend on it. */
   evalWorkers?: number;
   /** How a worker rebuilds the model and the test set (required for evalWorkers > 1). */
@@ -114,6 +122,8 @@ interface Checkpoint {
   timing: Record<string, unknown>[];
   trainSeconds: number;
   trainedSinceStart: number;
+  /** State of a registered sampler (absent for 'sequential' and 'shuffled'). */
+  sampler?: SamplerState;
 }
 
 export class Trainer {
@@ -145,6 +155,14 @@ export class Trainer {
     this.current = new ClassResponses(system.hidden.size);
     this.previous = new ClassResponses(system.hidden.size);
     this.assignments = new Int8Array(system.hidden.size).fill(-1);
+    const spec = parsePluginSpec(opts.sampler ?? 'sequential', 'sampler');
+    if (Object.keys(spec.options).length > 0 || (spec.name !== 'sequential' && spec.name !== 'shuffled')) {
+      this.sampler = createSampler(
+        spec.name,
+        { count: train.count, rng: RngStream.derive(opts.seed, 'sampler/train'), labels: train.labels, plannedDraws: system.stages.length * opts.epochs * train.count },
+        spec.options,
+      );
+    }
     // Numerical guard: the state after every presentation (cheap), everything before a checkpoint.
     system.net.addHooks({ onPresentationEnd: (_sample, t) => this.assertFinite(t, false) });
   }
@@ -174,7 +192,7 @@ export class Trainer {
           sinceCheckpoint++;
           const trained = this.position.trained;
           const last = trained === this.totalSamples;
-          if (trained % opts.evalEvery === 0 || last) {
+          if ((opts.evalAt ? opts.evalAt.includes(trained) : trained % opts.evalEvery === 0) || last) {
             if (i + 1 === n) this.endEpoch(s, e);
             this.evaluateAndRecord(stage.name, e);
             this.saveCheckpoint();
@@ -205,9 +223,12 @@ export class Trainer {
   }
 
   private order: { key: string; indices: Int32Array } | null = null;
+  /** A registered sampler drawing the training order, or null ('sequential' and 'shuffled' need no state). */
+  private readonly sampler: Sampler | null = null;
 
   /** Dataset index of the i-th sample of epoch e in stage s (a pure function of seed, stage, epoch: resume needs no state). */
   private sampleIndex(s: number, e: number, i: number): number {
+    if (this.sampler !== null) return this.sampler.next();
     if ((this.opts.sampler ?? 'sequential') === 'sequential') return i;
     const key = `${s}/${e}`;
     if (this.order?.key !== key) this.order = { key, indices: shuffledIndices(this.train.count, RngStream.derive(this.opts.seed, `sampler/shuffled/st${s}/e${e}`)) };
@@ -365,6 +386,7 @@ export class Trainer {
       timing: this.timing,
       trainSeconds: this.trainSeconds,
       trainedSinceStart: this.position.trained,
+      ...(this.sampler ? { sampler: this.sampler.getState() } : {}),
     };
     return ck;
   }
@@ -409,6 +431,7 @@ export class Trainer {
       a.set(saved);
     }
     for (const r of this.system.rules) r.loadState(ck.rules[r.name] as never);
+    if (this.sampler) this.sampler.setState(ck.sampler!);
     this.current.sums.set(ck.responses.current[0]);
     this.current.presentations.set(ck.responses.current[1]);
     this.previous.sums.set(ck.responses.previous[0]);

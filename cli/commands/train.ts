@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { train, TRAINABLE_MODELS, type TrainSummary } from '../../training/run-training.js';
+import { train, type TrainSummary } from '../../training/run-training.js';
+import { trainableModels } from '../../training/models.js';
 import { SnnError } from '../../engine/errors.js';
 import { InvalidArgumentError } from 'commander';
 import { positiveInt, seed } from '../parse.js';
@@ -28,8 +29,10 @@ interface TrainFlags {
   dataDir?: string;
   json?: boolean;
   evalWorkers?: number;
-  sampler?: 'sequential' | 'shuffled';
+  sampler?: string;
   set?: Record<string, string>;
+  rule?: string[];
+  recipe?: string;
   progress: boolean;
 }
 
@@ -37,7 +40,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a plasticity model on MNIST or Fashion-MNIST (e.g. the supervised sym-STDP network of Hao et al. 2020)')
-    .addOption(new Option('--model <name>', 'model to train').choices([...TRAINABLE_MODELS]).default('hao2020'))
+    .addOption(new Option('--model <name>', 'model to train').choices(trainableModels.names()).default('hao2020'))
     .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
     .option('--neurons <n>', 'hidden excitatory neurons (100, 400, 1600, 6400, 10000 have tabulated settings)', positiveInt)
     .option('--epochs <n>', 'passes over the training samples (default 1)', positiveInt)
@@ -52,7 +55,9 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'run directory (config, manifest, metrics.jsonl, checkpoints, model)')
     .option('--resume <dir>', 'continue the run in DIR from its last checkpoint (with --epochs E: extend it to E epochs)')
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
-    .addOption(new Option('--sampler <s>', "order of the training samples: the file's (as the authors) or shuffled per epoch (seeded)").choices(['sequential', 'shuffled']))
+    .option('--sampler <spec>', "order of the training samples: 'sequential' (the file's, as the authors), 'shuffled' (seeded, per epoch), or NAME:key=value (snn plugins)")
+    .option('--rule <target=rule>', "replace or add a rule of the model's recipe, e.g. --rule 'input->exc=pair-stdp:nuPost=0.02' (repeatable; snn plugins lists rules)", collectRule)
+    .option('--recipe <file>', 'a whole learning recipe (YAML or JSON, docs/learning.md) instead of the model’s own')
     .option('--set <key=value>', 'override a model configuration field, e.g. --set scaleInput=78.4 (repeatable; config.json lists the fields)', collectSetting)
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
@@ -77,6 +82,7 @@ function runTrain(flags: TrainFlags): void {
     };
     if (flags.resume) {
       if (flags.out) throw new SnnError('usage', '--resume and --out cannot be used together', 'the resumed run keeps its directory');
+      if (flags.rule || flags.recipe) throw new SnnError('usage', '--resume continues with the recipe stored in the run', 'omit --rule and --recipe, or start a new run with --out');
       summary = train({ resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs }, onProgress);
     } else {
       if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
@@ -100,6 +106,8 @@ function runTrain(flags: TrainFlags): void {
           evalWorkers: flags.evalWorkers,
           sampler: flags.sampler,
           set: flags.set,
+          rules: flags.rule,
+          recipe: flags.recipe,
           out: flags.out,
         },
         onProgress,
@@ -119,6 +127,10 @@ function runTrain(flags: TrainFlags): void {
       `${summary.msPerTrainSample.toFixed(2)} ms per training sample, ${summary.wallSeconds.toFixed(1)} s wall; backend: ${summary.backend}\n` +
       `run directory: ${summary.runDir}\n`,
   );
+}
+
+function collectRule(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 /** Collects repeated `--set KEY=VALUE` into one object. */
