@@ -13,4 +13,7 @@ export type BatchRuleFactory = (backend: TensorBackend, data: Dataset, options: 
 
 export const batchRules = new Registry<BatchRuleFactory>('batch rule');
 
-batchRules.register('surrogate-bptt', (b, d, o) => new SurrogateBptt(b, d, o as Partial<SurrogateMlpConfig>));
+batchRules.register('surrogate-bptt', (b, d, o) => new SurrogateBptt(b, d, o as Partial<SurrogateMlpConfig>), {
+  summary: 'surrogate-gradient backpropagation through time of a LIF MLP (Neftci et al. 2019)',
+  options: {},
+});

@@ -64,7 +64,7 @@ describe('bad recipes and --rule strings: one line, naming what is known', () =>
     ['recipe with an unknown key', { recipe: tmpRecipe(goodYaml.replace('readouts:', 'readout: x\nreadouts:')) }, /top level: Unrecognized key.*readout/],
     ['recipe rule without a target', { recipe: tmpRecipe(goodYaml.replace('on: exc', 'at: exc')) }, /rules\[2\]/],
     ['recipe referring to a missing field', { recipe: tmpRecipe(goodYaml.replace('$scaleInput', '$scaleInpt')) }, /refers to '\$scaleInpt'/, /did you mean 'scaleInput'/],
-    ['recipe learning in a stage it lacks', { recipe: tmpRecipe(goodYaml.replace('on: exc }', 'on: exc, stages: [hiden] }')) }, /stage 'hiden'/, /did you mean 'all'/],
+    ['recipe learning in a stage it lacks', { recipe: tmpRecipe(goodYaml.replace('on: exc }', 'on: exc, stages: [hiden] }')) }, /stage 'hiden'/, /known stages: all/],
     ['recipe for another model', { recipe: tmpRecipe(goodYaml.replace('model: hao2020', 'model: diehl-cook-2015')) }, /is for model 'diehl-cook-2015'/],
     ['recipe that is not YAML', { recipe: tmpRecipe('model: [hao2020') }, /is not valid YAML/],
     ['missing recipe file', { recipe: '/nonexistent/recipe.yaml' }, /is missing or unreadable/],

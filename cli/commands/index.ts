@@ -9,10 +9,11 @@ import { registerInspect } from './inspect.js';
 import { registerSimulate } from './simulate.js';
 import { registerTrain } from './train.js';
 import { registerEval } from './eval.js';
+import { registerPlugins } from './plugins.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport, registerImport];
+const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport, registerImport, registerPlugins];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
