@@ -125,3 +125,13 @@ describe('recipes', () => {
     expect(ev.uslAccuracy).toBe(fresh.uslAccuracy);
   });
 });
+
+describe('--rule on hao2020', () => {
+  it("pair STDP in place of sym-STDP on the input projection trains and beats chance (10 %) widely", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snn-rule-run-'));
+    const s = train({ ...base, neurons: 40, trainSamples: 200, testSamples: 100, evalEvery: 200, rules: ['input->exc=pair-stdp'], out: dir });
+    const saved = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { recipe: { rules: { rule: string; on: string }[] } };
+    expect(saved.recipe.rules.filter((r) => r.on === 'input->exc').map((r) => r.rule)).toEqual(['synaptic-scaling', 'pair-stdp']);
+    expect(s.uslAccuracy).toBeGreaterThan(0.3);
+  });
+});
