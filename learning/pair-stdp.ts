@@ -142,8 +142,7 @@ export class PairStdp implements PlasticityRule {
     this.dt = net.dt;
     const proj = this.projection;
     const order = net.projections.indexOf(proj);
-    net.schedule.remove(`${proj.name}.propagate`);
-    net.schedule.add('synapses', order, `${this.name}.arrive+pre`, (s) => this.onArrivals(s));
+    (proj as DenseProjection).fuseDelivery({ owner: this.name, deliver: (s) => this.onArrivals(s) });
     net.schedule.add('plasticity', order, `${this.name}.post`, (s) => this.onPostSpikes(s));
   }
 

@@ -112,10 +112,9 @@ export class SymStdp implements PlasticityRule {
     this.dt = net.dt;
     const proj = this.projection;
     const order = net.projections.indexOf(proj);
-    // The fused delivery + pre-synaptic update takes the place of the projection's own delivery.
-    net.schedule.remove(`${proj.name}.propagate`);
-    if (this.arrivals !== null) net.schedule.add('synapses', order, `${this.name}.arrive+pre`, (s) => this.onArrivals(s));
-    else net.schedule.add('synapses', order, `${this.name}.propagate+pre`, (s) => this.onPreSpikes(s));
+    // The projection's plastic delivery: its spikes arrive through the fused delivery + pre-synaptic update.
+    const delayed = this.arrivals !== null;
+    (proj as DenseProjection).fuseDelivery({ owner: this.name, deliver: delayed ? (s) => this.onArrivals(s) : (s) => this.onPreSpikes(s) });
     net.schedule.add('plasticity', order, `${this.name}.post`, (s) => this.onPostSpikes(s));
   }
 
@@ -130,12 +129,12 @@ export class SymStdp implements PlasticityRule {
     if (!this.plastic) {
       const kernel = this.kernel;
       if (kernel === null || spikes.count === 0) {
-        proj.propagate(step);
+        proj.propagateWeights(step);
         return;
       }
       const ring = proj.fusedRing;
       if (!kernel.holds(ring.buffer)) {
-        proj.propagate(step);
+        proj.propagateWeights(step);
         return;
       }
       ring.mark(step);
