@@ -208,35 +208,7 @@ export class PairStdp implements PlasticityRule {
       }
       return;
     }
-    const ptr = arr.groupPtr;
-    const posts = arr.groupPost;
-    let sl = slot;
-    for (let d = 0; d < G; d++, sl--) {
-      if (sl < 0) sl += G;
-      if (histStep[sl] !== step - d) continue;
-      const count = histCount[sl]!;
-      const hb = sl * m;
-      for (let k = 0; k < count; k++) {
-        const j = histIds[hb + k]!;
-        const row = j * n;
-        const g = j * G + d;
-        const end = ptr[g + 1]!;
-        if (c !== 0) {
-          for (let q = ptr[g]!; q < end; q++) {
-            const i = posts[q]!;
-            const wi = w[row + i]!;
-            buf[off + i] = buf[off + i]! + wi;
-            const nw = wi - c * p1[i]!;
-            w[row + i] = nw > 0 ? nw : 0;
-          }
-        } else {
-          for (let q = ptr[g]!; q < end; q++) {
-            const i = posts[q]!;
-            buf[off + i] = buf[off + i]! + w[row + i]!;
-          }
-        }
-      }
-    }
+    arr.deliverArrivals(step, w, buf, off, c !== 0, -c, p1, 0, false);
   }
 
   private recordEmissions(step: number, ids: Int32Array, cnt: number): void {

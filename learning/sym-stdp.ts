@@ -257,7 +257,7 @@ export class SymStdp implements PlasticityRule {
     const ys = this.ys;
     const wMax = this.wMax;
     const c = this.eta * f;
-    const { G, groupPtr: ptr, groupPost: posts, histIds, histCount } = arr;
+    const G = arr.G;
     if (this.arriveKernel !== null && this.kernel!.holds(buf)) {
       // Frozen: c = 0 and no upper clip (a weight scaled above wMax stays as it is, as in the JS loop).
       const p = this.arrivePtrs;
@@ -265,37 +265,7 @@ export class SymStdp implements PlasticityRule {
       if (events > 0) ring.mark(step);
       return;
     }
-    let marked = false;
-    for (let d = 0; d < G; d++) {
-      const slot = arr.slotOf(step, d);
-      if (slot < 0) continue;
-      if (!marked) {
-        ring.mark(step);
-        marked = true;
-      }
-      const hb = slot * m;
-      const count = histCount[slot]!;
-      for (let k = 0; k < count; k++) {
-        const j = histIds[hb + k]!;
-        const row = j * n;
-        const g = j * G + d;
-        const end = ptr[g + 1]!;
-        if (plastic) {
-          for (let q = ptr[g]!; q < end; q++) {
-            const i = posts[q]!;
-            const wi = w[row + i]!;
-            buf[off + i] = buf[off + i]! + wi;
-            const nw = wi + c * ys[i]!;
-            w[row + i] = nw < wMax ? nw : wMax;
-          }
-        } else {
-          for (let q = ptr[g]!; q < end; q++) {
-            const i = posts[q]!;
-            buf[off + i] = buf[off + i]! + w[row + i]!;
-          }
-        }
-      }
-    }
+    if (arr.deliverArrivals(step, w, buf, off, plastic, c, ys, wMax, true)) ring.mark(step);
   }
 
   /** Current (decayed) traces at time t, for tests and inspection. */
