@@ -13,7 +13,7 @@ import type { PlasticityRule } from '../learning/plugin-contract.js';
 import { LifPopulation } from '../models/lif-population.js';
 import type { Network } from '../models/network.js';
 import { plasticHooks, type PlasticHooks } from '../models/plastic-memory.js';
-import type { Projection } from '../models/projection.js';
+import { DenseProjection, type Projection } from '../models/projection.js';
 import type { ReplaySource } from '../models/replay-source.js';
 import { TeacherLifPopulation } from '../models/teacher-lif-population.js';
 import { trainableModels, type ModelConfig } from './models.js';
@@ -104,12 +104,15 @@ export class RecipeSystem implements TrainingSystem {
     for (const p of s?.reinit ?? []) trainableModels.get(this.model).reinit?.(this.net, p, this.seed);
   }
 
-  /** The weights of every projection a rule acts on, and θ of every population with intrinsic plasticity. */
+  /**
+   * The trained model: the weights of every dense projection and θ of the hidden layer (and of any
+   * population with a threshold rule), whatever the recipe learns, so that model files, `snn eval`
+   * and `snn export` see the same arrays for every recipe of a graph.
+   */
   modelArrays(): Record<string, FloatArray> {
     const out: Record<string, FloatArray> = {};
-    for (const r of this.recipe.rules) {
-      if (r.on.includes('->')) out[r.on] ??= this.net.projections.find((p) => p.name === r.on)!.weights;
-    }
+    for (const p of this.net.projections) if (p instanceof DenseProjection) out[p.name] = p.weights;
+    out[`${this.hidden.name}.theta`] = this.hidden.theta;
     for (const r of this.recipe.rules) {
       if (r.on.includes('->') || ruleRegistry.get(r.rule).slot !== 'threshold') continue;
       const pop = this.net.population(r.on);
@@ -117,6 +120,7 @@ export class RecipeSystem implements TrainingSystem {
     }
     return out;
   }
+
 }
 
 /**

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SnnError } from '../engine/errors.js';
+import { exportTrainedModelNir } from '../io/formats/nir.js';
 import { rules } from '../learning/rules.js';
 import { hao2020Config } from '../models/zoo/hao2020.js';
 import { trainableModels } from './models.js';
@@ -101,7 +102,7 @@ describe('recipes', () => {
     expect(r.rules.filter((x) => x.on === 'exc->sl').map((x) => x.rule)).toEqual(['synaptic-scaling', 'pair-stdp']);
   });
 
-  it('a recipe file trains; the run keeps the resolved recipe; resume and eval use it', () => {
+  it('a recipe file trains; the run keeps the resolved recipe; resume, eval and NIR export use it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snn-recipe-run-'));
     const req: TrainRequest = { ...base, neurons: 20, trainSamples: 30, testSamples: 20, evalEvery: 30, checkpointEvery: 10, recipe: tmpRecipe(goodYaml), out: dir };
     const stopped = (() => {
@@ -123,6 +124,8 @@ describe('recipes', () => {
     expect(Buffer.compare(model(dir), model(fresh.runDir))).toBe(0);
     const ev = evaluateRun(dir, { evalWorkers: 1, testSamples: 20 });
     expect(ev.uslAccuracy).toBe(fresh.uslAccuracy);
+    const nir = await exportTrainedModelNir(dir, join(dir, 'model.nir'));
+    expect(nir.nodes).toBeGreaterThan(3);
   });
 });
 
