@@ -40,7 +40,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a plasticity model on MNIST or Fashion-MNIST (e.g. the supervised sym-STDP network of Hao et al. 2020)')
-    .addOption(new Option('--model <name>', 'model to train').choices(trainableModels.names()).default('hao2020'))
+    .addOption(new Option('--model <name>', 'model to train').choices(['hao2020', ...trainableModels.names().filter((n) => n !== 'hao2020')]).default('hao2020'))
     .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
     .option('--neurons <n>', 'hidden excitatory neurons (100, 400, 1600, 6400, 10000 have tabulated settings)', positiveInt)
     .option('--epochs <n>', 'passes over the training samples (default 1)', positiveInt)
