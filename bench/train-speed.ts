@@ -18,8 +18,7 @@ import { SnnError } from '../engine/errors.js';
 import type { Precision } from '../engine/float-array.js';
 import { diehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
 import { hao2020Config } from '../models/zoo/hao2020.js';
-import { DiehlCook2015System } from '../training/systems/diehl-cook-2015.js';
-import { Hao2020System } from '../training/systems/hao2020.js';
+import { buildTrainingSystem, type RecipeSystem } from '../training/recipe-system.js';
 import { Presenter } from '../training/presenter.js';
 import type { TrainingSystem } from '../training/training-system.js';
 
@@ -70,10 +69,10 @@ export interface TrainSpeedResult {
   seed: number;
 }
 
-function buildSystem(model: string, neurons: number, seed: number, precision: Precision): TrainingSystem {
+function buildSystem(model: string, neurons: number, seed: number, precision: Precision): RecipeSystem {
   checkModel(model);
-  if (model === 'diehl-cook-2015') return new DiehlCook2015System(diehlCook2015Config('mnist', neurons, { precision }), seed);
-  return new Hao2020System(hao2020Config('mnist', neurons, { precision }), seed);
+  if (model === 'diehl-cook-2015') return buildTrainingSystem(model, diehlCook2015Config('mnist', neurons, { precision }), seed);
+  return buildTrainingSystem(model, hao2020Config('mnist', neurons, { precision }), seed);
 }
 
 function checkModel(model: string): void {
@@ -163,7 +162,7 @@ export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
     simulatedMsPerSample: ((net.step - step0) * p.dt) / o.samples,
     buildSeconds,
     loopSeconds: loopMs / 1000,
-    backend: `${describeBackend(precision)}; ${base instanceof DiehlCook2015System ? `pair-STDP arrivals and input scaling: ${base.stdp.backend === 'wasm' ? 'WebAssembly kernels' : 'JS loops'}; ` : ''}LIF steps: ${base.hidden.wasmKernels ? 'WebAssembly SIMD kernels' : 'JS typed-array loops'}`,
+    backend: `${describeBackend(precision)}; ${base.model === 'diehl-cook-2015' ? `pair-STDP arrivals and input scaling: ${base.kernelMemory !== null ? 'WebAssembly kernels' : 'JS loops'}; ` : ''}LIF steps: ${base.hidden.wasmKernels ? 'WebAssembly SIMD kernels' : 'JS typed-array loops'}`,
     precision,
     seed: o.seed,
   };

@@ -15,7 +15,10 @@ export type BatchRuleFactory = (backend: TensorBackend, data: Dataset, options: 
 
 export const batchRules = new Registry<BatchRuleFactory>('batch rule');
 
-batchRules.register('surrogate-bptt', (b, d, o) => new SurrogateBptt(b, d, o as Partial<SurrogateMlpConfig>));
+batchRules.register('surrogate-bptt', (b, d, o) => new SurrogateBptt(b, d, o as Partial<SurrogateMlpConfig>), {
+  summary: 'surrogate-gradient backpropagation through time of a LIF MLP (Neftci et al. 2019)',
+  options: {},
+});
 batchRules.register('spsa', (b, d, o) => new Spsa(b, d, o as Partial<SurrogateMlpConfig & SpsaOptions>), {
   summary: 'SPSA with seeded shared randomness (MeZO; Zelikman et al. 2023): forward-only, U = ĝ·z, z regenerated from seeds',
   options: SPSA_OPTION_SCHEMA,

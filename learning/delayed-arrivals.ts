@@ -8,8 +8,8 @@
  *     step − d;
  *   - a ring holds the pre spikes of the last D + 1 steps (ids, count, and the step each slot is for).
  *
- * The rule that owns it loops over the groups itself (hot path, no callback per synapse).
- * Nothing is allocated after construction.
+ * `deliverArrivals` walks one step's arrivals for every STDP variant (hot path, no callback per
+ * synapse). Nothing is allocated after construction.
  */
 import type { DenseProjection } from '../models/projection.js';
 
@@ -85,6 +85,58 @@ export class DelayedArrivals {
     const e = step - d;
     const slot = e % this.G;
     return this.histStep[slot] === e && this.histCount[slot]! > 0 ? slot : -1;
+  }
+
+  /**
+   * The arrival walk of STDP with per-synapse delays, written once for every variant (the JS twin
+   * of the arrival kernel of learning/kernels/pair-stdp.wat): every synapse (j, i) reached at
+   * `step` adds its weight (from before the update) into buf[off + i] and, when `learn`, moves by
+   * c·trace[i], clipped at `bound` from above (`upper`) or from below. Variants differ only in
+   * these terms: sym-STDP potentiates by η·y_post up to wMax, pair STDP depresses by
+   * ν_pre·post1 down to 0 (c < 0). Returns whether anything arrived.
+   */
+  deliverArrivals(step: number, w: Float64Array | Float32Array, buf: Float64Array | Float32Array, off: number, learn: boolean, c: number, trace: Float64Array, bound: number, upper: boolean): boolean {
+    const m = this.projection.pre.size;
+    const n = this.projection.post.size;
+    const G = this.G;
+    const { groupPtr: ptr, groupPost: posts, histIds, histCount } = this;
+    let any = false;
+    for (let d = 0; d < G; d++) {
+      const slot = this.slotOf(step, d);
+      if (slot < 0) continue;
+      any = true;
+      const hb = slot * m;
+      const count = histCount[slot]!;
+      for (let k = 0; k < count; k++) {
+        const j = histIds[hb + k]!;
+        const row = j * n;
+        const g = j * G + d;
+        const end = ptr[g + 1]!;
+        if (!learn) {
+          for (let q = ptr[g]!; q < end; q++) {
+            const i = posts[q]!;
+            buf[off + i] = buf[off + i]! + w[row + i]!;
+          }
+        } else if (upper) {
+          for (let q = ptr[g]!; q < end; q++) {
+            const i = posts[q]!;
+            const wi = w[row + i]!;
+            buf[off + i] = buf[off + i]! + wi;
+            const nw = wi + c * trace[i]!;
+            w[row + i] = nw < bound ? nw : bound;
+          }
+        } else {
+          for (let q = ptr[g]!; q < end; q++) {
+            const i = posts[q]!;
+            const wi = w[row + i]!;
+            buf[off + i] = buf[off + i]! + wi;
+            const nw = wi + c * trace[i]!;
+            w[row + i] = nw > bound ? nw : bound;
+          }
+        }
+      }
+    }
+    return any;
   }
 
   saveState(): Record<string, Float64Array> {

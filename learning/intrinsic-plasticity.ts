@@ -9,6 +9,7 @@
 import type { LifPopulation } from '../models/lif-population.js';
 import type { Network } from '../models/network.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
+import type { RulePlugin } from './rules.js';
 
 export class IntrinsicPlasticity implements PlasticityRule {
   readonly kind = 'intrinsic-plasticity';
@@ -36,3 +37,8 @@ export class IntrinsicPlasticity implements PlasticityRule {
     this.population.thetaPlastic = s.plastic as boolean;
   }
 }
+
+export const intrinsicPlasticityRule: RulePlugin = {
+  definition: { target: 'population', slot: 'threshold', create: (t) => new IntrinsicPlasticity(t.population!) },
+  info: { summary: 'lets the adaptive threshold θ of a population change while training (frozen at test time)', options: {} },
+};

@@ -34,9 +34,10 @@ import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { DelayedArrivals } from './delayed-arrivals.js';
-import { PairStdpMemory } from './kernels/pair-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 import { RescaledTraces } from './rescaled-traces.js';
+import { PairStdpMemory, pairStdpMemoryProvider } from './kernels/pair-stdp-memory.js';
+import type { RulePlugin } from './rules.js';
 
 export interface PairStdpOptions {
   /** Depression rate on pre-synaptic arrival (D&C nu_ee_pre = 0.0001). */
@@ -141,8 +142,7 @@ export class PairStdp implements PlasticityRule {
     this.dt = net.dt;
     const proj = this.projection;
     const order = net.projections.indexOf(proj);
-    net.schedule.remove(`${proj.name}.propagate`);
-    net.schedule.add('synapses', order, `${this.name}.arrive+pre`, (s) => this.onArrivals(s));
+    (proj as DenseProjection).fuseDelivery({ owner: this.name, deliver: (s) => this.onArrivals(s) });
     net.schedule.add('plasticity', order, `${this.name}.post`, (s) => this.onPostSpikes(s));
   }
 
@@ -208,35 +208,7 @@ export class PairStdp implements PlasticityRule {
       }
       return;
     }
-    const ptr = arr.groupPtr;
-    const posts = arr.groupPost;
-    let sl = slot;
-    for (let d = 0; d < G; d++, sl--) {
-      if (sl < 0) sl += G;
-      if (histStep[sl] !== step - d) continue;
-      const count = histCount[sl]!;
-      const hb = sl * m;
-      for (let k = 0; k < count; k++) {
-        const j = histIds[hb + k]!;
-        const row = j * n;
-        const g = j * G + d;
-        const end = ptr[g + 1]!;
-        if (c !== 0) {
-          for (let q = ptr[g]!; q < end; q++) {
-            const i = posts[q]!;
-            const wi = w[row + i]!;
-            buf[off + i] = buf[off + i]! + wi;
-            const nw = wi - c * p1[i]!;
-            w[row + i] = nw > 0 ? nw : 0;
-          }
-        } else {
-          for (let q = ptr[g]!; q < end; q++) {
-            const i = posts[q]!;
-            buf[off + i] = buf[off + i]! + w[row + i]!;
-          }
-        }
-      }
-    }
+    arr.deliverArrivals(step, w, buf, off, c !== 0, -c, p1, 0, false);
   }
 
   private recordEmissions(step: number, ids: Int32Array, cnt: number): void {
@@ -329,3 +301,28 @@ export class PairStdp implements PlasticityRule {
     this.arrivals.loadState(s);
   }
 }
+
+export const pairStdpRule: RulePlugin = {
+  definition: {
+    target: 'projection',
+    slot: 'weights',
+    memory: pairStdpMemoryProvider,
+    create: (t, o) =>
+      new PairStdp(
+        t.projection!,
+        { nuPre: o.nuPre as number, nuPost: o.nuPost as number, tauPre: o.tauPre as number, tauPost1: o.tauPost1 as number, tauPost2: o.tauPost2 as number, wMax: o.wMax as number },
+        t.memory instanceof PairStdpMemory ? t.memory : null,
+      ),
+  },
+  info: {
+    summary: 'pair STDP with nearest-spike traces: depression on arrival, potentiation on post (Diehl & Cook 2015)',
+    options: {
+      nuPre: { type: 'number', default: 1e-4, min: 0, doc: 'depression rate ν_pre (at a pre arrival, × post1 trace)' },
+      nuPost: { type: 'number', default: 1e-2, min: 0, doc: 'potentiation rate ν_post (at a post spike, × pre × post2 traces)' },
+      tauPre: { type: 'number', default: 20, unit: 'ms', min: 0, exclusiveMin: true, doc: 'pre trace time constant' },
+      tauPost1: { type: 'number', default: 20, unit: 'ms', min: 0, exclusiveMin: true, doc: 'post1 trace time constant (depression)' },
+      tauPost2: { type: 'number', default: 40, unit: 'ms', min: 0, exclusiveMin: true, doc: 'post2 trace time constant (potentiation)' },
+      wMax: { type: 'number', default: 1, min: 0, doc: 'upper weight bound' },
+    },
+  },
+};

@@ -1,34 +1,80 @@
 /**
- * The rule registry: every local plasticity rule registers its factory here by name, so configs
- * and the CLI can name rules (`--rule sym-stdp`) and an unknown name lists the known ones.
+ * The rule registry: every local plasticity rule registers here by name, with its options schema
+ * (default, unit, one line of doc each), the kind of target it attaches to, and the slot it fills
+ * on that target. Recipes and `--rule 'input->exc=pair-stdp:nuPost=0.02'` name rules; orchestration
+ * never constructs a rule class, it calls `createRule`.
+ *
+ * Adding a rule: one file that implements `PlasticityRule` and exports a `RulePlugin`, plus one
+ * `registerRule` line below (docs/learning.md).
  */
+import { SnnError } from '../engine/errors.js';
 import type { LifPopulation } from '../models/lif-population.js';
+import type { KernelMemoryProvider } from '../models/plastic-memory.js';
 import type { Projection } from '../models/projection.js';
-import { IntrinsicPlasticity } from './intrinsic-plasticity.js';
 import type { PlasticityRule } from './plugin-contract.js';
-import { PairStdp, type PairStdpOptions } from './pair-stdp.js';
-import { Registry } from './registry.js';
-import { SymStdp, type SymStdpOptions } from './sym-stdp.js';
-import { SynapticScaling, type SynapticScalingOptions } from './synaptic-scaling.js';
+import { Registry, type OptionValue, type PluginInfo } from './registry.js';
+import { intrinsicPlasticityRule } from './intrinsic-plasticity.js';
+import { pairStdpRule } from './pair-stdp.js';
+import { symStdpRule } from './sym-stdp.js';
+import { synapticScalingRule } from './synaptic-scaling.js';
+import { tripletStdpRule } from './triplet-stdp.js';
 
+/** What a rule instance is attached to (exactly one of the two, by the rule's `target`). */
 export interface RuleTarget {
   projection?: Projection;
   population?: LifPopulation;
+  /**
+   * The kernel memory the projection's weights live in (models/plastic-memory.ts), when a rule on
+   * it asked for one and the backend provides it; null: plain typed arrays and JS loops.
+   */
+  memory: unknown;
 }
 
-export type RuleFactory = (target: RuleTarget, options: Record<string, unknown>) => PlasticityRule;
+export type ResolvedOptions = Record<string, OptionValue | null>;
 
-export const rules = new Registry<RuleFactory>('plasticity rule');
-
-function needProjection(t: RuleTarget, rule: string): Projection {
-  if (!t.projection) throw new Error(`${rule} needs a projection`);
-  return t.projection;
+/**
+ * What a rule contributes to a trainable model:
+ *  - `target`: a projection (`input->exc`) or a population (`exc`);
+ *  - `slot`: the role it plays there; `--rule` replaces the recipe's rule in the same slot
+ *    ('weights': an STDP variant, 'normalisation': scaling, 'threshold': θ adaptation);
+ *  - `memory`: the kernel memory it wants its projection's weights allocated in (optional);
+ *  - `create`: the instance, from resolved options.
+ */
+export interface RuleDefinition {
+  target: 'projection' | 'population';
+  slot: 'weights' | 'normalisation' | 'threshold';
+  memory?: KernelMemoryProvider;
+  create(target: RuleTarget, options: ResolvedOptions): PlasticityRule;
 }
 
-rules.register('sym-stdp', (t, o) => new SymStdp(needProjection(t, 'sym-stdp'), o as unknown as SymStdpOptions));
-rules.register('pair-stdp', (t, o) => new PairStdp(needProjection(t, 'pair-stdp'), o as PairStdpOptions));
-rules.register('synaptic-scaling', (t, o) => new SynapticScaling(needProjection(t, 'synaptic-scaling'), o as unknown as SynapticScalingOptions));
-rules.register('intrinsic-plasticity', (t) => {
-  if (!t.population) throw new Error('intrinsic-plasticity needs a population');
-  return new IntrinsicPlasticity(t.population);
-});
+/** A rule file's export: its definition and registry info (summary and options schema). */
+export interface RulePlugin {
+  definition: RuleDefinition;
+  info: PluginInfo;
+}
+
+export const rules = new Registry<RuleDefinition>('plasticity rule');
+
+export function registerRule(name: string, plugin: RulePlugin): void {
+  rules.register(name, plugin.definition, plugin.info);
+}
+
+registerRule('sym-stdp', symStdpRule);
+registerRule('pair-stdp', pairStdpRule);
+registerRule('triplet-stdp', tripletStdpRule);
+registerRule('synaptic-scaling', synapticScalingRule);
+registerRule('intrinsic-plasticity', intrinsicPlasticityRule);
+
+/** A rule instance on `target` with raw options checked against the rule's schema (defaults filled). */
+export function createRule(name: string, target: RuleTarget, rawOptions: Readonly<Record<string, unknown>>): PlasticityRule {
+  const def = rules.get(name);
+  const options = rules.options(name, rawOptions);
+  if (def.target === 'projection' && !target.projection) throw new SnnError('usage', `${name} attaches to a projection, not a population`, "name a projection such as 'input->exc'");
+  if (def.target === 'population' && !target.population) throw new SnnError('usage', `${name} attaches to a population, not a projection`, "name a population such as 'exc'");
+  return def.create(target, options);
+}
+
+/** Option values as numbers (resolved options of a numeric schema). */
+export function num(o: ResolvedOptions, key: string): number {
+  return o[key] as number;
+}

@@ -31,9 +31,10 @@ import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { DelayedArrivals } from './delayed-arrivals.js';
 import type { ArrivalKernel } from './kernels/pair-stdp-memory.js';
-import type { SymStdpMemory } from './kernels/sym-stdp-memory.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 import { RescaledTraces } from './rescaled-traces.js';
+import { SymStdpMemory, symStdpMemoryProvider } from './kernels/sym-stdp-memory.js';
+import type { RulePlugin } from './rules.js';
 
 export interface SymStdpOptions {
   /** Learning rate η (the same for both orders). */
@@ -111,10 +112,9 @@ export class SymStdp implements PlasticityRule {
     this.dt = net.dt;
     const proj = this.projection;
     const order = net.projections.indexOf(proj);
-    // The fused delivery + pre-synaptic update takes the place of the projection's own delivery.
-    net.schedule.remove(`${proj.name}.propagate`);
-    if (this.arrivals !== null) net.schedule.add('synapses', order, `${this.name}.arrive+pre`, (s) => this.onArrivals(s));
-    else net.schedule.add('synapses', order, `${this.name}.propagate+pre`, (s) => this.onPreSpikes(s));
+    // The projection's plastic delivery: its spikes arrive through the fused delivery + pre-synaptic update.
+    const delayed = this.arrivals !== null;
+    (proj as DenseProjection).fuseDelivery({ owner: this.name, deliver: delayed ? (s) => this.onArrivals(s) : (s) => this.onPreSpikes(s) });
     net.schedule.add('plasticity', order, `${this.name}.post`, (s) => this.onPostSpikes(s));
   }
 
@@ -129,12 +129,12 @@ export class SymStdp implements PlasticityRule {
     if (!this.plastic) {
       const kernel = this.kernel;
       if (kernel === null || spikes.count === 0) {
-        proj.propagate(step);
+        proj.propagateWeights(step);
         return;
       }
       const ring = proj.fusedRing;
       if (!kernel.holds(ring.buffer)) {
-        proj.propagate(step);
+        proj.propagateWeights(step);
         return;
       }
       ring.mark(step);
@@ -257,7 +257,7 @@ export class SymStdp implements PlasticityRule {
     const ys = this.ys;
     const wMax = this.wMax;
     const c = this.eta * f;
-    const { G, groupPtr: ptr, groupPost: posts, histIds, histCount } = arr;
+    const G = arr.G;
     if (this.arriveKernel !== null && this.kernel!.holds(buf)) {
       // Frozen: c = 0 and no upper clip (a weight scaled above wMax stays as it is, as in the JS loop).
       const p = this.arrivePtrs;
@@ -265,37 +265,7 @@ export class SymStdp implements PlasticityRule {
       if (events > 0) ring.mark(step);
       return;
     }
-    let marked = false;
-    for (let d = 0; d < G; d++) {
-      const slot = arr.slotOf(step, d);
-      if (slot < 0) continue;
-      if (!marked) {
-        ring.mark(step);
-        marked = true;
-      }
-      const hb = slot * m;
-      const count = histCount[slot]!;
-      for (let k = 0; k < count; k++) {
-        const j = histIds[hb + k]!;
-        const row = j * n;
-        const g = j * G + d;
-        const end = ptr[g + 1]!;
-        if (plastic) {
-          for (let q = ptr[g]!; q < end; q++) {
-            const i = posts[q]!;
-            const wi = w[row + i]!;
-            buf[off + i] = buf[off + i]! + wi;
-            const nw = wi + c * ys[i]!;
-            w[row + i] = nw < wMax ? nw : wMax;
-          }
-        } else {
-          for (let q = ptr[g]!; q < end; q++) {
-            const i = posts[q]!;
-            buf[off + i] = buf[off + i]! + w[row + i]!;
-          }
-        }
-      }
-    }
+    if (arr.deliverArrivals(step, w, buf, off, plastic, c, ys, wMax, true)) ring.mark(step);
   }
 
   /** Current (decayed) traces at time t, for tests and inspection. */
@@ -319,3 +289,22 @@ export class SymStdp implements PlasticityRule {
     }
   }
 }
+
+export const symStdpRule: RulePlugin = {
+  definition: {
+    target: 'projection',
+    slot: 'weights',
+    memory: symStdpMemoryProvider,
+    create: (t, o) => new SymStdp(t.projection!, { eta: o.eta as number, wMax: o.wMax as number, tau: o.tau as number, aPre: o.aPre as number, aPost: o.aPost as number }, t.memory instanceof SymStdpMemory ? t.memory : null),
+  },
+  info: {
+    summary: 'symmetric STDP: both spike orders potentiate by η·trace (Hao et al. 2020)',
+    options: {
+      eta: { type: 'number', default: 0.01, min: 0, doc: 'learning rate η of both spike orders' },
+      wMax: { type: 'number', default: 1, min: 0, doc: 'upper weight bound' },
+      tau: { type: 'number', default: 20, unit: 'ms', min: 0, exclusiveMin: true, doc: 'time constant of the pre and post traces' },
+      aPre: { type: 'number', default: 0.1, min: 0, doc: 'pre trace increment per spike' },
+      aPost: { type: 'number', default: 0.1, min: 0, doc: 'post trace increment per spike' },
+    },
+  },
+};

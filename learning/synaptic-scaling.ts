@@ -8,6 +8,8 @@ import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import type { PlasticityRule, PresentationContext, RuleState } from './plugin-contract.js';
+import type { KernelMemory } from '../models/plastic-memory.js';
+import type { RulePlugin } from './rules.js';
 
 export interface SynapticScalingOptions {
   /** Target sum S of each post neuron's incoming weights. */
@@ -84,3 +86,19 @@ export class SynapticScaling implements PlasticityRule {
     this.plastic = s.plastic as boolean;
   }
 }
+
+export const synapticScalingRule: RulePlugin = {
+  definition: {
+    target: 'projection',
+    slot: 'normalisation',
+    // Runs in the kernel memory of the weights when another rule placed them there (identical results).
+    create: (t, o) => new SynapticScaling(t.projection!, { target: o.target as number, when: o.when as 'every' | 'training' }, (t.memory as KernelMemory | null) ?? null),
+  },
+  info: {
+    summary: "rescales each post neuron's incoming weights to a fixed sum before a presentation",
+    options: {
+      target: { type: 'number', default: 78, min: 0, exclusiveMin: true, doc: 'sum S of each post neuron’s incoming weights' },
+      when: { type: 'enum', default: 'every', values: ['every', 'training'], doc: "'every' presentation (re-presentations and tests too) or 'training' ones only" },
+    },
+  },
+};

@@ -12,7 +12,14 @@
 import type { FloatArray } from '../engine/float-array.js';
 import type { InputRing } from '../engine/input-ring.js';
 import type { SparseKernelExports, WasmLifKernels } from '../engine/kernels/wasm-lif.js';
+import { SnnError } from '../engine/errors.js';
 import type { Population } from './population.js';
+
+/** What a rule hands a projection to deliver its spikes (`deliver` is called with the step). */
+export interface PlasticDelivery {
+  readonly owner: string;
+  deliver(step: number): void;
+}
 
 export type ProjectionKind = 'dense' | 'sparse' | 'one-to-one' | 'all-but-self';
 
@@ -115,7 +122,28 @@ export class DenseProjection extends BaseProjection implements Projection {
     return this.post.size;
   }
 
+  private plasticDelivery: PlasticDelivery | null = null;
+
+  /**
+   * Plastic delivery, a capability this projection offers: `d` delivers its spikes from now on,
+   * fused with its pre-synaptic weight update (a rule walks each arriving spike's row once for
+   * both). The projection's own propagation task stays where it is in the schedule and calls it,
+   * so the step order is unchanged. One rule at most per projection.
+   */
+  fuseDelivery(d: PlasticDelivery): void {
+    if (this.plasticDelivery !== null) {
+      throw new SnnError('config.invalid', `${d.owner} and ${this.plasticDelivery.owner} both deliver '${this.name}'`, 'attach one delivering rule (one STDP variant) per projection');
+    }
+    this.plasticDelivery = d;
+  }
+
   propagate(step: number): void {
+    if (this.plasticDelivery !== null) this.plasticDelivery.deliver(step);
+    else this.propagateWeights(step);
+  }
+
+  /** Adds the current weights of this step's pre spikes into the ring (the delivery without learning). */
+  propagateWeights(step: number): void {
     const spikes = this.pre.spikes;
     if (spikes.count === 0) return;
     const n = this.post.size;

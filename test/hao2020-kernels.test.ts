@@ -9,7 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Hao2020System } from '../training/systems/hao2020.js';
+import type { SymStdp } from '../learning/sym-stdp.js';
+import { buildTrainingSystem } from '../training/recipe-system.js';
 import { Trainer } from '../training/trainer.js';
 import { loadDataset, subset } from '../datasets/dataset.js';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
@@ -21,7 +22,7 @@ afterAll(() => setKernelBackend(initial));
 
 function trainOn(backend: KernelBackend, inputDelayMs = 0) {
   setKernelBackend(backend);
-  const sys = new Hao2020System(hao2020Config('mnist', 33, { inputDelayMs }), 6);
+  const sys = buildTrainingSystem('hao2020', hao2020Config('mnist', 33, { inputDelayMs }), 6);
   const trainSet = subset(loadDataset('mnist', 'train'), 25);
   const testSet = subset(loadDataset('mnist', 'test'), 10);
   const dir = mkdtempSync(join(tmpdir(), `snn-hao-kernels-${backend}-`));
@@ -37,11 +38,11 @@ describe.skipIf(!wasmSimdAvailable())('hao2020: wasm kernels = JS loops (float64
   it.each([0, 3])('trains to bit-identical weights and θ, and evaluates to the same predictions (inputDelayMs %s)', (delayMs) => {
     const js = trainOn('js', delayMs);
     const wasm = trainOn('wasm', delayMs);
-    expect(js.sys.kernels).toBeNull();
-    expect(wasm.sys.kernels).not.toBeNull();
-    expect(js.sys.stdpInput.backend).toBe('js');
-    expect(wasm.sys.stdpInput.backend).toBe('wasm');
-    expect(wasm.sys.g.exc.wasmKernels).not.toBeNull();
+    expect(js.sys.kernelMemory).toBeNull();
+    expect(wasm.sys.kernelMemory).not.toBeNull();
+    expect((js.sys.rule('sym-stdp', 'input->exc') as SymStdp).backend).toBe('js');
+    expect((wasm.sys.rule('sym-stdp', 'input->exc') as SymStdp).backend).toBe('wasm');
+    expect(wasm.sys.hidden.wasmKernels).not.toBeNull();
     expect(Array.from(wasm.spikes)).toEqual(Array.from(js.spikes));
     expect(js.spikes[1]!).toBeGreaterThan(25 * 5);
     for (const k of Object.keys(js.arrays)) {
@@ -52,8 +53,8 @@ describe.skipIf(!wasmSimdAvailable())('hao2020: wasm kernels = JS loops (float64
 
   it('the delayed-arrival kernel changes no weight at test time, not even one above wMax', () => {
     const { sys } = trainOn('wasm', 3);
-    const w = sys.g.p2e.weights;
-    for (let k = 0; k < w.length; k += 7) w[k] = 1.5 * sys.config.wMaxInput; // as scaling may leave them
+    const w = sys.projection('input->exc').weights;
+    for (let k = 0; k < w.length; k += 7) w[k] = 1.5 * (sys.config.wMaxInput as number); // as scaling may leave them
     const before = Float64Array.from(w);
     const trainer = new Trainer(sys, subset(loadDataset('mnist', 'train'), 1), subset(loadDataset('mnist', 'test'), 5), {
       epochs: 0, seed: 6, evalEvery: 1000, checkpointEvery: 1000, runDir: mkdtempSync(join(tmpdir(), 'snn-hao-frozen-')), modelInfo: {},

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Trainer } from '../training/trainer.js';
-import { Hao2020System } from '../training/systems/hao2020.js';
+import { buildTrainingSystem, type RecipeSystem } from '../training/recipe-system.js';
 import { main } from '../cli/main.js';
 import { loadDataset, subset } from '../datasets/dataset.js';
 import { SnnError } from '../engine/errors.js';
@@ -110,9 +110,9 @@ describe('numerical guard in training', () => {
     test: subset(loadDataset('mnist', 'test', { rescaleMeanTo: cfg.rescaleMeanTo ?? undefined }), 10),
   });
 
-  function trainWithInjection(at: number, inject: (sys: Hao2020System) => void): { error: SnnError; runDir: string; ckptBefore: Buffer } {
+  function trainWithInjection(at: number, inject: (sys: RecipeSystem) => void): { error: SnnError; runDir: string; ckptBefore: Buffer } {
     const runDir = mkdtempSync(join(dir, 'run-'));
-    const sys = new Hao2020System(cfg, 3);
+    const sys = buildTrainingSystem('hao2020', cfg, 3);
     const { train, test } = load();
     let ckptBefore = Buffer.alloc(0);
     const trainer = new Trainer(sys, train, test, {

@@ -14,6 +14,8 @@ import type { FloatArray } from '../engine/float-array.js';
 export interface EvalJobSpec {
   model: string;
   config: unknown;
+  /** The resolved recipe (absent: the model's default). */
+  recipe?: unknown;
   seed: number;
   /** The test set's first `count` samples (the default), or samples of the training set picked by `EvalSamples.indices`. */
   dataset: { name: string; dataDir: string | null; rescaleMeanTo: number | null; count: number; split?: 'test' | 'train' };

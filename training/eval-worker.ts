@@ -8,13 +8,14 @@ import { PoissonEncoder } from '../datasets/poisson-encoder.js';
 import { argmaxCount, voteClass } from '../learning/readout.js';
 import type { EvalWorkerData } from './eval-job.js';
 import { Presenter } from './presenter.js';
-import { buildTrainingSystem } from './system-registry.js';
+import type { ResolvedRecipe } from './recipe.js';
+import { buildTrainingSystem } from './recipe-system.js';
 
 const job = workerData as EvalWorkerData;
 const control = new Int32Array(job.buffers.control);
 try {
   const { spec } = job;
-  const system = buildTrainingSystem(spec.model, spec.config, spec.seed);
+  const system = buildTrainingSystem(spec.model, spec.config, spec.seed, spec.recipe as ResolvedRecipe | undefined);
   for (const [k, a] of Object.entries(system.modelArrays())) a.set(job.arrays[k]!);
   system.setMode(null);
   const ds = spec.dataset;

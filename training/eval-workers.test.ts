@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadDataset, subset } from '../datasets/dataset.js';
 import { hao2020Config } from '../models/zoo/hao2020.js';
-import { Hao2020System } from './systems/hao2020.js';
+import { buildTrainingSystem } from './recipe-system.js';
 import { probeHiddenLayer, responsesInProcess, responsesInWorkers } from './hidden-probe.js';
 import { Trainer } from './trainer.js';
 
@@ -21,7 +21,7 @@ const testSet = subset(loadDataset('mnist', 'test'), 40);
 const spec = { model: 'hao2020', config: cfg, seed: 5, dataset: { name: 'mnist', dataDir: null, rescaleMeanTo: null } };
 
 function trained(workers: number) {
-  const sys = new Hao2020System(cfg, 5);
+  const sys = buildTrainingSystem('hao2020', cfg, 5);
   const trainer = new Trainer(sys, trainSet, testSet, {
     epochs: 1, seed: 5, evalEvery: 30, checkpointEvery: 1000, runDir: mkdtempSync(join(tmpdir(), 'snn-ew-')), modelInfo: {},
     evalWorkers: workers, evalSpec: spec, workerScript: workers > 1 ? script : null,

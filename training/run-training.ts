@@ -17,22 +17,22 @@ import { SnnError } from '../engine/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { checkShape } from '../io/check-shape.js';
 import { MODEL_MAGIC, readFramed } from '../io/checkpoint.js';
-import { hao2020Config, type Hao2020Config, type Hao2020Dataset } from '../models/zoo/hao2020.js';
-import { diehlCook2015Config, type DiehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
+import type { Hao2020Dataset } from '../models/zoo/hao2020.js';
+import { policies } from '../learning/policies/registry.js';
+import { transforms } from '../learning/transforms/registry.js';
 import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
 import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
 import { checkProbeSamples, probeHiddenLayer, responsesInProcess, responsesInWorkers, type HiddenProbeResult } from './hidden-probe.js';
 import { defaultWorkerScript } from './eval-job.js';
 import { closest, distance } from 'fastest-levenshtein';
-import { buildTrainingSystem } from './system-registry.js';
+import { trainableModels, type ModelConfig } from './models.js';
+import { checkResolvedRecipe, readRecipeFile, type ResolvedRecipe } from './recipe.js';
+import { buildTrainingSystem, recipeFor } from './recipe-system.js';
 import type { TrainingSystem } from './training-system.js';
 import type { SparseCounts } from '../learning/linear-probe.js';
 
-export const TRAINABLE_MODELS = ['hao2020', 'diehl-cook-2015'] as const;
-export type TrainableModel = (typeof TRAINABLE_MODELS)[number];
-
 export interface RunConfig {
-  model: TrainableModel;
+  model: string;
   dataset: Hao2020Dataset;
   neurons: number;
   epochs: number;
@@ -46,11 +46,13 @@ export interface RunConfig {
   imbalance: number | null;
   /** End the run once the predicted final accuracy has settled. */
   stopWhenPredicted: boolean;
-  /** Evaluation points (trained-sample counts) when not every `evalEvery` (snn compare). */
-  evalAt?: number[];
+  /** Evaluate exactly after these numbers of trained samples instead of every evalEvery (null: evalEvery). */
+  evalAt: number[] | null;
   seed: number;
   dataDir: string | null;
-  modelConfig: Hao2020Config | DiehlCook2015Config;
+  modelConfig: ModelConfig;
+  /** The learning recipe, resolved (training/recipe.ts): what `--resume`, `snn eval` and the workers rebuild. */
+  recipe: ResolvedRecipe;
 }
 
 export interface TrainRequest {
@@ -68,17 +70,20 @@ export interface TrainRequest {
   precision?: 'f32' | 'f64';
   rest?: 'simulate' | 'reset';
   evalWorkers?: number;
+  /** Sample order: a sampler spec such as 'shuffled' or 'rs2:ratio=0.1' (default 'sequential'). */
   sampler?: string;
   imbalance?: number;
   stopWhenPredicted?: boolean;
   /** Overrides of model configuration fields, as given on the command line (`--set KEY=VALUE`). */
   set?: Record<string, string>;
-  /** Rule plugins (`--rule PROJ=NAME:k=v`), a whole recipe, update transforms and a batch policy. */
+  /** Rule overrides 'TARGET=RULE[:key=value,...]' applied to the recipe (`--rule`, repeatable). */
   rules?: string[];
+  /** A whole recipe: data (as parsed from YAML/JSON) or the path of a .yaml/.yml/.json file. */
   recipe?: unknown;
+  /** Update transforms ('adam:beta1=0.9') and a batch policy: for batch rules only; local-rule models refuse them. */
   transforms?: string[];
   policy?: string;
-  /** Evaluate at these trained-sample counts (ascending) instead of every `evalEvery`. */
+  /** Evaluate exactly after these numbers of trained samples (and at the end). */
   evalAt?: number[];
   out: string;
 }
@@ -107,11 +112,16 @@ export interface TrainSummary {
   stopReason: string | null;
 }
 
-function checkModel(model: string): TrainableModel {
-  if (!(TRAINABLE_MODELS as readonly string[]).includes(model)) {
-    throw new SnnError('usage', `unknown model '${model}' for training`, `known models: ${TRAINABLE_MODELS.join(', ')}`);
+function checkModel(model: string): string {
+  trainableModels.entry(model);
+  return model;
+}
+
+function checkEvalAt(at: readonly number[], total: number): number[] {
+  for (const n of at) {
+    if (!Number.isInteger(n) || n <= 0 || n > total) throw new SnnError('usage', `evalAt ${n} is not a sample count in 1..${total}`, 'give positive sample counts up to epochs × train samples × stages');
   }
-  return model as TrainableModel;
+  return [...new Set(at)].sort((a, b) => a - b);
 }
 
 function checkDataset(d: string): Hao2020Dataset {
@@ -122,19 +132,15 @@ function checkDataset(d: string): Hao2020Dataset {
 export function resolveRunConfig(req: TrainRequest): RunConfig {
   const model = checkModel(req.model);
   const dataset = checkDataset(req.dataset);
-  // Rules chosen by name need the rule plugins in the trainer; until then refuse rather than ignore them.
-  if (req.rules?.length || (req.recipe ?? null) !== null || req.transforms?.length || req.policy) {
-    throw new SnnError('usage', 'rules, recipes, transforms and policies chosen by name are not supported by this trainer yet', "train the model's own rules (no --rule/--recipe)");
-  }
-  if (req.sampler !== undefined && req.sampler !== 'sequential' && req.sampler !== 'shuffled') {
-    throw new SnnError('usage', `unknown sampler '${String(req.sampler)}'`, "use 'sequential' or 'shuffled'");
-  }
-  const common = { ...(req.precision ? { precision: req.precision } : {}), ...(req.rest ? { rest: req.rest } : {}) };
-  const modelConfig =
-    model === 'diehl-cook-2015'
-      ? diehlCook2015Config(dataset, req.neurons, common)
-      : hao2020Config(dataset, req.neurons, { ...(req.schedule ? { schedule: req.schedule } : {}), ...common });
+  const modelConfig = trainableModels.get(model).config(dataset, req.neurons, { schedule: req.schedule, precision: req.precision, rest: req.rest });
   applyOverrides(modelConfig as unknown as Record<string, unknown>, req.set ?? {});
+  const recipeData = typeof req.recipe === 'string' ? readRecipeFile(req.recipe) : req.recipe;
+  const recipe = recipeFor(model, modelConfig, { recipe: recipeData, rules: req.rules, source: typeof req.recipe === 'string' ? `recipe ${req.recipe}` : undefined });
+  for (const t of req.transforms ?? []) transforms.options(parsePluginSpec(t, 'update transform').name, parsePluginSpec(t, 'update transform').options);
+  if (req.policy !== undefined) policies.options(parsePluginSpec(req.policy, 'batch policy').name, parsePluginSpec(req.policy, 'batch policy').options);
+  if ((req.transforms?.length ?? 0) > 0 || req.policy !== undefined) {
+    throw new SnnError('usage', `${model} trains with local rules; update transforms and batch policies apply to batch rules`, 'omit --optimizer/--transform/--policy for this model');
+  }
   const trainSamples = req.trainSamples ?? 60000;
   const evalEvery = req.evalEvery ?? Math.min(10000, trainSamples * (req.epochs ?? 1));
   return {
@@ -149,10 +155,11 @@ export function resolveRunConfig(req: TrainRequest): RunConfig {
     sampler: checkSamplerSpec(req.sampler ?? 'sequential'),
     imbalance: checkImbalance(req.imbalance ?? null),
     stopWhenPredicted: req.stopWhenPredicted ?? false,
-    ...(req.evalAt ? { evalAt: [...req.evalAt] } : {}),
+    evalAt: req.evalAt ? checkEvalAt(req.evalAt, trainSamples * (req.epochs ?? 1) * recipe.stages.length) : null,
     seed: req.seed,
     dataDir: req.dataDir ?? null,
     modelConfig,
+    recipe,
   };
 }
 
@@ -213,7 +220,7 @@ function loadSplits(cfg: RunConfig): { train: Dataset & { longTail?: LongTail };
 }
 
 export function buildSystem(cfg: RunConfig): TrainingSystem {
-  return buildTrainingSystem(cfg.model, cfg.modelConfig, cfg.seed);
+  return buildTrainingSystem(cfg.model, cfg.modelConfig, cfg.seed, cfg.recipe);
 }
 
 /** How evaluation workers rebuild this run's model and test set. */
@@ -221,6 +228,7 @@ function evalSpecOf(cfg: RunConfig) {
   return {
     model: cfg.model,
     config: cfg.modelConfig,
+    recipe: cfg.recipe,
     seed: cfg.seed,
     dataset: { name: cfg.dataset, dataDir: cfg.dataDir, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo },
   };
@@ -266,8 +274,12 @@ export function readRunConfig(runDir: string): RunConfig {
   checkShape(cfg, { model: '', dataset: '', neurons: 0, seed: 0, modelConfig: {} }, path, 'run configuration', hint);
   // Run options added since a run was started default to the behaviour from before they existed.
   const saved = cfg as Partial<RunConfig> & RunConfig;
-  const completed: RunConfig = { ...cfg, imbalance: saved.imbalance ?? null, stopWhenPredicted: saved.stopWhenPredicted ?? false, modelConfig: withAddedFields(cfg.model, cfg.dataset, cfg.neurons, cfg.modelConfig) };
-  checkShape(completed, resolveRunConfig({ ...completed, dataDir: completed.dataDir ?? undefined, imbalance: completed.imbalance ?? undefined, out: runDir }), path, 'run configuration', hint);
+  const modelConfig = withAddedFields(cfg.model, cfg.dataset, cfg.neurons, cfg.modelConfig);
+  // Runs from before recipes existed trained with their model's default recipe.
+  const recipe = cfg.recipe === undefined ? recipeFor(cfg.model, modelConfig) : checkResolvedRecipe(cfg.recipe, modelConfig, `${path}: recipe`);
+  const completed: RunConfig = { ...cfg, imbalance: saved.imbalance ?? null, stopWhenPredicted: saved.stopWhenPredicted ?? false, evalAt: cfg.evalAt ?? null, modelConfig, recipe };
+  const template = resolveRunConfig({ ...completed, evalAt: undefined, dataDir: completed.dataDir ?? undefined, imbalance: completed.imbalance ?? undefined, out: runDir });
+  checkShape(completed, { ...template, recipe, evalAt: completed.evalAt }, path, 'run configuration', hint);
   return completed;
 }
 
@@ -291,10 +303,11 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     if (existsSync(join(runDir, 'checkpoint.snnckpt'))) {
       throw new SnnError('usage', `${runDir} already holds a training run`, `continue it with --resume ${runDir}, or choose another --out`);
     }
-    mkdirSync(runDir, { recursive: true });
   }
-  const { train: trainSet, test: testSet } = loadSplits(cfg);
+  // Built before the run directory exists: a recipe whose target the graph lacks leaves nothing behind.
   const system = buildSystem(cfg);
+  if (!resuming) mkdirSync(runDir, { recursive: true });
+  const { train: trainSet, test: testSet } = loadSplits(cfg);
   if (resuming && cfg.epochs > finishedEpochs && system.stages.length !== 1) {
     throw new SnnError('usage', `the run in ${runDir} trains in ${system.stages.length} stages and cannot be extended: each stage follows the previous stage's last epoch`, 'start a new run with the larger --epochs');
   }
@@ -304,7 +317,7 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     evalEvery: cfg.evalEvery,
     checkpointEvery: cfg.checkpointEvery,
     runDir,
-    modelInfo: { model: cfg.model, dataset: cfg.dataset, config: cfg.modelConfig, seed: cfg.seed },
+    modelInfo: { model: cfg.model, dataset: cfg.dataset, config: cfg.modelConfig, recipe: cfg.recipe, seed: cfg.seed },
     onProgress,
     stopAfter,
     evalWorkers: req.evalWorkers ?? defaultEvalWorkers(),
@@ -398,7 +411,9 @@ export interface EvalSummary {
 interface ModelFile {
   model: string;
   dataset: string;
-  config: Hao2020Config | DiehlCook2015Config;
+  config: ModelConfig;
+  /** Absent in model files from before recipes: the model's default recipe. */
+  recipe?: unknown;
   seed: number;
   arrays: Record<string, Float32Array | Float64Array>;
   assignments: Int8Array;
@@ -440,10 +455,12 @@ export function evaluateRun(
     sampler: 'sequential',
     imbalance: null,
     stopWhenPredicted: false,
+    evalAt: null,
     seed: m.seed,
     dataDir: opts.dataDir ?? null,
     // The preprocessing the model was trained with on its own data set; another data set gets that set's default.
     modelConfig: { ...m.config, rescaleMeanTo: dataset === m.dataset ? (m.config.rescaleMeanTo ?? null) : dataset === 'fashion-mnist' ? 30 : null },
+    recipe: m.recipe === undefined ? recipeFor(m.model, m.config) : checkResolvedRecipe(m.recipe, m.config, `${modelPath}: recipe`),
   };
   const test = subset(loadDataset(dataset, 'test', { dataDir: cfg.dataDir ?? undefined, rescaleMeanTo: cfg.modelConfig.rescaleMeanTo ?? undefined }), cfg.testSamples);
   const system = buildSystem(cfg);

@@ -11,11 +11,12 @@ import { registerSimulate } from './simulate.js';
 import { registerTrain } from './train.js';
 import { registerEval } from './eval.js';
 import { registerPlot } from './plot.js';
+import { registerPlugins } from './plugins.js';
 import { registerReport } from './report.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerCompare, registerInspect, registerBench, registerExport, registerImport, registerPlot, registerReport];
+const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerCompare, registerInspect, registerBench, registerExport, registerImport, registerPlot, registerReport, registerPlugins];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { train, TRAINABLE_MODELS, type TrainSummary } from '../../training/run-training.js';
+import { train, type TrainSummary } from '../../training/run-training.js';
+import { trainableModels } from '../../training/models.js';
 import { SnnError } from '../../engine/errors.js';
 import { InvalidArgumentError } from 'commander';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
@@ -33,6 +34,8 @@ interface TrainFlags {
   imbalance?: number;
   stopWhenPredicted?: boolean;
   set?: Record<string, string>;
+  rule?: string[];
+  recipe?: string;
   progress: boolean;
   report: boolean;
 }
@@ -41,7 +44,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a plasticity model on MNIST or Fashion-MNIST (e.g. the supervised sym-STDP network of Hao et al. 2020)')
-    .addOption(new Option('--model <name>', 'model to train').choices([...TRAINABLE_MODELS]).default('hao2020'))
+    .addOption(new Option('--model <name>', 'model to train').choices(['hao2020', ...trainableModels.names().filter((n) => n !== 'hao2020')]).default('hao2020'))
     .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
     .option('--neurons <n>', 'hidden excitatory neurons (100, 400, 1600, 6400, 10000 have tabulated settings)', positiveInt)
     .option('--epochs <n>', 'passes over the training samples (default 1)', positiveInt)
@@ -59,6 +62,8 @@ export function registerTrain(program: Command): void {
     .option('--sampler <spec>', "order of the training samples: sequential (the file's, as the authors), shuffled (per epoch, seeded), or a sampler with options, e.g. 'rs2:ratio=0.1', 'cooldown:tau=5' (snn plugins lists them)")
     .option('--imbalance <ratio>', 'train on a long-tailed subset: class k keeps n_max·ratio^(−k/9) samples (seeded); adds balanced and rare-class accuracy', positiveNumber)
     .option('--stop-when-predicted', 'end the run once the predicted final accuracy has settled (checkpoint and model written)')
+    .option('--rule <target=rule>', "replace or add a rule of the model's recipe, e.g. --rule 'input->exc=pair-stdp:nuPost=0.02' (repeatable; snn plugins lists rules)", collectRule)
+    .option('--recipe <file>', 'a whole learning recipe (YAML or JSON, docs/learning.md) instead of the model’s own')
     .option('--set <key=value>', 'override a model configuration field, e.g. --set scaleInput=78.4 (repeatable; config.json lists the fields)', collectSetting)
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
@@ -84,6 +89,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     };
     if (flags.resume) {
       if (flags.out) throw new SnnError('usage', '--resume and --out cannot be used together', 'the resumed run keeps its directory');
+      if (flags.rule || flags.recipe) throw new SnnError('usage', '--resume continues with the recipe stored in the run', 'omit --rule and --recipe, or start a new run with --out');
       summary = train({ resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs }, onProgress);
     } else {
       if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
@@ -109,6 +115,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
           imbalance: flags.imbalance,
           stopWhenPredicted: flags.stopWhenPredicted,
           set: flags.set,
+          rules: flags.rule,
+          recipe: flags.recipe,
           out: flags.out,
         },
         onProgress,
@@ -143,6 +151,10 @@ async function writeTrainReport(runDir: string, flags: TrainFlags): Promise<void
   } catch (err) {
     process.stderr.write(`warning: the report of ${runDir} could not be written: ${(err as Error).message} (write it with snn report ${runDir} --out DIR)\n`);
   }
+}
+
+function collectRule(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 /** Collects repeated `--set KEY=VALUE` into one object. */

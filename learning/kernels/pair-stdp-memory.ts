@@ -9,6 +9,8 @@
  * loop is bounds-check-free typed loads and stores (performance.md §2: WASM scalar 2–3× JS).
  */
 import type { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
+import { InputRing } from '../../engine/input-ring.js';
+import type { KernelMemoryProvider } from '../../models/plastic-memory.js';
 import { PAIR_STDP_WASM_BASE64 } from './pair-stdp.wasm.js';
 import { embeddedModule } from '../../engine/kernels/embedded-module.js';
 import { MemoryArena } from '../../engine/kernels/memory-arena.js';
@@ -100,3 +102,17 @@ export class PairStdpMemory extends MemoryArena {
     return a.buffer === this.memory.buffer;
   }
 }
+
+/**
+ * Pair STDP's memory: in the post population's memory when it reserved the room (the kernel then
+ * delivers straight into its input ring), else a memory of its own that also holds that ring.
+ */
+export const pairStdpMemoryProvider: KernelMemoryProvider = {
+  bytesFor: (m, n, maxDelay) => PairStdpMemory.bytesFor(m, n, maxDelay),
+  place(host, m, n, maxDelay) {
+    const inHost = PairStdpMemory.createIn(host, m, n, maxDelay);
+    if (inHost !== null) return { memory: inHost, inputRing: null };
+    const own = PairStdpMemory.create(m, n, maxDelay, InputRing.slotsFor(maxDelay) * n);
+    return own === null ? null : { memory: own, inputRing: (length) => own.f64(length) };
+  },
+};

@@ -23,6 +23,7 @@ import { MemoryArena } from '../../engine/kernels/memory-arena.js';
 import { DelayedArrivals, type ArrivalStorage } from '../delayed-arrivals.js';
 import type { ArrivalKernel } from './pair-stdp-memory.js';
 import { PAIR_STDP_WASM_BASE64 } from './pair-stdp.wasm.js';
+import type { KernelMemoryProvider } from '../../models/plastic-memory.js';
 
 interface PlasticFanoutExports {
   potentiateRow(n: number, pRow: number, pSlot: number, pY: number, c: number, wMax: number): void;
@@ -114,3 +115,12 @@ export class SymStdpMemory {
     this.k.scale(this.pW, this.m, this.n, this.pS, target);
   }
 }
+
+/** Sym-STDP's memory lives in the post population's own memory, or nowhere (then JS loops). */
+export const symStdpMemoryProvider: KernelMemoryProvider = {
+  bytesFor: (m, n, maxDelay) => SymStdpMemory.bytesFor(m, n, maxDelay),
+  place(host, m, n) {
+    const memory = SymStdpMemory.create(host, m, n);
+    return memory === null ? null : { memory, inputRing: null };
+  },
+};

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hao2020System } from '../../training/systems/hao2020.js';
+import { buildTrainingSystem } from '../../training/recipe-system.js';
 import { evaluateRun, train } from '../../training/run-training.js';
 import { Trainer } from '../../training/trainer.js';
 import { loadDataset, subset, type Dataset } from '../../datasets/dataset.js';
@@ -74,7 +74,7 @@ function restoreFrom(bytes: Uint8Array): boolean {
   const runDir = join(dir, 'restore');
   mkdirSync(runDir, { recursive: true });
   writeFileSync(join(runDir, 'checkpoint.snnckpt'), bytes);
-  const trainer = new Trainer(new Hao2020System(cfg, 5), trainSet, testSet, { epochs: 1, seed: 5, evalEvery: 6, checkpointEvery: 3, runDir, modelInfo: {}, evalWorkers: 1 });
+  const trainer = new Trainer(buildTrainingSystem('hao2020', cfg, 5), trainSet, testSet, { epochs: 1, seed: 5, evalEvery: 6, checkpointEvery: 3, runDir, modelInfo: {}, evalWorkers: 1 });
   return trainer.restore();
 }
 

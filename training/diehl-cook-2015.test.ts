@@ -2,11 +2,12 @@
  * The diehl-cook-2015 system: graph parameters, determinism under a seed, frozen evaluation.
  */
 import { describe, expect, it } from 'vitest';
-import { PoissonEncoder } from '../../datasets/poisson-encoder.js';
-import { RngStream } from '../../engine/rng.js';
-import { buildDiehlCook2015, diehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
-import { Presenter } from '../presenter.js';
-import { DiehlCook2015System } from './diehl-cook-2015.js';
+import { PoissonEncoder } from '../datasets/poisson-encoder.js';
+import { RngStream } from '../engine/rng.js';
+import { buildDiehlCook2015, diehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
+import { Presenter } from './presenter.js';
+import type { PairStdp } from '../learning/pair-stdp.js';
+import { buildTrainingSystem, type RecipeSystem } from './recipe-system.js';
 
 /** A blob-like synthetic image (no dataset needed), the same for every call with the same seed. */
 function image(seed: number): Uint8Array {
@@ -16,8 +17,8 @@ function image(seed: number): Uint8Array {
   return img;
 }
 
-function trainFew(seed: number, samples: number, kernels = true): { system: DiehlCook2015System; presentations: number } {
-  const system = new DiehlCook2015System(diehlCook2015Config('mnist', 12), seed, { kernels });
+function trainFew(seed: number, samples: number, kernels = true): { system: RecipeSystem; presentations: number } {
+  const system = buildTrainingSystem('diehl-cook-2015', diehlCook2015Config('mnist', 12), seed, undefined, { kernels });
   const p = system.protocol;
   const encoder = new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs });
   const presenter = new Presenter(system, encoder, seed);
@@ -57,27 +58,27 @@ describe('diehl-cook-2015', () => {
   it('a small run is deterministic under a seed (byte-identical weights and θ)', () => {
     const a = trainFew(5, 4);
     const b = trainFew(5, 4);
-    const wa = new Uint8Array(a.system.g.p2e.weights.buffer.slice(0));
-    const wb = new Uint8Array(b.system.g.p2e.weights.buffer.slice(0));
+    const wa = new Uint8Array(a.system.projection('input->exc').weights.buffer.slice(0));
+    const wb = new Uint8Array(b.system.projection('input->exc').weights.buffer.slice(0));
     expect(Buffer.compare(Buffer.from(wa), Buffer.from(wb))).toBe(0);
-    const th = (s: DiehlCook2015System) => Buffer.from(s.g.exc.theta.buffer, s.g.exc.theta.byteOffset, s.g.exc.theta.byteLength);
+    const th = (s: RecipeSystem) => Buffer.from(s.hidden.theta.buffer, s.hidden.theta.byteOffset, s.hidden.theta.byteLength);
     expect(Buffer.compare(th(a.system), th(b.system))).toBe(0);
     // Learning happened: θ rose above 20 for neurons that fired, and columns were rescaled to 78.
-    expect(Math.max(...a.system.g.exc.theta)).toBeGreaterThan(20);
+    expect(Math.max(...a.system.hidden.theta)).toBeGreaterThan(20);
     const c = trainFew(6, 4);
-    expect(Buffer.compare(Buffer.from(wa), Buffer.from(new Uint8Array(c.system.g.p2e.weights.buffer.slice(0))))).not.toBe(0);
+    expect(Buffer.compare(Buffer.from(wa), Buffer.from(new Uint8Array(c.system.projection('input->exc').weights.buffer.slice(0))))).not.toBe(0);
   });
 
   it('freezes weights and θ at test time', () => {
     const { system } = trainFew(2, 2);
-    const w = Float64Array.from(system.g.p2e.weights);
-    const th = system.g.exc.theta.slice();
+    const w = Float64Array.from(system.projection('input->exc').weights);
+    const th = system.hidden.theta.slice();
     system.setMode(null);
     const p = system.protocol;
     const presenter = new Presenter(system, new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs }), 9);
     presenter.present(image(1), 1, 0, null, 'test');
-    expect(Float64Array.from(system.g.p2e.weights)).toEqual(w);
-    expect(system.g.exc.theta).toEqual(th);
+    expect(Float64Array.from(system.projection('input->exc').weights)).toEqual(w);
+    expect(system.hidden.theta).toEqual(th);
   });
 
   it('stays bounded under a burst of synchronous inhibition (v clamped at −100 mV)', () => {
@@ -99,13 +100,13 @@ describe('diehl-cook-2015', () => {
   it('the WebAssembly kernels (weights and input ring in their memory) train bit-identically to the JS loops', () => {
     const a = trainFew(4, 3, true);
     const b = trainFew(4, 3, false);
-    expect(a.system.stdp.backend).toBe('wasm');
-    expect(b.system.stdp.backend).toBe('js');
-    const wa = a.system.g.p2e.weights;
-    const wb = b.system.g.p2e.weights;
+    expect((a.system.rule('pair-stdp', 'input->exc') as PairStdp).backend).toBe('wasm');
+    expect((b.system.rule('pair-stdp', 'input->exc') as PairStdp).backend).toBe('js');
+    const wa = a.system.projection('input->exc').weights;
+    const wb = b.system.projection('input->exc').weights;
     expect(Buffer.from(wa.buffer, wa.byteOffset, wa.byteLength).equals(Buffer.from(wb.buffer, wb.byteOffset, wb.byteLength))).toBe(true);
-    const ta = a.system.g.exc.theta;
-    const tb = b.system.g.exc.theta;
+    const ta = a.system.hidden.theta;
+    const tb = b.system.hidden.theta;
     expect(Buffer.from(ta.buffer, ta.byteOffset, ta.byteLength).equals(Buffer.from(tb.buffer, tb.byteOffset, tb.byteLength))).toBe(true);
   });
 });

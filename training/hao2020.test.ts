@@ -5,16 +5,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDataset, subset } from '../../datasets/dataset.js';
-import { RngStream } from '../../engine/rng.js';
-import { LifPopulation } from '../../models/lif-population.js';
-import { Network } from '../../models/network.js';
-import { TeacherLifPopulation } from '../../models/teacher-lif-population.js';
-import { excParams, hao2020Config, slParams } from '../../models/zoo/hao2020.js';
-import { MODEL_MAGIC, readFramed, writeFramed } from '../../io/checkpoint.js';
-import { evaluateRun, train } from '../run-training.js';
-import { Trainer } from '../trainer.js';
-import { Hao2020System } from './hao2020.js';
+import { loadDataset, subset } from '../datasets/dataset.js';
+import { RngStream } from '../engine/rng.js';
+import { LifPopulation } from '../models/lif-population.js';
+import { Network } from '../models/network.js';
+import { TeacherLifPopulation } from '../models/teacher-lif-population.js';
+import { excParams, hao2020Config, slParams } from '../models/zoo/hao2020.js';
+import { MODEL_MAGIC, readFramed, writeFramed } from '../io/checkpoint.js';
+import { evaluateRun, train } from './run-training.js';
+import { Trainer } from './trainer.js';
+import { buildTrainingSystem } from './recipe-system.js';
 
 describe('hao2020 model pieces', () => {
   it('raises θ by θ₊·10/|θ − 10| per spike (self-limiting jump)', () => {
@@ -69,7 +69,7 @@ describe('hao2020 training', () => {
 
   it('changes no weight and no θ at test time', () => {
     const cfg = hao2020Config('mnist', 30);
-    const sys = new Hao2020System(cfg, 4);
+    const sys = buildTrainingSystem('hao2020', cfg, 4);
     const trainSet = subset(loadDataset('mnist', 'train'), 30);
     const testSet = subset(loadDataset('mnist', 'test'), 20);
     const dir = mkdtempSync(join(tmpdir(), 'snn-frozen-'));

@@ -1,0 +1,143 @@
+/**
+ * A trainable model built from its recipe: the graph of the model (training/models.ts) with the
+ * recipe's rules resolved from the rule registry (learning/rules.ts), attached in recipe order,
+ * switched on in their stages. Nothing here constructs a rule class or knows about kernel memory:
+ * when a rule on the model's plastic projection names a memory provider, the graph builder places
+ * the weights there and every rule on that projection receives it.
+ */
+import { kernelBackend } from '../engine/backend.js';
+import type { FloatArray } from '../engine/float-array.js';
+import { createRule } from '../learning/rules.js';
+import { rules as ruleRegistry } from '../learning/rules.js';
+import type { PlasticityRule } from '../learning/plugin-contract.js';
+import { LifPopulation } from '../models/lif-population.js';
+import type { Network } from '../models/network.js';
+import { plasticHooks, type PlasticHooks } from '../models/plastic-memory.js';
+import { DenseProjection, type Projection } from '../models/projection.js';
+import type { ReplaySource } from '../models/replay-source.js';
+import { TeacherLifPopulation } from '../models/teacher-lif-population.js';
+import { trainableModels, type ModelConfig } from './models.js';
+import { SnnError } from '../engine/errors.js';
+import { applyRuleOverrides, checkTargets, parseRecipe, resolveRecipe, type ResolvedRecipe } from './recipe.js';
+import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from './training-system.js';
+
+export interface RecipeSystemOptions {
+  /** false: plain typed arrays and JS loops even on the wasm backend (equivalence tests). */
+  kernels?: boolean;
+}
+
+export class RecipeSystem implements TrainingSystem {
+  readonly model: string;
+  readonly net: Network;
+  readonly input: ReplaySource;
+  readonly hidden: LifPopulation;
+  readonly output: TeacherLifPopulation | null;
+  readonly rules: readonly PlasticityRule[];
+  readonly stages: readonly TrainingStage[];
+  /** The kernel memory the plastic projection's weights live in, or null (JS loops). */
+  readonly kernelMemory: unknown;
+  private readonly learnsIn: readonly (readonly string[])[];
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly recipe: ResolvedRecipe,
+    private readonly seed: number,
+    opts: RecipeSystemOptions = {},
+  ) {
+    const model = trainableModels.get(recipe.model);
+    this.model = recipe.model;
+    // The first rule on the plastic projection that brings kernels decides where its weights live.
+    const plastic = model.plasticProjection(config);
+    const provider = plastic ? recipe.rules.find((r) => r.on === plastic.name && ruleRegistry.get(r.rule).memory)?.rule : undefined;
+    const useKernels = (opts.kernels ?? true) && kernelBackend() === 'wasm' && config.precision === 'f64';
+    let hooks: PlasticHooks | null = null;
+    if (plastic && provider && useKernels) hooks = plasticHooks(ruleRegistry.get(provider).memory!, plastic.m, plastic.n, plastic.maxDelay);
+    const g = model.build(config, seed, hooks);
+    this.net = g.net;
+    this.input = g.input;
+    const net = g.net;
+    checkTargets(recipe, net.projections.map((p) => p.name), net.populations.map((p) => p.name), `recipe of ${recipe.model}`);
+    this.kernelMemory = hooks?.placed ?? null;
+    const memoryOf = (p: Projection | undefined) => (plastic && p?.name === plastic.name ? this.kernelMemory : null);
+    this.rules = recipe.rules.map((r) => {
+      const projection = r.on.includes('->') ? net.projections.find((p) => p.name === r.on) : undefined;
+      const pop = projection ? undefined : net.population(r.on);
+      const population = pop instanceof LifPopulation ? pop : undefined;
+      return createRule(r.rule, { projection, population, memory: memoryOf(projection) }, r.options);
+    });
+    this.learnsIn = recipe.rules.map((r) => r.stages);
+    for (const r of this.rules) r.attach(net);
+    const hidden = net.population(recipe.readouts.hidden);
+    if (!(hidden instanceof LifPopulation)) throw new Error(`readout ${recipe.readouts.hidden} is not a LIF population`);
+    this.hidden = hidden;
+    const sl = recipe.readouts.supervised === null ? null : net.population(recipe.readouts.supervised);
+    if (sl !== null && !(sl instanceof TeacherLifPopulation)) throw new Error(`supervised readout ${recipe.readouts.supervised} is not a teacher population`);
+    this.output = sl;
+    this.stages = recipe.stages.map((s) => ({ name: s.name, teacher: s.teacher }));
+  }
+
+  get protocol(): PresentationProtocol {
+    return presentationProtocol(this.config, { teacherRate: this.recipe.protocol.teacherRate, inputEncoding: this.recipe.protocol.inputEncoding });
+  }
+
+  /** The projection named `name` (e.g. 'input->exc'). */
+  projection(name: string): Projection {
+    const p = this.net.projections.find((q) => q.name === name);
+    if (!p) throw new SnnError('usage', `${this.model} has no projection '${name}'`, `known: ${this.net.projections.map((q) => q.name).join(', ')}`);
+    return p;
+  }
+
+  /** The rule instance of `rule` on `on` (e.g. 'sym-stdp', 'input->exc'). */
+  rule(rule: string, on: string): PlasticityRule {
+    const k = this.recipe.rules.findIndex((r) => r.rule === rule && r.on === on);
+    if (k < 0) throw new Error(`no ${rule} on ${on}`);
+    return this.rules[k]!;
+  }
+
+  /** Each rule learns in the stages the recipe lists for it; stage null freezes everything. */
+  setMode(stage: TrainingStage | null): void {
+    for (let k = 0; k < this.rules.length; k++) this.rules[k]!.setPlastic(stage !== null && this.learnsIn[k]!.includes(stage.name));
+  }
+
+  onStageStart(stage: TrainingStage): void {
+    const s = this.recipe.stages.find((x) => x.name === stage.name);
+    for (const p of s?.reinit ?? []) trainableModels.get(this.model).reinit?.(this.net, p, this.seed);
+  }
+
+  /**
+   * The trained model: the weights of every dense projection and θ of the hidden layer (and of any
+   * population with a threshold rule), whatever the recipe learns, so that model files, `snn eval`
+   * and `snn export` see the same arrays for every recipe of a graph.
+   */
+  modelArrays(): Record<string, FloatArray> {
+    const out: Record<string, FloatArray> = {};
+    for (const p of this.net.projections) if (p instanceof DenseProjection) out[p.name] = p.weights;
+    out[`${this.hidden.name}.theta`] = this.hidden.theta;
+    for (const r of this.recipe.rules) {
+      if (r.on.includes('->') || ruleRegistry.get(r.rule).slot !== 'threshold') continue;
+      const pop = this.net.population(r.on);
+      if (pop instanceof LifPopulation) out[`${r.on}.theta`] ??= pop.theta;
+    }
+    return out;
+  }
+
+}
+
+/**
+ * The resolved recipe of a model: its default recipe (or `recipe`, data from a file or a run),
+ * edited by `--rule` overrides, with the configuration's values substituted.
+ */
+export function recipeFor(model: string, config: ModelConfig, opts: { recipe?: unknown; rules?: readonly string[]; source?: string } = {}): ResolvedRecipe {
+  const m = trainableModels.get(model);
+  const source = opts.source ?? (opts.recipe === undefined ? `recipe of ${model}` : 'recipe');
+  let data = parseRecipe(opts.recipe ?? m.recipe, source);
+  if (data.model !== model) throw new SnnError('usage', `${source} is for model '${data.model}', not '${model}'`, `use --model ${data.model}, or a recipe for ${model}`);
+  if (opts.rules?.length) data = applyRuleOverrides(data, opts.rules);
+  return resolveRecipe(data, config, source);
+}
+
+/** How `snn train`, `snn eval` and the evaluation workers build a model. */
+export function buildTrainingSystem(model: string, config: unknown, seed: number, recipe?: ResolvedRecipe, opts: RecipeSystemOptions = {}): RecipeSystem {
+  const c = config as ModelConfig;
+  return new RecipeSystem(c, recipe ?? recipeFor(model, c), seed, opts);
+}
