@@ -297,9 +297,9 @@ const cases: Case[] = [
     noOutput: () => file('x.aedat'),
   },
   {
-    name: 'export without its required --out',
+    name: 'export with neither --out nor --format',
     argv: () => ['export', file('sp.json')],
-    line: /required option '--out <file>' not specified \(see snn export --help\)/,
+    line: /give --format or --out \(for example --format nir/,
   },
 ];
 

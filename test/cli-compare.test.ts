@@ -130,7 +130,7 @@ describe('snn compare', () => {
       [[...common, '--rules', 'sym-stdp;pair-stdp'], /needs --on/],
       [[...common, '--contender', 'a=', '--seeds', '0'], /at least one seed/],
       [[...common, '--contender', 'a=', '--eval-points', '61'], /below one training sample per evaluation/],
-      [[...common, '--contender', 'a=', '--model', 'nope'], /unknown model 'nope'/],
+      [[...common, '--contender', 'a=', '--model', 'nope'], /unknown trainable model 'nope'/],
       [['compare', '--neurons', '20', '--contender', 'a=', '--out', out], /missing --budget-samples/],
     ];
     for (const [args, message] of cases) {

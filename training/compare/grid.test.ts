@@ -77,7 +77,7 @@ describe('grid', () => {
   });
 
   it('refuses what the trainer would refuse before any job starts', () => {
-    usage(() => buildGrid(parseContenders({ model: 'nope', contenders: ['a='] }), opts), /unknown model 'nope'/);
+    usage(() => buildGrid(parseContenders({ model: 'nope', contenders: ['a='] }), opts), /unknown trainable model 'nope'/);
     usage(() => buildGrid(parseContenders({ model: 'hao2020', contenders: ['a=', 'b=--set etaInptu=1'] }), opts), /contender 'b'.*did you mean 'etaInput'/);
     usage(() => buildGrid(parseContenders({ model: 'hao2020', contenders: ['a='] }), { ...opts, budgetSamples: 60001 }), /not 2 equal passes/);
   });
