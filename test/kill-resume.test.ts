@@ -17,6 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { main } from '../cli/main.js';
 import { RngStream } from '../engine/rng.js';
 import { cliEntry } from './helpers/cli-bin.js';
+import { childEnv } from './helpers/test-env.js';
 
 const TRAIN = ['train', '--neurons', '20', '--train-samples', '60', '--test-samples', '30', '--eval-every', '20', '--checkpoint-every', '5', '--seed', '3', '--rest', 'reset', '--no-progress'];
 
@@ -29,7 +30,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
-  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv() });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })));

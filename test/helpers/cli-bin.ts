@@ -6,12 +6,13 @@
  * under a lock directory, so parallel test files do not build twice. Never a stale build.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCE_DIRS = ['engine', 'models', 'learning', 'datasets', 'io', 'bench', 'cli'];
+/** The folders the build compiles (tsconfig.build.json's `include`), so a moved or new folder is never missed. */
+const SOURCE_DIRS = (JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
 
 function newestSource(): number {
   let newest = 0;
@@ -62,4 +63,15 @@ export function cliEntry(): string {
     }
     return entry;
   }
+}
+
+/**
+ * Absolute path of the compiled form of a source file, e.g. `compiledFile('bench/training/eval-worker.ts')`
+ * (worker threads need JavaScript): from the same up-to-date build as `cliEntry()`.
+ */
+export function compiledFile(source: string): string {
+  const root = dirname(dirname(cliEntry()));
+  const file = join(root, source.replace(/\.ts$/, '.js'));
+  if (!existsSync(file)) throw new Error(`${source} is not part of the build (tsconfig.build.json's include)`);
+  return file;
 }
