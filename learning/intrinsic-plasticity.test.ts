@@ -52,7 +52,9 @@ describe('intrinsic plasticity', () => {
     expect(other.population.thetaPlastic).toBe(true);
   });
 
-  it('is named after its population', () => {
-    expect(new IntrinsicPlasticity(population()).name).toBe('intrinsic-plasticity:exc');
+  it('is named after its population, of kind intrinsic-plasticity', () => {
+    const ip = new IntrinsicPlasticity(population());
+    expect(ip.name).toBe('intrinsic-plasticity:exc');
+    expect(ip.kind).toBe('intrinsic-plasticity');
   });
 });

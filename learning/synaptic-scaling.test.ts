@@ -97,8 +97,10 @@ describe('synaptic scaling', () => {
     expect(other.plastic).toBe(true);
   });
 
-  it('is named after its projection', () => {
-    expect(new SynapticScaling(dense(1, 1, [1]), { target: 1 }).name).toBe('synaptic-scaling:pre->post');
+  it('is named after its projection, of kind synaptic-scaling', () => {
+    const rule = new SynapticScaling(dense(1, 1, [1]), { target: 1 });
+    expect(rule.name).toBe('synaptic-scaling:pre->post');
+    expect(rule.kind).toBe('synaptic-scaling');
   });
 
   it('refuses a non-dense projection and a target that is not a positive finite number', () => {
