@@ -14,7 +14,7 @@ export default class SkipReporter implements Reporter {
       for (const t of m.children.allTests()) {
         const r = t.result();
         if (r.state === 'skipped') {
-          const why = r.note ?? (t.options.mode === 'todo' ? 'todo' : t.options.mode === 'skip' ? 'marked skip' : 'filtered out (-t / .only)');
+          const why = r.note ?? (t.options.mode === 'todo' ? 'todo' : 'it.skip, or left out by -t / .only');
           skipped.push(`  ${m.moduleId.replace(`${process.cwd()}/`, '')} > ${t.fullName}: ${why}`);
         } else if (r.state === 'passed' || r.state === 'failed') ran++;
       }
