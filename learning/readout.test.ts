@@ -136,6 +136,10 @@ describe('assignClasses (USL assignment)', () => {
     const got = assignClasses([r], out);
     expect(got).toBe(out);
     expect(Array.from(out)).toEqual([1, -1, 1]);
+    // a longer buffer: only the first `neurons` entries are the assignment
+    const longer = Int8Array.from([7, 7, 7, 7]);
+    assignClasses([r], longer);
+    expect(Array.from(longer)).toEqual([1, -1, 1, 7]);
   });
 
   it('matches a brute-force reference on random responses (property)', () => {
