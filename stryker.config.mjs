@@ -22,6 +22,8 @@ export default {
   checkers: [],
   ignoreStatic: true,
   timeoutMS: 60_000,
+  // The initial run executes every test that covers the mutated files: minutes on a loaded machine.
+  dryRunTimeoutMinutes: 30,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
