@@ -1,5 +1,5 @@
 /**
- * The Brian2 reference-case format (../shared/reference/README.md): a LIF layer driven by given
+ * The Brian2 reference-case format (test/reference/README.md): a LIF layer driven by given
  * input spikes. `isReferenceCase` detects it by its fields; `referenceCaseToDescription` turns it
  * into an ordinary network description, so it runs through the same engine as everything else.
  */
@@ -39,7 +39,7 @@ export function referenceCaseToDescription(value: unknown): NetworkDescription {
   const r = caseSchema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new SnnError('config.reference', `reference case: ${issue.path.join('.') || '(top level)'} ${issue.message}`, 'see ../shared/reference/README.md for the case format');
+    throw new SnnError('config.reference', `reference case: ${issue.path.join('.') || '(top level)'} ${issue.message}`, 'see docs/network-description.md (Brian2 reference cases) for the case format');
   }
   const c = r.data;
   const p = c.params;

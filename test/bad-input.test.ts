@@ -371,7 +371,7 @@ describe('bad input through the real entry (child process)', () => {
   let entry: string;
   beforeAll(() => {
     entry = cliEntry();
-  }, 120_000);
+  }, 300_000); // may compile the CLI (test/helpers/cli-bin.ts) on a loaded machine
 
   it.each([
     ['a projection to a missing population', () => ['simulate', net('child1.json', (d) => (d.projections[0]!.to = 'exk'))], /does not exist \(known populations/],

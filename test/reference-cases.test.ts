@@ -1,5 +1,5 @@
 /**
- * Spike-for-spike agreement with Brian2 (../shared/reference): float64, clock-driven, exact lists.
+ * Spike-for-spike agreement with Brian2 (test/reference/): float64, clock-driven, exact lists.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { parseDescription } from '../models/description.js';
 import { buildNetwork, resolveSettings } from '../models/build-network.js';
 import { referenceCaseToDescription } from '../models/reference-case.js';
 
-const REF = new URL('../../shared/reference/', import.meta.url);
+const REF = new URL('./reference/', import.meta.url);
 
 function runCase(caseJson: unknown): Array<[number, number]> {
   const desc = parseDescription(referenceCaseToDescription(caseJson));

@@ -37,7 +37,7 @@ export function cliEntry(): string {
   const outDir = join(ROOT, '.test-dist');
   const entry = join(outDir, 'cli', 'main.js');
   const lock = join(ROOT, '.test-dist.lock');
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000; // another worker compiling on a loaded machine
   for (;;) {
     if (fresh(entry, newest)) return entry;
     try {
