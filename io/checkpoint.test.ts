@@ -110,6 +110,6 @@ describe('framed files', () => {
   it('a missing file is an SnnError naming the path', () => {
     const p = join(dir, 'nope.bin');
     const e = caught(() => readFramed(p, CHECKPOINT_MAGIC, 'checkpoint'));
-    expect(e.message).toContain(p);
+    expect([e.code, e.message, e.hint]).toEqual(['io.missing', `no such file: ${p}`, 'check the path']);
   });
 });
