@@ -4,11 +4,18 @@
  */
 import { defineConfig } from 'vitest/config';
 
+/**
+ * SNN_MUTATION_TESTS (comma-separated globs) narrows the test files further for one run, e.g. the
+ * unit tests of one file when every simulation test covers it (bench/log/mutation.md).
+ */
+const only = process.env.SNN_MUTATION_TESTS?.split(',').filter((g) => g !== '');
+
 export default defineConfig({
   test: {
-    include: [
+    include: only?.length ? only : [
       'learning/*.test.ts',
       'models/lif.test.ts',
+      'models/lif-params.test.ts',
       'models/exact/*.test.ts',
       'engine/input-ring.test.ts',
       'io/checkpoint.test.ts',
