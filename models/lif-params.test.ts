@@ -48,6 +48,7 @@ describe('LIF validation', () => {
     expect(refusal(P({ tauM: 0 })).message).toBe('pop.tauM must be > 0 ms, got 0');
     expect(refusal(P({ tauM: 0 })).hint).toBe('membrane time constants are positive');
     expect(refusal(P({ synapse: 'current', tauExc: 0 })).message).toBe('pop.tauExc must be > 0 ms, got 0');
+    expect(refusal(P({ synapse: 'current', tauExc: 0 })).hint).toBe('synaptic time constants are positive');
     expect(refusal(P({ synapse: 'conductance', tauInh: -2 })).message).toBe('pop.tauInh must be > 0 ms, got -2');
     expect(refusal(P({ synapse: 'current', tauInh: 0 })).hint).toBe('synaptic time constants are positive');
     expect(refusal(P({ tauTheta: 0 })).message).toBe('pop.tauTheta must be > 0 ms or null, got 0');
@@ -107,6 +108,10 @@ describe('LIF propagators', () => {
     const same = prepareLif(P({ tauM: 12, tauExc: 12, tauInh: 12 }), dt);
     expect(same.kE).toBe((dt / 12) * Math.exp(-dt / 12));
     expect(same.kI).toBe(same.kE);
+    // within 10⁻¹² relative of τm the limit form is used (the general one cancels catastrophically)
+    const tauM = 20;
+    const close = prepareLif(P({ tauM, tauExc: tauM * (1 + 5e-13) }), dt);
+    expect(close.kE).toBe((dt / tauM) * Math.exp(-dt / tauM));
     // continuity: τs next to τm gives nearly the limit
     const near = prepareLif(P({ tauM: 12, tauExc: 12 * (1 + 1e-7) }), dt);
     expect(near.kE).toBeCloseTo(same.kE, 7);
