@@ -155,5 +155,10 @@ describe('InputRing bookkeeping', () => {
     expect(r.touched).toBeNull();
     r.track();
     expect(r.touched).toBeNull();
+    // a ring that never flagged slots restores too, and stays unflagged
+    const plain = new InputRing('f64', 2, 1);
+    plain.restore([1, 1, 1, 1]);
+    expect(plain.written).toBeNull();
+    expect(Array.from(plain.buffer)).toEqual([1, 1, 1, 1]);
   });
 });
