@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RngStream } from '../engine/rng.js';
 import { imageOf, loadDataset, shuffledIndices, subset } from './dataset.js';
-import { FASHION_MNIST_DEBIAN_DIR } from './locate.js';
+import { FASHION_MNIST, needAll } from '../test/helpers/requirement.js';
 import { rescaleToMeanIntensity } from './rescale-to-mean-intensity.js';
 
 const env = {}; // ignore a developer's SNN_DATA_DIR: these tests pin the default locations
@@ -85,16 +84,8 @@ describe('rescaleToMeanIntensity (MATLAB uint8 semantics)', () => {
   });
 });
 
-const haveFashion = ['train', 't10k'].every(
-  (s) =>
-    existsSync(`${FASHION_MNIST_DEBIAN_DIR}/${s}-images-idx3-ubyte.gz`) ||
-    existsSync(`${FASHION_MNIST_DEBIAN_DIR}/${s}-images-idx3-ubyte`),
-);
-const fashionTitle = haveFashion
-  ? 'Fashion-MNIST (Debian dataset-fashion-mnist)'
-  : `Fashion-MNIST — SKIPPED: Debian package dataset-fashion-mnist not installed (no files in ${FASHION_MNIST_DEBIAN_DIR}); apt-get install dataset-fashion-mnist`;
-
-describe.skipIf(!haveFashion)(fashionTitle, () => {
+describe('Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
+  needAll(FASHION_MNIST);
   it('has the standard shapes and label range', () => {
     const train = loadDataset('fashion-mnist', 'train', { env });
     const test = loadDataset('fashion-mnist', 'test', { env });

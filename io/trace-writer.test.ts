@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SnnError } from '../engine/errors.js';
 import type { TraceHeaderInput } from './trace-format.js';
 import { readTrace, TraceReader } from './trace-reader.js';
+import { childEnv } from '../test/helpers/test-env.js';
 import { TraceWriter } from './trace-writer.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snn-trace-writer-'));
@@ -121,10 +122,10 @@ for (let step = 0; ; step++) {
 }
 `,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore', env: childEnv() });
     const partial = `${file}.partial`;
     await new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 50_000; // tsx start-up on a loaded machine
       const poll = setInterval(() => {
         const size = fs.existsSync(partial) ? fs.statSync(partial).size : 0;
         if (size > 2_000_000 || Date.now() > deadline) {

@@ -101,15 +101,19 @@ export function voteClass(assignments: Int8Array, counts: ArrayLike<number>, cla
 /** Accuracy, per-class accuracy and confusion matrix (rows: true class, columns: predicted; −1 predictions count as wrong). */
 export class Confusion {
   readonly matrix: Int32Array;
+  /** presentations[c]: samples of true class c, including those the vote could not classify (−1). */
+  readonly presentations: Int32Array;
   correct = 0;
   total = 0;
 
   constructor(readonly classes = 10) {
     this.matrix = new Int32Array(classes * classes);
+    this.presentations = new Int32Array(classes);
   }
 
   add(label: number, predicted: number): void {
     this.total++;
+    this.presentations[label] = this.presentations[label]! + 1;
     if (predicted === label) this.correct++;
     if (predicted >= 0) this.matrix[label * this.classes + predicted] = this.matrix[label * this.classes + predicted]! + 1;
   }
@@ -121,10 +125,9 @@ export class Confusion {
   perClass(): number[] {
     const out: number[] = [];
     for (let c = 0; c < this.classes; c++) {
-      let row = 0;
-      for (let p = 0; p < this.classes; p++) row += this.matrix[c * this.classes + p]!;
-      // Row sums miss the −1 predictions; count them as presentations of the class too.
-      out.push(row === 0 ? 0 : this.matrix[c * this.classes + c]! / Math.max(row, 1));
+      // Divide by all presentations of the class, not the matrix row: the row misses the −1 predictions.
+      const n = this.presentations[c]!;
+      out.push(n === 0 ? 0 : this.matrix[c * this.classes + c]! / n);
     }
     return out;
   }

@@ -61,3 +61,26 @@ describe('RescaledTraces', () => {
     expect(b[0]).toBeCloseTo(Math.exp(-0.201), 15);
   });
 });
+
+describe('RescaledTraces: when to rebase, and signed values', () => {
+  it('rebases only when t has moved more than REBASE_MS past tRef', () => {
+    const x = Float64Array.from([1]);
+    const tr = new RescaledTraces(20, [x]);
+    expect(tr.factor(150)).toBe(Math.exp(-150 / 20));
+    expect(tr.tRef).toBe(0);
+    expect(tr.factor(REBASE_MS + 50)).toBe(1); // rebased: x now holds the trace at 250
+    expect(tr.tRef).toBe(REBASE_MS + 50);
+    expect(x[0]).toBe(Math.exp(-(REBASE_MS + 50) / 20));
+    // 10 ms later: no rebase, one shared factor from the new tRef
+    expect(tr.factor(REBASE_MS + 60)).toBe(Math.exp(-10 / 20));
+    expect(tr.tRef).toBe(REBASE_MS + 50);
+  });
+
+  it('keeps negative values through a rebase (only tiny magnitudes flush to 0)', () => {
+    const x = Float64Array.from([-0.5, 0.5, -1e-40]);
+    const tr = new RescaledTraces(100, [x]);
+    tr.factor(REBASE_MS + 1);
+    const f = Math.exp(-(REBASE_MS + 1) / 100);
+    expect(Array.from(x)).toEqual([-0.5 * f, 0.5 * f, 0]);
+  });
+});

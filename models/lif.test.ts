@@ -85,3 +85,62 @@ describe('exact sub-threshold integration (clock mode, exact propagator)', () =>
     }
   });
 });
+
+describe('exact propagator when a synaptic time constant equals τm (the t·e^{−t/τ} case)', () => {
+  // τm dv/dt = vInf − v + I with τs = τm = τ and I(0) = I0: the particular solution is
+  // I0·(s/τ)·e^{−s/τ}, not the (τs − τm)⁻¹ form (which divides by zero there).
+  const dt = 0.1;
+  function run(params: Record<string, unknown>, projections: NonNullable<NetworkDescription['projections']>, v0: number) {
+    const desc = parseDescription({
+      duration: 60,
+      populations: [
+        { name: 'in', model: 'spike-source-array', size: 2, spikes: [[0, 0], [0, 1]] }, // [time, neuron]
+        { name: 'n', model: 'lif', size: 1, v0, params: { tauM: tau, vRest, vReset, vThresh: vTh, synapse: 'current', ...params } },
+      ],
+      projections,
+    });
+    const sink = new MemorySink();
+    simulate(desc, { dt, sink, recordSpikes: false, recordState: [{ population: 'n', variables: ['v'] }] });
+    return sink.state(1, 'v');
+  }
+
+  it('excitatory current with τe = τm follows vInf + (v1 − vInf)·e^{−s/τ} + I0·(s/τ)·e^{−s/τ}', () => {
+    const I0 = 7;
+    const v0 = -62;
+    const { times, values } = run({ tauExc: tau, tauInh: 3 }, [{ from: 'in', to: 'n', channel: 'exc', connectivity: 'dense', weights: [[I0], [0]] }], v0);
+    const t1 = dt; // the input of step 0 is delivered after that step's update
+    const v1 = vRest + (v0 - vRest) * Math.exp(-t1 / tau);
+    expect(times.length).toBe(600);
+    let peak = -Infinity;
+    for (let k = 1; k < times.length; k++) {
+      const s = times[k]! - t1;
+      const analytic = vRest + (v1 - vRest) * Math.exp(-s / tau) + I0 * (s / tau) * Math.exp(-s / tau);
+      expect(Math.abs(values[k]! - analytic)).toBeLessThan(1e-12 * Math.abs(analytic));
+      peak = Math.max(peak, values[k]! - vRest - (v1 - vRest) * Math.exp(-s / tau));
+    }
+    // the response peaks at s = τ with I0/e
+    expect(peak).toBeCloseTo(I0 / Math.E, 6);
+  });
+
+  it('inhibitory current with τi = τm while τe ≠ τm: each channel uses its own propagator', () => {
+    const Ie = 5;
+    const Ii = -4;
+    const tauE = 4;
+    const { times, values } = run(
+      { tauExc: tauE, tauInh: tau },
+      [
+        { from: 'in', to: 'n', channel: 'exc', connectivity: 'dense', weights: [[Ie], [0]] },
+        { from: 'in', to: 'n', channel: 'inh', connectivity: 'dense', weights: [[0], [Ii]] },
+      ],
+      vRest,
+    );
+    const t1 = dt;
+    for (let k = 1; k < times.length; k++) {
+      const s = times[k]! - t1;
+      const exc = ((Ie * tauE) / (tauE - tau)) * (Math.exp(-s / tauE) - Math.exp(-s / tau));
+      const inh = Ii * (s / tau) * Math.exp(-s / tau);
+      const analytic = vRest + exc + inh;
+      expect(Math.abs(values[k]! - analytic)).toBeLessThan(1e-12 * Math.abs(analytic));
+    }
+  });
+});

@@ -2,7 +2,7 @@
 // Compiles every engine/kernels/wasm/*.wat (SIMD enabled) into a sibling *.wasm.ts that embeds the
 // bytes as base64, so the runtime needs neither wabt nor a file read. Run after editing a .wat:
 //   npm run build:wasm
-// engine/kernels/wasm/wasm-bytes.test.ts fails when an embedded module is out of date.
+// test/wasm-bytes.test.ts fails when an embedded module is out of date.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

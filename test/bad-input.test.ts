@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.js';
 import { cliEntry } from './helpers/cli-bin.js';
+import { childEnv } from './helpers/test-env.js';
 
 const VALID = {
   dt: 0.1,
@@ -370,14 +371,14 @@ describe('bad input through the real entry (child process)', () => {
   let entry: string;
   beforeAll(() => {
     entry = cliEntry();
-  }, 120_000);
+  }, 300_000); // may compile the CLI (test/helpers/cli-bin.ts) on a loaded machine
 
   it.each([
     ['a projection to a missing population', () => ['simulate', net('child1.json', (d) => (d.projections[0]!.to = 'exk'))], /does not exist \(known populations/],
     ['a bad option value of a subcommand', () => ['simulate', net('child2.json', () => {}), '--mode', 'fast'], /Allowed choices are clock, exact/],
     ['an unknown command', () => ['simulat'], /unknown command 'simulat' \(Did you mean simulate\?\)/],
   ] as const)('%s: exit 2, one line, no stack', (_name, argv, line) => {
-    const r = spawnSync(process.execPath, [entry, ...argv()], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [entry, ...argv()], { encoding: 'utf8', env: childEnv() });
     expect(r.status, r.stderr).toBe(2);
     const lines = r.stderr.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);

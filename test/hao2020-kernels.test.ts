@@ -14,8 +14,8 @@ import { buildTrainingSystem } from '../training/recipe-system.js';
 import { Trainer } from '../training/trainer.js';
 import { loadDataset, subset } from '../datasets/dataset.js';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
-import { wasmSimdAvailable } from '../engine/kernels/wasm-lif.js';
 import { hao2020Config } from '../models/zoo/hao2020.js';
+import { needAll, WASM_SIMD } from './helpers/requirement.js';
 
 const initial = kernelBackend();
 afterAll(() => setKernelBackend(initial));
@@ -34,7 +34,8 @@ function trainOn(backend: KernelBackend, inputDelayMs = 0) {
   return { sys, arrays, spikes, evaluation };
 }
 
-describe.skipIf(!wasmSimdAvailable())('hao2020: wasm kernels = JS loops (float64)', () => {
+describe('hao2020: wasm kernels = JS loops (float64)', () => {
+  needAll(WASM_SIMD);
   it.each([0, 3])('trains to bit-identical weights and θ, and evaluates to the same predictions (inputDelayMs %s)', (delayMs) => {
     const js = trainOn('js', delayMs);
     const wasm = trainOn('wasm', delayMs);

@@ -8,11 +8,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
-import { wasmSimdAvailable } from '../engine/kernels/wasm-lif.js';
 import type { NetworkDescription } from '../models/description.js';
 import type { LifPopulation } from '../models/lif-population.js';
 import { cubaDescription } from '../models/zoo/cuba.js';
 import { runWithBackend } from './helpers/run-network.js';
+import { needAll, WASM_SIMD } from './helpers/requirement.js';
 
 const initial = kernelBackend();
 afterAll(() => setKernelBackend(initial));
@@ -61,7 +61,8 @@ const lif = (extra: Record<string, unknown>) => ({
   ...extra,
 });
 
-describe.skipIf(!wasmSimdAvailable())('wasm LIF kernels = JS loops (float64)', () => {
+describe('wasm LIF kernels = JS loops (float64)', () => {
+  needAll(WASM_SIMD);
   it('CUBA, N = 1001 (odd: scalar tail), 300 ms: fused path, rings in wasm memory', () => {
     expect(expectIdentical(cubaDescription({ neurons: 1001, duration: 300, seed: 3 }))).toBeGreaterThan(500);
   });

@@ -8,12 +8,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
 import { InputRing } from '../engine/input-ring.js';
-import { WasmLifKernels, wasmSimdAvailable } from '../engine/kernels/wasm-lif.js';
+import { WasmLifKernels } from '../engine/kernels/wasm-lif.js';
 import { SpikeBuffer } from '../engine/spike-buffer.js';
 import type { NetworkDescription } from '../models/description.js';
 import type { LifPopulation } from '../models/lif-population.js';
 import { SparseProjection } from '../models/projection.js';
 import { fakePopulation, runWithBackend } from './helpers/run-network.js';
+import { needAll, WASM_SIMD } from './helpers/requirement.js';
 
 const initial = kernelBackend();
 afterAll(() => setKernelBackend(initial));
@@ -52,7 +53,8 @@ function randomCsr(rnd: () => number, pre: number, post: number, density: number
   return { rowPtr, cols: Int32Array.from(cols), w: Float64Array.from(w) };
 }
 
-describe.skipIf(!wasmSimdAvailable())('sparse propagation kernels = JS loops', () => {
+describe('sparse propagation kernels = JS loops', () => {
+  needAll(WASM_SIMD);
   for (const [label, cancel, samePre, uniform] of [
     ['random weights, pre ≠ post', false, false, false],
     ['random weights, pre = post (spike ids in the same memory)', false, true, false],
@@ -193,7 +195,8 @@ function run(desc: NetworkDescription, backend: KernelBackend) {
   return { spikes: net.populations.map((_, k) => sink.spikes(k)), state, inMemory, synapticEvents: net.synapticEvents };
 }
 
-describe.skipIf(!wasmSimdAvailable())('networks with sparse projections in wasm memory = JS backend', () => {
+describe('networks with sparse projections in wasm memory = JS backend', () => {
+  needAll(WASM_SIMD);
   const lif = { tauM: 20, vRest: -49, vReset: -60, vThresh: -50, refractory: 2, synapse: 'current' as const, tauExc: 5, tauInh: 10 };
   for (const seed of [1, 2, 3]) {
     it(`random sizes, weights and delays, seed ${seed}`, () => {

@@ -1,20 +1,27 @@
 /**
  * Evaluation split over worker threads gives exactly the in-process result, and evaluating does
- * not change what training does next. The workers run the compiled code (npm run build; CI builds
- * before testing).
+ * not change what training does next. Worker threads run JavaScript: the compiled worker comes from
+ * dist/ when it is up to date, else from a build into .test-dist/ (test/helpers/cli-bin.ts).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compiledFile } from '../test/helpers/cli-bin.js';
 import { loadDataset, subset } from '../datasets/dataset.js';
 import { hao2020Config } from '../models/zoo/hao2020.js';
 import { buildTrainingSystem } from './recipe-system.js';
 import { probeHiddenLayer, responsesInProcess, responsesInWorkers } from './hidden-probe.js';
 import { Trainer } from './trainer.js';
 
-const script = fileURLToPath(new URL('../dist/training/eval-worker.js', import.meta.url));
+let script = '';
+beforeAll(() => {
+  script = compiledFile('training/eval-worker.ts');
+}, 300_000);
+const runDirs: string[] = [];
+afterAll(() => {
+  for (const d of runDirs) rmSync(d, { recursive: true, force: true });
+});
 const cfg = hao2020Config('mnist', 40);
 const trainSet = subset(loadDataset('mnist', 'train'), 60);
 const testSet = subset(loadDataset('mnist', 'test'), 40);
@@ -22,15 +29,17 @@ const spec = { model: 'hao2020', config: cfg, seed: 5, dataset: { name: 'mnist',
 
 function trained(workers: number) {
   const sys = buildTrainingSystem('hao2020', cfg, 5);
+  const runDir = mkdtempSync(join(tmpdir(), 'snn-ew-'));
+  runDirs.push(runDir);
   const trainer = new Trainer(sys, trainSet, testSet, {
-    epochs: 1, seed: 5, evalEvery: 30, checkpointEvery: 1000, runDir: mkdtempSync(join(tmpdir(), 'snn-ew-')), modelInfo: {},
+    epochs: 1, seed: 5, evalEvery: 30, checkpointEvery: 1000, runDir, modelInfo: {},
     evalWorkers: workers, evalSpec: spec, workerScript: workers > 1 ? script : null,
   });
   trainer.run();
   return { sys, trainer };
 }
 
-describe.skipIf(!existsSync(script))('evaluation on worker threads', () => {
+describe('evaluation on worker threads', () => {
   it('gives the in-process predictions and leaves training unchanged', () => {
     const one = trained(1);
     const two = trained(2);

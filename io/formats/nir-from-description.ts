@@ -6,7 +6,8 @@
  * then written as its dense [post × pre] matrix. Exact for current-based and delta LIF networks with
  * any delays (per-synapse delays: one Linear + Delay per distinct value). What NIR cannot say (refractory period, initial potentials, source spike
  * trains / rates, integration method, dt, seed, duration) goes into `snn_*` metadata. Lossy, with a
- * note: adaptive thresholds (frozen at θ = thetaInit) and the vMin clamp. Refused: conductance
+ * note: adaptive thresholds (frozen at θ = thetaInit for other tools; snn's import restores them
+ * from `snn_theta`) and the vMin clamp. Refused: conductance
  * synapses, per-synapse delays in exact mode.
  */
 import { SnnError } from '../../engine/errors.js';
@@ -102,7 +103,7 @@ export function descriptionToNirSpec(desc: NetworkDescription): DescriptionExpor
       throw new SnnError('usage', `population '${p.name}' is conductance-based; NIR has no conductance primitive`, 'use synapse "current", or export a trained model (snn export RUN_DIR --format nir) for the documented approximation');
     }
     if (params.thetaPlus !== 0 || (params.tauTheta !== null && params.thetaInit !== 0)) {
-      lossy.push(`population '${p.name}': adaptive threshold frozen at θ = thetaInit (${params.thetaInit} mV)`);
+      lossy.push(`population '${p.name}': adaptive threshold frozen at θ = thetaInit (${params.thetaInit} mV) for NIR tools (snn restores it from snn_theta)`);
     }
     if (params.vMin !== null) lossy.push(`population '${p.name}': the lower clamp vMin = ${params.vMin} mV is dropped`);
     if (params.refractory > 0) lossy.push(`population '${p.name}': refractory period ${params.refractory} ms kept only in snn metadata`);

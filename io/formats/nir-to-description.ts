@@ -408,6 +408,7 @@ export function nirToDescription(graph: NirGraph, opts: NirImportOptions = {}): 
         if (typeof m['snn_refractory_ms'] === 'number') params['refractory'] = m['snn_refractory_ms'];
         if (m['snn_method'] === 'exact' || m['snn_method'] === 'euler') params['method'] = m['snn_method'];
         if (typeof m['snn_v_min'] === 'number') params['vMin'] = m['snn_v_min'];
+        if (typeof m['snn_theta'] === 'string') restoreTheta(params, m['snn_theta'], (note) => notes.push(`node '${id}': ${note}`));
       }
       const pop: PopulationDescription = { name: gname, model: 'lif', size: idx.length, params: params as never };
       if (ours && typeof m['snn_v0'] === 'string') {
@@ -548,3 +549,30 @@ export async function readNir(path: string, opts: NirImportOptions = {}): Promis
 }
 
 export type { NirTensor };
+
+/**
+ * The adaptive threshold of our own export (metadata snn_theta): NIR's v_threshold holds the
+ * frozen vThresh + thetaInit − thetaOffset, so vThresh is that minus the restored θ part.
+ */
+function restoreTheta(params: Record<string, unknown>, json: string, note: (s: string) => void): void {
+  let t: Record<string, unknown>;
+  try {
+    t = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    note('unreadable snn_theta metadata ignored (threshold stays frozen)');
+    return;
+  }
+  const num = (k: string) => typeof t[k] === 'number' && Number.isFinite(t[k]);
+  if (!num('thetaPlus') || !num('thetaInit') || !num('thetaOffset') || !(t['tauTheta'] === null || num('tauTheta')) || (t['thetaJump'] !== 'additive' && t['thetaJump'] !== 'hao2020')) {
+    note('malformed snn_theta metadata ignored (threshold stays frozen)');
+    return;
+  }
+  const thetaInit = t['thetaInit'] as number;
+  const thetaOffset = t['thetaOffset'] as number;
+  params['vThresh'] = (params['vThresh'] as number) - thetaInit + thetaOffset;
+  params['thetaPlus'] = t['thetaPlus'];
+  params['tauTheta'] = t['tauTheta'];
+  params['thetaInit'] = thetaInit;
+  params['thetaOffset'] = thetaOffset;
+  params['thetaJump'] = t['thetaJump'];
+}

@@ -99,6 +99,9 @@ async function tryCpu(): Promise<Tf> {
 
 const LOADERS: Record<TensorBackendName, () => Promise<Tf>> = { node: tryNode, wasm: tryWasm, cpu: tryCpu };
 
+/** tfjs's own name of a backend (`tf.getBackend()`). */
+const activeName = (name: TensorBackendName): string => (name === 'node' ? 'tensorflow' : name);
+
 function checkPreferred(p: string): TensorBackendName {
   if (!(TENSOR_BACKENDS as readonly string[]).includes(p)) {
     throw new SnnError('usage', `unknown tensor backend '${p}'`, `use one of: ${TENSOR_BACKENDS.join(', ')}`);
@@ -131,7 +134,9 @@ export async function loadTensorBackend(preferred?: TensorBackendName, opts: Loa
   const env = process.env.SNN_TENSOR_BACKEND;
   const want = checkPreferred(preferred ?? (env !== undefined && env !== '' ? env : 'node'));
   const disabled = opts.disable ?? [];
-  if (cached !== null && cached.preferred === want && disabled.length === 0) return cached;
+  // The cache holds only while its backend is still tfjs's active one: loading another (e.g. 'cpu'
+  // on request) switches tfjs's global backend, and the next default call must switch it back.
+  if (cached !== null && cached.preferred === want && disabled.length === 0 && cached.tf.getBackend() === activeName(cached.name)) return cached;
   if (loading !== null) {
     const b = await loading;
     if (b.preferred === want && disabled.length === 0) return b;
@@ -144,7 +149,8 @@ export async function loadTensorBackend(preferred?: TensorBackendName, opts: Loa
         const tf = await LOADERS[name]();
         await tf.ready();
         const b: TensorBackend = { tf, name, preferred: want, notes, version: tf.version_core, details: detailsOf(tf, name) };
-        cached = b;
+        // A search with backends disabled (tests, diagnostics) is not what later default calls want.
+        if (disabled.length === 0) cached = b;
         return b;
       } catch (e) {
         notes.push(`${name} unavailable: ${reason(e)}`);

@@ -6,8 +6,8 @@
  * under a lock directory, so parallel test files do not build twice. Never a stale build.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,7 +38,7 @@ export function cliEntry(): string {
   const outDir = join(ROOT, '.test-dist');
   const entry = join(outDir, 'cli', 'main.js');
   const lock = join(ROOT, '.test-dist.lock');
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000; // another worker compiling on a loaded machine
   for (;;) {
     if (fresh(entry, newest)) return entry;
     try {
@@ -64,4 +64,15 @@ export function cliEntry(): string {
     }
     return entry;
   }
+}
+
+/**
+ * Absolute path of the compiled form of a source file, e.g. `compiledFile('training/eval-worker.ts')`
+ * (worker threads need JavaScript): from the same up-to-date build as `cliEntry()`.
+ */
+export function compiledFile(source: string): string {
+  const root = dirname(dirname(cliEntry()));
+  const file = join(root, source.replace(/\.ts$/, '.js'));
+  if (!existsSync(file)) throw new Error(`${source} is not part of the build (tsconfig.build.json's include)`);
+  return file;
 }

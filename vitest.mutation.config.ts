@@ -1,0 +1,34 @@
+/**
+ * vitest configuration for mutation runs (stryker.config.mjs): only the test files that exercise the
+ * science core, so each mutant is judged in seconds rather than by the whole suite.
+ */
+import { defineConfig } from 'vitest/config';
+
+/**
+ * SNN_MUTATION_TESTS (comma-separated globs) narrows the test files further for one run, e.g. the
+ * unit tests of one file when every simulation test covers it (bench/log/mutation.md).
+ */
+const only = process.env.SNN_MUTATION_TESTS?.split(',').filter((g) => g !== '');
+
+export default defineConfig({
+  test: {
+    include: only?.length ? only : [
+      'learning/*.test.ts',
+      'models/lif.test.ts',
+      'models/lif-params.test.ts',
+      'models/exact/*.test.ts',
+      'engine/input-ring.test.ts',
+      'io/checkpoint.test.ts',
+      'io/formats/nir.test.ts',
+      'io/formats/nir-*.test.ts',
+      'io/formats/round-trip.test.ts',
+      'test/kernel-equivalence.test.ts',
+      'test/sparse-delivery.test.ts',
+      'test/reference-cases.test.ts',
+      'test/fuzz/checkpoint.fuzz.test.ts',
+    ],
+    exclude: ['node_modules/**', 'dist/**', '.test-dist/**', '.stryker-tmp/**', 'learning/surrogate-bptt.test.ts'],
+    setupFiles: ['test/setup/clean-env.ts'],
+    testTimeout: 120_000,
+  },
+});
