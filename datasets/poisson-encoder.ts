@@ -1,5 +1,5 @@
 /**
- * Poisson rate coding of images, generated event by event (spec symstdp.md §5, performance.md §3.4).
+ * Poisson rate coding of images, generated event by event (docs/datasets.md, "Poisson encoder").
  *
  * Rate of input i: r_i = pixel_i / 8 × intensity Hz (intensity 2 ⇒ 63.75 Hz for a 255 pixel).
  *

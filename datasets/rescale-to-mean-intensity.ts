@@ -1,5 +1,5 @@
 /**
- * Per-image contrast normalisation used by Hao et al. for Fashion-MNIST (spec symstdp.md §5).
+ * Per-image contrast normalisation used by Hao et al. for Fashion-MNIST (docs/datasets.md, "Preprocessing").
  *
  * Their MATLAB script (data/normalization/*.m) multiplies every image by k = target / mean(pixels)
  * with `imfilter(img, k)` on a uint8 image. MATLAB computes that in double and converts back to

@@ -1,6 +1,6 @@
 /**
  * Sequential order, wrapping: sample k is index k mod count. This is Hao et al.'s protocol
- * (`images[imageNum % 60000]`, no shuffling over 20 epochs; spec symstdp.md §9).
+ * (`images[imageNum % 60000]`, no shuffling over 20 epochs; docs/samplers.md).
  */
 import { SnnError } from '../engine/errors.js';
 import { checkSamplerCount, checkSamplerState, type Sampler, type SamplerOptions, type SamplerState } from './sampler.js';

@@ -1,5 +1,5 @@
 /**
- * The batched-rule registry (spec/plugins.md §0): tensor rules register a factory by name, so
+ * The batched-rule registry (docs/learning.md): tensor rules register a factory by name, so
  * benches and the CLI can name them (`--rule surrogate-bptt`) and an unknown name lists the known
  * ones. A factory gets the loaded tensor backend, the training set and the rule's options (its own,
  * resolved against its schema, plus the network's: hidden, steps, readout, seed, …).

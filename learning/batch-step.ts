@@ -1,5 +1,5 @@
 /**
- * The optimizer loop of the batched-rule contract (spec/plugins.md §0), in one place:
+ * The optimizer loop of the batched-rule contract (docs/learning.md), in one place:
  *   U = rule.step(batch);  U' = transforms(U);  W ← W − η·U'   (in place, on the graph's weights).
  * A rule never writes weights itself, so any wrapper (Adam, LAMB, SPECTRA, …) composes with any rule.
  */

@@ -1,5 +1,5 @@
 /**
- * Intrinsic plasticity of the dynamic threshold (spec/symstdp.md §4), training only.
+ * Intrinsic plasticity of the dynamic threshold (docs/hao2020.md), training only.
  *
  * The θ dynamics themselves are part of the neuron model (models/lif.ts: decay with τθ, jump θ₊ or
  * the self-limiting θ₊·10/|θ − 10| of Hao et al.), because they define when the neuron fires; this

@@ -1,6 +1,6 @@
 /**
  * Asymmetric pair STDP with nearest-spike traces, exactly as Diehl & Cook (2015) coded it in their
- * released Brian script (spec/symstdp.md §13.1):
+ * released Brian script (docs/diehl-cook-2015.md):
  *
  *   pre spike arrives at synapse (j, i):  ge_i += w_ji;  pre_ji = 1;  w_ji ← max(w_ji − ν_pre·post1_i, 0)
  *   post i spikes:                        w_ji ← min(w_ji + ν_post·pre_ji·post2_i, wMax) for every j

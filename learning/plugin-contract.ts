@@ -1,5 +1,5 @@
 /**
- * The contract every learning method plugs into (spec/plugins.md §0). A new rule is a new file
+ * The contract every learning method plugs into (docs/learning.md). A new rule is a new file
  * that registers a factory; nothing in engine/ or models/ changes.
  *
  * Two families share one network graph (the weights live in the graph's projections; a rule only

@@ -1,5 +1,5 @@
 /**
- * Readouts (spec/symstdp.md §10).
+ * Readouts (docs/hao2020.md, "Protocol and readouts").
  *
  * SL: the class of the supervision neuron with the most spikes (ties, including all-zero, go to the
  * lowest index, as in the authors' code).

@@ -1,5 +1,5 @@
 /**
- * Multi-replica SPSA ("Just One Byte", spec/plugins.md §2; docs/spsa.md): M replicas of the same
+ * Multi-replica SPSA ("Just One Byte"; docs/spsa.md): M replicas of the same
  * network train together while exchanging only scalars.
  *
  * Round t:

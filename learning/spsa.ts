@@ -1,5 +1,5 @@
 /**
- * SPSA with seeded shared randomness (MeZO; "Just One Byte", spec/plugins.md §2 — see docs/spsa.md):
+ * SPSA with seeded shared randomness (MeZO; "Just One Byte"; docs/spsa.md):
  * a forward-only, zeroth-order `BatchRule` on the 784-H-10 LIF network of surrogate-bptt.ts.
  *
  * One step on batch B with perturbations k = 0..n−1 (replica r, update t):

@@ -1,5 +1,5 @@
 /**
- * Surrogate-gradient BPTT (spec/plugins.md §1) — the first `BatchRule`: the gradient baseline every
+ * Surrogate-gradient BPTT (docs/tensor-mode.md) — the first `BatchRule`: the gradient baseline every
  * local rule is judged against.
  *
  * Network: input (rows·cols Poisson spike trains) → W1 [nIn × H] → hidden LIF → W2 [H × 10] →

@@ -1,5 +1,5 @@
 /**
- * Surrogate spike derivatives (spec/plugins.md §1; Norse's threshold.py / superspike.py).
+ * Surrogate spike derivatives (docs/tensor-mode.md; Norse's threshold.py / superspike.py).
  *
  * The forward pass of every spiking unit in tensor mode is ONE Heaviside step,
  * s = H(x) with x = v − θ and H(x) = 1 for x > 0, 0 otherwise (the event engine's `v > θ`).

@@ -1,5 +1,5 @@
 /**
- * Symmetric STDP (Hao et al. 2020, spec/symstdp.md §6): both spike orders potentiate.
+ * Symmetric STDP (Hao et al. 2020; docs/hao2020.md): both spike orders potentiate.
  *
  *   pre j spikes:  w_ji ← min(w_ji + η·y_i, wMax) for every post i;  then x_j += aPre
  *   post i spikes: w_ji ← min(w_ji + η·x_j, wMax) for every pre j;   then y_i += aPost
@@ -43,7 +43,7 @@ export interface SymStdpOptions {
   wMax: number;
   /** Trace time constant (ms), both sides. */
   tau?: number;
-  /** Trace increments; the paper's nominal 0.1 (spec §6, §15.3). */
+  /** Trace increments; the paper's nominal 0.1 (docs/hao2020.md, choices). */
   aPre?: number;
   aPost?: number;
 }

@@ -1,5 +1,5 @@
 /**
- * Synaptic scaling (spec/symstdp.md §7): before a presentation, every post-synaptic neuron's
+ * Synaptic scaling (docs/hao2020.md): before a presentation, every post-synaptic neuron's
  * incoming weights are multiplied so that they sum to `target`:  w_ji ← w_ji · S / Σ_j w_ji.
  * A neuron with no incoming weight is left alone. Weights are not clipped afterwards (as in the
  * authors' code). Frozen (evaluation) means no scaling.

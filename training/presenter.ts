@@ -1,5 +1,5 @@
 /**
- * Presents one sample by the protocol of Diehl & Cook / Hao et al. (spec/symstdp.md §5): Poisson
+ * Presents one sample by the protocol of Diehl & Cook / Hao et al. (docs/datasets.md, "Presentation protocol"): Poisson
  * input for `presentMs`, then `restMs` of silence; if the hidden layer fired fewer than `minSpikes`
  * spikes, the intensity goes up by one and the same sample is shown again (up to `intensityMax`).
  * Every random stream is keyed by (purpose, sample, repeat), so a presentation's spikes do not

@@ -1,7 +1,7 @@
 /**
  * Loads TensorFlow.js for tensor mode (batched, differentiable rules) and says which backend ran.
  *
- * Order of preference (spec/performance.md §4; developers' guide stack decision):
+ * Order of preference (docs/tensor-mode.md, "Backend selection"):
  *   1. `node` — @tensorflow/tfjs-node (native libtensorflow). It is an optionalDependency whose
  *      install script downloads libtensorflow; where that did not run (as on CI and here) its
  *      native addon is missing and the import throws. We catch that and move on quietly.

@@ -1,5 +1,5 @@
 /**
- * Equivalence of the two ways to run one model (spec/architecture.md): for identical input spikes
+ * Equivalence of the two ways to run one model (docs/tensor-mode.md): for identical input spikes
  * and weights, the tensor forward pass (tfjs, float32) emits exactly the spikes of the event engine
  * in clock-driven mode (float64, the reference).
  *

@@ -1,6 +1,6 @@
 /**
  * The unsupervised STDP network of Diehl & Cook (2015, Front. Comput. Neurosci. 9:99) with the
- * parameters of the authors' released script (spec/symstdp.md §13.1):
+ * parameters of the authors' released script (docs/diehl-cook-2015.md):
  *
  *   784 input (Poisson) ──input→exc dense, plastic, delays U[0, 10] ms──▶ N exc
  *        exc ──E→I one-to-one 10.4──▶ N inh;   exc ◀──I→E all-but-self 17── inh

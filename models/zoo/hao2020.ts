@@ -1,6 +1,6 @@
 /**
  * The supervised sym-STDP network of Hao, Huang, Dong & Xu (Neural Networks 121, 2020), as in the
- * authors' GeNN code (spec/symstdp.md §2–§8):
+ * authors' GeNN code (docs/hao2020.md):
  *
  *   784 input (Poisson) ──P2E dense, plastic──▶ N exc ──E2I one-to-one 10.4──▶ N inh
  *        exc ◀──I2E all-but-self 17── inh;      exc ──E2C dense, plastic──▶ 10 SL (teacher in training)
@@ -29,11 +29,11 @@ export interface Hao2020Config {
   neurons: number;
   dt: number;
   precision: Precision;
-  /** Exc θ dynamics (§4). */
+  /** Exc θ dynamics. */
   thetaPlus: number;
   tauTheta: number;
   vThreshExc: number;
-  /** sym-STDP (§6). */
+  /** sym-STDP. */
   etaInput: number;
   etaOutput: number;
   wMaxInput: number;
@@ -45,21 +45,21 @@ export interface Hao2020Config {
    * code has none (0, the default); Diehl & Cook's 10 ms desynchronise neurons with similar weights.
    */
   inputDelayMs: number;
-  /** Synaptic scaling targets (§7). */
+  /** Synaptic scaling targets. */
   scaleInput: number;
   scaleOutput: number;
-  /** Fixed weights (§2). */
+  /** Fixed weights. */
   weightExcInh: number;
   weightInhExc: number;
   /** Teacher rate on the label's SL neuron while training (Hz). */
   teacherRate: number;
-  /** Presentation protocol (§5). */
+  /** Presentation protocol. */
   presentMs: number;
   restMs: number;
   intensityStart: number;
   intensityMax: number;
   minSpikes: number;
-  /** Fashion-MNIST preprocessing: rescale every image to this mean intensity (§5); null = none. */
+  /** Fashion-MNIST preprocessing: rescale every image to this mean intensity; null = none. */
   rescaleMeanTo: number | null;
   schedule: Hao2020Schedule;
   /** 'simulate' the rest period (as the authors) or 'reset' the state instead (faster). */
