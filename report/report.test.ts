@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
+import { CHROMIUM, needAll } from '../test/helpers/requirement.js';
 import { TraceWriter } from '../io/trace-writer.js';
 import { pngSize } from './render.js';
 import { writeReport, type RenderedFigure } from './report.js';
@@ -20,7 +21,8 @@ let browser: Browser;
 const root = mkdtempSync(join(tmpdir(), 'snn-report-'));
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+  // Without Chromium the tests below skip (fail with CI set) with what to install; see needAll.
+  if (CHROMIUM.available()) browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
 });
 afterAll(async () => {
   await browser?.close();
@@ -82,6 +84,7 @@ function checkPngs(dir: string): RenderedFigure[] {
 }
 
 describe('snn report, opened in headless Chromium', () => {
+  needAll(CHROMIUM);
   it('a tiny hao2020 run: snn train writes the report; every figure draws', async () => {
     const run = join(root, 'run');
     const code = await main(['train', '--model', 'hao2020', '--neurons', '20', '--train-samples', '50', '--test-samples', '40', '--eval-every', '25', '--seed', '4', '--eval-workers', '1', '--no-progress', '--json', '--out', run]);

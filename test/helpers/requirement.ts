@@ -52,3 +52,5 @@ export const FASHION_MNIST = requirement(`the Fashion-MNIST files in ${FASHION_M
 );
 
 export const WASM_SIMD = requirement('WebAssembly with SIMD (fixed-width 128-bit)', 'Node.js ≥ 20 (or a runtime with wasm SIMD enabled)', wasmSimdAvailable);
+
+export const CHROMIUM = requirement('Chromium at /usr/bin/chromium (the HTML report is opened in a real browser)', 'apt-get install chromium', () => existsSync('/usr/bin/chromium'));
