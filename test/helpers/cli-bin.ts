@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCE_DIRS = ['engine', 'models', 'learning', 'datasets', 'io', 'bench', 'cli'];
+const SOURCE_DIRS = ['engine', 'models', 'learning', 'datasets', 'io', 'training', 'bench', 'cli'];
 
 function newestSource(): number {
   let newest = 0;
