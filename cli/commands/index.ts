@@ -9,10 +9,12 @@ import { registerInspect } from './inspect.js';
 import { registerSimulate } from './simulate.js';
 import { registerTrain } from './train.js';
 import { registerEval } from './eval.js';
+import { registerSweep } from './sweep.js';
+import { registerWorker } from './worker.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport, registerImport];
+const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerInspect, registerBench, registerExport, registerImport, registerSweep, registerWorker];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
