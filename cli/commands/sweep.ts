@@ -56,6 +56,7 @@ async function sweepRun(gridFile: string, flags: SweepFlags): Promise<void> {
       queue: flags.queue ?? null,
       onProgress: (s, total, j, jobs) => bar.update(s, total, { jobs: `${j}/${jobs}` }),
       onJobError: (id, message) => process.stderr.write(`job ${id} failed: ${message}\n`),
+      onNotice: (line) => process.stderr.write(`${line}\n`),
     });
   } finally {
     bar.stop();

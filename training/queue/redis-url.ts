@@ -21,7 +21,7 @@ export function parseRedisUrl(text: string): RedisTarget {
   try {
     u = new URL(text);
   } catch {
-    throw new SnnError('usage', `malformed Redis URL '${text}'`, EXAMPLE);
+    throw new SnnError('usage', `malformed Redis URL '${text.replace(/\/\/[^/]*@/, '//…@')}'`, EXAMPLE);
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new SnnError('usage', `Redis URL '${redact(u)}' must start with redis:// or rediss://`, EXAMPLE);
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -53,7 +53,9 @@ function redact(u: URL): string {
  */
 export async function checkReachable(target: RedisTarget, timeoutMs = 3000): Promise<void> {
   const client = new Redis({ ...target.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  client.on('error', () => {});
+  // connect() rejects with a generic 'Connection is closed'; the cause comes as an 'error' event.
+  let cause: NodeJS.ErrnoException | null = null;
+  client.on('error', (e: NodeJS.ErrnoException) => (cause ??= e));
   const where = `${target.host}:${target.port}`;
   try {
     await Promise.race([
@@ -61,12 +63,12 @@ export async function checkReachable(target: RedisTarget, timeoutMs = 3000): Pro
       new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs + 500).unref()),
     ]);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    const e = cause ?? (err as NodeJS.ErrnoException);
     const msg = String(e.message ?? e);
     if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(msg)) {
       throw new SnnError('usage', `Redis at ${where} refused the credentials (${msg.split('\n')[0]})`, 'give the password in the URL: redis://:PASSWORD@HOST:PORT');
     }
-    const why = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? 'unknown host' : /timed? ?out/i.test(msg) || e.code === 'ETIMEDOUT' ? 'no answer' : msg.split('\n')[0];
+    const why = /Protocol error/.test(msg) ? 'something other than Redis answers there' : e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? 'unknown host' : /timed? ?out/i.test(msg) || e.code === 'ETIMEDOUT' ? 'no answer' : msg.split('\n')[0];
     throw new SnnError('usage', `cannot reach Redis at ${where}: ${why}`, `start one there with 'redis-server --port ${target.port}' (Debian package redis-server), or fix --queue`);
   } finally {
     client.disconnect();

@@ -17,6 +17,8 @@ export interface SubmitOptions {
   onResult?: (result: JobResult) => void;
   onError?: (id: string, message: string) => void;
   shouldStop?: () => boolean;
+  /** One-line notices (e.g. no worker serves the queue). */
+  onNotice?: (line: string) => void;
   /** Milliseconds between reconciliations with the queue. */
   pollMs?: number;
 }
@@ -61,7 +63,13 @@ export async function submitJobs(target: RedisTarget, queueName: string, specs: 
       if (job && (await job.getState()) === 'failed') await job.retry('failed');
     }
     await queue.addBulk([...outstanding].map((id) => ({ name: 'train', data: bySpec.get(id)!, opts: jobOptions(id) })));
+    const since = Date.now();
+    let warned = false;
     while (outstanding.size > 0) {
+      if (!warned && Date.now() - since > 10_000 && (await queue.getWorkersCount()) === 0) {
+        warned = true;
+        opts.onNotice?.(`no snn worker serves queue '${queueName}' yet: start one with 'snn worker --queue ${target.display}${queueName === 'snn' ? '' : ` --name ${queueName}`}'`);
+      }
       if (opts.shouldStop?.()) {
         outcome.stopped = true;
         break;

@@ -24,6 +24,7 @@ export interface SweepOptions {
   queue: string | null;
   onProgress?: (doneSamples: number, totalSamples: number, doneJobs: number, totalJobs: number) => void;
   onJobError?: (id: string, message: string) => void;
+  onNotice?: (line: string) => void;
   pollMs?: number;
 }
 
@@ -71,7 +72,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   report();
   let outcome: { results: JobResult[]; failed: { id: string; message: string }[]; stopped: boolean };
   if (target) {
-    outcome = await submitJobs(target, grid.queueName, todo, { snnVersion: o.snnVersion, onProgress, onResult, onError, shouldStop, pollMs: o.pollMs });
+    outcome = await submitJobs(target, grid.queueName, todo, { snnVersion: o.snnVersion, onProgress, onResult, onError, shouldStop, onNotice: o.onNotice, pollMs: o.pollMs });
   } else {
     outcome = await runOnThreads(todo, join(o.out, 'runs'), o.workers, { onProgress, onResult, onError, shouldStop });
   }
