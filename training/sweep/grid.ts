@@ -70,15 +70,18 @@ function gridError(file: string, message: string, hint: string): SnnError {
 }
 
 /**
- * Checks a `--rule` string 'TARGET=RULE[:key=value,…]': the rule's name and options against the
- * rule registry. Whether TARGET exists in the model is checked by the run that attaches it.
+ * Checks a `--rule` string 'TARGET=RULE[:key=value,…]' at submit time: its syntax, the rule's name
+ * and (where the rule declares a schema) its options against the rule registry. Whether TARGET
+ * exists in the model is checked by the run that attaches the rule.
  */
 export function checkRuleString(text: string): void {
   const eq = text.indexOf('=');
   const target = eq < 0 ? '' : text.slice(0, eq).trim();
   if (eq < 0 || target === '') throw new SnnError('usage', `bad rule '${text}': expected TARGET=RULE[:key=value,…]`, "for example 'input->exc=pair-stdp:nuPost=0.02'");
   const { name, options } = parsePluginSpec(text.slice(eq + 1), 'rule');
-  ruleRegistry.options(name, options);
+  const entry = ruleRegistry.entry(name);
+  // Options are checked where the rule declares its schema; otherwise by the rule when it is built.
+  if (Object.keys(entry.options).length > 0) ruleRegistry.options(name, options);
 }
 
 /** Reads and expands GRID.yaml (or .json) into its jobs; every mistake is one line naming the file and field. */
