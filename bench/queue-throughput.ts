@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       const local = await timed(['sweep', grid(`local${w}`), '--out', join(dir, `local${w}`), '--workers', String(w), '--no-progress']);
       const workers = Array.from({ length: w }, () => run(['worker', '--queue', url, '--name', `queue${w}`, '--concurrency', '1']));
       while (!workers.every((p) => p.log().includes('worker on queue'))) await sleep(50);
+      await sleep(1000);
       const queued = await timed(['sweep', grid(`queue${w}`), '--out', join(dir, `queue${w}`), '--queue', url, '--no-progress']);
       for (const p of workers) p.child.kill('SIGKILL');
       await Promise.all(workers.map((p) => p.done));

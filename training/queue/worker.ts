@@ -95,6 +95,10 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       });
       o.log(`job ${job.id}: done, accuracy ${(100 * result.accuracy).toFixed(2)} %`);
       return result;
+    } catch (err) {
+      // Bad input fails the same way on every attempt: no retries. Crashes are retried with back-off.
+      if (err instanceof SnnError && err.code !== 'internal') throw new UnrecoverableError(err.message);
+      throw err;
     } finally {
       if (!artifacts) rmSync(root, { recursive: true, force: true });
     }

@@ -17,7 +17,8 @@ port.on('message', (m: ThreadRequest) => {
       const result = await runJobInto(spec, m.root, (samples) => reply({ type: 'progress', samples }));
       reply({ type: 'result', result });
     } catch (err) {
-      reply({ type: 'error', message: err instanceof SnnError ? err.oneLine() : String((err as Error)?.message ?? err) });
+      const known = err instanceof SnnError;
+      reply({ type: 'error', message: known ? err.oneLine() : String((err as Error)?.message ?? err), badInput: known && err.code !== 'internal' });
     }
   })();
 });

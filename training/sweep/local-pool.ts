@@ -15,7 +15,7 @@ import type { JobResult, JobSpec } from '../jobs/job.js';
 import { jobId } from '../jobs/job.js';
 
 export type ThreadRequest = { spec: JobSpec; root: string };
-export type ThreadReply = { type: 'progress'; samples: number } | { type: 'result'; result: JobResult } | { type: 'error'; message: string };
+export type ThreadReply = { type: 'progress'; samples: number } | { type: 'result'; result: JobResult } | { type: 'error'; message: string; badInput: boolean };
 
 /** One thread per core. */
 export function defaultWorkers(): number {
@@ -82,7 +82,8 @@ export class ThreadPool {
       if (m.type === 'progress') return w.onProgress?.(m.samples);
       done();
       if (m.type === 'result') w.resolve(m.result);
-      else w.reject(new SnnError('internal', m.message));
+      // A job's bad input (an SnnError other than 'internal') would fail again: 'usage' says so.
+      else w.reject(new SnnError(m.badInput ? 'usage' : 'internal', m.message));
       if (!this.closed) {
         this.idle.push(t);
         this.dispatch();
