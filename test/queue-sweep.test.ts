@@ -243,6 +243,31 @@ describe.skipIf(!hasRedis)('snn sweep on a Redis queue', () => {
     client.disconnect();
   }, 120_000);
 
+  it('sweep status and sweep cancel: a waiting sweep stops, its queued jobs are removed, a rerun finishes it', async () => {
+    const g = grid('cancel', [31, 32]);
+    const out = join(dir, 'cancel');
+    const queue = new Queue('cancel', { connection: { host: '127.0.0.1', port } as ConnectionOptions });
+    const sweep = run(['sweep', g, '--out', out, '--queue', url()]);
+    await waitFor(async () => (await queue.getJobCounts('waiting')).waiting === 2, 60_000, 'two waiting jobs');
+    const status = spawnSync(process.execPath, [entry, 'sweep', 'status', out, '--json'], { encoding: 'utf8' });
+    expect(status.status, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ name: 'cancel', jobs: 2, finished: 0, queueName: 'cancel', queueStates: { waiting: 2 } });
+    const cancel = spawnSync(process.execPath, [entry, 'sweep', 'cancel', out], { encoding: 'utf8' });
+    expect(cancel.status, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toMatch(/2 queued jobs removed/);
+    expect((await sweep.done).code).toBe(1);
+    expect(sweep.log()).toMatch(/^error: sweep cancel cancelled with 0 of 2 jobs done \(run the same snn sweep command again to continue\)$/m);
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(0);
+    const w = worker('cancel');
+    const again = run(['sweep', g, '--out', out, '--queue', url()]);
+    const r = await again.done;
+    await stop(w);
+    expect(r.code, again.log()).toBe(0);
+    const after = spawnSync(process.execPath, [entry, 'sweep', 'status', out], { encoding: 'utf8' });
+    expect(after.stdout).toMatch(/^sweep cancel: 2 of 2 jobs finished; not finished, on queue 'cancel': none$/m);
+    await queue.close();
+  }, 180_000);
+
   it('a bad Redis URL, an unknown model: one line, exit 2, nothing written', async () => {
     const g = grid('bad', [1]);
     const closed = await freePort();
