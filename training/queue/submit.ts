@@ -63,6 +63,7 @@ export async function submitJobs(target: RedisTarget, queueName: string, specs: 
       if (job && (await job.getState()) === 'failed') await job.retry('failed');
     }
     await queue.addBulk([...outstanding].map((id) => ({ name: 'train', data: bySpec.get(id)!, opts: jobOptions(id) })));
+    const noResult = new Map<string, number>();
     const since = Date.now();
     let warned = false;
     while (outstanding.size > 0) {
@@ -74,7 +75,7 @@ export async function submitJobs(target: RedisTarget, queueName: string, specs: 
         outcome.stopped = true;
         break;
       }
-      await reconcile(queue, bySpec, outstanding, outcome, opts);
+      await reconcile(queue, bySpec, outstanding, outcome, opts, noResult);
       if (outstanding.size === 0) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, opts.pollMs ?? 2000);
@@ -92,7 +93,8 @@ export async function submitJobs(target: RedisTarget, queueName: string, specs: 
   return outcome;
 }
 
-async function reconcile(queue: Queue, bySpec: Map<string, JobSpec>, outstanding: Set<string>, outcome: SubmitOutcome, opts: SubmitOptions): Promise<void> {
+/** `noResult`: completed jobs seen without a result, by id (a few polls are allowed before it counts as a failure). */
+async function reconcile(queue: Queue, bySpec: Map<string, JobSpec>, outstanding: Set<string>, outcome: SubmitOutcome, opts: SubmitOptions, noResult: Map<string, number>): Promise<void> {
   for (const id of [...outstanding]) {
     const job: Job | undefined = await queue.getJob(id);
     if (!job) {
@@ -102,18 +104,23 @@ async function reconcile(queue: Queue, bySpec: Map<string, JobSpec>, outstanding
     }
     const state = await job.getState();
     if (state === 'completed') {
-      const result = job.returnvalue as JobResult | null;
-      outstanding.delete(id);
-      if (result && result.id === id) {
-        outcome.results.push(result);
-        opts.onResult?.(result);
-      } else {
+      // Read the result after seeing the state: the job fetched above may predate its completion.
+      const result = ((await queue.getJob(id))?.returnvalue ?? null) as JobResult | null;
+      if (!result || result.id !== id) {
+        const strikes = (noResult.get(id) ?? 0) + 1;
+        noResult.set(id, strikes);
+        if (strikes < 3) continue;
+        outstanding.delete(id);
         outcome.failed.push({ id, message: 'the worker returned no result' });
         opts.onError?.(id, 'the worker returned no result');
+        continue;
       }
+      outstanding.delete(id);
+      outcome.results.push(result);
+      opts.onResult?.(result);
     } else if (state === 'failed') {
       outstanding.delete(id);
-      const message = job.failedReason || 'failed';
+      const message = (await queue.getJob(id))?.failedReason || job.failedReason || 'failed';
       outcome.failed.push({ id, message });
       opts.onError?.(id, message);
     }
