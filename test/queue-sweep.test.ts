@@ -89,7 +89,8 @@ interface Proc {
 }
 
 function run(args: string[]): Proc {
-  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // TMPDIR inside the test directory: temporary run directories of killed workers go with it.
+  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dir } });
   children.add(child);
   let log = '';
   child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
