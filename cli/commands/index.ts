@@ -13,10 +13,12 @@ import { registerEval } from './eval.js';
 import { registerPlot } from './plot.js';
 import { registerPlugins } from './plugins.js';
 import { registerReport } from './report.js';
+import { registerSweep } from './sweep.js';
+import { registerWorker } from './worker.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerCompare, registerInspect, registerBench, registerExport, registerImport, registerPlot, registerReport, registerPlugins];
+const registrations: Register[] = [registerSimulate, registerTrain, registerEval, registerCompare, registerSweep, registerWorker, registerInspect, registerBench, registerExport, registerImport, registerPlot, registerReport, registerPlugins];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);

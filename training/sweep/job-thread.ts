@@ -1,0 +1,24 @@
+/**
+ * Worker-thread entry of the local pool (local-pool.ts): runs the jobs it is sent, one at a time,
+ * and posts their progress and results back.
+ */
+import { parentPort } from 'node:worker_threads';
+import { SnnError } from '../../engine/errors.js';
+import { validateJob } from '../jobs/job.js';
+import { runJobInto } from './run-dir.js';
+import type { ThreadReply, ThreadRequest } from './local-pool.js';
+
+const port = parentPort!;
+port.on('message', (m: ThreadRequest) => {
+  void (async () => {
+    const reply = (r: ThreadReply) => port.postMessage(r);
+    try {
+      const spec = validateJob(m.spec);
+      const result = await runJobInto(spec, m.root, (samples) => reply({ type: 'progress', samples }));
+      reply({ type: 'result', result });
+    } catch (err) {
+      const known = err instanceof SnnError;
+      reply({ type: 'error', message: known ? err.oneLine() : String((err as Error)?.message ?? err), badInput: known && err.code !== 'internal' });
+    }
+  })();
+});
