@@ -57,8 +57,8 @@ describe('admitJob', () => {
 
   it.each([
     ['another version', spec, jobId(spec), /submitted by snn 1\.0\.0; this worker is snn 2\.0\.0/],
-    ['another kind', { ...spec, kind: 'exec', command: 'sh' }, 'x', /invalid job/],
-    ['extra fields', { ...spec, script: 'curl …' }, jobId(spec), /invalid job: job: .*script/],
+    ['another kind', { ...spec, kind: 'exec', command: 'sh' }, 'x', /bad job field 'kind'/],
+    ['extra fields', { ...spec, script: 'curl …' }, jobId(spec), /bad job field 'job': .*script/],
     ['an id not matching its content', spec, '0000000000000000', /does not match its content/],
     ['a path as id', spec, '../../etc', /does not match its content/],
   ])('refuses %s, finally (no retries)', (_what, data, id, message) => {

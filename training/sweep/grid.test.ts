@@ -55,7 +55,7 @@ describe('expandGrid', () => {
   });
 
   it.each([
-    [{ ...base, models: ['hao2021'] }, /^GRID\.yaml: unknown model 'hao2021'$/, /hao2020, diehl-cook-2015/],
+    [{ ...base, models: ['hao2021'] }, /^GRID\.yaml: unknown trainable model 'hao2021'$/, /did you mean 'hao2020'/],
     [{ ...base, rules: ['input->exc=pair-stpd'] }, /^GRID\.yaml: unknown plasticity rule 'pair-stpd'$/, /did you mean 'pair-stdp'/],
     [{ ...base, rules: ['pair-stdp'] }, /^GRID\.yaml: bad rule 'pair-stdp': expected TARGET=RULE/, /input->exc=/],
     [{ ...base, rules: ['input->exc=pair-stdp:nuPost'] }, /^GRID\.yaml: bad option 'nuPost' in rule/, /key=value/],
@@ -63,8 +63,8 @@ describe('expandGrid', () => {
     [{ ...base, set: { thetaPlsu: 1 } }, /^GRID\.yaml: --set thetaPlsu/, /thetaPlus/],
     [{ ...base, neurons: [20, -1] }, /^GRID\.yaml: neurons\.1: /, /docs\/sweeps\.md/],
     [{ ...base, seeds: undefined }, /^GRID\.yaml: seeds: /, /docs\/sweeps\.md/],
-    [{ ...base, evalAt: [30, 20, 40] }, /^GRID\.yaml: evalAt\.1: must be strictly ascending$/, /./],
-    [{ ...base, evalAt: [20] }, /^GRID\.yaml: evalAt: must end at budgetSamples \(40\)$/, /./],
+    [{ ...base, evalAt: [30, 20, 40] }, /^GRID\.yaml: bad job field 'evalAt\.1': evaluation points must be strictly ascending$/, /./],
+    [{ ...base, evalAt: [20] }, /^GRID\.yaml: bad job field 'evalAt': the last evaluation point must be budgetSamples \(40\)$/, /./],
     [{ ...base, colour: 'red' }, /^GRID\.yaml: grid: .*colour/, /./],
   ])('refuses %j with one line', (raw, message, hint) => {
     const e = errorOf(raw);
@@ -93,11 +93,11 @@ describe('jobId', () => {
 
 describe('validateJob', () => {
   it.each([
-    [{ kind: 'shell' }, /^invalid job: kind: /],
-    [{ neurons: 0 }, /^invalid job: neurons: /],
-    [{ seed: -1 }, /^invalid job: seed: /],
-    [{ command: 'rm -rf /' }, /^invalid job: job: .*command/],
-    [{ rules: 'x' }, /^invalid job: rules: /],
+    [{ kind: 'shell' }, /^bad job field 'kind': /],
+    [{ neurons: 0 }, /^bad job field 'neurons': /],
+    [{ seed: -1 }, /^bad job field 'seed': /],
+    [{ command: 'rm -rf /' }, /^bad job field 'job': .*command/],
+    [{ rules: 'x' }, /^bad job field 'rules': /],
   ])('refuses %j naming the field', (patch, message) => {
     const good = expandGrid(base, where).jobs[0]!;
     expect(() => validateJob({ ...good, ...patch })).toThrow(message);
