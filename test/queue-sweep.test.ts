@@ -175,6 +175,23 @@ describe.skipIf(!hasRedis)('snn sweep on a Redis queue', () => {
     expect(JSON.parse(again.log())).toMatchObject({ total: 5, reused: 5, ran: 0 });
   }, 240_000);
 
+  it('snn compare --queue writes the compare.json of a local compare', async () => {
+    const common = ['compare', '--model', 'hao2020', '--neurons', '20', '--contender', 'a=--set rest=reset', '--contender', 'b=--set rest=reset --set etaInput=0.02', '--seeds', '2', '--budget-samples', '40', '--test-samples', '40', '--eval-points', '2', '--no-report', '--no-progress'];
+    const localDir = join(dir, 'cmp-local');
+    const local = run([...common, '--out', localDir, '--workers', '1']);
+    expect((await local.done).code, local.log()).toBe(0);
+    const workers = [0, 1].map(() => worker('cmp'));
+    const queuedDir = join(dir, 'cmp-queued');
+    const queued = run([...common, '--out', queuedDir, '--queue', url(), '--queue-name', 'cmp']);
+    const r = await queued.done;
+    await Promise.all(workers.map(stop));
+    expect(r.code, queued.log()).toBe(0);
+    expect(readFileSync(join(queuedDir, 'compare.json'), 'utf8')).toBe(readFileSync(join(localDir, 'compare.json'), 'utf8'));
+    const refused = run([...common, '--out', join(dir, 'cmp-prune'), '--queue', url(), '--prune']);
+    expect((await refused.done).code).toBe(2);
+    expect(refused.log()).toMatch(/--prune and --budget-seconds run on local threads only/);
+  }, 240_000);
+
   it('a worker killed with SIGKILL mid-job has its job retried by another; no result lost or doubled', async () => {
     const g = grid('kill', [11, 12, 13], 160);
     const out = join(dir, 'kill');

@@ -39,6 +39,8 @@ interface CompareFlags {
   workers?: number;
   out?: string;
   json?: boolean;
+  queue?: string;
+  queueName?: string;
   report: boolean;
   progress: boolean;
 }
@@ -80,6 +82,8 @@ export function registerCompare(program: Command): void {
     .option('--prune', 'stop a contender whose predicted final accuracy (upper bound) is below the leader\'s lower bound')
     .option('--target-accuracy <a>', 'report samples and seconds to reach this accuracy (fraction; default: the lowest final mean)', fraction)
     .option('--workers <n>', 'worker threads running jobs (default: one per core; results do not depend on it)', positiveInt)
+    .option('--queue <url>', 'run the jobs on the BullMQ queue at redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS), served by snn worker (docs/sweeps.md)')
+    .option('--queue-name <name>', 'queue the workers serve (snn worker --name; default snn)')
     .option('--out <dir>', 'comparison directory (rerun with the same directory to continue a killed comparison)')
     .option('--json', 'print compare.json (with the timings of compare-timing.json merged in)')
     .option('--no-progress', 'no progress bar or progress lines')
@@ -121,6 +125,8 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
         out: flags.out,
         workers: flags.workers ?? defaultPoolWorkers(),
         prune: flags.prune ?? false,
+        ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
+        ...(flags.queueName !== undefined ? { queueName: flags.queueName } : {}),
         budgetSeconds: flags.budgetSeconds ?? null,
         targetAccuracy: flags.targetAccuracy ?? null,
       },

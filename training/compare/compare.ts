@@ -5,13 +5,21 @@
  * continues unfinished ones from their last checkpoint, so a killed comparison ends with the same
  * compare.json as one never stopped, and no finished run is done twice.
  *
+ * With a queue (redis://…) the open jobs go on a BullMQ queue served by `snn worker`s instead of the
+ * local pool (their run directories stay with the workers); results are the same, since a job's
+ * result is a function of its spec.
+ *
  * With --prune or --budget-seconds the jobs advance in rounds, one evaluation point at a time, and
  * the decisions (stop a contender, stop a run out of time) are taken between rounds. For pruning
  * they depend only on the learning curves so far, hence not on the number of workers.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SnnError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { DEFAULT_QUEUE } from '../queue/queue-names.js';
+import { checkReachable, parseRedisUrl } from '../queue/redis-url.js';
+import { submitJobs } from '../queue/submit.js';
 import { SNN_VERSION } from '../../cli/version.js';
 import type { JobResult } from '../jobs/job.js';
 import type { Contender } from './contenders.js';
@@ -35,6 +43,10 @@ export interface CompareOptions extends GridOptions {
   predict?: PredictFinal;
   /** Compiled pool worker script (tests); default beside pool.js. */
   workerScript?: string | null;
+  /** redis://… : run the jobs on this BullMQ queue instead of local threads. */
+  queue?: string | null;
+  /** Queue name the workers serve (`snn worker --name`). */
+  queueName?: string;
 }
 
 export interface CompareEvents {
@@ -119,7 +131,23 @@ export async function runCompare(o: CompareOptions, events: CompareEvents = {}):
   events.onProgress?.(doneSum, total);
 
   const predictions = new Map<string, Prediction | null>();
-  if (!prune && budgetSeconds === null) {
+  if (o.queue) {
+    // Rounds need a run stopped at an evaluation point and continued later on the same disk.
+    if (prune || budgetSeconds !== null) throw new SnnError('usage', '--prune and --budget-seconds run on local threads only', 'drop --queue, or drop --prune/--budget-seconds');
+    const target = parseRedisUrl(o.queue);
+    await checkReachable(target);
+    const open = [...unique.values()].filter((j) => !final.has(j.id));
+    log(`queued ${open.length} jobs on ${target.display}`);
+    const outcome = await submitJobs(target, o.queueName ?? DEFAULT_QUEUE, open.map((j) => j.spec), {
+      snnVersion: SNN_VERSION,
+      onProgress: (id, samples) => report(id, samples),
+      onResult: (r) => store(unique.get(r.id)!, r),
+    });
+    if (outcome.failed.length > 0) {
+      const f = outcome.failed[0]!;
+      throw new SnnError('internal', `${outcome.failed.length} job(s) failed on the queue, first ${f.id}: ${f.message}`, 'fix the cause and rerun with the same --out: finished jobs are kept');
+    }
+  } else if (!prune && budgetSeconds === null) {
     const open = [...unique.values()].filter((j) => !final.has(j.id));
     await runPool(open.map((j) => taskOf(j)), o.workers, hooks(store), o.workerScript);
   } else {

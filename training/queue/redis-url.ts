@@ -51,7 +51,7 @@ function redact(u: URL): string {
  * Connects once, with a short timeout and no retries, and pings: an address where no Redis answers
  * fails in seconds with one line instead of hanging in reconnect loops.
  */
-export async function checkReachable(target: RedisTarget, timeoutMs = 5000): Promise<void> {
+export async function checkReachable(target: RedisTarget, timeoutMs = 10_000): Promise<void> {
   const client = new Redis({ ...target.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
   // connect() rejects with a generic 'Connection is closed'; the cause comes as an 'error' event.
   let cause: NodeJS.ErrnoException | null = null;
