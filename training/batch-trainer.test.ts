@@ -64,15 +64,16 @@ describe('lif-mlp in the trainable-model registry', () => {
 
 describe('resume of a batch-rule run', () => {
   // Stops in the middle of an evaluation interval (20 → the batch boundary at 32) and at an evaluation point.
-  for (const [label, over, stopAt] of [
+  const cases: [string, Partial<BatchTrainRequest>, number][] = [
     ['surrogate-bptt + adam, shuffled order', { rules: ['surrogate-bptt'], transforms: ['adam'], sampler: 'shuffled', epochs: 2 }, 20],
     ['spsa + lamb, RS2 order, lr–batch policy', { rules: ['spsa:n=2,layers=all'], transforms: ['lamb:weightDecay=0.01'], sampler: 'rs2:ratio=0.5', policies: ['lr-batch-scaling:kappa=0.5'], epochs: 2 }, 48],
-  ] as const) {
+  ];
+  for (const [label, over, stopAt] of cases) {
     it(`is byte-identical to never stopping: ${label}`, async () => {
       const ref = join(tmp(), 'ref');
-      await trainBatch(base(ref, over as Partial<BatchTrainRequest>));
+      await trainBatch(base(ref, over));
       const run = join(tmp(), 'run');
-      const first = await trainBatch(base(run, over as Partial<BatchTrainRequest>), undefined, stopAt);
+      const first = await trainBatch(base(run, over), undefined, stopAt);
       expect(first.stopReason).toMatch(/stopped after/);
       expect(first.trainSamples).toBeGreaterThanOrEqual(stopAt);
       expect(first.trainSamples).toBeLessThan(base('').trainSamples! * 2);
