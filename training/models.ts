@@ -11,6 +11,7 @@ import type { Network } from '../models/network.js';
 import type { ReplaySource } from '../models/replay-source.js';
 import { buildDiehlCook2015, dcMaxDelaySteps, diehlCook2015Config, type DiehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
 import { buildHao2020, hao2020Config, hao2020MaxDelaySteps, type Hao2020Config } from '../models/zoo/hao2020.js';
+import { LIF_MLP_OPTIONS } from './lif-mlp.js';
 import type { RecipeData } from './recipe.js';
 import { diehlCook2015Recipe } from './recipes/diehl-cook-2015.js';
 import { hao2020Recipe } from './recipes/hao2020.js';
@@ -31,7 +32,9 @@ export interface ConfigChoices {
   rest?: 'simulate' | 'reset';
 }
 
-export interface TrainableModel {
+/** A model trained by local, spike-driven rules placed by a recipe (training/trainer.ts). */
+export interface LocalTrainableModel {
+  kind?: 'local';
   datasets: readonly string[];
   config(dataset: string, neurons: number, choices: ConfigChoices): ModelConfig;
   recipe: RecipeData;
@@ -43,6 +46,31 @@ export interface TrainableModel {
   build(config: ModelConfig, seed: number, hooks: PlasticHooks | null): BuiltGraph;
   /** Draws a projection's weights afresh at the start of a stage (recipe stage `reinit`). */
   reinit?(net: Network, projection: string, seed: number): void;
+}
+
+/**
+ * A model trained by one batch rule on its whole network (training/batch-trainer.ts): the 784-H-10
+ * LIF MLP of tensor mode. Its configuration is the model's option schema, resolved (`--set`).
+ */
+export interface BatchTrainableModel {
+  kind: 'batch';
+  datasets: readonly string[];
+  /** The rule a run uses when `--rule` is not given. */
+  defaultRule: string;
+}
+
+export type TrainableModel = LocalTrainableModel | BatchTrainableModel;
+
+/** A local-rule model by name; a batch model is refused here (it trains through training/batch-trainer.ts). */
+export function localModel(name: string): LocalTrainableModel {
+  const m = trainableModels.get(name);
+  if (m.kind === 'batch') throw new SnnError('usage', `${name} trains with a batch rule, not a recipe of local rules`, `train it with snn train --model ${name} --rule ${m.defaultRule}`);
+  return m;
+}
+
+/** Whether `name` is a registered model trained by a batch rule. */
+export function isBatchModel(name: string): boolean {
+  return trainableModels.has(name) && trainableModels.get(name).kind === 'batch';
 }
 
 /** The choices that were made (an absent one keeps the model's default). */
@@ -93,4 +121,10 @@ trainableModels.register(
     },
   },
   { summary: 'Diehl & Cook 2015: 784 → N exc (+ N inh), pair STDP, θ adaptation, assignment vote', options: {} },
+);
+
+trainableModels.register(
+  'lif-mlp',
+  { kind: 'batch', datasets: ['mnist', 'fashion-mnist'], defaultRule: 'surrogate-bptt' },
+  { summary: '784 → N hidden LIF → 10 LIF readout in tensor mode, trained by a batch rule (surrogate-bptt, spsa) through update transforms', options: LIF_MLP_OPTIONS },
 );

@@ -16,7 +16,7 @@ import { plasticHooks, type PlasticHooks } from '../models/plastic-memory.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import type { ReplaySource } from '../models/replay-source.js';
 import { TeacherLifPopulation } from '../models/teacher-lif-population.js';
-import { trainableModels, type ModelConfig } from './models.js';
+import { localModel, type ModelConfig } from './models.js';
 import { SnnError } from '../engine/errors.js';
 import { applyRuleOverrides, checkTargets, parseRecipe, resolveRecipe, type ResolvedRecipe } from './recipe.js';
 import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from './training-system.js';
@@ -44,7 +44,7 @@ export class RecipeSystem implements TrainingSystem {
     private readonly seed: number,
     opts: RecipeSystemOptions = {},
   ) {
-    const model = trainableModels.get(recipe.model);
+    const model = localModel(recipe.model);
     this.model = recipe.model;
     // The first rule on the plastic projection that brings kernels decides where its weights live.
     const plastic = model.plasticProjection(config);
@@ -101,7 +101,7 @@ export class RecipeSystem implements TrainingSystem {
 
   onStageStart(stage: TrainingStage): void {
     const s = this.recipe.stages.find((x) => x.name === stage.name);
-    for (const p of s?.reinit ?? []) trainableModels.get(this.model).reinit?.(this.net, p, this.seed);
+    for (const p of s?.reinit ?? []) localModel(this.model).reinit?.(this.net, p, this.seed);
   }
 
   /**
@@ -128,7 +128,7 @@ export class RecipeSystem implements TrainingSystem {
  * edited by `--rule` overrides, with the configuration's values substituted.
  */
 export function recipeFor(model: string, config: ModelConfig, opts: { recipe?: unknown; rules?: readonly string[]; source?: string } = {}): ResolvedRecipe {
-  const m = trainableModels.get(model);
+  const m = localModel(model);
   const source = opts.source ?? (opts.recipe === undefined ? `recipe of ${model}` : 'recipe');
   let data = parseRecipe(opts.recipe ?? m.recipe, source);
   if (data.model !== model) throw new SnnError('usage', `${source} is for model '${data.model}', not '${model}'`, `use --model ${data.model}, or a recipe for ${model}`);

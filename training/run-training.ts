@@ -25,7 +25,7 @@ import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
 import { checkProbeSamples, probeHiddenLayer, responsesInProcess, responsesInWorkers, type HiddenProbeResult } from './hidden-probe.js';
 import { defaultWorkerScript } from './eval-job.js';
 import { closest, distance } from 'fastest-levenshtein';
-import { trainableModels, type ModelConfig } from './models.js';
+import { localModel, trainableModels, type ModelConfig } from './models.js';
 import { checkResolvedRecipe, readRecipeFile, type ResolvedRecipe } from './recipe.js';
 import { buildTrainingSystem, recipeFor } from './recipe-system.js';
 import type { TrainingSystem } from './training-system.js';
@@ -132,7 +132,7 @@ function checkDataset(d: string): Hao2020Dataset {
 export function resolveRunConfig(req: TrainRequest): RunConfig {
   const model = checkModel(req.model);
   const dataset = checkDataset(req.dataset);
-  const modelConfig = trainableModels.get(model).config(dataset, req.neurons, { schedule: req.schedule, precision: req.precision, rest: req.rest });
+  const modelConfig = localModel(model).config(dataset, req.neurons, { schedule: req.schedule, precision: req.precision, rest: req.rest });
   applyOverrides(modelConfig as unknown as Record<string, unknown>, req.set ?? {});
   const recipeData = typeof req.recipe === 'string' ? readRecipeFile(req.recipe) : req.recipe;
   const recipe = recipeFor(model, modelConfig, { recipe: recipeData, rules: req.rules, source: typeof req.recipe === 'string' ? `recipe ${req.recipe}` : undefined });

@@ -66,7 +66,7 @@ export function registerCompare(program: Command): void {
     .option('--model <name>', 'trainable model shared by the contenders', 'hao2020')
     .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
     .option('--neurons <n>', 'hidden excitatory neurons', positiveInt)
-    .option('--rules <list>', "contenders: one rule each, separated by ';' (with --on), e.g. 'sym-stdp;pair-stdp;triplet-stdp'")
+    .option('--rules <list>', "contenders: one rule each, separated by ';' (with --on), e.g. 'sym-stdp;pair-stdp;triplet-stdp'; for lif-mlp batch rules without --on, e.g. 'surrogate-bptt;spsa'")
     .option('--on <projection>', 'the projection the --rules act on, e.g. input->exc')
     .option('--recipes <files>', 'contenders: one whole recipe each (YAML or JSON files, comma-separated)')
     .option('--contender <name=options>', "a free contender, e.g. 'slow=--set etaInput=0.001' (options: --set, --rule, --model, --sampler, --transform, --policy, --recipe; repeatable)", collect)

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { evaluateRun } from '../../training/run-training.js';
+import { evaluateBatchRun, isBatchRun } from '../../training/batch-trainer.js';
 import { SnnError } from '../../engine/errors.js';
 import { positiveInt } from '../parse.js';
 import { progressReporter } from '../progress.js';
@@ -24,7 +25,8 @@ export function registerEval(program: Command): void {
     .option('--probe-samples <n>', 'training samples the linear probe is fitted on (default 20000)', positiveInt)
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress bar')
-    .action((run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; evalWorkers?: number; linearProbe?: boolean; probeSamples?: number; json?: boolean; progress: boolean }) => {
+    .action(async (run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; evalWorkers?: number; linearProbe?: boolean; probeSamples?: number; json?: boolean; progress: boolean }) => {
+      if (isBatchRun(run)) return evalBatchRun(run, flags);
       if (flags.probeSamples !== undefined && !flags.linearProbe) throw new SnnError('usage', '--probe-samples needs --linear-probe', 'add --linear-probe, or drop --probe-samples');
       const bar = progressReporter('eval', 'samples', flags.progress && !flags.json);
       let r;
@@ -63,4 +65,19 @@ export function registerEval(program: Command): void {
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/** `snn eval` of a batch-rule run (lif-mlp): test accuracy and loss, per class. */
+async function evalBatchRun(run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; linearProbe?: boolean; json?: boolean }): Promise<void> {
+  if (flags.linearProbe) throw new SnnError('usage', '--linear-probe reads the spike counts of a local-rule model', 'omit --linear-probe for a batch-rule run');
+  const r = await evaluateBatchRun(run, { dataset: flags.dataset, testSamples: flags.testSamples, dataDir: flags.dataDir });
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `${r.model} (${r.rule}) on ${r.dataset} (${r.testSamples} test samples): ${(100 * r.accuracy).toFixed(2)} %, loss ${r.loss.toFixed(4)}\n` +
+      `per class: ${r.perClass.map((x) => (100 * x).toFixed(1)).join(' ')}\n` +
+      `${r.wallSeconds.toFixed(1)} s wall; backend: ${r.backend}\n`,
+  );
 }

@@ -11,8 +11,11 @@ import { InvalidArgumentError } from 'commander';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
 import { progressReporter } from '../progress.js';
 import { writeRunReport } from '../../report/report.js';
+import { isBatchModel } from '../../training/models.js';
+import { isBatchRun } from '../../training/batch-trainer.js';
+import { batchPlugins, runBatchTrain } from './train-batch.js';
 
-interface TrainFlags {
+export interface TrainFlags {
   model?: string;
   dataset?: string;
   neurons?: number;
@@ -36,6 +39,9 @@ interface TrainFlags {
   set?: Record<string, string>;
   rule?: string[];
   recipe?: string;
+  optimizer?: string;
+  transform?: string[];
+  policy?: string[];
   progress: boolean;
   report: boolean;
 }
@@ -62,8 +68,11 @@ export function registerTrain(program: Command): void {
     .option('--sampler <spec>', "order of the training samples: sequential (the file's, as the authors), shuffled (per epoch, seeded), or a sampler with options, e.g. 'rs2:ratio=0.1', 'cooldown:tau=5' (snn plugins lists them)")
     .option('--imbalance <ratio>', 'train on a long-tailed subset: class k keeps n_max·ratio^(−k/9) samples (seeded); adds balanced and rare-class accuracy', positiveNumber)
     .option('--stop-when-predicted', 'end the run once the predicted final accuracy has settled (checkpoint and model written)')
-    .option('--rule <target=rule>', "replace or add a rule of the model's recipe, e.g. --rule 'input->exc=pair-stdp:nuPost=0.02' (repeatable; snn plugins lists rules)", collectRule)
+    .option('--rule <target=rule>', "replace or add a rule of the model's recipe, e.g. --rule 'input->exc=pair-stdp:nuPost=0.02' (repeatable; snn plugins lists rules); lif-mlp takes one batch rule without target, e.g. --rule 'spsa:n=4'", collectRule)
     .option('--recipe <file>', 'a whole learning recipe (YAML or JSON, docs/learning.md) instead of the model’s own')
+    .option('--optimizer <spec>', "batch rules: the first update transform, e.g. adam, 'lamb:weightDecay=0.01' (default adam)")
+    .option('--transform <spec>', 'batch rules: a further update transform, applied in order after --optimizer (repeatable)', collectRule)
+    .option('--policy <spec>', "batch rules: a batch policy choosing batch size and learning rate, e.g. 'lr-batch-scaling:kappa=0.5' (repeatable)", collectRule)
     .option('--set <key=value>', 'override a model configuration field, e.g. --set scaleInput=78.4 (repeatable; config.json lists the fields)', collectSetting)
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
@@ -73,6 +82,7 @@ export function registerTrain(program: Command): void {
 }
 
 async function runTrain(flags: TrainFlags): Promise<void> {
+  if (flags.resume ? isBatchRun(flags.resume) : isBatchModel(flags.model ?? 'hao2020')) return runBatchTrain(flags);
   const bar = progressReporter('train', 'samples', flags.progress && !flags.json, 'train |{bar}| {value}/{total} samples | {phase} | {rate} | running acc {acc} | ETA {eta_formatted}');
   const started = performance.now();
   let summary: TrainSummary;
@@ -117,6 +127,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
           set: flags.set,
           rules: flags.rule,
           recipe: flags.recipe,
+          ...batchPlugins(flags),
           out: flags.out,
         },
         onProgress,

@@ -1,6 +1,6 @@
 /**
  * What `snn compare` compares: contenders from `--rules 'a;b;c' --on PROJ` (one rule each on that
- * projection), from `--recipes a.yaml,b.yaml` (one whole recipe each), or free ones from
+ * projection; for a batch-rule model such as lif-mlp, `--rules 'surrogate-bptt;spsa'` without --on), from `--recipes a.yaml,b.yaml` (one whole recipe each), or free ones from
  * `--contender 'NAME=--set KEY=VALUE --rule R ...'`. Everything a contender does not say comes
  * from the shared options, so contenders differ only in what they name.
  */
@@ -10,6 +10,8 @@ import { parse as parseYaml } from 'yaml';
 import { SnnError } from '../../engine/errors.js';
 import { parsePluginSpec } from '../../engine/registry.js';
 import { rules as ruleRegistry } from '../../learning/rules.js';
+import { resolveBatchRule } from '../batch-trainer.js';
+import { isBatchModel } from '../models.js';
 
 export interface Contender {
   name: string;
@@ -45,6 +47,18 @@ const NAME = /^[A-Za-z0-9][^\s|"`]*$/;
 function checkRule(spec: string, flag: string): void {
   const { name } = parsePluginSpec(spec, `rule in ${flag}`);
   ruleRegistry.entry(name);
+}
+
+/**
+ * A batch-rule model (lif-mlp) trains its whole network with one rule: `--rules` names batch rules
+ * and takes no `--on`.
+ */
+function parseBatchRules(model: string, list: string, on: string | undefined): string[] {
+  if (on !== undefined) throw new SnnError('usage', `--on does not apply to ${model}: its batch rule trains the whole network`, "omit --on, e.g. --rules 'surrogate-bptt;spsa'");
+  const items = list.split(';').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new SnnError('usage', `bad --rules '${list}': an empty rule between ';'`, "separate rules by single ';', e.g. 'surrogate-bptt;spsa'");
+  for (const r of items) resolveBatchRule(model, [r]);
+  return items;
 }
 
 function parseRules(list: string, on: string | undefined): string[] {
@@ -92,6 +106,11 @@ function parseFree(text: string, base: Contender): Contender {
         break;
       }
       case '--rule': {
+        if (isBatchModel(c.model)) {
+          resolveBatchRule(c.model, [value]);
+          c.rules.push(value);
+          break;
+        }
         const at = value.indexOf('=');
         if (at <= 0 || !PROJECTION.test(value.slice(0, at))) throw new SnnError('usage', `bad --contender '${text}': --rule ${value} is not PROJ=RULE`, 'e.g. --rule input->exc=pair-stdp');
         checkRule(value.slice(at + 1), '--contender');
@@ -135,7 +154,9 @@ export function parseContenders(src: ContenderSources): Contender[] {
   };
   const out: Contender[] = [];
   if (src.on !== undefined && src.rules === undefined) throw new SnnError('usage', '--on is only used with --rules', "e.g. --rules 'sym-stdp;pair-stdp' --on input->exc");
-  if (src.rules !== undefined) {
+  if (src.rules !== undefined && isBatchModel(src.model)) {
+    for (const r of parseBatchRules(src.model, src.rules, src.on)) out.push({ ...base, name: r, rules: [r] });
+  } else if (src.rules !== undefined) {
     for (const r of parseRules(src.rules, src.on)) out.push({ ...base, name: r, rules: [`${src.on}=${r}`] });
   }
   if (src.recipes !== undefined) {

@@ -5,6 +5,8 @@
  * and they are evaluated at the same sample counts.
  */
 import { resolveRunConfig } from '../run-training.js';
+import { resolveBatchRunConfig } from '../batch-trainer.js';
+import { isBatchModel } from '../models.js';
 import { SnnError } from '../../engine/errors.js';
 import { SNN_VERSION } from '../../cli/version.js';
 import { jobId, type JobSpec } from '../jobs/job.js';
@@ -86,7 +88,9 @@ export function buildGrid(contenders: readonly Contender[], o: GridOptions): Gri
   for (const c of contenders) {
     const job = jobs.find((j) => j.contender === c.name)!;
     try {
-      resolveRunConfig(trainRequestOf(job.spec, '', 1));
+      const req = trainRequestOf(job.spec, '', 1);
+      if (isBatchModel(req.model)) resolveBatchRunConfig(req);
+      else resolveRunConfig(req);
     } catch (err) {
       if (err instanceof SnnError && contenders.length > 1) throw new SnnError(err.code, `contender '${c.name}': ${err.message}`, err.hint);
       throw err;

@@ -15,6 +15,8 @@ import type { FloatArray } from '../../engine/float-array.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { CHECKPOINT_MAGIC, readFramed } from '../../io/checkpoint.js';
 import { train, type TrainRequest } from '../run-training.js';
+import { trainBatch } from '../batch-trainer.js';
+import { isBatchModel } from '../models.js';
 import type { MetricsLine } from '../trainer.js';
 import { SNN_VERSION } from '../../cli/version.js';
 import { jobId, type JobEvaluation, type JobResult, type JobSpec, type WeightStats } from './job.js';
@@ -137,16 +139,20 @@ export async function runJob(spec: JobSpec, opts: RunJobOptions): Promise<JobRes
   };
   const evalWorkers = opts.evalWorkers ?? 1;
   const checkpoint = join(runDir, 'checkpoint.snnckpt');
-  const summary = existsSync(checkpoint)
-    ? train({ resume: runDir, evalWorkers }, onProgress, stopAfter)
-    : train(trainRequestOf(spec, runDir, evalWorkers), onProgress, stopAfter);
+  const resume = existsSync(checkpoint);
+  const summary = isBatchModel(spec.model)
+    ? await trainBatch(resume ? { resume: runDir } : trainRequestOf(spec, runDir, evalWorkers), onProgress, stopAfter)
+    : resume
+      ? train({ resume: runDir, evalWorkers }, onProgress, stopAfter)
+      : train(trainRequestOf(spec, runDir, evalWorkers), onProgress, stopAfter);
   if (base === null) timings = earlier; // nothing left to train: the run was already there
 
-  const metrics = readJsonLines<MetricsLine>(join(runDir, 'metrics.jsonl'));
+  // Local-rule runs record SL/USL accuracy, batch-rule runs one readout accuracy.
+  const metrics = readJsonLines<MetricsLine & { accuracy?: number }>(join(runDir, 'metrics.jsonl'));
   const timingAt = new Map(timings.map((t) => [t.samples, t]));
   const evaluations: JobEvaluation[] = metrics.map((m) => {
     const t = timingAt.get(m.trained);
-    return { samples: m.trained, accuracy: m.slAccuracy ?? m.uslAccuracy, wallSeconds: t?.wallSeconds ?? 0, cpuSeconds: t?.cpuSeconds ?? 0 };
+    return { samples: m.trained, accuracy: m.accuracy ?? m.slAccuracy ?? m.uslAccuracy, wallSeconds: t?.wallSeconds ?? 0, cpuSeconds: t?.cpuSeconds ?? 0 };
   });
   const last = evaluations.at(-1);
   if (!last) throw new SnnError('internal', `job ${jobId(spec)} ended without an evaluation`, 'check its run directory');
