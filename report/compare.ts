@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SnnError } from '../engine/errors.js';
+import { withTimings, type CompareJson, type CompareTiming } from '../training/compare/summary.js';
 import { CLASS_SCHEME, escapeHtml, type Figure } from './figure.js';
 
 export interface Contender {
@@ -32,6 +33,16 @@ export function readCompare(dir: string): Contender[] {
   } catch {
     throw new SnnError('io.corrupt', `${file} is not JSON`, 'give the directory snn compare wrote');
   }
+  // snn compare keeps machine-dependent timings in compare-timing.json (so compare.json does not
+  // depend on the worker count): merge them back in, as `snn compare --json` prints them.
+  const timingFile = join(dir, 'compare-timing.json');
+  if (existsSync(timingFile)) {
+    try {
+      body = withTimings(body as CompareJson, JSON.parse(readFileSync(timingFile, 'utf8')) as CompareTiming) as { contenders?: unknown };
+    } catch {
+      throw new SnnError('io.corrupt', `${timingFile} does not match ${file}`, 'give the directory snn compare wrote');
+    }
+  }
   const list = body?.contenders;
   if (!Array.isArray(list) || list.length === 0) throw new SnnError('io.corrupt', `${file} lists no contenders`, 'give the directory snn compare wrote');
   list.forEach((c: Partial<Contender>, k) => {
@@ -39,7 +50,12 @@ export function readCompare(dir: string): Contender[] {
       throw new SnnError('io.corrupt', `${file}: contender ${k} lacks name, accuracyMean, accuracies or wallSeconds`, 'give the directory snn compare wrote');
     }
   });
-  return list as Contender[];
+  // Curve points carry the seed mean as accuracyMean (snn compare) or accuracy.
+  type RawPoint = { samples: number; accuracy?: number; accuracyMean?: number; wallSeconds: number };
+  return (list as (Omit<Contender, 'curve'> & { curve?: RawPoint[] })[]).map((c): Contender => {
+    const { curve, ...rest } = c;
+    return curve ? { ...rest, curve: curve.map((p) => ({ samples: p.samples, accuracy: p.accuracy ?? p.accuracyMean ?? NaN, wallSeconds: p.wallSeconds })) } : rest;
+  });
 }
 
 function ciText(c: Contender): string {
