@@ -105,7 +105,7 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
   const seeds = parseSeeds(flags.seeds);
   const showProgress = flags.progress && !flags.json;
   const tty = process.stderr.isTTY === true;
-  const bar = progressReporter('compare', 'samples', showProgress, 'compare |{bar}| {percentage}% | {value}/{total} samples | {jobs} | ETA {eta_formatted}');
+  const bar = progressReporter('compare', 'samples', showProgress, { describe: (e) => String(e.jobs ?? '') });
   let jobsLine = '';
   try {
     const outcome = await runCompare(

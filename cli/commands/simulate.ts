@@ -97,7 +97,7 @@ function runSimulate(file: string, flags: SimulateFlags): void {
     target = new TraceSink(writer);
   }
   const stats = new StatsSink(sizes, target);
-  const progress = progressReporter('simulate', 'ms', flags.progress && !flags.json);
+  const progress = progressReporter('simulate', 'ms', flags.progress && !flags.json, { describe: (e) => String(e.rate ?? '') });
   let result;
   let running = false;
   try {

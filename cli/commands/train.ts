@@ -4,12 +4,15 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { train, type TrainSummary } from '../../training/run-training.js';
+import { join } from 'node:path';
+import type { TrainSummary } from '../../training/run-training.js';
 import { trainableModels } from '../../training/models.js';
 import { SnnError } from '../../engine/errors.js';
 import { InvalidArgumentError } from 'commander';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
 import { progressReporter } from '../progress.js';
+import { CommandExit, INTERRUPTED_EXIT_CODE, onStopSignal, shellQuote } from '../signals.js';
+import { canInterrupt, runTrainer, type TrainerRequest } from '../train-runner.js';
 import { writeRunReport } from '../../report/report.js';
 
 interface TrainFlags {
@@ -69,72 +72,110 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print the final result as JSON')
     .option('--no-progress', 'no progress bar')
     .option('--no-report', 'do not write the HTML report (RUN_DIR/report/) at the end')
-    .action((flags: TrainFlags) => runTrain(flags));
+    .action((flags: TrainFlags, cmd: Command) => runTrain(flags, cmd));
 }
 
-async function runTrain(flags: TrainFlags): Promise<void> {
-  const bar = progressReporter('train', 'samples', flags.progress && !flags.json, 'train |{bar}| {value}/{total} samples | {phase} | {rate} | running acc {acc} | ETA {eta_formatted}');
-  const started = performance.now();
+/** Options fixed when a run starts (config.json): given with --resume they would be ignored, so they are refused. */
+const FIXED_BY_RUN: Array<[keyof TrainFlags, string]> = [
+  ['model', '--model'], ['dataset', '--dataset'], ['neurons', '--neurons'], ['trainSamples', '--train-samples'], ['testSamples', '--test-samples'],
+  ['evalEvery', '--eval-every'], ['checkpointEvery', '--checkpoint-every'], ['schedule', '--schedule'], ['precision', '--precision'], ['rest', '--rest'],
+  ['seed', '--seed'], ['out', '--out'], ['dataDir', '--data-dir'], ['sampler', '--sampler'], ['imbalance', '--imbalance'],
+  ['stopWhenPredicted', '--stop-when-predicted'], ['rule', '--rule'], ['recipe', '--recipe'], ['set', '--set'],
+];
+
+async function runTrain(flags: TrainFlags, cmd: Command): Promise<void> {
+  const quiet = flags.json === true;
+  const bar = progressReporter('train', 'samples', flags.progress && !quiet, { describe: (e) => String(e.detail ?? '') });
+  const say = (line: string) => (quiet ? undefined : bar.log(line));
+  const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
+  let request: TrainerRequest;
+  if (flags.resume) {
+    // Only the command line counts: SNN_DATA_DIR in the environment is not a request to change the run.
+    const ignored = FIXED_BY_RUN.filter(([key]) => cmd.getOptionValueSource(key) === 'cli').map(([, name]) => name);
+    if (ignored.length > 0) {
+      throw new SnnError('usage', `--resume continues the run as it was started (its config.json); ${ignored.join(', ')} would be ignored`, `drop ${ignored.length === 1 ? 'it' : 'them'}, or start a new run with --out; with --resume go only --epochs, --eval-workers, --json, --no-progress, --no-report`);
+    }
+    request = { resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs };
+  } else {
+    if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
+    if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
+    if (!flags.out) throw new SnnError('usage', 'missing --out RUN_DIR', 'name a directory for the run');
+    request = {
+      model: flags.model ?? 'hao2020',
+      dataset: flags.dataset ?? 'mnist',
+      neurons: flags.neurons,
+      epochs: flags.epochs,
+      trainSamples: flags.trainSamples,
+      testSamples: flags.testSamples,
+      evalEvery: flags.evalEvery,
+      checkpointEvery: flags.checkpointEvery,
+      schedule: flags.schedule,
+      precision: flags.precision,
+      rest: flags.rest,
+      seed: flags.seed,
+      dataDir: flags.dataDir,
+      evalWorkers: flags.evalWorkers,
+      sampler: flags.sampler,
+      imbalance: flags.imbalance,
+      stopWhenPredicted: flags.stopWhenPredicted,
+      set: flags.set,
+      rules: flags.rule,
+      recipe: flags.recipe,
+      out: flags.out,
+    };
+  }
+  const runDir = flags.resume ?? flags.out!;
+  const resumeCommand = `snn train --resume ${shellQuote(runDir)}`;
+  let total = 0;
+  const stop = canInterrupt()
+    ? onStopSignal(
+        (signal) => process.stderr.write(`\n${signal}: stopping at the next sample boundary to write a checkpoint (press Ctrl-C again to quit at once)\n`),
+        () => {
+          process.stderr.write(`\nquit without a new checkpoint; continue from the last one with: ${resumeCommand}\n`);
+          process.exit(INTERRUPTED_EXIT_CODE);
+        },
+      )
+    : null;
   let summary: TrainSummary;
   try {
-    const onProgress = (p: { trained: number; total: number; phase: string; runningAccuracy: number | null; evalDone?: number; evalTotal?: number }) => {
-      if (p.phase === 'train' && p.trained % 10 !== 0) return;
-      if (p.phase === 'eval' && (p.evalDone ?? 0) % 50 !== 0) return;
-      const wall = (performance.now() - started) / 1000;
-      bar.update(p.trained, p.total, {
-        phase: p.phase === 'eval' ? `testing ${p.evalDone}/${p.evalTotal}` : 'training',
-        rate: `${(p.trained / Math.max(wall, 1e-9)).toFixed(1)} samples/s`,
-        acc: p.runningAccuracy === null ? '–' : `${(100 * p.runningAccuracy).toFixed(1)}%`,
-      });
-    };
-    if (flags.resume) {
-      if (flags.out) throw new SnnError('usage', '--resume and --out cannot be used together', 'the resumed run keeps its directory');
-      if (flags.rule || flags.recipe) throw new SnnError('usage', '--resume continues with the recipe stored in the run', 'omit --rule and --recipe, or start a new run with --out');
-      summary = train({ resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs }, onProgress);
-    } else {
-      if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
-      if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
-      if (!flags.out) throw new SnnError('usage', 'missing --out RUN_DIR', 'name a directory for the run');
-      summary = train(
-        {
-          model: flags.model ?? 'hao2020',
-          dataset: flags.dataset ?? 'mnist',
-          neurons: flags.neurons,
-          epochs: flags.epochs,
-          trainSamples: flags.trainSamples,
-          testSamples: flags.testSamples,
-          evalEvery: flags.evalEvery,
-          checkpointEvery: flags.checkpointEvery,
-          schedule: flags.schedule,
-          precision: flags.precision,
-          rest: flags.rest,
-          seed: flags.seed,
-          dataDir: flags.dataDir,
-          evalWorkers: flags.evalWorkers,
-          sampler: flags.sampler,
-          imbalance: flags.imbalance,
-          stopWhenPredicted: flags.stopWhenPredicted,
-          set: flags.set,
-          rules: flags.rule,
-          recipe: flags.recipe,
-          out: flags.out,
+    summary = await runTrainer(
+      request,
+      {
+        onStart: (s) => {
+          total = s.total;
+          if (s.resumed) say(`resuming ${s.runDir} at sample ${s.trained} of ${s.total}`);
+          else if (flags.resume) say(`${s.runDir} has no checkpoint yet: starting at sample 0 of ${s.total}`);
         },
-        onProgress,
-      );
-    }
+        onProgress: (p) => {
+          const detail = p.phase === 'eval' ? `testing ${p.evalDone}/${p.evalTotal}` : `acc ${p.runningAccuracy === null ? '–' : `${(100 * p.runningAccuracy).toFixed(1)}%`}`;
+          bar.update(p.trained, p.total, { detail });
+        },
+        onEvaluation: (m) => {
+          const predicted = m.predicted ? `; predicted final ${pct(m.predicted.final)} [${pct(m.predicted.lo)}, ${pct(m.predicted.hi)}]` : '';
+          say(`evaluation at ${m.trained}/${total} samples (${m.testSamples} test samples): SL ${pct(m.slAccuracy)}, USL ${pct(m.uslAccuracy)}${predicted}`);
+        },
+      },
+      stop?.flag ?? new Int32Array(1),
+    );
   } finally {
     bar.stop();
+    stop?.dispose();
+  }
+  if (summary.interrupted) {
+    if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, resumeCommand }, null, 2)}\n`);
+    process.stderr.write(`interrupted at sample ${summary.trainSamples} of ${total}; checkpoint written to ${join(summary.runDir, 'checkpoint.snnckpt')}\ncontinue with: ${resumeCommand}\n`);
+    throw new CommandExit(INTERRUPTED_EXIT_CODE);
   }
   if (flags.report) await writeTrainReport(summary.runDir, flags);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
   }
-  const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
+  const newSamples = summary.trainSamples - summary.startSamples;
   process.stdout.write(
     `${summary.model} on ${summary.dataset}, ${summary.neurons} neurons, ${summary.trainSamples} training samples, seed ${summary.seed}\n` +
       `test accuracy (${summary.testSamples} samples): SL ${pct(summary.slAccuracy)}, USL ${pct(summary.uslAccuracy)}\n` +
-      `${summary.msPerTrainSample.toFixed(2)} ms per training sample, ${summary.wallSeconds.toFixed(1)} s wall; backend: ${summary.backend}\n` +
+      `${summary.msPerNewSample.toFixed(2)} ms per training sample${summary.resumed ? ` (the ${newSamples} samples after sample ${summary.startSamples})` : ''}, ${summary.wallSeconds.toFixed(1)} s wall; backend: ${summary.backend}\n` +
       (summary.balancedAccuracy ? `balanced accuracy: SL ${pct(summary.balancedAccuracy.sl)}, USL ${pct(summary.balancedAccuracy.usl)}; rare classes ${summary.rareClassAccuracy!.classes.join(', ')}: SL ${pct(summary.rareClassAccuracy!.sl)}, USL ${pct(summary.rareClassAccuracy!.usl)}\n` : '') +
       (summary.predicted ? `predicted final accuracy: ${pct(summary.predicted.final)} [${pct(summary.predicted.lo)}, ${pct(summary.predicted.hi)}] (${summary.predicted.family})\n` : '') +
       (summary.stopReason ? `stopped early: ${summary.stopReason}\n` : '') +
