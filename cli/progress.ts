@@ -27,7 +27,7 @@ export interface ProgressOptions {
 
 export const MAX_COLUMNS = 80;
 
-/** `1h02m`, `12m03s`, `45s`; '–' when unknown. */
+/** `45s`, `12m03s`, `1h02m`, `4d03h`, at most `>999d`; '–' when unknown. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
   const s = Math.round(seconds);
@@ -35,7 +35,9 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
   const h = Math.floor(m / 60);
-  return `${h}h${String(m % 60).padStart(2, '0')}m`;
+  if (h < 100) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+  const d = Math.floor(h / 24);
+  return d < 1000 ? `${d}d${String(h % 24).padStart(2, '0')}h` : '>999d';
 }
 
 function formatRate(perSecond: number): string {
