@@ -12,10 +12,11 @@ import { SnnError } from '../../engine/errors.js';
 import { parseContenders } from '../../training/compare/contenders.js';
 import { runCompare } from '../../training/compare/compare.js';
 import { parseSeeds } from '../../training/compare/grid.js';
-import { defaultPoolWorkers } from '../../training/compare/pool.js';
+import { defaultPoolScript, defaultPoolWorkers } from '../../training/compare/pool.js';
 import { withTimings } from '../../training/compare/summary.js';
 import { positiveInt, positiveNumber } from '../parse.js';
 import { progressReporter } from '../progress.js';
+import { INTERRUPTED_EXIT_CODE, onStopSignal, shellQuote } from '../signals.js';
 
 interface CompareFlags {
   model: string;
@@ -105,6 +106,20 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
   const seeds = parseSeeds(flags.seeds);
   const showProgress = flags.progress && !flags.json;
   const tty = process.stderr.isTTY === true;
+  // Jobs keep their checkpoints and finished results in --out: Ctrl-C just says how to continue.
+  // Only when jobs run on worker threads (the main thread then sees the signal at once).
+  const rerun = ['snn', ...process.argv.slice(2)].map(shellQuote).join(' ');
+  const stop =
+    (flags.workers ?? defaultPoolWorkers()) > 1 && defaultPoolScript() !== null
+      ? onStopSignal(
+          (signal) => {
+            bar.stop();
+            process.stderr.write(`\n${signal}: comparison stopped; finished runs and checkpoints are kept in ${flags.out}\ncontinue with: ${rerun}\n`);
+            process.exit(INTERRUPTED_EXIT_CODE);
+          },
+          () => process.exit(INTERRUPTED_EXIT_CODE),
+        )
+      : null;
   const bar = progressReporter('compare', 'samples', showProgress, { describe: (e) => String(e.jobs ?? '') });
   let jobsLine = '';
   try {
@@ -156,5 +171,6 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
     }
   } finally {
     bar.stop();
+    stop?.dispose();
   }
 }
