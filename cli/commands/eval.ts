@@ -18,7 +18,7 @@ export function registerEval(program: Command): void {
     .argument('<run>', 'run directory of snn train, or a .snnmodel file')
     .addOption(new Option('--dataset <name>', "data set (default: the model's)").choices(['mnist', 'fashion-mnist']))
     .option('--test-samples <n>', "first N test images (default: the run's own --test-samples; 10000 for a .snnmodel file or another data set)", positiveInt)
-    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files (default: $SNN_DATA_DIR, else the locations of docs/datasets.md)').env('SNN_DATA_DIR'))
     .option('--eval-workers <n>', 'worker threads (default: cores, at most 2)', positiveInt)
     .option('--linear-probe', 'also fit a logistic regression on the hidden spike counts of training samples and score it on the test set (how much the hidden layer knows, whatever reads it out)')
     .option('--probe-samples <n>', 'training samples the linear probe is fitted on (default 20000)', positiveInt)
