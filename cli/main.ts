@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { SnnError } from '../engine/errors.js';
 import { registerAll } from './commands/index.js';
 import { SNN_VERSION } from './version.js';
+import { CommandExit } from './signals.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -40,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Prints `err` as one line (`error: what (fix)`), plus the stack with `--debug`; returns the exit code. */
 export function reportError(err: unknown, debug: boolean, command?: string): number {
+  // The command printed what happened itself (e.g. an interrupted run and how to continue it).
+  if (err instanceof CommandExit) return err.exitCode;
   if (err instanceof CommanderError) {
     // Help and version were printed by commander; so was the help shown for a bare `snn`.
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;

@@ -105,6 +105,29 @@ describe('snn compare', () => {
     expect(readdirSync(jobsDir).filter((f) => f.endsWith('.json'))).toHaveLength(6);
   }, 240_000);
 
+  it('Ctrl-C (SIGINT): exit 130 with the command to continue, which finishes with the same compare.json', async () => {
+    const ref = join(dir, 'one');
+    if (!existsSync(join(ref, 'compare.json'))) expect(run([...COMPARE, '--workers', '1', '--out', ref, '--no-progress']).status).toBe(0);
+    const out = join(dir, 'interrupted');
+    const jobsDir = join(out, 'jobs');
+    const child = spawn(process.execPath, [entry, ...COMPARE, '--workers', '2', '--out', out, '--no-progress'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 120_000;
+    while (!(existsSync(jobsDir) && readdirSync(jobsDir).length >= 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    const command = /^continue with: (.+)$/m.exec(stderr)?.[1];
+    expect(command, stderr).toBe(['snn', ...COMPARE, '--workers', '2', '--out', out, '--no-progress'].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' '));
+    expect(existsSync(join(out, 'compare.json'))).toBe(false);
+    // The printed command, run as printed (words in single quotes hold no quote of their own here).
+    const words = command!.match(/'[^']*'|\S+/g)!.map((w) => w.replace(/^'(.*)'$/, '$1'));
+    const r = run(words.slice(1));
+    expect(r.status, r.stderr).toBe(0);
+    expect(read(out, 'compare.json')).toBe(read(ref, 'compare.json'));
+  }, 240_000);
+
   it('--prune advances in rounds on worker threads and still gives the same compare.json with 1 and 2 workers', () => {
     const args = ['compare', '--neurons', '20', '--set', 'rest=reset', '--seeds', '1', '--budget-samples', '48', '--test-samples', '40', '--eval-points', '4', '--prune',
       '--contender', 'a=--set etaInput=0.01', '--contender', 'c=--set etaInput=0.0001', '--no-progress'];

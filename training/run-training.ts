@@ -20,7 +20,8 @@ import { MODEL_MAGIC, readFramed } from '../io/checkpoint.js';
 import type { Hao2020Dataset } from '../models/zoo/hao2020.js';
 import { policies } from '../learning/policies/registry.js';
 import { transforms } from '../learning/transforms/registry.js';
-import { Trainer, type EvalResult, type TrainProgress } from './trainer.js';
+import { Trainer, type EvalResult, type MetricsLine, type TrainProgress } from './trainer.js';
+import { checkTrainingMemory } from './memory-check.js';
 import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
 import { checkProbeSamples, probeHiddenLayer, responsesInProcess, responsesInWorkers, type HiddenProbeResult } from './hidden-probe.js';
 import { defaultWorkerScript } from './eval-job.js';
@@ -110,6 +111,21 @@ export interface TrainSummary {
   predicted?: Prediction;
   /** Why the run ended before its planned end (--stop-when-predicted), or null. */
   stopReason: string | null;
+  /** Ended by `control.shouldStop` (Ctrl-C): a checkpoint at `trainSamples`, no model yet. */
+  interrupted: boolean;
+  /** Trained samples the run started from (its checkpoint's; 0 for a new run). */
+  startSamples: number;
+  /** Milliseconds per sample trained by this process alone (a resumed run's earlier samples not counted). */
+  msPerNewSample: number;
+}
+
+/** Hooks of a caller that watches and may stop a run (the CLI: progress, evaluations, Ctrl-C). */
+export interface TrainControl {
+  /** Asked after every sample; true ends the run there with a checkpoint. */
+  shouldStop?: () => boolean;
+  onEvaluation?: (line: MetricsLine) => void;
+  /** Called once the run is ready to train: where it starts (a resumed run's checkpoint) and its length. */
+  onStart?: (start: { trained: number; total: number; resumed: boolean; runDir: string }) => void;
 }
 
 function checkModel(model: string): string {
@@ -220,6 +236,7 @@ function loadSplits(cfg: RunConfig): { train: Dataset & { longTail?: LongTail };
 }
 
 export function buildSystem(cfg: RunConfig): TrainingSystem {
+  checkTrainingMemory(cfg.neurons, cfg.modelConfig.precision);
   return buildTrainingSystem(cfg.model, cfg.modelConfig, cfg.seed, cfg.recipe);
 }
 
@@ -283,7 +300,7 @@ export function readRunConfig(runDir: string): RunConfig {
   return completed;
 }
 
-export function train(req: TrainRequest | { resume: string; evalWorkers?: number; epochs?: number }, onProgress?: (p: TrainProgress) => void, stopAfter?: number): TrainSummary {
+export function train(req: TrainRequest | { resume: string; evalWorkers?: number; epochs?: number }, onProgress?: (p: TrainProgress) => void, stopAfter?: number, control: TrainControl = {}): TrainSummary {
   const started = performance.now();
   let cfg: RunConfig;
   let runDir: string;
@@ -306,7 +323,6 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
   }
   // Built before the run directory exists: a recipe whose target the graph lacks leaves nothing behind.
   const system = buildSystem(cfg);
-  if (!resuming) mkdirSync(runDir, { recursive: true });
   const { train: trainSet, test: testSet } = loadSplits(cfg);
   if (resuming && cfg.epochs > finishedEpochs && system.stages.length !== 1) {
     throw new SnnError('usage', `the run in ${runDir} trains in ${system.stages.length} stages and cannot be extended: each stage follows the previous stage's last epoch`, 'start a new run with the larger --epochs');
@@ -320,6 +336,8 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     modelInfo: { model: cfg.model, dataset: cfg.dataset, config: cfg.modelConfig, recipe: cfg.recipe, seed: cfg.seed },
     onProgress,
     stopAfter,
+    shouldStop: control.shouldStop,
+    onEvaluation: control.onEvaluation,
     evalWorkers: req.evalWorkers ?? defaultEvalWorkers(),
     evalSpec: evalSpecOf(cfg),
     sampler: cfg.sampler,
@@ -330,6 +348,8 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
   const resumed = resuming && trainer.restore();
   // Extended (--resume with more --epochs): a finished run reopens at the start of its next epoch.
   if (resumed && cfg.epochs > finishedEpochs) trainer.reopenFinished(finishedEpochs);
+  // Created only now, once every option has been checked: a failed start leaves no empty directory.
+  if (!resuming) mkdirSync(runDir, { recursive: true });
   if (!resuming || cfg.epochs > finishedEpochs) writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(cfg, null, 2)}\n`);
   // A run killed between config.json and manifest.json gets its manifest when it is resumed.
   if (!resuming || !existsSync(join(runDir, 'manifest.json'))) {
@@ -352,7 +372,12 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
       )}\n`,
     );
   }
+  const startSamples = trainer.trained;
+  const startSeconds = (trainer.msPerTrainSample * startSamples) / 1000;
+  control.onStart?.({ trained: startSamples, total: trainer.totalSamples, resumed, runDir });
   trainer.run();
+  const newSamples = trainer.trained - startSamples;
+  const newSeconds = (trainer.msPerTrainSample * trainer.trained) / 1000 - startSeconds;
   const last = trainer.lastEvaluation;
   const line = trainer.metrics.at(-1);
   return {
@@ -373,6 +398,9 @@ export function train(req: TrainRequest | { resume: string; evalWorkers?: number
     ...(line?.balancedAccuracy ? { balancedAccuracy: line.balancedAccuracy, rareClassAccuracy: line.rareClassAccuracy } : {}),
     ...(line?.predicted ? { predicted: line.predicted } : {}),
     stopReason: trainer.stopReason,
+    interrupted: trainer.interrupted,
+    startSamples,
+    msPerNewSample: newSamples > 0 ? (1000 * newSeconds) / newSamples : 0,
   };
 }
 
@@ -432,6 +460,8 @@ export function evaluateRun(
     linearProbe?: { trainSamples: number; onProgress?: (done: number, total: number) => void };
     /** Also return every test sample's hidden spike counts (`responses`). */
     keepHiddenCounts?: boolean;
+    /** Told what may not be what the caller meant (another data set than the model was trained on). */
+    onWarning?: (message: string) => void;
   },
 ): EvalSummary {
   const started = performance.now();
@@ -443,13 +473,16 @@ export function evaluateRun(
   m.config = withAddedFields(m.model, m.dataset, m.config.neurons, m.config);
   checkShape(m.config, resolveRunConfig({ model: m.model, dataset: m.dataset, neurons: m.config.neurons, seed: m.seed, out: '' }).modelConfig, modelPath, 'model', hint);
   const dataset = checkDataset(opts.dataset ?? m.dataset);
+  if (dataset !== m.dataset) opts.onWarning?.(`the model was trained on ${m.dataset}; evaluating it on ${dataset}`);
+  // A run directory's own test-set size by default (what its learning curve was measured on).
+  const ownTestSamples = existsSync(join(runDir, 'config.json')) && dataset === m.dataset ? runTestSamples(join(runDir, 'config.json')) : null;
   const cfg: RunConfig = {
     model: checkModel(m.model),
     dataset,
     neurons: m.config.neurons,
     epochs: 0,
     trainSamples: 0,
-    testSamples: opts.testSamples ?? 10000,
+    testSamples: opts.testSamples ?? ownTestSamples ?? 10000,
     evalEvery: 1,
     checkpointEvery: 1,
     sampler: 'sequential',
@@ -503,4 +536,14 @@ export function evaluateRun(
     wallSeconds: (performance.now() - started) / 1000,
     backend: describeBackend(cfg.modelConfig.precision),
   };
+}
+
+/** `testSamples` of a run's config.json, or null when it is unreadable (then the default applies). */
+function runTestSamples(path: string): number | null {
+  try {
+    const n = (JSON.parse(readFileSync(path, 'utf8')) as { testSamples?: unknown }).testSamples;
+    return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null;
+  } catch {
+    return null;
+  }
 }

@@ -51,6 +51,10 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   /** Stop (as if killed) after this many trained samples: for tests of resume. */
   stopAfter?: number;
+  /** Asked after every sample: true ends the run there with a checkpoint (Ctrl-C); `interrupted` is then set. */
+  shouldStop?: () => boolean;
+  /** Called with each evaluation's metrics line as it is recorded. */
+  onEvaluation?: (line: MetricsLine) => void;
   /**
    * Order of the training samples: 'sequential' (the file's, the authors'), 'shuffled' (a seeded
    * shuffle per epoch), or any registered sampler spec such as 'rs2:ratio=0.1' (its state is
@@ -153,6 +157,8 @@ export class Trainer {
   private lastEval: EvalResult | null = null;
   /** A registered sampler drawing the training order (null: the built-in sequential / shuffled orders). */
   private readonly drawer: Sampler | null = null;
+  /** The run was ended by `shouldStop` (checkpoint written, no model). */
+  interrupted = false;
 
   constructor(
     readonly system: TrainingSystem,
@@ -232,18 +238,27 @@ export class Trainer {
               this.writeModel();
               return this.lastEval;
             }
+            if (!last && opts.shouldStop?.()) return this.interrupt();
             continue;
           }
           if (i + 1 === n) this.endEpoch(s, e);
-          if (sinceCheckpoint >= opts.checkpointEvery) {
+          // A stop request checkpoints here, at the same point as a periodic checkpoint (which resumes exactly).
+          const stop = !last && opts.shouldStop?.() === true;
+          if (sinceCheckpoint >= opts.checkpointEvery || stop) {
             this.saveCheckpoint();
             sinceCheckpoint = 0;
           }
+          if (stop) return this.interrupt();
         }
       }
     }
     this.writeModel();
     return this.lastEval;
+  }
+
+  private interrupt(): null {
+    this.interrupted = true;
+    return null;
   }
 
   /** Moves the position past the end of an epoch (and stage); rotates the USL response banks. */
@@ -371,6 +386,7 @@ export class Trainer {
       line.stopped = `the predicted final accuracy settled (${(100 * predicted!.final).toFixed(2)} %, moved < 0.1 points over the last 3 evaluations)`;
     }
     this.metrics.push(line);
+    this.opts.onEvaluation?.(line);
     this.timing.push({
       trained: this.position.trained,
       trainSeconds: this.trainSeconds,

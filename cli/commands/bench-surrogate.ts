@@ -63,8 +63,8 @@ export function registerBenchSurrogate(bench: Command): void {
     .option('--seed <n>', 'seed of every random stream', seed, 1)
     .option('--rule <spec>', "batched rule NAME[:key=value,...]: surrogate-bptt or spsa (e.g. 'spsa:n=4,layers=all')", 'surrogate-bptt')
     .option('--optimizer <spec>', 'update transform NAME[:key=value,...] first in the chain (default adam when no --transform)')
-    .addOption(new Option('--tensor-backend <b>', 'preferred tfjs backend (falls back: node → wasm → cpu)').choices([...TENSOR_BACKENDS]))
-    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .addOption(new Option('--tensor-backend <b>', 'preferred tfjs backend (falls back: node → wasm → cpu; default: the first that loads)').choices([...TENSOR_BACKENDS]))
+    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files (default: $SNN_DATA_DIR, else the locations of docs/datasets.md)').env('SNN_DATA_DIR'))
     .option('--json', 'print one JSON object')
     .action(async (f: SurrogateBenchFlags) => {
       const r = await runSurrogateTrain({

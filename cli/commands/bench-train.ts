@@ -33,7 +33,7 @@ export function registerBenchTrain(bench: Command): void {
     .option('--warmup <n>', 'untimed samples before the timed ones', nonNegativeInt, 0)
     .option('--represent', 'apply the re-presentation rule (< 5 spikes: intensity + 1, show again); default: each sample once, as the Brian2 peer')
     .addOption(new Option('--precision <p>', 'state and weight precision').choices(['f32', 'f64']).default('f64'))
-    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files (default: $SNN_DATA_DIR, else the locations of docs/datasets.md)').env('SNN_DATA_DIR'))
     .option('--json', 'print one JSON object (the keys bench/peers/train-driver.sh reads)')
     .action((f: TrainBenchFlags) => {
       const r = runTrainSpeed({

@@ -40,7 +40,7 @@ function registerBenchCuba(bench: Command): void {
     .option('--duration <ms>', 'simulated time in ms', positiveNumber, 1000)
     .option('--seed <n>', 'seed of every random stream', seed, 1)
     .addOption(new Option('--precision <p>', 'state precision').choices(['f32', 'f64']).default('f64'))
-    .option('--p <prob>', 'connection probability', probability)
+    .option('--p <prob>', 'connection probability (default 0.02, Brian2\'s CUBA example)', probability)
     .option('--jit-warmup', 'run a short CUBA of the same size first so the timed loop starts with compiled JS (Brian2 excludes its compilation too)')
     .option('--json', 'print one JSON object (the keys bench/peers/cuba-driver.sh reads)')
     .action((flags: CubaFlags) => {

@@ -12,10 +12,11 @@ import { SnnError } from '../../engine/errors.js';
 import { parseContenders } from '../../training/compare/contenders.js';
 import { runCompare } from '../../training/compare/compare.js';
 import { parseSeeds } from '../../training/compare/grid.js';
-import { defaultPoolWorkers } from '../../training/compare/pool.js';
+import { defaultPoolScript, defaultPoolWorkers } from '../../training/compare/pool.js';
 import { withTimings } from '../../training/compare/summary.js';
 import { positiveInt, positiveNumber } from '../parse.js';
 import { progressReporter } from '../progress.js';
+import { INTERRUPTED_EXIT_CODE, onStopSignal, shellQuote } from '../signals.js';
 
 interface CompareFlags {
   model: string;
@@ -65,26 +66,26 @@ export function registerCompare(program: Command): void {
     .description('compare plasticity rules (or recipes, or settings) head to head: same data, input spikes and budget, 95 % intervals over seeds')
     .option('--model <name>', 'trainable model shared by the contenders', 'hao2020')
     .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
-    .option('--neurons <n>', 'hidden excitatory neurons', positiveInt)
-    .option('--rules <list>', "contenders: one rule each, separated by ';' (with --on), e.g. 'sym-stdp;pair-stdp;triplet-stdp'; for lif-mlp batch rules without --on, e.g. 'surrogate-bptt;spsa'")
-    .option('--on <projection>', 'the projection the --rules act on, e.g. input->exc')
-    .option('--recipes <files>', 'contenders: one whole recipe each (YAML or JSON files, comma-separated)')
+    .option('--neurons <n>', 'hidden excitatory neurons (required)', positiveInt)
+    .option('--rules <list>', "contenders: one rule each, separated by ';' (with --on), e.g. 'sym-stdp;pair-stdp;triplet-stdp'; for lif-mlp batch rules without --on, e.g. 'surrogate-bptt;spsa' (one of --rules, --recipes, --contender is required)")
+    .option('--on <projection>', 'the projection the --rules act on, e.g. input->exc (required with --rules, except for lif-mlp)')
+    .option('--recipes <files>', 'contenders: one whole recipe each (YAML or JSON files, comma-separated; default: none)')
     .option('--contender <name=options>', "a free contender, e.g. 'slow=--set etaInput=0.001' (options: --set, --rule, --model, --sampler, --transform, --policy, --recipe; repeatable)", collect)
     .option('--set <key=value>', 'model configuration override shared by every contender (repeatable)', collectSetting)
     .option('--sampler <s>', 'training-sample order shared by every contender (default: the model\'s)')
     .option('--transform <t>', 'update transform shared by every contender (repeatable)', collect)
-    .option('--policy <p>', 'batch policy shared by every contender')
+    .option('--policy <p>', 'batch policy shared by every contender (default: none)')
     .option('--seeds <n|list>', 'seeds: a count N (seeds 1..N) or a list such as 4,8,15', '3')
-    .option('--budget-samples <n>', 'training presentations per run', positiveInt)
-    .option('--budget-seconds <s>', 'also stop each run at the first evaluation point after S wall seconds (results then depend on machine speed)', positiveNumber)
+    .option('--budget-samples <n>', 'training presentations per run (required unless --budget-seconds)', positiveInt)
+    .option('--budget-seconds <s>', 'also stop each run at the first evaluation point after S wall seconds (results then depend on machine speed; default: no time limit)', positiveNumber)
     .option('--test-samples <n>', 'evaluate on the first N test images', positiveInt, 10000)
     .option('--eval-points <k>', 'evaluations per run, evenly spaced over the budget (common to all contenders)', positiveInt, 5)
     .option('--prune', 'stop a contender whose predicted final accuracy (upper bound) is below the leader\'s lower bound')
     .option('--target-accuracy <a>', 'report samples and seconds to reach this accuracy (fraction; default: the lowest final mean)', fraction)
     .option('--workers <n>', 'worker threads running jobs (default: one per core; results do not depend on it)', positiveInt)
-    .option('--queue <url>', 'run the jobs on the BullMQ queue at redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS), served by snn worker (docs/sweeps.md)')
+    .option('--queue <url>', 'run the jobs on the BullMQ queue at redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS), served by snn worker (docs/sweeps.md; default: local threads)')
     .option('--queue-name <name>', 'queue the workers serve (snn worker --name; default snn)')
-    .option('--out <dir>', 'comparison directory (rerun with the same directory to continue a killed comparison)')
+    .option('--out <dir>', 'comparison directory (required; rerun with the same directory to continue a killed comparison)')
     .option('--json', 'print compare.json (with the timings of compare-timing.json merged in)')
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--no-report', 'do not write the HTML report (DIR/report/) at the end')
@@ -109,7 +110,21 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
   const seeds = parseSeeds(flags.seeds);
   const showProgress = flags.progress && !flags.json;
   const tty = process.stderr.isTTY === true;
-  const bar = progressReporter('compare', 'samples', showProgress, 'compare |{bar}| {percentage}% | {value}/{total} samples | {jobs} | ETA {eta_formatted}');
+  // Jobs keep their checkpoints and finished results in --out: Ctrl-C just says how to continue.
+  // Only when jobs run on worker threads (the main thread then sees the signal at once).
+  const rerun = ['snn', ...process.argv.slice(2)].map(shellQuote).join(' ');
+  const stop =
+    (flags.workers ?? defaultPoolWorkers()) > 1 && defaultPoolScript() !== null
+      ? onStopSignal(
+          (signal) => {
+            bar.stop();
+            process.stderr.write(`\n${signal}: comparison stopped; finished runs and checkpoints are kept in ${flags.out}\ncontinue with: ${rerun}\n`);
+            process.exit(INTERRUPTED_EXIT_CODE);
+          },
+          () => process.exit(INTERRUPTED_EXIT_CODE),
+        )
+      : null;
+  const bar = progressReporter('compare', 'samples', showProgress, { describe: (e) => String(e.jobs ?? '') });
   let jobsLine = '';
   try {
     const outcome = await runCompare(
@@ -162,5 +177,6 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
     }
   } finally {
     bar.stop();
+    stop?.dispose();
   }
 }

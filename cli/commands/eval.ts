@@ -18,8 +18,8 @@ export function registerEval(program: Command): void {
     .description('evaluate a trained model on a test set (plasticity frozen)')
     .argument('<run>', 'run directory of snn train, or a .snnmodel file')
     .addOption(new Option('--dataset <name>', "data set (default: the model's)").choices(['mnist', 'fashion-mnist']))
-    .option('--test-samples <n>', 'first N test images (default 10000)', positiveInt)
-    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
+    .option('--test-samples <n>', "first N test images (default: the run's own --test-samples; 10000 for a .snnmodel file or another data set)", positiveInt)
+    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files (default: $SNN_DATA_DIR, else the locations of docs/datasets.md)').env('SNN_DATA_DIR'))
     .option('--eval-workers <n>', 'worker threads (default: cores, at most 2)', positiveInt)
     .option('--linear-probe', 'also fit a logistic regression on the hidden spike counts of training samples and score it on the test set (how much the hidden layer knows, whatever reads it out)')
     .option('--probe-samples <n>', 'training samples the linear probe is fitted on (default 20000)', positiveInt)
@@ -28,7 +28,7 @@ export function registerEval(program: Command): void {
     .action(async (run: string, flags: { dataset?: string; testSamples?: number; dataDir?: string; evalWorkers?: number; linearProbe?: boolean; probeSamples?: number; json?: boolean; progress: boolean }) => {
       if (isBatchRun(run)) return evalBatchRun(run, flags);
       if (flags.probeSamples !== undefined && !flags.linearProbe) throw new SnnError('usage', '--probe-samples needs --linear-probe', 'add --linear-probe, or drop --probe-samples');
-      const bar = progressReporter('eval', 'samples', flags.progress && !flags.json);
+      const bar = progressReporter('eval', 'samples', flags.progress && !flags.json, { describe: (e) => String(e.rate ?? '') });
       let r;
       try {
         r = evaluateRun(run, {
@@ -36,6 +36,7 @@ export function registerEval(program: Command): void {
           testSamples: flags.testSamples,
           dataDir: flags.dataDir,
           evalWorkers: flags.evalWorkers,
+          onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
           onProgress: (p) => {
             if ((p.evalDone ?? 0) % 50 === 0) bar.update(p.evalDone ?? 0, p.evalTotal ?? 0, { rate: '' });
           },

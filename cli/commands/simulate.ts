@@ -41,15 +41,15 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('run a network description (JSON/YAML, or a Brian2 reference case) and record its spikes')
     .argument('<network>', 'network description (.json, .yaml), reference case (.case.json), or zoo:NAME (e.g. zoo:cuba)')
-    .option('--neurons <n>', 'size of a zoo:NAME model (e.g. zoo:cuba --neurons 16000)', positiveInt)
+    .option('--neurons <n>', 'size of a zoo:NAME model (e.g. zoo:cuba --neurons 16000; default: the model\'s own size)', positiveInt)
     .option('--duration <ms>', 'simulated time in ms (default: the description\'s)', positiveNumber)
     .option('--dt <ms>', 'time step in ms (clock mode; default: the description\'s or 0.1)', positiveNumber)
-    .option('--seed <n>', 'seed of every random stream', seed)
-    .addOption(new Option('--mode <mode>', 'clock-driven on a dt grid, or exact event-driven (delta LIF)').choices(['clock', 'exact']))
-    .addOption(new Option('--precision <p>', 'state precision (f64 is spike-exact with Brian2)').choices(['f32', 'f64']))
-    .option('--record <what>', "'spikes' (all), 'spikes:POP,...', or 'none'", recordSpec)
+    .option('--seed <n>', 'seed of every random stream (default: the description\'s, else 0)', seed)
+    .addOption(new Option('--mode <mode>', 'clock-driven on a dt grid, or exact event-driven (delta LIF) (default: the description\'s, else clock)').choices(['clock', 'exact']))
+    .addOption(new Option('--precision <p>', 'state precision (f64 is spike-exact with Brian2; default: the description\'s, else f64)').choices(['f32', 'f64']))
+    .option('--record <what>', "'spikes' (all), 'spikes:POP,...', or 'none' (default: the description\'s record field, else spikes) (default: the description's record field, else spikes)", recordSpec)
     .option('--record-state <spec>', "state traces VARS:POP[@MS], e.g. 'v,theta:exc@1' (repeatable)", stateSpec)
-    .option('--out <file>', 'spikes to FILE: .json → {"spikes": [[t_ms, neuron], ...]}, otherwise a native trace')
+    .option('--out <file>', 'spikes to FILE: .json → {"spikes": [[t_ms, neuron], ...]}, otherwise a native trace (default: no file, the summary only)')
     .option('--json', 'print the summary as JSON')
     .option('--no-progress', 'no progress bar')
     .option('--schedule', 'print the resolved per-step schedule before running')
@@ -97,7 +97,7 @@ function runSimulate(file: string, flags: SimulateFlags): void {
     target = new TraceSink(writer);
   }
   const stats = new StatsSink(sizes, target);
-  const progress = progressReporter('simulate', 'ms', flags.progress && !flags.json);
+  const progress = progressReporter('simulate', 'ms', flags.progress && !flags.json, { describe: (e) => String(e.rate ?? '') });
   let result;
   let running = false;
   try {

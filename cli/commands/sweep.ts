@@ -45,7 +45,7 @@ export function registerSweep(program: Command): void {
 
 async function sweepRun(gridFile: string, flags: SweepFlags): Promise<void> {
   if (!flags.out) throw new SnnError('usage', 'missing --out DIR', 'name a directory for the sweep');
-  const bar = progressReporter('sweep', 'samples', flags.progress && !flags.json, 'sweep |{bar}| {jobs} jobs | {value}/{total} samples | wall {wall}s | ETA {eta_formatted}');
+  const bar = progressReporter('sweep', 'samples', flags.progress && !flags.json, { describe: (e) => (e.jobs !== undefined ? `${e.jobs} jobs` : '') });
   let outcome;
   try {
     outcome = await runSweep({

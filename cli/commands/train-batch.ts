@@ -16,7 +16,7 @@ export function batchPlugins(flags: Pick<TrainFlags, 'optimizer' | 'transform' |
 }
 
 export async function runBatchTrain(flags: TrainFlags): Promise<void> {
-  const bar = progressReporter('train', 'samples', flags.progress && !flags.json, 'train |{bar}| {value}/{total} samples | {phase} | {rate} | running acc {acc} | ETA {eta_formatted}');
+  const bar = progressReporter('train', 'samples', flags.progress && !flags.json, { describe: (e) => `${e.phase ?? ''}${e.acc !== undefined ? `, running acc ${e.acc}` : ''}` });
   const started = performance.now();
   let summary: BatchTrainSummary;
   try {

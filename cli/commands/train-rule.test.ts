@@ -37,6 +37,6 @@ describe('snn train --rule', () => {
   it('--rule with --resume is refused', async () => {
     const code = await main(['train', '--resume', tmpdir(), '--rule', 'input->exc=pair-stdp', '--no-progress']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--resume continues with the recipe stored in the run/);
+    expect(stderr).toMatch(/^error: --resume continues the run as it was started \(its config\.json\); --rule would be ignored/);
   });
 });

@@ -4,16 +4,18 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { train, type TrainSummary } from '../../training/run-training.js';
-import { trainableModels } from '../../training/models.js';
+import { join } from 'node:path';
+import type { TrainSummary } from '../../training/run-training.js';
+import { isBatchModel, trainableModels } from '../../training/models.js';
+import { isBatchRun } from '../../training/batch-trainer.js';
+import { batchPlugins, runBatchTrain } from './train-batch.js';
 import { SnnError } from '../../engine/errors.js';
 import { InvalidArgumentError } from 'commander';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
 import { progressReporter } from '../progress.js';
+import { CommandExit, INTERRUPTED_EXIT_CODE, onStopSignal, shellQuote } from '../signals.js';
+import { canInterrupt, runTrainer, type TrainerRequest } from '../train-runner.js';
 import { writeRunReport } from '../../report/report.js';
-import { isBatchModel } from '../../training/models.js';
-import { isBatchRun } from '../../training/batch-trainer.js';
-import { batchPlugins, runBatchTrain } from './train-batch.js';
 
 export interface TrainFlags {
   model?: string;
@@ -52,24 +54,24 @@ export function registerTrain(program: Command): void {
     .description('train a plasticity model on MNIST or Fashion-MNIST (e.g. the supervised sym-STDP network of Hao et al. 2020)')
     .addOption(new Option('--model <name>', 'model to train').choices(['hao2020', ...trainableModels.names().filter((n) => n !== 'hao2020')]).default('hao2020'))
     .addOption(new Option('--dataset <name>', 'data set').choices(['mnist', 'fashion-mnist']).default('mnist'))
-    .option('--neurons <n>', 'hidden excitatory neurons (100, 400, 1600, 6400, 10000 have tabulated settings)', positiveInt)
+    .option('--neurons <n>', 'hidden excitatory neurons (required for a new run; 100, 400, 1600, 6400, 10000 have tabulated settings)', positiveInt)
     .option('--epochs <n>', 'passes over the training samples (default 1)', positiveInt)
     .option('--train-samples <n>', 'use the first N training images (default 60000)', positiveInt)
     .option('--test-samples <n>', 'evaluate on the first N test images (default 10000)', positiveInt)
     .option('--eval-every <n>', 'evaluate on the test set every N training samples (default 10000)', positiveInt)
     .option('--checkpoint-every <n>', 'write a checkpoint every N training samples (default 1000)', positiveInt)
-    .addOption(new Option('--schedule <s>', 'learn both layers at once, or the hidden layer first').choices(['simultaneous', 'layerwise']))
-    .addOption(new Option('--precision <p>', 'state and weight precision').choices(['f32', 'f64']))
-    .addOption(new Option('--rest <r>', "simulate the 150 ms rest between samples, or 'reset' the state instead (faster)").choices(['simulate', 'reset']))
-    .option('--seed <n>', 'seed of every random stream', seed)
-    .option('--out <dir>', 'run directory (config, manifest, metrics.jsonl, checkpoints, model)')
-    .option('--resume <dir>', 'continue the run in DIR from its last checkpoint (with --epochs E: extend it to E epochs)')
-    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files').env('SNN_DATA_DIR'))
-    .option('--sampler <spec>', "order of the training samples: sequential (the file's, as the authors), shuffled (per epoch, seeded), or a sampler with options, e.g. 'rs2:ratio=0.1', 'cooldown:tau=5' (snn plugins lists them)")
-    .option('--imbalance <ratio>', 'train on a long-tailed subset: class k keeps n_max·ratio^(−k/9) samples (seeded); adds balanced and rare-class accuracy', positiveNumber)
+    .addOption(new Option('--schedule <s>', 'learn both layers at once, or the hidden layer first (default: the model\'s, simultaneous for hao2020)').choices(['simultaneous', 'layerwise']))
+    .addOption(new Option('--precision <p>', 'state and weight precision (default: the model\'s, f64 for hao2020)').choices(['f32', 'f64']))
+    .addOption(new Option('--rest <r>', "simulate the 150 ms rest between samples, or 'reset' the state instead (faster; default: the model's, simulate for hao2020)").choices(['simulate', 'reset']))
+    .option('--seed <n>', 'seed of every random stream (required for a new run)', seed)
+    .option('--out <dir>', 'run directory (config, manifest, metrics.jsonl, checkpoints, model; required for a new run)')
+    .option('--resume <dir>', 'continue the run in DIR from its last checkpoint, instead of --out (with --epochs E: extend it to E epochs)')
+    .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files (default: $SNN_DATA_DIR, else the locations of docs/datasets.md)').env('SNN_DATA_DIR'))
+    .option('--sampler <spec>', "order of the training samples (default sequential): sequential (the file's, as the authors), shuffled (per epoch, seeded), or a sampler with options, e.g. 'rs2:ratio=0.1', 'cooldown:tau=5' (snn plugins lists them)")
+    .option('--imbalance <ratio>', 'train on a long-tailed subset: class k keeps n_max·ratio^(−k/9) samples (seeded); adds balanced and rare-class accuracy (default: the balanced set)', positiveNumber)
     .option('--stop-when-predicted', 'end the run once the predicted final accuracy has settled (checkpoint and model written)')
     .option('--rule <target=rule>', "replace or add a rule of the model's recipe, e.g. --rule 'input->exc=pair-stdp:nuPost=0.02' (repeatable; snn plugins lists rules); lif-mlp takes one batch rule without target, e.g. --rule 'spsa:n=4'", collectRule)
-    .option('--recipe <file>', 'a whole learning recipe (YAML or JSON, docs/learning.md) instead of the model’s own')
+    .option('--recipe <file>', 'a whole learning recipe (YAML or JSON, docs/learning.md) instead of the model’s own (default: the model’s)')
     .option('--optimizer <spec>', "batch rules: the first update transform, e.g. adam, 'lamb:weightDecay=0.01' (default adam)")
     .option('--transform <spec>', 'batch rules: a further update transform, applied in order after --optimizer (repeatable)', collectRule)
     .option('--policy <spec>', "batch rules: a batch policy choosing batch size and learning rate, e.g. 'lr-batch-scaling:kappa=0.5' (repeatable)", collectRule)
@@ -78,74 +80,112 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print the final result as JSON')
     .option('--no-progress', 'no progress bar')
     .option('--no-report', 'do not write the HTML report (RUN_DIR/report/) at the end')
-    .action((flags: TrainFlags) => runTrain(flags));
+    .action((flags: TrainFlags, cmd: Command) => runTrain(flags, cmd));
 }
 
-async function runTrain(flags: TrainFlags): Promise<void> {
+/** Options fixed when a run starts (config.json): given with --resume they would be ignored, so they are refused. */
+const FIXED_BY_RUN: Array<[keyof TrainFlags, string]> = [
+  ['model', '--model'], ['dataset', '--dataset'], ['neurons', '--neurons'], ['trainSamples', '--train-samples'], ['testSamples', '--test-samples'],
+  ['evalEvery', '--eval-every'], ['checkpointEvery', '--checkpoint-every'], ['schedule', '--schedule'], ['precision', '--precision'], ['rest', '--rest'],
+  ['seed', '--seed'], ['out', '--out'], ['dataDir', '--data-dir'], ['sampler', '--sampler'], ['imbalance', '--imbalance'],
+  ['stopWhenPredicted', '--stop-when-predicted'], ['rule', '--rule'], ['recipe', '--recipe'], ['set', '--set'],
+];
+
+async function runTrain(flags: TrainFlags, cmd: Command): Promise<void> {
   if (flags.resume ? isBatchRun(flags.resume) : isBatchModel(flags.model ?? 'hao2020')) return runBatchTrain(flags);
-  const bar = progressReporter('train', 'samples', flags.progress && !flags.json, 'train |{bar}| {value}/{total} samples | {phase} | {rate} | running acc {acc} | ETA {eta_formatted}');
-  const started = performance.now();
+  const quiet = flags.json === true;
+  const bar = progressReporter('train', 'samples', flags.progress && !quiet, { describe: (e) => String(e.detail ?? '') });
+  const say = (line: string) => (quiet ? undefined : bar.log(line));
+  const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
+  let request: TrainerRequest;
+  if (flags.resume) {
+    // Only the command line counts: SNN_DATA_DIR in the environment is not a request to change the run.
+    const ignored = FIXED_BY_RUN.filter(([key]) => cmd.getOptionValueSource(key) === 'cli').map(([, name]) => name);
+    if (ignored.length > 0) {
+      throw new SnnError('usage', `--resume continues the run as it was started (its config.json); ${ignored.join(', ')} would be ignored`, `drop ${ignored.length === 1 ? 'it' : 'them'}, or start a new run with --out; with --resume go only --epochs, --eval-workers, --json, --no-progress, --no-report`);
+    }
+    request = { resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs };
+  } else {
+    if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
+    if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
+    if (!flags.out) throw new SnnError('usage', 'missing --out RUN_DIR', 'name a directory for the run');
+    request = {
+      model: flags.model ?? 'hao2020',
+      dataset: flags.dataset ?? 'mnist',
+      neurons: flags.neurons,
+      epochs: flags.epochs,
+      trainSamples: flags.trainSamples,
+      testSamples: flags.testSamples,
+      evalEvery: flags.evalEvery,
+      checkpointEvery: flags.checkpointEvery,
+      schedule: flags.schedule,
+      precision: flags.precision,
+      rest: flags.rest,
+      seed: flags.seed,
+      dataDir: flags.dataDir,
+      evalWorkers: flags.evalWorkers,
+      sampler: flags.sampler,
+      imbalance: flags.imbalance,
+      stopWhenPredicted: flags.stopWhenPredicted,
+      set: flags.set,
+      rules: flags.rule,
+      recipe: flags.recipe,
+      ...batchPlugins(flags),
+      out: flags.out,
+    };
+  }
+  const runDir = flags.resume ?? flags.out!;
+  const resumeCommand = `snn train --resume ${shellQuote(runDir)}`;
+  let total = 0;
+  const stop = canInterrupt()
+    ? onStopSignal(
+        (signal) => process.stderr.write(`\n${signal}: stopping at the next sample boundary to write a checkpoint (press Ctrl-C again to quit at once)\n`),
+        () => {
+          process.stderr.write(`\nquit without a new checkpoint; continue from the last one with: ${resumeCommand}\n`);
+          process.exit(INTERRUPTED_EXIT_CODE);
+        },
+      )
+    : null;
   let summary: TrainSummary;
   try {
-    const onProgress = (p: { trained: number; total: number; phase: string; runningAccuracy: number | null; evalDone?: number; evalTotal?: number }) => {
-      if (p.phase === 'train' && p.trained % 10 !== 0) return;
-      if (p.phase === 'eval' && (p.evalDone ?? 0) % 50 !== 0) return;
-      const wall = (performance.now() - started) / 1000;
-      bar.update(p.trained, p.total, {
-        phase: p.phase === 'eval' ? `testing ${p.evalDone}/${p.evalTotal}` : 'training',
-        rate: `${(p.trained / Math.max(wall, 1e-9)).toFixed(1)} samples/s`,
-        acc: p.runningAccuracy === null ? '–' : `${(100 * p.runningAccuracy).toFixed(1)}%`,
-      });
-    };
-    if (flags.resume) {
-      if (flags.out) throw new SnnError('usage', '--resume and --out cannot be used together', 'the resumed run keeps its directory');
-      if (flags.rule || flags.recipe) throw new SnnError('usage', '--resume continues with the recipe stored in the run', 'omit --rule and --recipe, or start a new run with --out');
-      summary = train({ resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs }, onProgress);
-    } else {
-      if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
-      if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
-      if (!flags.out) throw new SnnError('usage', 'missing --out RUN_DIR', 'name a directory for the run');
-      summary = train(
-        {
-          model: flags.model ?? 'hao2020',
-          dataset: flags.dataset ?? 'mnist',
-          neurons: flags.neurons,
-          epochs: flags.epochs,
-          trainSamples: flags.trainSamples,
-          testSamples: flags.testSamples,
-          evalEvery: flags.evalEvery,
-          checkpointEvery: flags.checkpointEvery,
-          schedule: flags.schedule,
-          precision: flags.precision,
-          rest: flags.rest,
-          seed: flags.seed,
-          dataDir: flags.dataDir,
-          evalWorkers: flags.evalWorkers,
-          sampler: flags.sampler,
-          imbalance: flags.imbalance,
-          stopWhenPredicted: flags.stopWhenPredicted,
-          set: flags.set,
-          rules: flags.rule,
-          recipe: flags.recipe,
-          ...batchPlugins(flags),
-          out: flags.out,
+    summary = await runTrainer(
+      request,
+      {
+        onStart: (s) => {
+          total = s.total;
+          if (s.resumed) say(`resuming ${s.runDir} at sample ${s.trained} of ${s.total}`);
+          else if (flags.resume) say(`${s.runDir} has no checkpoint yet: starting at sample 0 of ${s.total}`);
         },
-        onProgress,
-      );
-    }
+        onProgress: (p) => {
+          const detail = p.phase === 'eval' ? `testing ${p.evalDone}/${p.evalTotal}` : `acc ${p.runningAccuracy === null ? '–' : `${(100 * p.runningAccuracy).toFixed(1)}%`}`;
+          bar.update(p.trained, p.total, { detail });
+        },
+        onEvaluation: (m) => {
+          const predicted = m.predicted ? `; predicted final ${pct(m.predicted.final)} [${pct(m.predicted.lo)}, ${pct(m.predicted.hi)}]` : '';
+          say(`evaluation at ${m.trained}/${total} samples (${m.testSamples} test samples): SL ${pct(m.slAccuracy)}, USL ${pct(m.uslAccuracy)}${predicted}`);
+        },
+      },
+      stop?.flag ?? new Int32Array(1),
+    );
   } finally {
     bar.stop();
+    stop?.dispose();
+  }
+  if (summary.interrupted) {
+    if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, resumeCommand }, null, 2)}\n`);
+    process.stderr.write(`interrupted at sample ${summary.trainSamples} of ${total}; checkpoint written to ${join(summary.runDir, 'checkpoint.snnckpt')}\ncontinue with: ${resumeCommand}\n`);
+    throw new CommandExit(INTERRUPTED_EXIT_CODE);
   }
   if (flags.report) await writeTrainReport(summary.runDir, flags);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
   }
-  const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
+  const newSamples = summary.trainSamples - summary.startSamples;
   process.stdout.write(
     `${summary.model} on ${summary.dataset}, ${summary.neurons} neurons, ${summary.trainSamples} training samples, seed ${summary.seed}\n` +
       `test accuracy (${summary.testSamples} samples): SL ${pct(summary.slAccuracy)}, USL ${pct(summary.uslAccuracy)}\n` +
-      `${summary.msPerTrainSample.toFixed(2)} ms per training sample, ${summary.wallSeconds.toFixed(1)} s wall; backend: ${summary.backend}\n` +
+      `${summary.msPerNewSample.toFixed(2)} ms per training sample${summary.resumed ? ` (the ${newSamples} samples after sample ${summary.startSamples})` : ''}, ${summary.wallSeconds.toFixed(1)} s wall; backend: ${summary.backend}\n` +
       (summary.balancedAccuracy ? `balanced accuracy: SL ${pct(summary.balancedAccuracy.sl)}, USL ${pct(summary.balancedAccuracy.usl)}; rare classes ${summary.rareClassAccuracy!.classes.join(', ')}: SL ${pct(summary.rareClassAccuracy!.sl)}, USL ${pct(summary.rareClassAccuracy!.usl)}\n` : '') +
       (summary.predicted ? `predicted final accuracy: ${pct(summary.predicted.final)} [${pct(summary.predicted.lo)}, ${pct(summary.predicted.hi)}] (${summary.predicted.family})\n` : '') +
       (summary.stopReason ? `stopped early: ${summary.stopReason}\n` : '') +
