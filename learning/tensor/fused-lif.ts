@@ -22,6 +22,7 @@ import { embeddedModule } from '../../engine/kernels/embedded-module.js';
 import { spikeSurrogate, type Surrogate } from '../surrogates.js';
 import type { Tf } from './backend.js';
 import { WASM_BASE64 } from './kernels/lif-bptt.wasm.js';
+import { fusionForcedOff } from './fusion-switch.js';
 import { initialURow, lifStepConstants, type LifStepConstants } from './lif-constants.js';
 import type { LifForwardOptions, LifForwardResult, LifTensorLayer } from './lif-tensor.js';
 
@@ -56,7 +57,7 @@ function heap(k: Kernel, bytes: number): Float32Array {
 
 /** Whether the environment or the options force the op-by-op path. */
 function forcedOff(opts: LifForwardOptions): boolean {
-  return opts.fused === false || process.env.SNN_TENSOR_FUSED === '0';
+  return opts.fused === false || fusionForcedOff();
 }
 
 /** Whether `lifForward` runs this layer through the fused kernel (see the file comment). */
@@ -169,7 +170,10 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
         let psi: Float32Array | null = null;
         if (spiking && p.surrogate !== undefined) {
           const sur = p.surrogate;
-          psi = tf.tidy(() => sur.derivative(tf, tf.sub(tf.tensor1d(v), p.c.uThresh)).dataSync() as Float32Array);
+          // Read inside, assigned outside: tidy would walk every element of a returned typed array.
+          tf.tidy(() => {
+            psi = sur.derivative(tf, tf.sub(tf.tensor1d(v), p.c.uThresh)).dataSync() as Float32Array;
+          });
         }
         return tf.tensor3d(runBackward(k, p, xs, v, psi, dS, dV), [T, B, N]);
       },

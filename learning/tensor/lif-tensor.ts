@@ -35,6 +35,7 @@ import { lifChannels, prepareLif, validateLif, type LifParams, type LifPropagato
 import { heaviside, type SpikeFn } from '../surrogates.js';
 import type { Tf } from './backend.js';
 import { fusedLifApplies, fusedLifForward } from './fused-lif.js';
+import { installMatMulGradient } from './matmul-gradient.js';
 import { initialURow, lifStepConstants } from './lif-constants.js';
 
 /** lastSpike of a neuron that never fired: far enough back, and n − NEVER exact in float32. */
@@ -124,6 +125,7 @@ export function projectSpikes(tf: Tf, spikes: Tensor3D, w: Tensor2D, delaySteps 
     if (w.shape[0] !== nIn) {
       throw new SnnError('config.invalid', `weights are ${w.shape[0]} × ${nOut} but the input has ${nIn} neurons`, 'W is [nIn × nOut]');
     }
+    installMatMulGradient(tf);
     let x = tf.reshape(tf.matMul(tf.reshape(spikes, [T * B, nIn]), w), [T, B, nOut]) as Tensor3D;
     if (delaySteps > 0) {
       const d = Math.min(delaySteps, T);
