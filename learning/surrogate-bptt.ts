@@ -158,7 +158,7 @@ export class SurrogateBptt implements BatchRule {
     const tf = this.backend.tf;
     const c = this.config;
     const spike = spikeFunction(tf, this.surrogate);
-    const h = denseLifForward(tf, this.hidden, x, w1, { spike, detachReset: c.detachReset });
+    const h = denseLifForward(tf, this.hidden, x, w1, { spike, detachReset: c.detachReset, constantInput: true });
     const membrane = c.readout === 'membrane';
     const o = denseLifForward(tf, this.output, h.spikes, w2, { spike, detachReset: c.detachReset, spiking: !membrane, recordV: membrane });
     const logits = (membrane ? tf.mean(o.vRel!, 0) : tf.sum(o.spikes, 0)) as Tensor2D;

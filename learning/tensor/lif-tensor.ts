@@ -36,6 +36,7 @@ import { heaviside, type SpikeFn } from '../surrogates.js';
 import type { Tf } from './backend.js';
 import { fusedLifApplies, fusedLifForward } from './fused-lif.js';
 import { installMatMulGradient } from './matmul-gradient.js';
+import { spikeMatMul, spikeMatMulApplies } from './spike-matmul.js';
 import { initialURow, lifStepConstants } from './lif-constants.js';
 
 /** lastSpike of a neuron that never fired: far enough back, and n − NEVER exact in float32. */
@@ -104,6 +105,11 @@ export interface LifForwardOptions {
    * from `spikeFunction` or none — unless the environment sets SNN_TENSOR_FUSED=0.
    */
   fused?: boolean;
+  /**
+   * `denseLifForward` only: the input spikes are data (no gradient flows to them), so on the wasm
+   * backend the product may run event-driven (spike-matmul.ts; equal to float32 rounding). Default false.
+   */
+  constantInput?: boolean;
 }
 
 export interface LifForwardResult {
@@ -118,7 +124,7 @@ export interface LifForwardResult {
  * (row-major, the engine's DenseProjection layout), delayed by `delaySteps`. One matMul for all
  * T·B rows: no tensor op per time step here.
  */
-export function projectSpikes(tf: Tf, spikes: Tensor3D, w: Tensor2D, delaySteps = 0): Tensor3D {
+export function projectSpikes(tf: Tf, spikes: Tensor3D, w: Tensor2D, delaySteps = 0, constantInput = false): Tensor3D {
   return tf.tidy(() => {
     const [T, B, nIn] = spikes.shape;
     const nOut = w.shape[1];
@@ -126,7 +132,9 @@ export function projectSpikes(tf: Tf, spikes: Tensor3D, w: Tensor2D, delaySteps 
       throw new SnnError('config.invalid', `weights are ${w.shape[0]} × ${nOut} but the input has ${nIn} neurons`, 'W is [nIn × nOut]');
     }
     installMatMulGradient(tf);
-    let x = tf.reshape(tf.matMul(tf.reshape(spikes, [T * B, nIn]), w), [T, B, nOut]) as Tensor3D;
+    // Input data (no gradient to the spikes): the event-driven product, where it applies.
+    const sparse = constantInput && spikeMatMulApplies(tf, nOut) ? spikeMatMul(tf, spikes.dataSync() as Float32Array, T * B, w) : null;
+    let x = tf.reshape(sparse ?? tf.matMul(tf.reshape(spikes, [T * B, nIn]), w), [T, B, nOut]) as Tensor3D;
     if (delaySteps > 0) {
       const d = Math.min(delaySteps, T);
       x = tf.concat([tf.zeros([d, B, nOut]), tf.slice(x, [0, 0, 0], [T - d, B, nOut])], 0) as Tensor3D;
@@ -215,7 +223,7 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
 /** Input spikes through W into one LIF layer: `lifForward(projectSpikes(...))`. */
 export function denseLifForward(tf: Tf, layer: LifTensorLayer, inSpikes: Tensor3D, w: Tensor2D, opts: LifForwardOptions = {}): LifForwardResult {
   return tf.tidy(() => {
-    const x = projectSpikes(tf, inSpikes, w, layer.delaySteps);
+    const x = projectSpikes(tf, inSpikes, w, layer.delaySteps, opts.constantInput ?? false);
     return lifForward(tf, layer, x, opts) as unknown as Record<string, Tensor>;
   }) as unknown as LifForwardResult;
 }
