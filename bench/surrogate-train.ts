@@ -95,6 +95,8 @@ export interface SurrogateTrainResult {
   msPerTrainSample: number;
   cpuMsPerTrainSample: number;
   msPerTestSample: number;
+  /** CPU ms (user + system, whole process) per test sample. */
+  cpuMsPerTestSample: number;
   /** Peak resident set size of the process so far (MB). */
   peakRssMb: number;
   tensorBackend: string;
@@ -166,7 +168,9 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
   const cpu = process.cpuUsage(c0);
   const t1 = performance.now();
   const diagnostics: Record<string, number> = Object.assign({}, ...[...chain, ...policies].map((p) => p.diagnostics?.() ?? {}));
+  const ce = process.cpuUsage();
   const ev = rule.evaluate(Int32Array.from({ length: test.count }, (_, i) => i), test);
+  const cpuEval = process.cpuUsage(ce);
   const t2 = performance.now();
   const presented = train.count * epochs;
   return {
@@ -194,6 +198,7 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     msPerTrainSample: (t1 - t0) / presented,
     cpuMsPerTrainSample: (cpu.user + cpu.system) / 1000 / presented,
     msPerTestSample: (t2 - t1) / ev.count,
+    cpuMsPerTestSample: (cpuEval.user + cpuEval.system) / 1000 / ev.count,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     tensorBackend: describeTensorBackend(backend),
     machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.versions.node}`,
@@ -221,7 +226,7 @@ export function formatSurrogateTrain(r: SurrogateTrainResult): string {
     ['optimizer', `${r.transforms.join(' → ')}${r.policies.length ? `; policies ${r.policies.join(', ')}` : ''}`],
     ['train accuracy', `${(100 * r.trainAccuracyLastEpoch).toFixed(1)} % (last epoch, while training)`],
     ['test accuracy', `${(100 * r.testAccuracy).toFixed(1)} % (${r.testSamples} test samples)`],
-    ['speed', `${r.msPerTrainSample.toFixed(2)} ms per training sample (CPU ${r.cpuMsPerTrainSample.toFixed(2)} ms), ${r.msPerTestSample.toFixed(2)} ms per test sample`],
+    ['speed', `${r.msPerTrainSample.toFixed(2)} ms per training sample (CPU ${r.cpuMsPerTrainSample.toFixed(2)} ms), ${r.msPerTestSample.toFixed(2)} ms per test sample (CPU ${r.cpuMsPerTestSample.toFixed(2)} ms)`],
     ['peak memory', `${r.peakRssMb.toFixed(0)} MB resident`],
     ...Object.entries(r.diagnostics).map(([k, v]): [string, string] => [k, Number.isInteger(v) ? String(v) : v.toPrecision(4)]),
     ['tensor backend', r.tensorBackend],

@@ -158,7 +158,7 @@ export class SurrogateBptt implements BatchRule {
     const tf = this.backend.tf;
     const c = this.config;
     const spike = spikeFunction(tf, this.surrogate);
-    const h = denseLifForward(tf, this.hidden, x, w1, { spike, detachReset: c.detachReset });
+    const h = denseLifForward(tf, this.hidden, x, w1, { spike, detachReset: c.detachReset, constantInput: true });
     const membrane = c.readout === 'membrane';
     const o = denseLifForward(tf, this.output, h.spikes, w2, { spike, detachReset: c.detachReset, spiking: !membrane, recordV: membrane });
     const logits = (membrane ? tf.mean(o.vRel!, 0) : tf.sum(o.spikes, 0)) as Tensor2D;
@@ -189,7 +189,11 @@ export class SurrogateBptt implements BatchRule {
     const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
     let logitsOut: Tensor | null = null;
     let hiddenOut: Tensor | null = null;
-    const result = tf.tidy(() => {
+    // The results leave tidy through these variables, not its return value: tidy walks every element
+    // of a returned typed array looking for tensors (over a second per 500 samples at H = 100).
+    let value = NaN;
+    let grads: Float32Array[] = [];
+    tf.tidy(() => {
       const X = tf.tensor3d(x, [steps, B, this.nIn]);
       const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
       const loss = (w1: Tensor, w2: Tensor): Scalar => {
@@ -198,14 +202,15 @@ export class SurrogateBptt implements BatchRule {
         hiddenOut = tf.keep(tf.sum(hiddenSpikes));
         return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
       };
-      const { value, grads } = tf.valueAndGrads(loss as (...a: Tensor[]) => Scalar)([toTensor(tf, W1), toTensor(tf, W2)]);
-      return { value: value.dataSync()[0]!, grads: grads.map((g) => g.dataSync() as Float32Array) };
+      const r = tf.valueAndGrads(loss as (...a: Tensor[]) => Scalar)([toTensor(tf, W1), toTensor(tf, W2)]);
+      value = r.value.dataSync()[0]!;
+      grads = r.grads.map((g) => g.dataSync() as Float32Array);
     });
     const logits = (logitsOut as unknown as Tensor).dataSync() as Float32Array;
     const hiddenTotal = (hiddenOut as unknown as Tensor).dataSync()[0]!;
     tf.dispose([logitsOut as unknown as Tensor, hiddenOut as unknown as Tensor]);
-    this.last = { loss: result.value, correct: this.stats(logits, labels), hiddenRate: hiddenTotal / (B * this.config.hidden) };
-    return result.grads;
+    this.last = { loss: value, correct: this.stats(logits, labels), hiddenRate: hiddenTotal / (B * this.config.hidden) };
+    return grads;
   }
 
   /**
@@ -227,9 +232,12 @@ export class SurrogateBptt implements BatchRule {
     const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
     const B = indices.length;
     const input = this.encode(indices, `${data.split}-eval`, 0, data);
-    const [hidden, logits] = tf.tidy(() => {
+    let hidden: Float32Array = new Float32Array(0);
+    let logits: Float32Array = new Float32Array(0);
+    tf.tidy(() => {
       const r = this.forward(tf.tensor3d(input, [this.config.steps, B, this.nIn]), toTensor(tf, W1), toTensor(tf, W2));
-      return [r.hiddenSpikes.dataSync() as Float32Array, r.logits.dataSync() as Float32Array];
+      hidden = r.hiddenSpikes.dataSync() as Float32Array;
+      logits = r.logits.dataSync() as Float32Array;
     });
     return { input, hidden, logits };
   }

@@ -116,6 +116,14 @@ export function heaviside(tf: Tf, x: Tensor): Tensor {
   return tf.step(x);
 }
 
+/** The surrogate behind each spike function made by `spikeFunction` (fused kernels need ψ itself). */
+const surrogateOf = new WeakMap<SpikeFn, Surrogate>();
+
+/** The surrogate of a spike function made by `spikeFunction`; undefined for any other function. */
+export function spikeSurrogate(fn: SpikeFn): Surrogate | undefined {
+  return surrogateOf.get(fn);
+}
+
 /** H(x) in the forward pass, ψ(x) in the backward pass (tf.customGrad). */
 export function spikeFunction(tf: Tf, s: Surrogate): SpikeFn {
   const f = tf.customGrad((...args: unknown[]) => {
@@ -127,5 +135,7 @@ export function spikeFunction(tf: Tf, s: Surrogate): SpikeFn {
       gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => tf.mul(dy as Tensor, s.derivative(tf, saved[0]!)),
     };
   });
-  return (x) => f(x) as Tensor;
+  const fn: SpikeFn = (x) => f(x) as Tensor;
+  surrogateOf.set(fn, s);
+  return fn;
 }

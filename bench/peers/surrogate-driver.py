@@ -9,7 +9,8 @@ one process after the other, and prints the commands, both results and the ratio
 snn runs as `node dist/cli/main.js bench surrogate ... --json` when dist/ is built, else through
 tsx from the sources (`npx tsx cli/main.ts ...`, the same code). Both are single-threaded (tfjs
 wasm has one thread in Node; the peer calls torch.set_num_threads(1)). CPU ms per sample is the
-figure to trust on a loaded machine; wall ms is printed too.
+figure to trust on a loaded machine; wall ms is printed too. SNN_TENSOR_FUSED=0 in the environment
+runs snn's op-by-op tensor path (no fused LIF kernel) for comparison.
 """
 import argparse
 import json
@@ -46,7 +47,7 @@ def main():
     snn = (['node', dist] if os.path.exists(dist) else ['npx', 'tsx', 'cli/main.ts']) + ['bench', 'surrogate'] + common + ['--json']
     ours = run(snn)
     peer = run(['/usr/bin/python3', os.path.join(HERE, 'torch_surrogate.py')] + common)
-    keys = ('msPerTrainSample', 'cpuMsPerTrainSample', 'msPerTestSample', 'testAccuracy', 'peakRssMb')
+    keys = ('msPerTrainSample', 'cpuMsPerTrainSample', 'msPerTestSample', 'cpuMsPerTestSample', 'testAccuracy', 'peakRssMb')
     ratios = {k: ours[k] / peer[k] if peer[k] else None for k in keys}
     if a.json:
         print(json.dumps({'snn': ours, 'pytorch': peer, 'ratio': ratios}))

@@ -34,6 +34,10 @@ import { SnnError } from '../../engine/errors.js';
 import { lifChannels, prepareLif, validateLif, type LifParams, type LifPropagators } from '../../models/lif.js';
 import { heaviside, type SpikeFn } from '../surrogates.js';
 import type { Tf } from './backend.js';
+import { fusedLifApplies, fusedLifForward } from './fused-lif.js';
+import { installMatMulGradient } from './matmul-gradient.js';
+import { spikeMatMul, spikeMatMulApplies } from './spike-matmul.js';
+import { initialURow, lifStepConstants } from './lif-constants.js';
 
 /** lastSpike of a neuron that never fired: far enough back, and n − NEVER exact in float32. */
 const NEVER = -(2 ** 20);
@@ -95,6 +99,17 @@ export interface LifForwardOptions {
   spiking?: boolean;
   /** Also return u = v − vRest at each threshold test, [T, B, N]. */
   recordV?: boolean;
+  /**
+   * false: always the op-by-op path (one tfjs op per operation and step). Default: the fused kernel
+   * (fused-lif.ts) where it applies — wasm backend, no refractory period, no vMin, a spike function
+   * from `spikeFunction` or none — unless the environment sets SNN_TENSOR_FUSED=0.
+   */
+  fused?: boolean;
+  /**
+   * `denseLifForward` only: the input spikes are data (no gradient flows to them), so on the wasm
+   * backend the product may run event-driven (spike-matmul.ts; equal to float32 rounding). Default false.
+   */
+  constantInput?: boolean;
 }
 
 export interface LifForwardResult {
@@ -109,14 +124,17 @@ export interface LifForwardResult {
  * (row-major, the engine's DenseProjection layout), delayed by `delaySteps`. One matMul for all
  * T·B rows: no tensor op per time step here.
  */
-export function projectSpikes(tf: Tf, spikes: Tensor3D, w: Tensor2D, delaySteps = 0): Tensor3D {
+export function projectSpikes(tf: Tf, spikes: Tensor3D, w: Tensor2D, delaySteps = 0, constantInput = false): Tensor3D {
   return tf.tidy(() => {
     const [T, B, nIn] = spikes.shape;
     const nOut = w.shape[1];
     if (w.shape[0] !== nIn) {
       throw new SnnError('config.invalid', `weights are ${w.shape[0]} × ${nOut} but the input has ${nIn} neurons`, 'W is [nIn × nOut]');
     }
-    let x = tf.reshape(tf.matMul(tf.reshape(spikes, [T * B, nIn]), w), [T, B, nOut]) as Tensor3D;
+    installMatMulGradient(tf);
+    // Input data (no gradient to the spikes): the event-driven product, where it applies.
+    const sparse = constantInput && spikeMatMulApplies(tf, nOut) ? spikeMatMul(tf, spikes.dataSync() as Float32Array, T * B, w) : null;
+    let x = tf.reshape(sparse ?? tf.matMul(tf.reshape(spikes, [T * B, nIn]), w), [T, B, nOut]) as Tensor3D;
     if (delaySteps > 0) {
       const d = Math.min(delaySteps, T);
       x = tf.concat([tf.zeros([d, B, nOut]), tf.slice(x, [0, 0, 0], [T - d, B, nOut])], 0) as Tensor3D;
@@ -127,10 +145,8 @@ export function projectSpikes(tf: Tf, spikes: Tensor3D, w: Tensor2D, delaySteps 
 
 /** Initial u = v0 − vRest, [B, N]. */
 function initialU(tf: Tf, layer: LifTensorLayer, batch: number): Tensor2D {
-  const vRest = layer.params.vRest;
-  if (typeof layer.v0 === 'number') return tf.fill([batch, layer.size], layer.v0 - vRest) as Tensor2D;
-  const row = Float32Array.from(layer.v0, (v) => v - vRest);
-  return tf.tile(tf.tensor2d(row, [1, layer.size]), [batch, 1]) as Tensor2D;
+  if (typeof layer.v0 === 'number') return tf.fill([batch, layer.size], layer.v0 - layer.params.vRest) as Tensor2D;
+  return tf.tile(tf.tensor2d(initialURow(layer), [1, layer.size]), [batch, 1]) as Tensor2D;
 }
 
 /**
@@ -141,23 +157,11 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
   return tf.tidy(() => {
     const [T, B, N] = x.shape;
     if (N !== layer.size) throw new SnnError('config.invalid', `input has ${N} neurons, the layer ${layer.size}`, 'check the weight shape');
-    const p = layer.params;
-    const q = layer.prop;
+    if (fusedLifApplies(tf, layer, opts)) return fusedLifForward(tf, layer, x, opts) as unknown as Record<string, Tensor>;
     const spikeFn = opts.spike ?? ((z: Tensor) => heaviside(tf, z));
     const detach = opts.detachReset ?? true;
     const spiking = opts.spiking ?? true;
-    const R = q.refractorySteps;
-    const delta = p.synapse === 'delta';
-    const inh = layer.channel === 'inh';
-    const k = inh ? q.kI : q.kE;
-    const eS = inh ? q.eI : q.eE;
-    // The propagator's constant shifted to u (= iBias·(1 − eM)); a float64 rounding residue of the
-    // shift (|x| < 1e-9 mV) is snapped to 0 so the add can be skipped.
-    const uConstRaw = q.vConst + p.vRest * q.eM - p.vRest;
-    const uConst = Math.abs(uConstRaw) < 1e-9 ? 0 : uConstRaw;
-    const uThresh = p.vThresh + p.thetaInit - p.thetaOffset - p.vRest;
-    const uReset = p.vReset - p.vRest;
-    const uMin = p.vMin === null ? null : p.vMin - p.vRest;
+    const { eM, k, eS, uConst, uThresh, uReset, uMin, refractorySteps: R, delta } = lifStepConstants(layer);
 
     let u: Tensor = initialU(tf, layer, B);
     let syn: Tensor = tf.zeros([B, N]);
@@ -170,7 +174,7 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
       // and the mask comes from tf.step, whose gradient is zero: comparison ops (lessEqual, where's
       // condition) have no gradient in tfjs and would break the backward pass.
       const a = R > 0 ? heaviside(tf, tf.sub(n - R + 0.5, last)) : null; // 1 ⇔ n − lastSpike ≥ R
-      let uNew = delta ? tf.mul(u, q.eM) : tf.add(tf.mul(syn, k), tf.mul(u, q.eM));
+      let uNew = delta ? tf.mul(u, eM) : tf.add(tf.mul(syn, k), tf.mul(u, eM));
       if (uConst !== 0) uNew = tf.add(uNew, uConst); // adding 0 changes nothing: skip the op
       u = a !== null ? tf.add(tf.mul(uNew, a), tf.mul(u, tf.sub(1, a))) : uNew;
       if (!delta) syn = tf.mul(syn, eS);
@@ -219,7 +223,7 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
 /** Input spikes through W into one LIF layer: `lifForward(projectSpikes(...))`. */
 export function denseLifForward(tf: Tf, layer: LifTensorLayer, inSpikes: Tensor3D, w: Tensor2D, opts: LifForwardOptions = {}): LifForwardResult {
   return tf.tidy(() => {
-    const x = projectSpikes(tf, inSpikes, w, layer.delaySteps);
+    const x = projectSpikes(tf, inSpikes, w, layer.delaySteps, opts.constantInput ?? false);
     return lifForward(tf, layer, x, opts) as unknown as Record<string, Tensor>;
   }) as unknown as LifForwardResult;
 }

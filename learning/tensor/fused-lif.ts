@@ -1,0 +1,195 @@
+/**
+ * The LIF layer's T-step recurrence as ONE tfjs op on the wasm backend: a WebAssembly SIMD kernel
+ * (kernels/lif-bptt.wat) runs the forward pass over all T steps, and its surrogate-gradient
+ * backward pass (BPTT) is the op's gradient (tf.customGrad). The op-by-op path (lif-tensor.ts)
+ * issues ≈ 10 tfjs ops per step and as many gradient ops; each costs a fixed dispatch and tape
+ * price far above its arithmetic at these sizes. Same equations, same float32 operations in the
+ * same order: spikes are bit-identical, gradients agree to float32 rounding (test: fused-lif.test.ts).
+ *
+ * Where it applies (`fusedLifApplies`): the wasm backend (other backends keep the generic ops),
+ * no refractory period and no vMin (those keep the op-by-op path), and a spike function made by
+ * `spikeFunction` (its ψ is known) or none (H with zero gradient). SNN_TENSOR_FUSED=0 in the
+ * environment, or `fused: false`, forces the op-by-op path.
+ *
+ * Data movement: the wasm backend keeps tensors in its own heap; the kernel has its own memory.
+ * Each call copies x in and the spikes/membrane out (T·B·N floats each way, a small fraction of
+ * the input matMul that produced x). Per-step rows are padded to a multiple of 4 floats.
+ * ψ(V − θ) for the backward pass is computed by the surrogate's own tensor op on the whole
+ * [T, B, N] block (a handful of ops, any surrogate), then handed to the kernel.
+ */
+import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
+import { embeddedModule } from '../../engine/kernels/embedded-module.js';
+import { spikeSurrogate, type Surrogate } from '../surrogates.js';
+import type { Tf } from './backend.js';
+import { WASM_BASE64 } from './kernels/lif-bptt.wasm.js';
+import { fusionForcedOff } from './fusion-switch.js';
+import { initialURow, lifStepConstants, type LifStepConstants } from './lif-constants.js';
+import type { LifForwardOptions, LifForwardResult, LifTensorLayer } from './lif-tensor.js';
+
+const lifBpttModule = embeddedModule(WASM_BASE64);
+
+interface Kernel {
+  memory: WebAssembly.Memory;
+  forward: (...a: number[]) => void;
+  backward: (...a: number[]) => void;
+}
+
+let kernel: Kernel | null | undefined;
+
+function getKernel(): Kernel | null {
+  if (kernel === undefined) {
+    const mod = lifBpttModule();
+    if (mod === null) kernel = null;
+    else {
+      const e = new WebAssembly.Instance(mod, {}).exports as unknown as Kernel;
+      kernel = { memory: e.memory, forward: e.forward, backward: e.backward };
+    }
+  }
+  return kernel;
+}
+
+/** A view of the kernel's memory with at least `bytes` bytes (grows it; views die on growth). */
+function heap(k: Kernel, bytes: number): Float32Array {
+  const have = k.memory.buffer.byteLength;
+  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  return new Float32Array(k.memory.buffer);
+}
+
+/** Whether the environment or the options force the op-by-op path. */
+function forcedOff(opts: LifForwardOptions): boolean {
+  return opts.fused === false || fusionForcedOff();
+}
+
+/** Whether `lifForward` runs this layer through the fused kernel (see the file comment). */
+export function fusedLifApplies(tf: Tf, layer: LifTensorLayer, opts: LifForwardOptions = {}): boolean {
+  if (forcedOff(opts) || tf.getBackend() !== 'wasm') return false;
+  const c = lifStepConstants(layer);
+  if (c.refractorySteps > 0 || c.uMin !== null) return false;
+  if (opts.spike !== undefined && spikeSurrogate(opts.spike) === undefined) return false;
+  return getKernel() !== null;
+}
+
+/** Copies [T][M] rows into [T][Mp] rows at float offset `at` of `h` (no-op padding when M = Mp). */
+function putRows(h: Float32Array, at: number, src: Float32Array, T: number, M: number, Mp: number): void {
+  if (M === Mp) h.set(src, at);
+  else for (let n = 0; n < T; n++) h.set(src.subarray(n * M, (n + 1) * M), at + n * Mp);
+}
+
+function getRows(h: Float32Array, at: number, T: number, M: number, Mp: number): Float32Array {
+  if (M === Mp) return h.slice(at, at + T * M);
+  const out = new Float32Array(T * M);
+  for (let n = 0; n < T; n++) out.set(h.subarray(at + n * Mp, at + n * Mp + M), n * M);
+  return out;
+}
+
+interface Plan {
+  T: number;
+  B: number;
+  N: number;
+  M: number;
+  Mp: number;
+  c: LifStepConstants;
+  spiking: boolean;
+  detach: boolean;
+  surrogate: Surrogate | undefined;
+}
+
+/** Forward over T steps: spikes (when spiking) and V = u at each threshold test, [T·M] each. */
+function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array): { s: Float32Array | null; v: Float32Array } {
+  const { T, B, N, M, Mp, c } = p;
+  const TM = T * Mp;
+  // float offsets: x, s, v ([T][Mp] each), then u, syn ([Mp] each)
+  const ox = 0;
+  const os = TM;
+  const ov = 2 * TM;
+  const ou = 3 * TM;
+  const oi = ou + Mp;
+  const h = heap(k, (oi + Mp) * 4);
+  putRows(h, ox, x, T, M, Mp);
+  const row = initialURow(layer);
+  for (let b = 0; b < B; b++) h.set(row, ou + b * N);
+  h.fill(0, ou + M, oi + Mp); // padding of u, and syn
+  k.forward(T, Mp, ox * 4, ou * 4, oi * 4, os * 4, ov * 4, c.eM, c.k, c.eS, c.uConst, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0);
+  const hh = new Float32Array(k.memory.buffer);
+  return { s: p.spiking ? getRows(hh, os, T, M, Mp) : null, v: getRows(hh, ov, T, M, Mp) };
+}
+
+/** Backward over T steps: ∂L/∂x [T·M] from the gradients on the spikes and on V. */
+function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, psi: Float32Array | null, dS: Float32Array | null, dV: Float32Array | null): Float32Array {
+  const { T, M, Mp, c } = p;
+  const TM = T * Mp;
+  // float offsets: x, v, psi, dS, dV, dx ([T][Mp] each), then gu, gi ([Mp] each)
+  const [ox, ov, op, oS, oV, odx] = [0, 1, 2, 3, 4, 5].map((j) => j * TM) as [number, number, number, number, number, number];
+  const og = 6 * TM;
+  const oi = og + Mp;
+  const h = heap(k, (oi + Mp) * 4);
+  putRows(h, ox, x, T, M, Mp);
+  putRows(h, ov, v, T, M, Mp);
+  for (const [at, src] of [[op, psi], [oS, dS], [oV, dV]] as const) {
+    if (src === null) h.fill(0, at, at + TM);
+    else putRows(h, at, src, T, M, Mp);
+  }
+  h.fill(0, og, oi + Mp);
+  k.backward(T, Mp, ox * 4, ov * 4, op * 4, oS * 4, oV * 4, odx * 4, og * 4, oi * 4, c.eM, c.k, c.eS, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0, p.detach ? 1 : 0);
+  return getRows(new Float32Array(k.memory.buffer), odx, T, M, Mp);
+}
+
+/**
+ * `lifForward` through the fused kernel; call only where `fusedLifApplies`. The op's output is the
+ * spikes [T, B, N] (spiking), V [T, B, N] (a non-spiking readout), or both stacked as [2T, B, N]
+ * and split here (spiking with recordV), so one gradient function sees every output's gradient.
+ */
+export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: LifForwardOptions = {}): LifForwardResult {
+  const k = getKernel()!;
+  const [T, B, N] = x.shape;
+  const M = B * N;
+  const spiking = opts.spiking ?? true;
+  const recordV = opts.recordV ?? false;
+  const p: Plan = {
+    T, B, N, M, Mp: (M + 3) & ~3,
+    c: lifStepConstants(layer),
+    spiking,
+    detach: opts.detachReset ?? true,
+    surrogate: opts.spike === undefined ? undefined : spikeSurrogate(opts.spike),
+  };
+  const both = spiking && recordV;
+  const op = tf.customGrad((...args: unknown[]) => {
+    const xt = args[0] as Tensor;
+    const xs = xt.dataSync() as Float32Array;
+    const { s, v } = runForward(k, p, layer, xs);
+    const value = both
+      ? tf.tensor3d(concat(s!, v), [2 * T, B, N])
+      : tf.tensor3d(spiking ? s! : v, [T, B, N]);
+    return {
+      value,
+      gradFunc: (dy: Tensor | Tensor[]) => {
+        const g = (dy as Tensor).dataSync() as Float32Array;
+        const TM = T * M;
+        const dS = spiking ? g.subarray(0, TM) : null;
+        const dV = both ? g.subarray(TM, 2 * TM) : spiking ? null : g;
+        let psi: Float32Array | null = null;
+        if (spiking && p.surrogate !== undefined) {
+          const sur = p.surrogate;
+          // Read inside, assigned outside: tidy would walk every element of a returned typed array.
+          tf.tidy(() => {
+            psi = sur.derivative(tf, tf.sub(tf.tensor1d(v), p.c.uThresh)).dataSync() as Float32Array;
+          });
+        }
+        return tf.tensor3d(runBackward(k, p, xs, v, psi, dS, dV), [T, B, N]);
+      },
+    };
+  });
+  const out = op(x) as Tensor3D;
+  if (!both) return spiking ? { spikes: out } : { spikes: tf.zeros([T, B, N]) as Tensor3D, vRel: recordV ? out : undefined } as LifForwardResult;
+  return {
+    spikes: tf.slice(out, [0, 0, 0], [T, B, N]) as Tensor3D,
+    vRel: tf.slice(out, [T, 0, 0], [T, B, N]) as Tensor3D,
+  };
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

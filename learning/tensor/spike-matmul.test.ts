@@ -1,0 +1,77 @@
+/**
+ * The event-driven product (spike-matmul.ts) against tf.matMul: X·W and ∂L/∂W = Xᵀ·G agree to
+ * float32 rounding (the sums run in another order), and non-binary X is refused (null).
+ */
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RngStream } from '../../engine/rng.js';
+import { loadTensorBackend, type Tf } from './backend.js';
+import { spikeMatMul, spikeMatMulApplies, spikeRows } from './spike-matmul.js';
+
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await loadTensorBackend('wasm')).tf;
+});
+
+/** Largest |a − b| relative to the largest |b|. */
+function relErr(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    m = Math.max(m, Math.abs(b[i]!));
+  }
+  return d / m;
+}
+
+describe('event-driven spike product', () => {
+  it('lists the spikes of each row in column order', () => {
+    const r = spikeRows(Float32Array.from([0, 1, 1, 0, 0, 0, 1, 0, 1]), 3, 3)!;
+    expect([...r.idx]).toEqual([1, 2, 0, 2]);
+    expect([...r.starts]).toEqual([0, 2, 2, 4]);
+    expect(spikeRows(Float32Array.from([0, 0.5]), 1, 2)).toBeNull();
+  });
+
+  it('equals tf.matMul and its weight gradient to float32 rounding', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 12 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 1e6 }),
+        (rows, nIn, quads, p, seed) => {
+          const nOut = 4 * quads;
+          expect(spikeMatMulApplies(tf, nOut)).toBe(true);
+          const rng = RngStream.derive(seed, 'test/spike-matmul');
+          const x = Float32Array.from({ length: rows * nIn }, () => (rng.uniform() < p ? 1 : 0));
+          const w = Float32Array.from({ length: nIn * nOut }, () => rng.normal());
+          const a = Float32Array.from({ length: rows * nOut }, () => rng.normal());
+          const run = (sparse: boolean): [Float32Array, Float32Array] =>
+            tf.tidy(() => {
+              let y: Float32Array = new Float32Array(0);
+              const f = (wt: Tensor): Tensor => {
+                const out = sparse ? spikeMatMul(tf, x, rows, wt as Tensor2D)! : tf.matMul(tf.tensor2d(x, [rows, nIn]), wt as Tensor2D);
+                y = out.dataSync() as Float32Array;
+                return tf.sum(tf.mul(out, tf.tensor2d(a, [rows, nOut])));
+              };
+              const g = tf.grad(f)(tf.tensor2d(w, [nIn, nOut])).dataSync() as Float32Array;
+              return [y, g] as unknown as Tensor;
+            }) as unknown as [Float32Array, Float32Array];
+          const [ys, gs] = run(true);
+          const [yd, gd] = run(false);
+          if (yd.some((v) => v !== 0)) expect(relErr(ys, yd)).toBeLessThanOrEqual(1e-5);
+          else expect(ys.every((v) => v === 0)).toBe(true);
+          if (gd.some((v) => v !== 0)) expect(relErr(gs, gd)).toBeLessThanOrEqual(1e-5);
+          else expect(gs.every((v) => v === 0)).toBe(true);
+        }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('does not apply to rows that are not a multiple of 4 wide, nor with SNN_TENSOR_FUSED=0', () => {
+    expect(spikeMatMulApplies(tf, 10)).toBe(false);
+    process.env.SNN_TENSOR_FUSED = '0';
+    try {
+      expect(spikeMatMulApplies(tf, 12)).toBe(false);
+    } finally {
+      delete process.env.SNN_TENSOR_FUSED;
+    }
+  });
+});
