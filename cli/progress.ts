@@ -78,7 +78,9 @@ export function progressReporter(label: string, unit: string, enabled: boolean, 
   const now = options.now ?? (() => performance.now());
   const write = options.write ?? ((s: string) => void process.stderr.write(s));
   const tty = options.tty ?? process.stderr.isTTY === true;
-  const logEvery = 1000 * (options.logEverySeconds ?? 5);
+  // SNN_PROGRESS_SECONDS sets the interval of the plain log lines (e.g. for a CI log or a test).
+  const fromEnv = Number(process.env.SNN_PROGRESS_SECONDS);
+  const logEvery = 1000 * (options.logEverySeconds ?? (fromEnv > 0 ? fromEnv : 5));
   const created = now();
   let base: { t: number; done: number } | null = null;
   let lastDraw = -Infinity;

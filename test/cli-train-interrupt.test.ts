@@ -31,7 +31,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [entry, ...args], { env: childEnv(), encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, [entry, ...args], { env: childEnv({ SNN_PROGRESS_SECONDS: '0.05' }), encoding: 'utf8', timeout: 240_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -64,7 +64,7 @@ describe('snn train interrupted with SIGINT and resumed from the printed command
     expect(r.stderr).not.toContain('\r');
 
     const cut = join(dir, 'cut');
-    const child = spawn(process.execPath, [entry, ...RUN, '--out', cut], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...RUN, '--out', cut], { env: childEnv({ SNN_PROGRESS_SECONDS: '0.05' }), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let signalled = false;
     child.stderr!.on('data', (b: Buffer) => {

@@ -29,9 +29,9 @@ export function registerSweep(program: Command): void {
     .description('train a grid of jobs (models × rules × sizes × data sets × seeds) on local threads or a Redis queue; `sweep status DIR`, `sweep cancel DIR`')
     .argument('<grid|status|cancel>', 'GRID.yaml to run, or status / cancel')
     .argument('[dir]', 'with status / cancel: the sweep directory')
-    .option('--out <dir>', 'sweep directory: jobs/<id>.json, runs/, sweep.json/.md/.csv')
+    .option('--out <dir>', 'sweep directory: jobs/<id>.json, runs/, sweep.json/.md/.csv (required)')
     .option('--workers <n>', 'local worker threads (default: one per core)', positiveInt)
-    .option('--queue <url>', 'run on the BullMQ queue at redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS), served by snn worker')
+    .option('--queue <url>', 'run on the BullMQ queue at redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS), served by snn worker (default: local threads)')
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress bar')
     .action((what: string, dir: string | undefined, flags: SweepFlags) => {

@@ -26,7 +26,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('take training jobs of snn sweep --queue from a Redis queue and run them here')
-    .option('--queue <url>', 'redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS)')
+    .option('--queue <url>', 'redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS; required)')
     .option('--name <queue>', "queue to serve: the sweep grid's name, or 'snn' for grids without one", DEFAULT_QUEUE)
     .option('--artifacts <dir>', 'keep each job run directory as DIR/<job id> (a shared path); default: temporary, removed')
     .option('--concurrency <n>', 'jobs at a time, one thread each (default: one per core)', positiveInt)

@@ -7,7 +7,7 @@
  */
 
 /** Variables that change snn's behaviour; never inherited by tests. */
-export const BEHAVIOUR_VARIABLES = ['SNN_DATA_DIR', 'SNN_BACKEND', 'SNN_TENSOR_BACKEND', 'SNN_TENSOR_FUSED'] as const;
+export const BEHAVIOUR_VARIABLES = ['SNN_DATA_DIR', 'SNN_BACKEND', 'SNN_TENSOR_BACKEND', 'SNN_TENSOR_FUSED', 'SNN_PROGRESS_SECONDS'] as const;
 
 /** An explicit environment for a child process: only what Node needs to run, plus `extra`. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
