@@ -36,6 +36,11 @@ interface TrainFlags {
   set?: Record<string, string>;
   rule?: string[];
   recipe?: string;
+  transform?: string[];
+  transformOn?: string;
+  transformOrder?: 'before-scaling' | 'after-scaling' | 'instead-of-scaling';
+  transformRate?: number;
+  policy?: string;
   progress: boolean;
   report: boolean;
 }
@@ -64,6 +69,11 @@ export function registerTrain(program: Command): void {
     .option('--stop-when-predicted', 'end the run once the predicted final accuracy has settled (checkpoint and model written)')
     .option('--rule <target=rule>', "replace or add a rule of the model's recipe, e.g. --rule 'input->exc=pair-stdp:nuPost=0.02' (repeatable; snn plugins lists rules)", collectRule)
     .option('--recipe <file>', 'a whole learning recipe (YAML or JSON, docs/learning.md) instead of the model’s own')
+    .option('--transform <spec>', "update transform over each training presentation's weight change, e.g. lamb, 'spectra:c=1,iterations=20' (repeatable, chained in order; snn plugins lists them)", collectRule)
+    .option('--transform-on <projection>', 'the projection whose weight rule is transformed (default: the model’s plastic projection, input->exc)')
+    .addOption(new Option('--transform-order <order>', 'transforms before the synaptic scaling, after it (of rule + scaling), or instead of it (default: before-scaling)').choices(['before-scaling', 'after-scaling', 'instead-of-scaling']))
+    .option('--transform-rate <eta>', "η of the transformed step, U = −ΔW/η (default: the rule's eta)", positiveNumber)
+    .option('--policy <spec>', 'batch policy: refused for local rules, which update once per presentation (docs/learning.md)')
     .option('--set <key=value>', 'override a model configuration field, e.g. --set scaleInput=78.4 (repeatable; config.json lists the fields)', collectSetting)
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
@@ -89,7 +99,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     };
     if (flags.resume) {
       if (flags.out) throw new SnnError('usage', '--resume and --out cannot be used together', 'the resumed run keeps its directory');
-      if (flags.rule || flags.recipe) throw new SnnError('usage', '--resume continues with the recipe stored in the run', 'omit --rule and --recipe, or start a new run with --out');
+      if (flags.rule || flags.recipe || flags.transform || flags.transformOn || flags.transformOrder || flags.transformRate !== undefined || flags.policy) {
+        throw new SnnError('usage', '--resume continues with the recipe stored in the run', 'omit --rule, --recipe, --transform*, --policy, or start a new run with --out');
+      }
       summary = train({ resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs }, onProgress);
     } else {
       if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
@@ -117,6 +129,11 @@ async function runTrain(flags: TrainFlags): Promise<void> {
           set: flags.set,
           rules: flags.rule,
           recipe: flags.recipe,
+          transforms: flags.transform,
+          transformOn: flags.transformOn,
+          transformOrder: flags.transformOrder,
+          transformRate: flags.transformRate,
+          policy: flags.policy,
           out: flags.out,
         },
         onProgress,
