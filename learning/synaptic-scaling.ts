@@ -25,6 +25,12 @@ export class SynapticScaling implements PlasticityRule {
   readonly target: number;
   readonly when: 'every' | 'training';
   private readonly sums: Float64Array;
+  /**
+   * True when a presentation update (learning/transforms/transformed-updates.ts) owns this
+   * projection's scaling: it calls `apply()` in its place, or not at all ('instead-of-scaling'),
+   * and the rule's own per-presentation call is off so the weights are never scaled twice.
+   */
+  delegated = false;
 
   constructor(
     readonly projection: Projection,
@@ -52,7 +58,7 @@ export class SynapticScaling implements PlasticityRule {
   }
 
   beforePresentation(ctx: PresentationContext): void {
-    if (!this.plastic || (this.when === 'training' && !ctx.training)) return;
+    if (!this.plastic || this.delegated || (this.when === 'training' && !ctx.training)) return;
     this.apply();
   }
 

@@ -8,6 +8,10 @@
 import { kernelBackend } from '../engine/backend.js';
 import type { FloatArray } from '../engine/float-array.js';
 import { createRule } from '../learning/rules.js';
+import { SynapticScaling } from '../learning/synaptic-scaling.js';
+import { createTransform } from '../learning/transforms/registry.js';
+import { TransformedUpdates } from '../learning/transforms/transformed-updates.js';
+import type { ScalingOrder } from '../learning/transforms/presentation-update.js';
 import { rules as ruleRegistry } from '../learning/rules.js';
 import type { PlasticityRule } from '../learning/plugin-contract.js';
 import { LifPopulation } from '../models/lif-population.js';
@@ -18,7 +22,7 @@ import type { ReplaySource } from '../models/replay-source.js';
 import { TeacherLifPopulation } from '../models/teacher-lif-population.js';
 import { localModel, type ModelConfig } from './models.js';
 import { SnnError } from '../engine/errors.js';
-import { applyRuleOverrides, checkTargets, parseRecipe, resolveRecipe, type ResolvedRecipe } from './recipe.js';
+import { applyRuleOverrides, applyTransformOverrides, checkTargets, parseRecipe, resolveRecipe, type ResolvedRecipe } from './recipe.js';
 import { presentationProtocol, type PresentationProtocol, type TrainingStage, type TrainingSystem } from './training-system.js';
 
 export interface RecipeSystemOptions {
@@ -37,6 +41,7 @@ export class RecipeSystem implements TrainingSystem {
   /** The kernel memory the plastic projection's weights live in, or null (JS loops). */
   readonly kernelMemory: unknown;
   private readonly learnsIn: readonly (readonly string[])[];
+  private readonly transformed: readonly TransformedUpdates[];
 
   constructor(
     readonly config: ModelConfig,
@@ -65,7 +70,22 @@ export class RecipeSystem implements TrainingSystem {
       const population = pop instanceof LifPopulation ? pop : undefined;
       return createRule(r.rule, { projection, population, memory: memoryOf(projection) }, r.options);
     });
-    this.learnsIn = recipe.rules.map((r) => r.stages);
+    const learnsIn = recipe.rules.map((r) => r.stages);
+    // Update transforms wrap a weight rule's presentation update; they run after every other rule.
+    const wrappers: TransformedUpdates[] = [];
+    recipe.rules.forEach((r, k) => {
+      if (!r.transforms?.length) return;
+      const projection = net.projections.find((p) => p.name === r.on);
+      if (!(projection instanceof DenseProjection)) throw new SnnError('config.invalid', `update transforms on '${r.on}' need a dense projection`, 'use dense connectivity, or drop the transforms');
+      const scalingIndex = recipe.rules.findIndex((x) => x.on === r.on && ruleRegistry.get(x.rule).slot === 'normalisation');
+      const scaling = scalingIndex < 0 ? null : this.rules[scalingIndex]!;
+      if (scaling !== null && !(scaling instanceof SynapticScaling)) throw new SnnError('config.invalid', `update transforms on '${r.on}' can place synaptic-scaling only, not ${scaling.kind}`, 'use synaptic-scaling, or drop the transforms');
+      wrappers.push(new TransformedUpdates(projection, { transforms: r.transforms.map((t) => createTransform(t)), order: r.transformOrder!, learningRate: r.transformRate!, scaling }));
+      learnsIn.push(r.stages.filter((st) => learnsIn[k]!.includes(st)));
+    });
+    this.rules = [...this.rules, ...wrappers];
+    this.transformed = wrappers;
+    this.learnsIn = learnsIn;
     for (const r of this.rules) r.attach(net);
     const hidden = net.population(recipe.readouts.hidden);
     if (!(hidden instanceof LifPopulation)) throw new Error(`readout ${recipe.readouts.hidden} is not a LIF population`);
@@ -92,6 +112,20 @@ export class RecipeSystem implements TrainingSystem {
     const k = this.recipe.rules.findIndex((r) => r.rule === rule && r.on === on);
     if (k < 0) throw new Error(`no ${rule} on ${on}`);
     return this.rules[k]!;
+  }
+
+  /**
+   * The update transforms' diagnostics averaged over the training presentations since the last
+   * call, per wrapped projection ('input->exc': { 'trustRatio/input->exc': …, updates: … }); null
+   * when no transform ran.
+   */
+  takeDiagnostics(): Record<string, Record<string, number>> | null {
+    const out: Record<string, Record<string, number>> = {};
+    for (const w of this.transformed) {
+      const d = w.takeDiagnostics();
+      if (d !== null) out[w.projection.name] = d;
+    }
+    return Object.keys(out).length ? out : null;
   }
 
   /** Each rule learns in the stages the recipe lists for it; stage null freezes everything. */
@@ -127,12 +161,27 @@ export class RecipeSystem implements TrainingSystem {
  * The resolved recipe of a model: its default recipe (or `recipe`, data from a file or a run),
  * edited by `--rule` overrides, with the configuration's values substituted.
  */
-export function recipeFor(model: string, config: ModelConfig, opts: { recipe?: unknown; rules?: readonly string[]; source?: string } = {}): ResolvedRecipe {
+export interface TransformOverrides {
+  /** `--transform` specs, appended to the recipe's own on that projection. */
+  transforms: readonly string[];
+  /** `--transform-on`; default: the model's plastic projection. */
+  on?: string;
+  order?: ScalingOrder;
+  rate?: number;
+}
+
+export function recipeFor(model: string, config: ModelConfig, opts: { recipe?: unknown; rules?: readonly string[]; source?: string; transforms?: TransformOverrides } = {}): ResolvedRecipe {
   const m = localModel(model);
   const source = opts.source ?? (opts.recipe === undefined ? `recipe of ${model}` : 'recipe');
   let data = parseRecipe(opts.recipe ?? m.recipe, source);
   if (data.model !== model) throw new SnnError('usage', `${source} is for model '${data.model}', not '${model}'`, `use --model ${data.model}, or a recipe for ${model}`);
   if (opts.rules?.length) data = applyRuleOverrides(data, opts.rules);
+  const t = opts.transforms;
+  if (t && (t.transforms.length || t.on !== undefined || t.order !== undefined || t.rate !== undefined)) {
+    const on = t.on ?? m.plasticProjection(config)?.name;
+    if (on === undefined) throw new SnnError('usage', `${model} has no plastic projection to transform`, 'name one with --transform-on');
+    data = applyTransformOverrides(data, { ...t, on });
+  }
   return resolveRecipe(data, config, source);
 }
 

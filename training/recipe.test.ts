@@ -69,7 +69,11 @@ describe('bad recipes and --rule strings: one line, naming what is known', () =>
     ['recipe for another model', { recipe: tmpRecipe(goodYaml.replace('model: hao2020', 'model: diehl-cook-2015')) }, /is for model 'diehl-cook-2015'/],
     ['recipe that is not YAML', { recipe: tmpRecipe('model: [hao2020') }, /is not valid YAML/],
     ['missing recipe file', { recipe: '/nonexistent/recipe.yaml' }, /is missing or unreadable/],
-    ['transform on a local-rule model', { transforms: ['adam'] }, /trains with local rules/],
+    ['a batch-only transform on a local rule', { transforms: ['tract'] }, /tract transform needs a batch rule's first-layer inputs/, /sgd, adam, lamb or spectra/],
+    ['a transform on a projection without a weight rule', { transforms: ['lamb'], transformOn: 'exc->inh' }, /no weight rule learns there/, /input->exc/],
+    ['recipe with transforms on a threshold rule', { recipe: tmpRecipe(goodYaml.replace('on: exc', "on: exc, transforms: [lamb]")) }, /only a weight rule .* makes a presentation update/],
+    ['a transformed rule without eta and no rate', { rules: ['input->exc=pair-stdp'], transforms: ['lamb'] }, /needs a learning rate η > 0, got none/, /--transform-rate/],
+    ['a batch policy on a local-rule model', { policy: 'lr-batch-scaling' }, /--policy: hao2020 learns with local rules/],
   ];
   it.each(cases)('%s', (_name, req, message, hint) => {
     const e = refusal(() => build(req));

@@ -21,6 +21,10 @@ import { z } from 'zod';
 import { SnnError } from '../engine/errors.js';
 import { parsePluginSpec, suggest } from '../engine/registry.js';
 import { rules } from '../learning/rules.js';
+import type { ScalingOrder } from '../learning/transforms/presentation-update.js';
+import { transforms as transformRegistry } from '../learning/transforms/registry.js';
+
+const SCALING_ORDERS = ['before-scaling', 'after-scaling', 'instead-of-scaling'] as const;
 
 const optionValue = z.union([z.number(), z.string(), z.boolean()]);
 
@@ -40,6 +44,12 @@ const ruleInstanceSchema = z
     options: z.record(z.string(), optionValue).default({}),
     /** Stages in which the rule learns; absent: every stage. */
     stages: z.array(z.string()).optional(),
+    /** Update transforms ('lamb', 'spectra:c=1') applied to each presentation's ΔW of this rule. */
+    transforms: z.array(z.string().min(1)).optional(),
+    /** Where the transforms sit relative to the projection's synaptic scaling. */
+    transformOrder: z.enum(SCALING_ORDERS).optional(),
+    /** η of the transformed step (U = −ΔW/η, W ← W₀ − η·U'); absent: the rule's own `eta`. */
+    transformRate: z.union([z.number().positive(), z.string()]).optional(),
   })
   .strict();
 
@@ -67,6 +77,10 @@ export interface ResolvedRule {
   on: string;
   options: Record<string, number | string | boolean | null>;
   stages: string[];
+  /** Present only when the rule's presentation updates go through update transforms. */
+  transforms?: string[];
+  transformOrder?: ScalingOrder;
+  transformRate?: number;
 }
 
 /** A recipe with the model configuration's values substituted and every rule's options complete. */
@@ -178,11 +192,86 @@ export function resolveRecipe(recipe: Recipe, config: Record<string, unknown>, s
     for (const s of r.stages ?? []) {
       if (!allStages.includes(s)) throw new SnnError('config.invalid', `${source}: ${where} learns in stage '${s}', which the recipe does not have`, suggest(s, allStages, 'stages'));
     }
-    return { rule: r.rule, on: r.on, options, stages: (r.stages ?? stageNames).filter((s) => stageNames.includes(s)) };
+    const out: ResolvedRule = { rule: r.rule, on: r.on, options, stages: (r.stages ?? stageNames).filter((s) => stageNames.includes(s)) };
+    return { ...out, ...resolveTransforms(recipe, r, where, options, ref, source) };
   });
   const teacherRate = Number(ref(recipe.protocol.teacherRate, 'protocol.teacherRate'));
   if (!(teacherRate >= 0)) throw new SnnError('config.invalid', `${source}: protocol.teacherRate must be a rate ≥ 0 Hz`, 'e.g. teacherRate: 0 or $teacherRate');
   return { model: recipe.model, stages, rules: resolved, protocol: { inputEncoding: recipe.protocol.inputEncoding, teacherRate }, readouts: recipe.readouts };
+}
+
+/** Transforms that need a batch rule's factors (TrAct: the first layer's inputs; SSO: the readout's). */
+const BATCH_ONLY_TRANSFORMS = new Set(['tract', 'sso']);
+
+/**
+ * A rule's update transforms, checked: only a weight rule on a projection has a presentation update
+ * to transform; the order needs a synaptic scaling on the same projection unless it replaces it;
+ * η is `transformRate` or the rule's `eta`.
+ */
+function resolveTransforms(
+  recipe: Recipe,
+  r: Recipe['rules'][number],
+  where: string,
+  options: ResolvedRule['options'],
+  ref: (v: unknown, where: string) => unknown,
+  source: string,
+): Pick<ResolvedRule, 'transforms' | 'transformOrder' | 'transformRate'> {
+  const list = r.transforms ?? [];
+  if (list.length === 0) {
+    if (r.transformOrder !== undefined || r.transformRate !== undefined) {
+      throw new SnnError('config.invalid', `${source}: ${where} sets ${r.transformOrder !== undefined ? 'transformOrder' : 'transformRate'} but has no transforms`, "add transforms, e.g. transforms: ['spectra:c=1'], or drop the field");
+    }
+    return {};
+  }
+  const def = rules.get(r.rule);
+  if (def.target !== 'projection' || def.slot !== 'weights') {
+    throw new SnnError('config.invalid', `${source}: ${where} has transforms, but only a weight rule (an STDP variant) makes a presentation update to transform`, `attach the transforms to the weight rule on ${isProjection(r.on) ? `'${r.on}'` : 'a projection'}`);
+  }
+  const others = recipe.rules.filter((x) => x !== r && x.on === r.on && (x.transforms?.length ?? 0) > 0);
+  if (others.length > 0) throw new SnnError('config.invalid', `${source}: two rules on '${r.on}' have transforms`, 'give the transforms to one weight rule per projection');
+  for (const spec of list) {
+    const { name, options: o } = parsePluginSpec(spec, 'update transform');
+    transformRegistry.options(name, o);
+    if (BATCH_ONLY_TRANSFORMS.has(name)) {
+      throw new SnnError('usage', `${where}: the ${name} transform needs a batch rule's ${name === 'tract' ? 'first-layer inputs' : 'readout factors'}; a local rule's presentation update offers none`, 'use sgd, adam, lamb or spectra with local rules');
+    }
+  }
+  const scaled = recipe.rules.some((x) => x.on === r.on && rules.has(x.rule) && rules.get(x.rule).slot === 'normalisation');
+  const order: ScalingOrder = r.transformOrder ?? (scaled ? 'before-scaling' : 'instead-of-scaling');
+  if (order !== 'instead-of-scaling' && !scaled) {
+    throw new SnnError('config.invalid', `${source}: ${where} puts its transforms ${order.replace('-', ' ')}, but '${r.on}' has no synaptic scaling`, "use transformOrder: instead-of-scaling, or add synaptic-scaling on the projection");
+  }
+  const rate = r.transformRate !== undefined ? Number(ref(r.transformRate, `${where} transformRate`)) : options.eta;
+  if (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate)) {
+    throw new SnnError('config.invalid', `${source}: ${where}: the transformed step needs a learning rate η > 0, got ${String(rate ?? 'none')}`, 'set transformRate (--transform-rate), or give the rule an eta > 0');
+  }
+  return { transforms: [...list], transformOrder: order, transformRate: rate };
+}
+
+/**
+ * Adds `--transform` specs to the weight rule on projection `on` (appended to the recipe's own),
+ * with `--transform-order` and `--transform-rate` when given.
+ */
+export function applyTransformOverrides(recipe: Recipe, o: { transforms: readonly string[]; on: string; order?: ScalingOrder; rate?: number }): Recipe {
+  const weightRules = recipe.rules.filter((r) => r.on === o.on && rules.has(r.rule) && rules.get(r.rule).slot === 'weights');
+  if (weightRules.length !== 1) {
+    const known = [...new Set(recipe.rules.filter((r) => rules.has(r.rule) && rules.get(r.rule).slot === 'weights').map((r) => r.on))];
+    throw new SnnError('usage', `--transform-on '${o.on}': ${weightRules.length === 0 ? 'no weight rule learns there' : 'several weight rules learn there'}`, suggest(o.on, known, 'projections with a weight rule'));
+  }
+  const target = weightRules[0]!;
+  return {
+    ...recipe,
+    rules: recipe.rules.map((r) =>
+      r !== target
+        ? r
+        : {
+            ...r,
+            transforms: [...(r.transforms ?? []), ...o.transforms],
+            ...(o.order !== undefined ? { transformOrder: o.order } : {}),
+            ...(o.rate !== undefined ? { transformRate: o.rate } : {}),
+          },
+    ),
+  };
 }
 
 /** A resolved recipe read back from a run directory or model file (checked again: it may be hand-edited). */

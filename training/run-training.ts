@@ -20,6 +20,7 @@ import { MODEL_MAGIC, readFramed } from '../io/checkpoint.js';
 import type { Hao2020Dataset } from '../models/zoo/hao2020.js';
 import { policies } from '../learning/policies/registry.js';
 import { transforms } from '../learning/transforms/registry.js';
+import type { ScalingOrder } from '../learning/transforms/presentation-update.js';
 import { Trainer, type EvalResult, type MetricsLine, type TrainProgress } from './trainer.js';
 import { checkTrainingMemory } from './memory-check.js';
 import { summarizeHidden, type HiddenSummary } from './hidden-summary.js';
@@ -81,8 +82,17 @@ export interface TrainRequest {
   rules?: string[];
   /** A whole recipe: data (as parsed from YAML/JSON) or the path of a .yaml/.yml/.json file. */
   recipe?: unknown;
-  /** Update transforms ('adam:beta1=0.9') and a batch policy: for batch rules only; local-rule models refuse them. */
+  /**
+   * Update transforms ('lamb', 'spectra:c=1,iterations=20') over each training presentation's ΔW
+   * of the weight rule on `transformOn` (default: the model's plastic projection), appended to the
+   * recipe's own; `transformOrder` places them relative to that projection's synaptic scaling,
+   * `transformRate` is the η of the transformed step (default: the rule's eta).
+   */
   transforms?: string[];
+  transformOn?: string;
+  transformOrder?: ScalingOrder;
+  transformRate?: number;
+  /** A batch policy: refused, local rules update once per presentation (docs/learning.md). */
   policy?: string;
   /** Evaluate exactly after these numbers of trained samples (and at the end). */
   evalAt?: number[];
@@ -151,12 +161,16 @@ export function resolveRunConfig(req: TrainRequest): RunConfig {
   const modelConfig = localModel(model).config(dataset, req.neurons, { schedule: req.schedule, precision: req.precision, rest: req.rest });
   applyOverrides(modelConfig as unknown as Record<string, unknown>, req.set ?? {});
   const recipeData = typeof req.recipe === 'string' ? readRecipeFile(req.recipe) : req.recipe;
-  const recipe = recipeFor(model, modelConfig, { recipe: recipeData, rules: req.rules, source: typeof req.recipe === 'string' ? `recipe ${req.recipe}` : undefined });
-  for (const t of req.transforms ?? []) transforms.options(parsePluginSpec(t, 'update transform').name, parsePluginSpec(t, 'update transform').options);
-  if (req.policy !== undefined) policies.options(parsePluginSpec(req.policy, 'batch policy').name, parsePluginSpec(req.policy, 'batch policy').options);
-  if ((req.transforms?.length ?? 0) > 0 || req.policy !== undefined) {
-    throw new SnnError('usage', `${model} trains with local rules; update transforms and batch policies apply to batch rules`, 'omit --optimizer/--transform/--policy for this model');
+  if (req.policy !== undefined) {
+    policies.options(parsePluginSpec(req.policy, 'batch policy').name, parsePluginSpec(req.policy, 'batch policy').options);
+    throw new SnnError('usage', `--policy: ${model} learns with local rules, one update per presentation; a batch policy needs batches to size`, 'omit --policy (update transforms work: --transform lamb)');
   }
+  const recipe = recipeFor(model, modelConfig, {
+    recipe: recipeData,
+    rules: req.rules,
+    source: typeof req.recipe === 'string' ? `recipe ${req.recipe}` : undefined,
+    transforms: { transforms: req.transforms ?? [], on: req.transformOn, order: req.transformOrder, rate: req.transformRate },
+  });
   const trainSamples = req.trainSamples ?? 60000;
   const evalEvery = req.evalEvery ?? Math.min(10000, trainSamples * (req.epochs ?? 1));
   return {

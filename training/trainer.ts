@@ -118,6 +118,11 @@ export interface MetricsLine {
   predicted?: Prediction;
   /** Why the run ended here, before its planned end (--stop-when-predicted). */
   stopped?: string;
+  /**
+   * Update transforms' diagnostics per wrapped projection (LAMB's trust ratio, SPECTRA's spectral
+   * norms, …), each the mean over the training presentations since the previous evaluation.
+   */
+  transforms?: Record<string, Record<string, number>>;
 }
 
 interface Position {
@@ -371,6 +376,8 @@ export class Trainer {
       meanPresentations: r.meanPresentations,
       hidden: summarizeHidden(r.assignments, this.system.hidden.theta),
     };
+    const diagnostics = this.system.takeDiagnostics?.() ?? null;
+    if (diagnostics !== null) line.transforms = diagnostics;
     const lt = this.opts.longTail;
     if (lt) {
       const sl = r.sl?.perClass() ?? null;

@@ -62,6 +62,8 @@ export interface TrainingSystem {
   setMode(stage: TrainingStage | null): void;
   /** Called when a stage begins (e.g. re-initialise the weights that stage trains). */
   onStageStart?(stage: TrainingStage): void;
+  /** Update transforms' diagnostics averaged since the last call, per projection (null: none ran). */
+  takeDiagnostics?(): Record<string, Record<string, number>> | null;
   /** The arrays that define the trained model (weights, thresholds). */
   modelArrays(): Record<string, FloatArray>;
 }

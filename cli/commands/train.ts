@@ -43,6 +43,9 @@ export interface TrainFlags {
   recipe?: string;
   optimizer?: string;
   transform?: string[];
+  transformOn?: string;
+  transformOrder?: 'before-scaling' | 'after-scaling' | 'instead-of-scaling';
+  transformRate?: number;
   policy?: string[];
   progress: boolean;
   report: boolean;
@@ -73,8 +76,11 @@ export function registerTrain(program: Command): void {
     .option('--rule <target=rule>', "replace or add a rule of the model's recipe, e.g. --rule 'input->exc=pair-stdp:nuPost=0.02' (repeatable; snn plugins lists rules); lif-mlp takes one batch rule without target, e.g. --rule 'spsa:n=4'", collectRule)
     .option('--recipe <file>', 'a whole learning recipe (YAML or JSON, docs/learning.md) instead of the model’s own (default: the model’s)')
     .option('--optimizer <spec>', "batch rules: the first update transform, e.g. adam, 'lamb:weightDecay=0.01' (default adam)")
-    .option('--transform <spec>', 'batch rules: a further update transform, applied in order after --optimizer (repeatable)', collectRule)
-    .option('--policy <spec>', "batch rules: a batch policy choosing batch size and learning rate, e.g. 'lr-batch-scaling:kappa=0.5' (repeatable)", collectRule)
+    .option('--transform <spec>', "update transform, e.g. lamb, 'spectra:c=1,iterations=20' (repeatable, chained in order; snn plugins lists them): for local rules over each training presentation's weight change, for batch rules after --optimizer", collectRule)
+    .option('--transform-on <projection>', 'local rules: the projection whose weight rule is transformed (default: the model’s plastic projection, input->exc)')
+    .addOption(new Option('--transform-order <order>', 'local rules: transforms before the synaptic scaling, after it (of rule + scaling), or instead of it (default: before-scaling)').choices(['before-scaling', 'after-scaling', 'instead-of-scaling']))
+    .option('--transform-rate <eta>', "local rules: η of the transformed step, U = −ΔW/η (default: the rule's eta)", positiveNumber)
+    .option('--policy <spec>', "batch rules: a batch policy choosing batch size and learning rate, e.g. 'lr-batch-scaling:kappa=0.5' (repeatable; refused for local rules, which update once per presentation)", collectRule)
     .option('--set <key=value>', 'override a model configuration field, e.g. --set scaleInput=78.4 (repeatable; config.json lists the fields)', collectSetting)
     .option('--eval-workers <n>', 'worker threads for test-set evaluation (default: cores, at most 2; results do not depend on it)', positiveInt)
     .option('--json', 'print the final result as JSON')
@@ -88,7 +94,8 @@ const FIXED_BY_RUN: Array<[keyof TrainFlags, string]> = [
   ['model', '--model'], ['dataset', '--dataset'], ['neurons', '--neurons'], ['trainSamples', '--train-samples'], ['testSamples', '--test-samples'],
   ['evalEvery', '--eval-every'], ['checkpointEvery', '--checkpoint-every'], ['schedule', '--schedule'], ['precision', '--precision'], ['rest', '--rest'],
   ['seed', '--seed'], ['out', '--out'], ['dataDir', '--data-dir'], ['sampler', '--sampler'], ['imbalance', '--imbalance'],
-  ['stopWhenPredicted', '--stop-when-predicted'], ['rule', '--rule'], ['recipe', '--recipe'], ['set', '--set'],
+  ['stopWhenPredicted', '--stop-when-predicted'], ['rule', '--rule'], ['recipe', '--recipe'], ['set', '--set'], ['optimizer', '--optimizer'], ['transform', '--transform'],
+  ['transformOn', '--transform-on'], ['transformOrder', '--transform-order'], ['transformRate', '--transform-rate'], ['policy', '--policy'],
 ];
 
 async function runTrain(flags: TrainFlags, cmd: Command): Promise<void> {
@@ -131,6 +138,9 @@ async function runTrain(flags: TrainFlags, cmd: Command): Promise<void> {
       rules: flags.rule,
       recipe: flags.recipe,
       ...batchPlugins(flags),
+      transformOn: flags.transformOn,
+      transformOrder: flags.transformOrder,
+      transformRate: flags.transformRate,
       out: flags.out,
     };
   }

@@ -63,8 +63,6 @@ describe('presentation update (a local rule\'s ΔW through the transform chain)'
         wrapped.net.run(presentationMs);
         pu.end();
       }
-      // the plain run scales before each presentation; the wrapped one after each (and before the first)
-      plain.scaling.beforePresentation(ctx(5));
       const a = Buffer.from((plain.proj.weights as Float64Array).buffer);
       const b = Buffer.from((wrapped.proj.weights as Float64Array).buffer);
       expect(b.equals(a)).toBe(true);
@@ -95,24 +93,19 @@ describe('presentation update (a local rule\'s ΔW through the transform chain)'
     const run = (order: ScalingOrder): Float64Array => {
       const t: WeightTensor = { name: 'w', shape: [r, c], values: w0.slice() };
       const pu = new PresentationUpdate([t], { learningRate: 0.5, transforms: [doubling], order, scale: () => scaleCols(t.values as Float64Array) });
-      pu.begin(); // scales w0 first (not for 'instead-of-scaling')
-      const start = (t.values as Float64Array).slice();
+      pu.begin();
       for (let i = 0; i < delta.length; i++) t.values[i] = t.values[i]! + delta[i]!; // "the presentation"
       pu.end();
-      return Float64Array.from(t.values).map((v, i) => v - start[i]!); // the net change over the presentation
+      return Float64Array.from(t.values);
     };
     const s0 = w0.slice();
     scaleCols(s0);
-    // before: scale(W₀ + 2Δ) − W₀
-    const wantBefore = s0.map((v, i) => v + 2 * delta[i]!);
-    scaleCols(wantBefore);
-    run('before-scaling').forEach((d, i) => expect(d).toBeCloseTo(wantBefore[i]! - s0[i]!, 12));
-    // after: 2·(scale(W₀ + Δ) − W₀)
-    const scaledStep = s0.map((v, i) => v + delta[i]!);
-    scaleCols(scaledStep);
-    run('after-scaling').forEach((d, i) => expect(d).toBeCloseTo(2 * (scaledStep[i]! - s0[i]!), 12));
-    // instead: 2Δ
-    run('instead-of-scaling').forEach((d, i) => expect(d).toBeCloseTo(2 * delta[i]!, 12));
+    // before: the rule's change alone is doubled, from the scaled weights: scale(W₀) + 2Δ
+    run('before-scaling').forEach((w, i) => expect(w).toBeCloseTo(s0[i]! + 2 * delta[i]!, 12));
+    // after: the change of scaling + rule is doubled: W₀ + 2·(scale(W₀) + Δ − W₀)
+    run('after-scaling').forEach((w, i) => expect(w).toBeCloseTo(w0[i]! + 2 * (s0[i]! + delta[i]! - w0[i]!), 12));
+    // instead: W₀ + 2Δ
+    run('instead-of-scaling').forEach((w, i) => expect(w).toBeCloseTo(w0[i]! + 2 * delta[i]!, 12));
   });
 
   it('with LAMB instead of scaling, each presentation moves the weights by exactly η·‖W₀‖', () => {

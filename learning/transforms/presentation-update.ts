@@ -9,12 +9,15 @@
  * transform that returns U unchanged (sgd) leaves the rule's weights bit-identical.
  *
  * Synaptic scaling (w ← w·S/Σw per post neuron) also normalizes weights, and so do LAMB and
- * SPECTRA in their way, so where scaling sits is a switch (`order`):
- *   'before-scaling'      U is the rule's change alone; scaling runs after the transformed write;
- *   'after-scaling'       scaling runs first, U is the change of rule + scaling together;
- *   'instead-of-scaling'  U is the rule's change; no scaling at all.
- * With 'before-scaling' or 'after-scaling' the scaling runs at the end of every presentation (and
- * once before the first), which is the same sequence as scaling before every presentation: the
+ * SPECTRA in their way, so where scaling sits is a switch (`order`). Scaling runs where a recipe
+ * runs it, at the start of each training presentation (`begin()`); the switch decides whether the
+ * snapshot W₀ is taken after it or before it:
+ *   'before-scaling'      scale, snapshot: U is the rule's change alone, and the transformed weights
+ *                         are scaled at the start of the next presentation (rule → transform → scaling);
+ *   'after-scaling'       snapshot, scale: U is the change of scaling + rule together;
+ *   'instead-of-scaling'  snapshot only: U is the rule's change; no scaling at all.
+ * The weights therefore go through exactly the sequence of the unwrapped recipe when the transform
+ * is the identity, in either scaling order (the final model and every evaluation included). The
  * caller switches the scaling rule's own per-presentation call off and passes its `apply` here.
  *
  * η is the learning rate the transformed step uses (`learningRate`); it cancels for sgd. For LAMB it
@@ -46,7 +49,6 @@ export class PresentationUpdate {
   private readonly u: Float64Array[];
   /** The chain's input: a copy of U, since a transform may rewrite its input in place. */
   private readonly chainInput: Float64Array[];
-  private started = false;
   private open = false;
   /** Presentations turned into updates so far. */
   updates = 0;
@@ -71,21 +73,18 @@ export class PresentationUpdate {
     this.chainInput = tensors.map((t) => new Float64Array(t.values.length));
   }
 
-  /** Before a training presentation: scale once at the very start (as scaling-before-presentation does), then snapshot W₀. */
+  /** Before a training presentation: scaling and the snapshot W₀, in the order of `order`. */
   begin(): void {
-    if (!this.started) {
-      this.scale?.();
-      this.started = true;
-    }
+    if (this.order === 'before-scaling') this.scale!();
     this.tensors.forEach((t, k) => this.before[k]!.set(t.values));
+    if (this.order === 'after-scaling') this.scale!();
     this.open = true;
   }
 
-  /** After the presentation: U = −(W₁ − W₀)/η, U' = transforms(U), W ← W₁ + η·(U − U'); scaling by `order`. */
+  /** After the presentation: U = −(W₁ − W₀)/η, U' = transforms(U), W ← W₁ + η·(U − U'). */
   end(context: Partial<TransformContext> = {}): void {
     if (!this.open) throw new SnnError('internal', 'presentation update: end() without begin()');
     this.open = false;
-    if (this.order === 'after-scaling') this.scale!();
     const eta = this.learningRate;
     const ctx: TransformContext = { batchSize: 1, tensorCount: this.tensors.length, ...context };
     this.tensors.forEach((t, k) => {
@@ -104,7 +103,6 @@ export class PresentationUpdate {
         if (d !== 0) w[i] = w[i]! + eta * d;
       }
     });
-    if (this.order === 'before-scaling') this.scale!();
     this.updates++;
   }
 
@@ -113,17 +111,16 @@ export class PresentationUpdate {
     return Object.assign({}, ...this.transforms.map((t) => t.diagnostics?.() ?? {})) as Record<string, number>;
   }
 
-  /** Between presentations only: the transforms' states and whether the initial scaling ran. */
+  /** Between presentations only: the transforms' states. */
   saveState(): RuleState {
     if (this.open) throw new SnnError('internal', 'presentation update: checkpoint inside a presentation');
-    const s: RuleState = { started: this.started, updates: this.updates, transforms: this.transforms.length };
+    const s: RuleState = { updates: this.updates, transforms: this.transforms.length };
     this.transforms.forEach((t, k) => Object.assign(s, prefixState(`t${k}.`, t.saveState())));
     return s;
   }
 
   loadState(s: RuleState): void {
     if (s.transforms !== this.transforms.length) throw new SnnError('io.corrupt', `presentation update: checkpoint has ${String(s.transforms)} transforms, the run ${this.transforms.length}`, 'resume with the same --transform list');
-    this.started = s.started as boolean;
     this.updates = s.updates as number;
     this.transforms.forEach((t, k) => t.loadState(unprefixState(`t${k}.`, s)));
   }
