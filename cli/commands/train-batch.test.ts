@@ -38,7 +38,7 @@ describe('snn train --model lif-mlp', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'snn-cli-batch-')), 'run');
     const code = await main(['train', '--neurons', '10', '--train-samples', '5', '--test-samples', '5', '--seed', '1', '--no-progress', '--optimizer', 'adam', '--out', out]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/update transforms and batch policies apply to batch rules/);
+    expect(stderr).toMatch(/--optimizer names the update transform of batch rules; hao2020 learns with local rules/);
   });
 
   it('trains with --rule/--optimizer/--policy, and snn eval prints the same accuracy', async () => {

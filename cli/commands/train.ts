@@ -113,6 +113,7 @@ async function runTrain(flags: TrainFlags, cmd: Command): Promise<void> {
     }
     request = { resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs };
   } else {
+    if (flags.optimizer !== undefined) throw new SnnError('usage', `--optimizer names the update transform of batch rules; ${flags.model ?? 'hao2020'} learns with local rules`, "use --transform (e.g. --transform lamb) over each presentation's weight change, or --model lif-mlp");
     if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
     if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
     if (!flags.out) throw new SnnError('usage', 'missing --out RUN_DIR', 'name a directory for the run');
