@@ -1,6 +1,8 @@
 /**
  * Learning curve: test accuracy (supervision-layer readout SL, assignment vote USL) and the
- * running training accuracy at every evaluation in metrics.jsonl, against training samples.
+ * running training accuracy at every evaluation in metrics.jsonl, against training samples; with the
+ * learning-curve prediction of the last evaluation (training/learning-curve.ts) as a dashed line and
+ * its interval as a band, when the run has one.
  */
 import { SnnError } from '../engine/errors.js';
 import type { MetricsLine } from '../training/trainer.js';
@@ -17,11 +19,9 @@ export function learningCurveFigure(metrics: MetricsLine[]): Figure {
   const last = metrics[metrics.length - 1]!;
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(2)} %`);
   const notes = [`${metrics.length} evaluation${metrics.length === 1 ? '' : 's'}; last at ${last.trained} samples on ${last.testSamples} test samples: SL ${pct(last.slAccuracy)}, USL ${pct(last.uslAccuracy)}`];
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Learning curve' },
-    width: 520,
-    height: 260,
+  const predicted = last.predicted ?? null;
+  if (predicted) notes.push(`predicted final accuracy ${pct(predicted.final)} (95 % interval ${pct(predicted.lo)} – ${pct(predicted.hi)}, ${predicted.family} fit of the evaluations so far)`);
+  const curve = {
     data: { values: rows },
     mark: { type: 'line' as const, point: true },
     encoding: {
@@ -29,6 +29,20 @@ export function learningCurveFigure(metrics: MetricsLine[]): Figure {
       y: { field: 'accuracy', type: 'quantitative' as const, title: 'accuracy', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
       color: { field: 'readout', type: 'nominal' as const, scale: { scheme: CLASS_SCHEME }, legend: { orient: 'bottom' as const, title: null } },
     },
+  };
+  const x0 = metrics[0]!.trained;
+  const band = predicted
+    ? [
+        { data: { values: [{ from: x0, to: last.trained, lo: predicted.lo, hi: predicted.hi }] }, mark: { type: 'rect' as const, opacity: 0.12, color: 'gray' }, encoding: { x: { field: 'from', type: 'quantitative' as const }, x2: { field: 'to' }, y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' } } },
+        { data: { values: [{ final: predicted.final }] }, mark: { type: 'rule' as const, strokeDash: [6, 4], color: 'gray' }, encoding: { y: { field: 'final', type: 'quantitative' as const } } },
+      ]
+    : [];
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Learning curve', ...(predicted ? { subtitle: `dashed: predicted final accuracy ${pct(predicted.final)} (band: its 95 % interval)` } : {}) },
+    width: 520,
+    height: 260,
+    layer: [...band, curve],
   };
   return { name: 'learning-curve', title: 'Learning curve', spec: spec as unknown as Figure['spec'], notes };
 }
