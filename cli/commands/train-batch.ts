@@ -15,6 +15,39 @@ export function batchPlugins(flags: Pick<TrainFlags, 'optimizer' | 'transform' |
   return { ...(transforms.length ? { transforms } : {}), ...(flags.policy?.length ? { policy: flags.policy[0]! } : {}) };
 }
 
+/**
+ * The request fields of a new run, shared by the local and the batch trainer (each adds its own),
+ * after the checks every new run needs: --neurons, --seed and --out.
+ */
+export function newRunFields(flags: TrainFlags, defaultModel: string) {
+  if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
+  if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
+  if (!flags.out) throw new SnnError('usage', 'missing --out RUN_DIR', 'name a directory for the run');
+  return {
+    model: flags.model ?? defaultModel,
+    dataset: flags.dataset ?? 'mnist',
+    neurons: flags.neurons,
+    epochs: flags.epochs,
+    trainSamples: flags.trainSamples,
+    testSamples: flags.testSamples,
+    evalEvery: flags.evalEvery,
+    checkpointEvery: flags.checkpointEvery,
+    schedule: flags.schedule,
+    precision: flags.precision,
+    rest: flags.rest,
+    seed: flags.seed,
+    dataDir: flags.dataDir,
+    sampler: flags.sampler,
+    imbalance: flags.imbalance,
+    stopWhenPredicted: flags.stopWhenPredicted,
+    set: flags.set,
+    rules: flags.rule,
+    recipe: flags.recipe,
+    ...batchPlugins(flags),
+    out: flags.out,
+  };
+}
+
 export async function runBatchTrain(flags: TrainFlags): Promise<void> {
   const bar = progressReporter('train', 'samples', flags.progress && !flags.json, { describe: (e) => `${e.phase ?? ''}${e.acc !== undefined ? `, running acc ${e.acc}` : ''}` });
   const started = performance.now();
@@ -33,34 +66,8 @@ export async function runBatchTrain(flags: TrainFlags): Promise<void> {
       if (flags.rule || flags.optimizer || flags.transform || flags.policy || flags.set) throw new SnnError('usage', '--resume continues with the rule, transforms, policies and options stored in the run', 'omit them, or start a new run with --out');
       summary = await trainBatch({ resume: flags.resume, epochs: flags.epochs }, onProgress);
     } else {
-      if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100 (hidden LIF neurons)');
-      if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
-      if (!flags.out) throw new SnnError('usage', 'missing --out RUN_DIR', 'name a directory for the run');
       summary = await trainBatch(
-        {
-          model: flags.model!,
-          dataset: flags.dataset ?? 'mnist',
-          neurons: flags.neurons,
-          epochs: flags.epochs,
-          trainSamples: flags.trainSamples,
-          testSamples: flags.testSamples,
-          evalEvery: flags.evalEvery,
-          checkpointEvery: flags.checkpointEvery,
-          schedule: flags.schedule,
-          precision: flags.precision,
-          rest: flags.rest,
-          seed: flags.seed,
-          dataDir: flags.dataDir,
-          sampler: flags.sampler,
-          imbalance: flags.imbalance,
-          stopWhenPredicted: flags.stopWhenPredicted,
-          set: flags.set,
-          rules: flags.rule,
-          recipe: flags.recipe,
-          ...batchPlugins(flags),
-          policies: flags.policy?.slice(1),
-          out: flags.out,
-        },
+        { ...newRunFields(flags, flags.model!), policies: flags.policy?.slice(1) },
         onProgress,
       );
     }

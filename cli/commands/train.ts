@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TrainSummary } from '../../training/run-training.js';
 import { isBatchModel, trainableModels } from '../../training/models.js';
 import { isBatchRun } from '../../training/batch-trainer.js';
-import { batchPlugins, runBatchTrain } from './train-batch.js';
+import { newRunFields, runBatchTrain } from './train-batch.js';
 import { SnnError } from '../../engine/errors.js';
 import { InvalidArgumentError } from 'commander';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
@@ -114,35 +114,12 @@ async function runTrain(flags: TrainFlags, cmd: Command): Promise<void> {
     request = { resume: flags.resume, evalWorkers: flags.evalWorkers, epochs: flags.epochs };
   } else {
     if (flags.optimizer !== undefined) throw new SnnError('usage', `--optimizer names the update transform of batch rules; ${flags.model ?? 'hao2020'} learns with local rules`, "use --transform (e.g. --transform lamb) over each presentation's weight change, or --model lif-mlp");
-    if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
-    if (flags.seed === undefined) throw new SnnError('usage', 'missing --seed', 'e.g. --seed 1 (every run is reproducible from its seed)');
-    if (!flags.out) throw new SnnError('usage', 'missing --out RUN_DIR', 'name a directory for the run');
     request = {
-      model: flags.model ?? 'hao2020',
-      dataset: flags.dataset ?? 'mnist',
-      neurons: flags.neurons,
-      epochs: flags.epochs,
-      trainSamples: flags.trainSamples,
-      testSamples: flags.testSamples,
-      evalEvery: flags.evalEvery,
-      checkpointEvery: flags.checkpointEvery,
-      schedule: flags.schedule,
-      precision: flags.precision,
-      rest: flags.rest,
-      seed: flags.seed,
-      dataDir: flags.dataDir,
+      ...newRunFields(flags, 'hao2020'),
       evalWorkers: flags.evalWorkers,
-      sampler: flags.sampler,
-      imbalance: flags.imbalance,
-      stopWhenPredicted: flags.stopWhenPredicted,
-      set: flags.set,
-      rules: flags.rule,
-      recipe: flags.recipe,
-      ...batchPlugins(flags),
       transformOn: flags.transformOn,
       transformOrder: flags.transformOrder,
       transformRate: flags.transformRate,
-      out: flags.out,
     };
   }
   const runDir = flags.resume ?? flags.out!;
