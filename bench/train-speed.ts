@@ -18,6 +18,7 @@ import { SnnError } from '../engine/errors.js';
 import type { Precision } from '../engine/float-array.js';
 import { diehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
 import { hao2020Config } from '../models/zoo/hao2020.js';
+import type { DenseProjection } from '../models/projection.js';
 import { buildTrainingSystem, type RecipeSystem } from '../training/recipe-system.js';
 import { Presenter } from '../training/presenter.js';
 import type { TrainingSystem } from '../training/training-system.js';
@@ -162,7 +163,7 @@ export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
     simulatedMsPerSample: ((net.step - step0) * p.dt) / o.samples,
     buildSeconds,
     loopSeconds: loopMs / 1000,
-    backend: `${describeBackend(precision)}; ${base.model === 'diehl-cook-2015' ? `pair-STDP arrivals and input scaling: ${base.kernelMemory !== null ? 'WebAssembly kernels' : 'JS loops'}; ` : ''}LIF steps: ${base.hidden.wasmKernels ? 'WebAssembly SIMD kernels' : 'JS typed-array loops'}`,
+    backend: `${describeBackend(precision)}; ${base.model === 'diehl-cook-2015' ? `pair-STDP arrivals and input scaling: ${(base.projection('input->exc') as DenseProjection).kernelBackend === 'wasm' ? 'WebAssembly kernels' : 'JS loops'}; ` : ''}LIF steps: ${base.hidden.wasmKernels ? 'WebAssembly SIMD kernels' : 'JS typed-array loops'}`,
     precision,
     seed: o.seed,
   };

@@ -25,7 +25,7 @@ function rig(w0: number, opts: PairStdpOptions) {
   const w = new Float64Array(1).fill(w0);
   const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', w, 0, null));
   net.finalize();
-  const rule = new PairStdp(proj, opts, null);
+  const rule = new PairStdp(proj, opts);
   rule.attach(net);
   const step = (s: number, preSpike: boolean, postSpike: boolean): void => {
     pre.spikes.ids[0] = 0;

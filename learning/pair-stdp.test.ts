@@ -5,7 +5,7 @@ import { LifPopulation } from '../models/lif-population.js';
 import { Network } from '../models/network.js';
 import { DenseProjection } from '../models/projection.js';
 import { ReplaySource } from '../models/replay-source.js';
-import { PairStdpMemory } from './kernels/pair-stdp-memory.js';
+import { plasticHooks } from '../models/plastic-placement.js';
 import { PairStdp } from './pair-stdp.js';
 import { rules } from './rules.js';
 import { SynapticScaling } from './synaptic-scaling.js';
@@ -17,14 +17,16 @@ function rig(m: number, n: number, w0: number, delays: Uint16Array | null, wasm 
   const net = new Network(DT, 'f64');
   const pre = net.addPopulation(new ReplaySource('pre', m));
   const params = { ...LIF_DEFAULTS, synapse: 'conductance' as const, method: 'euler' as const, vThresh: 1e6 };
-  const post = net.addPopulation(new LifPopulation('post', n, params, DT, 'f64', -65));
-  const mem = wasm ? PairStdpMemory.create(m, n, delays ? Math.max(...delays) : 0) : null;
-  if (wasm && mem === null) throw new Error('no WebAssembly');
-  const w = mem ? mem.weights.fill(w0) : new Float64Array(m * n).fill(w0);
+  // wasm: the weights in kernel memory inside the post population's own memory, as the graph builders place them.
+  const hooks = wasm ? plasticHooks(m, n, delays ? Math.max(...delays) : 0) : null;
+  const post = net.addPopulation(new LifPopulation('post', n, params, DT, 'f64', -65, { wasmExtraBytes: hooks?.extraBytes ?? 0 }));
+  const placed = hooks?.weights(post, m * n) ?? null;
+  if (wasm && placed === null) throw new Error('no WebAssembly');
+  const w = placed ? placed.fill(w0) : new Float64Array(m * n).fill(w0);
   const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', w, delays ? null : 0, delays));
   net.finalize();
-  const rule = new PairStdp(proj, {}, mem);
-  if (rule.backend !== (wasm && delays ? 'wasm' : 'js')) throw new Error('unexpected backend');
+  const rule = new PairStdp(proj, {});
+  if (rule.backend !== (wasm ? 'wasm' : 'js')) throw new Error('unexpected backend');
   rule.attach(net);
   const delivered: number[][] = [];
   /** One step: `preIds` emit, `postIds` fire; returns what arrived at each post neuron. */
@@ -204,17 +206,20 @@ describe('pair STDP (Diehl & Cook 2015)', () => {
 
   it.each([7, 8])('the SIMD scaling kernel equals SynapticScaling.apply bit for bit (n = %i)', (n) => {
     const m = 13;
-    const mem = PairStdpMemory.create(m, n, 3)!;
-    const rng = RngStream.derive(11, 'test/pair-stdp/scale');
-    for (let k = 0; k < m * n; k++) mem.weights[k] = rng.uniform() * (k % n === 2 ? 0 : 1);
-    const ref = Float64Array.from(mem.weights);
+    const hooks = plasticHooks(m, n, 3);
     const net = new Network(DT, 'f64');
     const pre = net.addPopulation(new ReplaySource('pre', m));
-    const post = net.addPopulation(new LifPopulation('post', n, { ...LIF_DEFAULTS, synapse: 'conductance' }, DT, 'f64', -65));
-    const proj = new DenseProjection('p', pre, post, 'exc', ref, 0, null);
-    new SynapticScaling(proj, { target: 78 }).apply();
-    mem.scaleColumns(78);
-    expect(Buffer.from(mem.weights.buffer, mem.weights.byteOffset, mem.weights.byteLength).equals(Buffer.from(ref.buffer))).toBe(true);
-    expect(mem.weights[2]).toBe(0);
+    const post = net.addPopulation(new LifPopulation('post', n, { ...LIF_DEFAULTS, synapse: 'conductance', method: 'euler' }, DT, 'f64', -65, { wasmExtraBytes: hooks.extraBytes }));
+    const w = hooks.weights(post, m * n)!;
+    const rng = RngStream.derive(11, 'test/pair-stdp/scale');
+    for (let k = 0; k < m * n; k++) w[k] = rng.uniform() * (k % n === 2 ? 0 : 1);
+    const ref = Float64Array.from(w);
+    const proj = new DenseProjection('p', pre, post, 'exc', w, 0, null);
+    const scaler = proj.columnScaler();
+    expect(scaler).not.toBeNull();
+    new SynapticScaling(new DenseProjection('q', pre, post, 'exc', ref, 0, null), { target: 78 }, null).apply();
+    scaler!(78);
+    expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(ref.buffer))).toBe(true);
+    expect(w[2]).toBe(0);
   });
 });

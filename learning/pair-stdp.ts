@@ -17,10 +17,11 @@
  * Delays. With per-synapse (axonal) delays the pre-synaptic side belongs to the ARRIVAL of a spike
  * at each synapse (Brian's per-synapse `pre` variable): a spike of j emitted at step n reaches
  * synapse (j, i) at step n + d_ji, is delivered there and depresses there, and the pre trace of the
- * synapse restarts then. This rule therefore replaces the projection's delivery in the schedule:
- *   - the synapses grouped by delay and the ring of the last D + 1 steps' pre spikes
- *     (learning/delayed-arrivals.ts); in step m the groups (j, d) of the spikes emitted at m − d
- *     are processed, delivery fused with depression (one pass, no allocation);
+ * synapse restarts then. This rule therefore delivers the projection's spikes itself (its plastic delivery):
+ *   - the arrivals are the projection's spike-arrival walk (DenseProjection.arrivalWalk, shared
+ *     with every STDP variant): in step m the synapses reached by the spikes emitted at m − d are
+ *     processed, delivery fused with depression (one pass, no allocation, in kernels when the
+ *     weights live in kernel memory); this rule supplies only the term −ν_pre·post1, clipped at 0;
  *   - the pre trace at a post spike needs the last arrival at each synapse of the column: it is the
  *     last emission e of j with e + d_ji ≤ t, found in a small per-neuron ring of emission steps
  *     (at most one emission per step, so D + 2 entries always hold it). Nothing is stored per
@@ -33,10 +34,9 @@
 import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
-import { DelayedArrivals } from './delayed-arrivals.js';
+import type { ArrivalWalk } from '../models/kernels/arrival-walk.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 import { RescaledTraces } from './rescaled-traces.js';
-import { PairStdpMemory, pairStdpMemoryProvider } from './kernels/pair-stdp-memory.js';
 import type { RulePlugin } from './rules.js';
 
 export interface PairStdpOptions {
@@ -71,29 +71,19 @@ export class PairStdp implements PlasticityRule {
   /** post1 trace, stored rescaled against `post1.tRef` (learning/rescaled-traces.ts). */
   readonly post1s: Float64Array;
   private readonly post1: RescaledTraces;
-  /** Synapses grouped by delay (not when the delay is uniform) and the ring of recent pre spikes. */
-  private readonly arrivals: DelayedArrivals;
+  /** The projection's spike-arrival walk, with this rule's terms (−ν_pre·post1, clipped at 0 from below). */
+  private readonly walk: ArrivalWalk;
   /** All synapses share one delay (then groups are whole rows: contiguous fast path). */
   private readonly uniformDelay: number;
   /** Per pre neuron, a ring of its last R emission steps (R a power of two ≥ D + 2). */
   private readonly emit: Int32Array;
   private readonly emitHead: Int32Array;
   private readonly emitMask: number;
-  /** WebAssembly arrival kernel and its memory (which holds the weights), or null (JS loops). */
-  private readonly wasm: PairStdpMemory | null;
-  /** The kernel's delivery accumulator (wasm only): added into the input ring after each step. */
-  private readonly acc: Float64Array;
-  private readonly ptrs: Int32Array;
   private dt = 0;
 
-  /**
-   * `memory`: when the projection's weights were allocated in a PairStdpMemory (the graph builder
-   * does this for the WebAssembly backend), the arrivals run in its kernel; results are identical.
-   */
   constructor(
     readonly projection: Projection,
     opts: PairStdpOptions = {},
-    memory: PairStdpMemory | null = null,
   ) {
     if (!(projection instanceof DenseProjection)) {
       throw new SnnError('config.invalid', `pair-stdp needs a dense projection, '${projection.name}' is ${projection.kind}`, 'use dense connectivity for plastic projections');
@@ -117,25 +107,20 @@ export class PairStdp implements PlasticityRule {
     const n = projection.post.size;
     const D = (this.maxDelay = projection.maxDelaySteps);
     this.uniformDelay = projection.delaySteps ?? -1;
-    const mem = (this.wasm =
-      memory !== null && memory.weights === projection.weights && memory.m === m && memory.n === n && memory.maxDelay >= D && this.uniformDelay < 0 ? memory : null);
-    const arr = (this.arrivals = new DelayedArrivals(projection, { groups: this.uniformDelay < 0, storage: mem }));
     let r = 1;
     while (r < D + 2) r <<= 1;
     this.emitMask = r - 1;
     this.emit = new Int32Array(m * r).fill(NEVER);
     this.emitHead = new Int32Array(m);
     this.lastPost = new Int32Array(n).fill(NEVER);
-    this.post1s = mem ? mem.f64(n) : new Float64Array(n);
+    this.post1s = projection.traceStorage(n);
     this.post1 = new RescaledTraces(this.tauPost1, [this.post1s]);
-    this.acc = mem ? mem.f64(n) : new Float64Array(0);
-    const at = (a: ArrayBufferView) => a.byteOffset;
-    this.ptrs = Int32Array.from(mem ? [at(arr.histIds), at(arr.histCount), at(arr.histStep), at(arr.groupPtr), at(arr.groupPost), at(projection.weights), at(this.post1s), at(this.acc)] : []);
+    this.walk = projection.arrivalWalk(this.post1s);
   }
 
-  /** 'wasm' when the arrivals run in the WebAssembly kernel, else 'js'. */
+  /** 'wasm' when the arrivals run in WebAssembly kernels, else 'js'. */
   get backend(): 'wasm' | 'js' {
-    return this.wasm ? 'wasm' : 'js';
+    return this.walk.backend;
   }
 
   attach(net: Network): void {
@@ -152,63 +137,10 @@ export class PairStdp implements PlasticityRule {
 
   /** Records this step's pre spikes, then delivers (and depresses) every synapse reached now. */
   onArrivals(step: number): void {
-    const proj = this.projection as DenseProjection;
-    const spikes = proj.pre.spikes;
-    const G = this.maxDelay + 1;
-    const m = proj.pre.size;
-    const slot = step % G;
-    const cnt = spikes.count;
-    const arr = this.arrivals;
-    const { histIds, histStep, histCount } = arr;
-    arr.record(step, spikes.ids, cnt);
-    if (cnt > 0 && this.plastic) this.recordEmissions(step, spikes.ids, cnt);
+    const spikes = this.projection.pre.spikes;
+    if (spikes.count > 0 && this.plastic) this.recordEmissions(step, spikes.ids, spikes.count);
     const c = this.plastic ? this.nuPre * this.post1.factor(step * this.dt) : 0;
-    const n = proj.post.size;
-    const w = proj.weights;
-    const ring = proj.ringBuffer;
-    const buf = ring.buffer;
-    const off = ring.offset(step);
-    const p1 = this.post1s;
-    if (this.uniformDelay >= 0) {
-      const d = this.uniformDelay;
-      let sl = slot - d;
-      if (sl < 0) sl += G;
-      if (histStep[sl] !== step - d) return;
-      const hb = sl * m;
-      const count = histCount[sl]!;
-      for (let k = 0; k < count; k++) {
-        const row = histIds[hb + k]! * n;
-        if (c !== 0) {
-          for (let i = 0; i < n; i++) {
-            const wi = w[row + i]!;
-            buf[off + i] = buf[off + i]! + wi;
-            const nw = wi - c * p1[i]!;
-            w[row + i] = nw > 0 ? nw : 0;
-          }
-        } else {
-          for (let i = 0; i < n; i++) buf[off + i] = buf[off + i]! + w[row + i]!;
-        }
-      }
-      return;
-    }
-    if (this.wasm !== null) {
-      const p = this.ptrs;
-      if (this.wasm.holds(buf)) {
-        // The input ring lives in the kernel's memory: deliver straight into this step's slot.
-        this.wasm.k.arrive(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, buf.byteOffset + 8 * off, -c, 0, 0);
-        return;
-      }
-      const events = this.wasm.k.arrive(step, G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, -c, 0, 0);
-      if (events > 0) {
-        const acc = this.acc;
-        for (let i = 0; i < n; i++) {
-          buf[off + i] = buf[off + i]! + acc[i]!;
-          acc[i] = 0;
-        }
-      }
-      return;
-    }
-    arr.deliverArrivals(step, w, buf, off, c !== 0, -c, p1, 0, false);
+    this.walk.deliver(step, c !== 0, -c, 0, false);
   }
 
   private recordEmissions(step: number, ids: Int32Array, cnt: number): void {
@@ -287,7 +219,7 @@ export class PairStdp implements PlasticityRule {
       plastic: this.plastic,
       emit: Float64Array.from(this.emit),
       emitHead: Float64Array.from(this.emitHead),
-      ...this.arrivals.saveState(),
+      ...this.walk.saveState(),
     };
   }
 
@@ -298,7 +230,7 @@ export class PairStdp implements PlasticityRule {
     this.plastic = s.plastic as boolean;
     this.emit.set(s.emit as Float64Array);
     this.emitHead.set(s.emitHead as Float64Array);
-    this.arrivals.loadState(s);
+    this.walk.loadState(s);
   }
 }
 
@@ -306,13 +238,8 @@ export const pairStdpRule: RulePlugin = {
   definition: {
     target: 'projection',
     slot: 'weights',
-    memory: pairStdpMemoryProvider,
     create: (t, o) =>
-      new PairStdp(
-        t.projection!,
-        { nuPre: o.nuPre as number, nuPost: o.nuPost as number, tauPre: o.tauPre as number, tauPost1: o.tauPost1 as number, tauPost2: o.tauPost2 as number, wMax: o.wMax as number },
-        t.memory instanceof PairStdpMemory ? t.memory : null,
-      ),
+      new PairStdp(t.projection!, { nuPre: o.nuPre as number, nuPost: o.nuPost as number, tauPre: o.tauPre as number, tauPost1: o.tauPost1 as number, tauPost2: o.tauPost2 as number, wMax: o.wMax as number }),
   },
   info: {
     summary: 'pair STDP with nearest-spike traces: depression on arrival, potentiation on post (Diehl & Cook 2015)',

@@ -9,7 +9,6 @@
  */
 import { SnnError } from '../engine/errors.js';
 import type { LifPopulation } from '../models/lif-population.js';
-import type { KernelMemoryProvider } from '../models/plastic-memory.js';
 import type { Projection } from '../models/projection.js';
 import type { PlasticityRule } from './plugin-contract.js';
 import { Registry, type OptionValue, type PluginInfo } from './registry.js';
@@ -19,15 +18,14 @@ import { symStdpRule } from './sym-stdp.js';
 import { synapticScalingRule } from './synaptic-scaling.js';
 import { tripletStdpRule } from './triplet-stdp.js';
 
-/** What a rule instance is attached to (exactly one of the two, by the rule's `target`). */
+/**
+ * What a rule instance is attached to (exactly one of the two, by the rule's `target`). A rule that
+ * wants speed asks its target for it (DenseProjection: `traceStorage`, `arrivalWalk`,
+ * `columnScaler`); the projection runs them in kernels when its weights live in kernel memory.
+ */
 export interface RuleTarget {
   projection?: Projection;
   population?: LifPopulation;
-  /**
-   * The kernel memory the projection's weights live in (models/plastic-memory.ts), when a rule on
-   * it asked for one and the backend provides it; null: plain typed arrays and JS loops.
-   */
-  memory: unknown;
 }
 
 export type ResolvedOptions = Record<string, OptionValue | null>;
@@ -37,13 +35,11 @@ export type ResolvedOptions = Record<string, OptionValue | null>;
  *  - `target`: a projection (`input->exc`) or a population (`exc`);
  *  - `slot`: the role it plays there; `--rule` replaces the recipe's rule in the same slot
  *    ('weights': an STDP variant, 'normalisation': scaling, 'threshold': θ adaptation);
- *  - `memory`: the kernel memory it wants its projection's weights allocated in (optional);
  *  - `create`: the instance, from resolved options.
  */
 export interface RuleDefinition {
   target: 'projection' | 'population';
   slot: 'weights' | 'normalisation' | 'threshold';
-  memory?: KernelMemoryProvider;
   create(target: RuleTarget, options: ResolvedOptions): PlasticityRule;
 }
 

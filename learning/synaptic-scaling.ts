@@ -8,7 +8,6 @@ import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import type { PlasticityRule, PresentationContext, RuleState } from './plugin-contract.js';
-import type { KernelMemory } from '../models/plastic-memory.js';
 import type { RulePlugin } from './rules.js';
 
 export interface SynapticScalingOptions {
@@ -25,6 +24,7 @@ export class SynapticScaling implements PlasticityRule {
   readonly target: number;
   readonly when: 'every' | 'training';
   private readonly sums: Float64Array;
+  private readonly kernel: { scaleColumns(target: number): void } | null;
   /**
    * True when a presentation update (learning/transforms/transformed-updates.ts) owns this
    * projection's scaling: it calls `apply()` in its place, or not at all ('instead-of-scaling'),
@@ -36,10 +36,10 @@ export class SynapticScaling implements PlasticityRule {
     readonly projection: Projection,
     opts: SynapticScalingOptions,
     /**
-     * A kernel that scales the projection's weights in place with identical results (e.g. the SIMD
-     * one of learning/kernels/sym-stdp-memory.ts, whose memory holds the weights), or null.
+     * A kernel that scales the projection's weights in place with identical results; default the
+     * projection's own (DenseProjection.columnScaler: SIMD when its weights live in kernel memory).
      */
-    private readonly kernel: { scaleColumns(target: number): void } | null = null,
+    kernel?: { scaleColumns(target: number): void } | null,
   ) {
     if (!(projection instanceof DenseProjection)) {
       throw new SnnError('config.invalid', `synaptic scaling needs a dense projection, '${projection.name}' is ${projection.kind}`, 'use dense connectivity');
@@ -49,6 +49,8 @@ export class SynapticScaling implements PlasticityRule {
     this.target = opts.target;
     this.when = opts.when ?? 'every';
     this.sums = new Float64Array(projection.post.size);
+    const scaler = kernel === undefined ? projection.columnScaler() : null;
+    this.kernel = kernel ?? (scaler === null ? null : { scaleColumns: scaler });
   }
 
   attach(_net: Network): void {}
@@ -97,8 +99,7 @@ export const synapticScalingRule: RulePlugin = {
   definition: {
     target: 'projection',
     slot: 'normalisation',
-    // Runs in the kernel memory of the weights when another rule placed them there (identical results).
-    create: (t, o) => new SynapticScaling(t.projection!, { target: o.target as number, when: o.when as 'every' | 'training' }, (t.memory as KernelMemory | null) ?? null),
+    create: (t, o) => new SynapticScaling(t.projection!, { target: o.target as number, when: o.when as 'every' | 'training' }),
   },
   info: {
     summary: "rescales each post neuron's incoming weights to a fixed sum before a presentation",

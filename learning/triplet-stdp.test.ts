@@ -21,7 +21,7 @@ function rig(w0: number) {
   const w = new Float64Array(1).fill(w0);
   const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', w, 0, null));
   net.finalize();
-  const rule = createRule('triplet-stdp', { projection: proj, memory: null }, O) as TripletStdp;
+  const rule = createRule('triplet-stdp', { projection: proj }, O) as TripletStdp;
   rule.attach(net);
   /** Step `s`: the pre and/or the post neuron spike. */
   const step = (s: number, preSpikes: boolean, postSpikes: boolean) => {
@@ -96,6 +96,6 @@ describe('triplet STDP (Pfister & Gerstner 2006)', () => {
     const pre = net.addPopulation(new ReplaySource('pre', 1));
     const post = net.addPopulation(new LifPopulation('post', 1, { ...LIF_DEFAULTS, synapse: 'conductance' as const, method: 'euler' as const }, DT, 'f64', -65));
     const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', new Float64Array(1), 2, null));
-    expect(() => createRule('triplet-stdp', { projection: proj, memory: null }, {})).toThrow(/does not handle delays/);
+    expect(() => createRule('triplet-stdp', { projection: proj }, {})).toThrow(/does not handle delays/);
   });
 });

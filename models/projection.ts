@@ -13,6 +13,8 @@ import type { FloatArray } from '../engine/float-array.js';
 import type { InputRing } from '../engine/input-ring.js';
 import type { SparseKernelExports, WasmLifKernels } from '../engine/kernels/wasm-lif.js';
 import { SnnError } from '../engine/errors.js';
+import { ArrivalWalk } from './kernels/arrival-walk.js';
+import { PlasticMemory } from './kernels/plastic-memory.js';
 import type { Population } from './population.js';
 
 /** What a rule hands a projection to deliver its spikes (`deliver` is called with the step). */
@@ -123,6 +125,47 @@ export class DenseProjection extends BaseProjection implements Projection {
   }
 
   private plasticDelivery: PlasticDelivery | null = null;
+  private memory: PlasticMemory | null | undefined;
+
+  /**
+   * The kernel memory holding this projection's weights (the graph builder placed them there with
+   * models/kernels/plastic-memory.ts `plasticHooks`), or null: plain typed arrays and JS loops.
+   */
+  private get kernelMemory(): PlasticMemory | null {
+    if (this.memory === undefined) this.memory = PlasticMemory.holding(this.weights);
+    return this.memory;
+  }
+
+  /** 'wasm' when this projection's weights live in kernel memory (its learning kernels can run), else 'js'. */
+  get kernelBackend(): 'wasm' | 'js' {
+    return this.kernelMemory !== null ? 'wasm' : 'js';
+  }
+
+  /**
+   * Trace storage, a capability for learning rules: a zeroed float64 array of `length` values that
+   * this projection's kernels can read (in its kernel memory when there is room), else a plain one.
+   */
+  traceStorage(length: number): Float64Array {
+    return this.kernelMemory?.f64(length) ?? new Float64Array(length);
+  }
+
+  /**
+   * The spike-arrival walk (models/kernels/arrival-walk.ts) of this projection for a rule whose
+   * learning term multiplies `trace` (from `traceStorage`): delivery fused with the pre-synaptic
+   * weight update, in kernels when the weights and the trace live in kernel memory.
+   */
+  arrivalWalk(trace: Float64Array): ArrivalWalk {
+    return new ArrivalWalk(this, trace, this.kernelMemory);
+  }
+
+  /**
+   * Column scaling in kernel memory: rescales every column (post neuron) of W to sum to `target`, a
+   * zero column left alone, bit-identical to the JS loop; null when the weights are plain arrays.
+   */
+  columnScaler(): ((target: number) => void) | null {
+    const mem = this.kernelMemory;
+    return mem === null ? null : (target) => mem.scaleColumns(target);
+  }
 
   /**
    * Plastic delivery, a capability this projection offers: `d` delivers its spikes from now on,

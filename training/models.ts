@@ -6,7 +6,7 @@
 import { SnnError } from '../engine/errors.js';
 import { Registry } from '../engine/registry.js';
 import { RngStream } from '../engine/rng.js';
-import type { PlasticHooks } from '../models/plastic-memory.js';
+import type { PlasticHooks } from '../models/plastic-placement.js';
 import type { Network } from '../models/network.js';
 import type { ReplaySource } from '../models/replay-source.js';
 import { buildDiehlCook2015, dcMaxDelaySteps, diehlCook2015Config, type DiehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
@@ -88,7 +88,7 @@ trainableModels.register(
     recipe: hao2020Recipe,
     plasticProjection: (c) => ({ name: 'input->exc', m: 784, n: c.neurons, maxDelay: hao2020MaxDelaySteps(c as unknown as Hao2020Config) }),
     build(c, seed, hooks) {
-      const g = buildHao2020(c as unknown as Hao2020Config, seed, hooks ? { excWasmExtraBytes: hooks.extraBytes, inputWeights: (exc, len) => hooks.weights(exc.wasmKernels, len) } : {});
+      const g = buildHao2020(c as unknown as Hao2020Config, seed, hooks ? { excWasmExtraBytes: hooks.extraBytes, inputWeights: (exc, len) => hooks.weights(exc, len) } : {});
       return { net: g.net, input: g.input };
     },
     // The authors' reset_Cla_para: uniform in [0, 0.3) on a 1/1000 grid.
@@ -115,7 +115,7 @@ trainableModels.register(
       const g = buildDiehlCook2015(
         c as unknown as DiehlCook2015Config,
         seed,
-        hooks ? { excWasmExtraBytes: hooks.extraBytes, inputWeights: (len, exc) => hooks.weights(exc.wasmKernels, len), excInputRing: (len) => hooks.inputRing(len) } : {},
+        hooks ? { excWasmExtraBytes: hooks.extraBytes, inputWeights: (len, exc) => hooks.weights(exc, len), excInputRing: (len) => hooks.inputRing(len) } : {},
       );
       return { net: g.net, input: g.input };
     },

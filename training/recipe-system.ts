@@ -2,8 +2,9 @@
  * A trainable model built from its recipe: the graph of the model (training/models.ts) with the
  * recipe's rules resolved from the rule registry (learning/rules.ts), attached in recipe order,
  * switched on in their stages. Nothing here constructs a rule class or knows about kernel memory:
- * when a rule on the model's plastic projection names a memory provider, the graph builder places
- * the weights there and every rule on that projection receives it.
+ * on the wasm backend (float64) the graph builder places the plastic projection's weights in kernel
+ * memory (models/plastic-placement.ts), and the rules on that projection ask it for
+ * their kernels.
  */
 import { kernelBackend } from '../engine/backend.js';
 import type { FloatArray } from '../engine/float-array.js';
@@ -16,7 +17,7 @@ import { rules as ruleRegistry } from '../learning/rules.js';
 import type { PlasticityRule } from '../learning/plugin-contract.js';
 import { LifPopulation } from '../models/lif-population.js';
 import type { Network } from '../models/network.js';
-import { plasticHooks, type PlasticHooks } from '../models/plastic-memory.js';
+import { plasticHooks, type PlasticHooks } from '../models/plastic-placement.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import type { ReplaySource } from '../models/replay-source.js';
 import { TeacherLifPopulation } from '../models/teacher-lif-population.js';
@@ -38,8 +39,6 @@ export class RecipeSystem implements TrainingSystem {
   readonly output: TeacherLifPopulation | null;
   readonly rules: readonly PlasticityRule[];
   readonly stages: readonly TrainingStage[];
-  /** The kernel memory the plastic projection's weights live in, or null (JS loops). */
-  readonly kernelMemory: unknown;
   private readonly learnsIn: readonly (readonly string[])[];
   private readonly transformed: readonly TransformedUpdates[];
 
@@ -51,24 +50,19 @@ export class RecipeSystem implements TrainingSystem {
   ) {
     const model = localModel(recipe.model);
     this.model = recipe.model;
-    // The first rule on the plastic projection that brings kernels decides where its weights live.
     const plastic = model.plasticProjection(config);
-    const provider = plastic ? recipe.rules.find((r) => r.on === plastic.name && ruleRegistry.get(r.rule).memory)?.rule : undefined;
     const useKernels = (opts.kernels ?? true) && kernelBackend() === 'wasm' && config.precision === 'f64';
-    let hooks: PlasticHooks | null = null;
-    if (plastic && provider && useKernels) hooks = plasticHooks(ruleRegistry.get(provider).memory!, plastic.m, plastic.n, plastic.maxDelay);
+    const hooks: PlasticHooks | null = plastic && useKernels ? plasticHooks(plastic.m, plastic.n, plastic.maxDelay) : null;
     const g = model.build(config, seed, hooks);
     this.net = g.net;
     this.input = g.input;
     const net = g.net;
     checkTargets(recipe, net.projections.map((p) => p.name), net.populations.map((p) => p.name), `recipe of ${recipe.model}`);
-    this.kernelMemory = hooks?.placed ?? null;
-    const memoryOf = (p: Projection | undefined) => (plastic && p?.name === plastic.name ? this.kernelMemory : null);
     this.rules = recipe.rules.map((r) => {
       const projection = r.on.includes('->') ? net.projections.find((p) => p.name === r.on) : undefined;
       const pop = projection ? undefined : net.population(r.on);
       const population = pop instanceof LifPopulation ? pop : undefined;
-      return createRule(r.rule, { projection, population, memory: memoryOf(projection) }, r.options);
+      return createRule(r.rule, { projection, population }, r.options);
     });
     const learnsIn = recipe.rules.map((r) => r.stages);
     // Update transforms wrap a weight rule's presentation update; they run after every other rule.

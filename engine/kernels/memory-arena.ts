@@ -3,8 +3,8 @@
  * on that memory address the arrays by byte offset, and JS reads and writes them through typed-array
  * views. Nothing is ever freed, and the memory never grows, so the views never detach.
  *
- * Used for a population's extra reservation (wasm-lif.ts `allocExtra`) and for the arrays the
- * learning kernels keep there (learning/kernels/*-memory.ts).
+ * Used for a population's extra reservation (wasm-lif.ts `allocExtra`) and for the arrays a plastic
+ * projection's kernels keep there (models/kernels/plastic-memory.ts).
  */
 export class MemoryArena {
   private top: number;
@@ -41,6 +41,12 @@ export class MemoryArena {
 
   f64(length: number): Float64Array {
     return new Float64Array(this.memory.buffer, this.take(8 * length), length);
+  }
+
+  /** A float64 array, or null when the region has no room left for it. */
+  f64OrNull(length: number): Float64Array | null {
+    const p = this.tryTake(8 * length);
+    return p === null ? null : new Float64Array(this.memory.buffer, p, length);
   }
 
   i32(length: number): Int32Array {

@@ -9,9 +9,10 @@
  *   - a ring holds the pre spikes of the last D + 1 steps (ids, count, and the step each slot is for).
  *
  * `deliverArrivals` walks one step's arrivals for every STDP variant (hot path, no callback per
- * synapse). Nothing is allocated after construction.
+ * synapse); models/kernels/arrival-walk.ts calls it, or the kernel that does the same. Nothing is
+ * allocated after construction.
  */
-import type { DenseProjection } from '../models/projection.js';
+import type { DenseProjection } from '../projection.js';
 
 const NEVER = -0x40000000;
 
@@ -89,7 +90,7 @@ export class DelayedArrivals {
 
   /**
    * The arrival walk of STDP with per-synapse delays, written once for every variant (the JS twin
-   * of the arrival kernel of learning/kernels/pair-stdp.wat): every synapse (j, i) reached at
+   * of the `arrive` kernel of engine/kernels/wasm/plastic-fanout.wat): every synapse (j, i) reached at
    * `step` adds its weight (from before the update) into buf[off + i] and, when `learn`, moves by
    * c·trace[i], clipped at `bound` from above (`upper`) or from below. Variants differ only in
    * these terms: sym-STDP potentiates by η·y_post up to wMax, pair STDP depresses by
