@@ -34,7 +34,7 @@
 import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
-import type { ArrivalWalk } from '../models/kernels/arrival-walk.js';
+import type { ArrivalWalk } from '../models/projection.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 import { RescaledTraces } from './rescaled-traces.js';
 import type { RulePlugin } from './rules.js';

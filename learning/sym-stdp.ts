@@ -28,7 +28,7 @@
  * by the walk (in its arrival kernel when the projection has kernel memory, else as JS loops).
  */
 import { SnnError } from '../engine/errors.js';
-import type { ArrivalWalk } from '../models/kernels/arrival-walk.js';
+import type { ArrivalWalk } from '../models/projection.js';
 import type { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';

@@ -12,7 +12,7 @@
  *
  * The projection keeps its own delivery (the weight before this step's update arrives, as in the
  * other STDP rules); the rule adds a pre-spike task after it and a post-spike task. No per-synapse
- * delays (the arrival walk of learning/delayed-arrivals.ts is not wired in). Traces are stored
+ * delays (the projection's arrival walk, DenseProjection.arrivalWalk, is not wired in). Traces are stored
  * rescaled (learning/rescaled-traces.ts): nothing decays per step.
  */
 import { SnnError } from '../engine/errors.js';

@@ -100,8 +100,8 @@ export class LifPopulation implements Population {
 
   /**
    * The WebAssembly memory and kernels that hold this population's state and rings, or null (plain
-   * loops). Learning kernels may be instantiated on the same memory (e.g. learning/kernels/
-   * sym-stdp-memory.ts) so that they write straight into this population's ring slots.
+   * loops). A plastic projection's kernel memory may be carved out of it
+   * (models/kernels/plastic-memory.ts) so that its kernels write straight into this population's ring slots.
    */
   get wasmKernels(): WasmLifKernels | null {
     return this.wasm;

@@ -17,6 +17,9 @@ import { ArrivalWalk } from './kernels/arrival-walk.js';
 import { PlasticMemory } from './kernels/plastic-memory.js';
 import type { Population } from './population.js';
 
+/** The spike-arrival walk a dense projection offers its learning rule (models/kernels/arrival-walk.ts). */
+export type { ArrivalWalk };
+
 /** What a rule hands a projection to deliver its spikes (`deliver` is called with the step). */
 export interface PlasticDelivery {
   readonly owner: string;
