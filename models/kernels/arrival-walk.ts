@@ -67,22 +67,8 @@ export class ArrivalWalk {
     const spikes = proj.pre.spikes;
     const h = this.history;
     if (h !== null) h.record(step, spikes.ids, spikes.count);
-    const ring = proj.fusedRing;
-    const buf = ring.buffer;
-    const off = ring.offset(step);
-    const mem = this.mem !== null && this.mem.holds(buf) ? this.mem : null;
     if (this.uniform < 0) {
-      const hist = h!;
-      if (mem !== null && this.ptrs.length > 0) {
-        const p = this.ptrs;
-        const m = proj.pre.size;
-        const n = proj.post.size;
-        // Frozen: c = 0 and no clip, so no weight changes (not even one scaled above the bound).
-        const events = mem.k.arrive(step, this.G, m, n, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, buf.byteOffset + 8 * off, learn ? c : 0, learn ? bound : Infinity, learn && !upper ? 0 : 1);
-        if (events > 0) ring.mark(step);
-      } else if (hist.deliverArrivals(step, proj.weights, buf, off, learn, c, this.trace, bound, upper)) {
-        ring.mark(step);
-      }
+      this.deliverGroups(step, learn, c, bound, upper);
       return;
     }
     // Whole rows: the spikes of this step (no delay) or of step − d (ring slot, when any were recorded).
@@ -97,6 +83,10 @@ export class ArrivalWalk {
       count = h.histCount[slot]!;
     }
     if (count === 0) return;
+    const ring = proj.fusedRing;
+    const buf = ring.buffer;
+    const off = ring.offset(step);
+    const mem = this.mem !== null && this.mem.holds(buf) ? this.mem : null;
     ring.mark(step);
     const n = proj.post.size;
     const w = proj.weights;
@@ -131,6 +121,22 @@ export class ArrivalWalk {
           w[row + i] = nw > bound ? nw : bound;
         }
       }
+    }
+  }
+
+  /** Per-synapse delays: the synapses grouped by delay, in the arrival kernel or the JS walk. */
+  private deliverGroups(step: number, learn: boolean, c: number, bound: number, upper: boolean): void {
+    const proj = this.projection;
+    const ring = proj.fusedRing;
+    const buf = ring.buffer;
+    const off = ring.offset(step);
+    if (this.ptrs.length > 0 && this.mem!.holds(buf)) {
+      const p = this.ptrs;
+      // Frozen: c = 0 and no clip, so no weight changes (not even one scaled above the bound).
+      const events = this.mem!.k.arrive(step, this.G, proj.pre.size, proj.post.size, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, buf.byteOffset + 8 * off, learn ? c : 0, learn ? bound : Infinity, learn && !upper ? 0 : 1);
+      if (events > 0) ring.mark(step);
+    } else if (this.history!.deliverArrivals(step, proj.weights, buf, off, learn, c, this.trace, bound, upper)) {
+      ring.mark(step);
     }
   }
 
