@@ -10,14 +10,15 @@
  * (the minimal model has no pre-side triplet term, A3⁻ = 0). Defaults: the authors' visual-cortex
  * fit (their Table 4, minimal all-to-all), with a weight bound.
  *
- * The projection keeps its own delivery (the weight before this step's update arrives, as in the
- * other STDP rules); the rule adds a pre-spike task after it and a post-spike task. No per-synapse
- * delays (the projection's arrival walk, DenseProjection.arrivalWalk, is not wired in). Traces are stored
- * rescaled (learning/rescaled-traces.ts): nothing decays per step.
+ * The pre side is the projection's spike-arrival walk (DenseProjection.arrivalWalk), shared with
+ * the other STDP variants: the spike carries the weight from before this step's update, and this
+ * rule supplies only its term, −A2⁻·o1 clipped at 0 from below. No delays: the post side would need
+ * r1 at each synapse's arrival (as sym-STDP keeps it). Traces are stored rescaled
+ * (learning/rescaled-traces.ts): nothing decays per step.
  */
 import { SnnError } from '../engine/errors.js';
 import type { Network } from '../models/network.js';
-import { DenseProjection, type Projection } from '../models/projection.js';
+import { DenseProjection, type ArrivalWalk, type Projection } from '../models/projection.js';
 import type { PlasticityRule, RuleState } from './plugin-contract.js';
 import { RescaledTraces } from './rescaled-traces.js';
 import type { RulePlugin } from './rules.js';
@@ -43,6 +44,8 @@ export class TripletStdp implements PlasticityRule {
   private readonly tr1: RescaledTraces;
   private readonly to1: RescaledTraces;
   private readonly to2: RescaledTraces;
+  /** The projection's spike-arrival walk, with this rule's term (−A2⁻·o1, clipped at 0). */
+  private readonly walk: ArrivalWalk;
   private dt = 0;
 
   constructor(
@@ -57,18 +60,18 @@ export class TripletStdp implements PlasticityRule {
     }
     this.name = `triplet-stdp:${projection.name}`;
     this.r1 = new Float64Array(projection.pre.size);
-    this.o1 = new Float64Array(projection.post.size);
+    this.o1 = projection.traceStorage(projection.post.size);
     this.o2 = new Float64Array(projection.post.size);
     this.tr1 = new RescaledTraces(opts.tauPlus, [this.r1]);
     this.to1 = new RescaledTraces(opts.tauMinus, [this.o1]);
     this.to2 = new RescaledTraces(opts.tauY, [this.o2]);
+    this.walk = projection.arrivalWalk(this.o1);
   }
 
   attach(net: Network): void {
     this.dt = net.dt;
     const order = net.projections.indexOf(this.projection);
-    // After the projection's own delivery in the same slot: the spike carries the weight before the update.
-    net.schedule.add('synapses', order + 0.5, `${this.name}.pre`, (s) => this.onPreSpikes(s));
+    (this.projection as DenseProjection).fuseDelivery({ owner: this.name, deliver: (s) => this.onPreSpikes(s) });
     net.schedule.add('plasticity', order, `${this.name}.post`, (s) => this.onPostSpikes(s));
   }
 
@@ -76,22 +79,17 @@ export class TripletStdp implements PlasticityRule {
     this.plastic = on;
   }
 
-  /** Depresses the rows of this step's pre spikes by A2⁻·o1, then r1 += 1. */
+  /** Delivers this step's pre spikes and depresses their rows by A2⁻·o1 (one pass), then r1 += 1. */
   onPreSpikes(step: number): void {
     const spikes = this.projection.pre.spikes;
-    if (!this.plastic || spikes.count === 0) return;
+    const learn = this.plastic && spikes.count > 0;
     const t = step * this.dt;
-    const n = this.projection.post.size;
-    const w = this.projection.weights;
-    const c = this.opts.a2Minus * this.to1.factor(t);
+    const c = learn ? this.opts.a2Minus * this.to1.factor(t) : 0;
+    this.walk.deliver(step, learn, -c, 0, false);
+    if (!learn) return;
     const inc = 1 / this.tr1.factor(t);
     for (let k = 0; k < spikes.count; k++) {
       const j = spikes.ids[k]!;
-      const row = j * n;
-      for (let i = 0; i < n; i++) {
-        const nw = w[row + i]! - c * this.o1[i]!;
-        w[row + i] = nw > 0 ? nw : 0;
-      }
       this.r1[j] = this.r1[j]! + inc;
     }
   }
