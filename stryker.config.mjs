@@ -14,6 +14,9 @@ export default {
     'models/lif-population.ts',
     'learning/*.ts',
     '!learning/*.test.ts',
+    // the spike-arrival walk every STDP rule uses (moved out of learning/)
+    'models/kernels/arrival-walk.ts',
+    'models/kernels/delayed-arrivals.ts',
     'io/formats/nir*.ts',
     '!io/formats/*.test.ts',
     'io/checkpoint.ts',

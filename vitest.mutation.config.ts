@@ -14,6 +14,7 @@ export default defineConfig({
   test: {
     include: only?.length ? only : [
       'learning/*.test.ts',
+      'models/kernels/*.test.ts',
       'models/lif.test.ts',
       'models/lif-params.test.ts',
       'models/exact/*.test.ts',
