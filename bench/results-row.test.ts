@@ -41,6 +41,7 @@ describe('the row writer', () => {
     expect(() => validRow({ ...noMetric, topic: 't', commit: 'c', date: 'd', machine: 'm', log: 'log/t.md#a' })).toThrow(
       expect.objectContaining({ name: 'SnnError', message: 'result row: metric is missing' }),
     );
+    expect(() => validRow({ ...measured, value: [1, 'x'], topic: 't', commit: 'c', date: 'd', machine: 'm', log: 'log/t.md#a' })).toThrow(/^result row: value Invalid input/);
     const dir = benchDir();
     expect(() => recordResult('speed', 'cuba#new', noMetric as Measured, { benchDir: dir })).toThrow(/^result row: metric is missing$/);
     expect(lines(join(dir, 'results', 'speed.jsonl'))).toHaveLength(1);

@@ -78,7 +78,7 @@ export function shellCommand(argv: readonly string[]): string {
 export function currentCommit(cwd = dirname(SOURCE_BENCH_DIR)): string {
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const hash = git('rev-parse', '--short=7', 'HEAD');
+    const hash = git('rev-parse', 'HEAD').slice(0, 7); // exactly 7: the form the page and its test read
     const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
     return dirty ? `${hash} + uncommitted changes` : hash;
   } catch {
@@ -104,7 +104,8 @@ export function validRow(row: unknown): ResultRow {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.');
-    const what = issue.code === 'invalid_type' && (row as Record<string, unknown> | null)?.[path] === undefined ? 'is missing' : issue.message;
+    const given = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | null | undefined)?.[k as PropertyKey], row);
+    const what = issue.code === 'invalid_type' && given === undefined ? 'is missing' : issue.message;
     throw new SnnError('config.invalid', `result row: ${path || 'row'} ${what}`, `a row has: ${Object.keys(resultRow.shape).join(', ')}`);
   }
   return parsed.data;
