@@ -2,7 +2,9 @@
  * A really trained lif-mlp (tiny batch-rule runs) exported with `snn export RUN_DIR --format nir`:
  * the graph is input → Linear → CubaLIF → Linear → CubaLI (membrane readout) or CubaLIF (spike-count
  * readout) with the trained weights as they are and the normalised LIF's constants in seconds; what
- * NIR cannot hold is stated; our NIR reader reads it back to the same network.
+ * NIR cannot hold is stated; our NIR reader reads it back to a network that, fed the same input
+ * spikes, spikes exactly as the trained network built directly from the model file (clock engine,
+ * float64; learning/tensor/lif-tensor.test.ts shows the tensor pass equals that engine).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +14,11 @@ import { main } from '../cli/main.js';
 import { MODEL_MAGIC, readFramed } from '../io/checkpoint.js';
 import { readNirGraph } from '../io/formats/nir-graph.js';
 import { readNir } from '../io/formats/nir.js';
+import { RngStream } from '../engine/rng.js';
+import type { NetworkDescription } from '../models/description.js';
 import { UNIT_LIF } from '../models/unit-lif.js';
 import { trainBatch } from '../training/batch-trainer.js';
+import { runWithBackend } from './helpers/run-network.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -83,5 +88,37 @@ describe.each([
     const proj = (back.description.projections as { from: string; to: string; weights: number[][] }[]).find((p) => p.from === 'input')!;
     expect(proj.to).toBe('hidden');
     expect(proj.weights[3]![5]).toBe(m.arrays['input->hidden']![3 * H + 5]);
+
+    // Same input spikes into the imported network and into the model's own network: same spikes.
+    const rng = RngStream.derive(9, 'test/nir-lif-mlp/input');
+    const input: [number, number][] = [];
+    for (let step = 0; step < 60; step++) for (let i = 0; i < 784; i++) if (rng.uniform() < 0.3) input.push([step, i]);
+    const dense = (w: ArrayLike<number>, pre: number, post: number) => Array.from({ length: pre }, (_, i) => Array.from({ length: post }, (_, j) => w[i * post + j]!));
+    const lif = { tauM: UNIT_LIF.tauM, vRest: UNIT_LIF.vRest, vReset: UNIT_LIF.vReset, vThresh: UNIT_LIF.vThresh, synapse: 'current', tauExc: UNIT_LIF.tauExc, tauInh: UNIT_LIF.tauInh };
+    const own = {
+      dt: 1,
+      duration: 60,
+      populations: [
+        { name: 'input', model: 'spike-source-array', size: 784, spikes: input },
+        { name: 'hidden', model: 'lif', size: H, params: lif },
+        { name: 'output', model: 'lif', size: 10, params: { ...lif, vThresh: readout === 'membrane' ? 1e308 : UNIT_LIF.vThresh } },
+      ],
+      projections: [
+        { name: 'input->hidden', from: 'input', to: 'hidden', channel: 'exc', connectivity: 'dense', weights: dense(m.arrays['input->hidden']!, 784, H) },
+        { name: 'hidden->output', from: 'hidden', to: 'output', channel: 'exc', connectivity: 'dense', weights: dense(m.arrays['hidden->output']!, H, 10) },
+      ],
+    } as unknown as NetworkDescription;
+    const imported = { ...back.description, duration: 60, populations: pops.map((p) => (p.name === 'input' ? { ...p, spikes: input } : p)) } as unknown as NetworkDescription;
+    const a = runWithBackend(own, 'js').sink;
+    const b = runWithBackend(imported, 'js').sink;
+    const hiddenSpikes = a.spikes(1);
+    expect(hiddenSpikes.times.length).toBeGreaterThan(5);
+    for (const k of [1, 2]) {
+      expect(Array.from(b.spikes(k).times)).toEqual(Array.from(a.spikes(k).times));
+      expect(Array.from(b.spikes(k).ids)).toEqual(Array.from(a.spikes(k).ids));
+    }
+    // The membrane readout never fires; the spike-count readout's output layer does.
+    if (readout === 'membrane') expect(b.spikes(2).times.length).toBe(0);
+    else expect(b.spikes(2).times.length).toBeGreaterThan(5);
   }, 120_000);
 });
