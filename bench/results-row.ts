@@ -189,7 +189,7 @@ export function scriptCommand(argv: readonly string[] = process.argv): string[] 
 }
 
 /** The help line of every driver's `--record` option. */
-export const RECORD_HELP = 'append the headline figure to bench/results/*.jsonl, with a new lab-log entry bench/log/TOPIC.md#ANCHOR (then: npx tsx bench/results-table.ts)';
+export const RECORD_HELP = 'append the headline figure to bench/results/*.jsonl, with a new lab-log entry bench/log/TOPIC.md#ANCHOR (then: npx tsx bench/results-table.ts; default: nothing is recorded)';
 
 /** `--record X` or `--record=X` of an argument list, if given. */
 export function recordSpec(argv: readonly string[] = process.argv.slice(2)): string | undefined {
