@@ -12,12 +12,16 @@
  *
  * Usage (after npm run build):
  *   node dist/bench/compare-overhead.js [--neurons 100] [--budget 1000] [--test 500] [--seeds 2] [--points 5] [--only overhead|speedup]
+ *       [--record TOPIC#ANCHOR]   (with --only: appends the figure to bench/results/speed.jsonl, bench/results-row.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeBackend } from '../engine/backend.js';
+import { SnnError } from '../engine/errors.js';
+import { recordSpec, scriptCommand, startRecording } from './results-row.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +35,10 @@ const points = Number(arg('points', '5'));
 const only = arg('only', 'all');
 const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const contenders: [string, string][] = [['fast', 'etaInput=0.01'], ['slow', 'etaInput=0.003']];
+const spec = recordSpec();
+if (spec !== undefined && only === 'all') throw new SnnError('usage', '--record writes one row: choose --only overhead or --only speedup', 'run the two measurements separately');
+const record = startRecording('speed', spec, scriptCommand());
+const grid = `hao2020 N = ${neurons}, ${contenders.length} contenders × ${seeds} seeds, ${budget} samples`;
 const dir = mkdtempSync(join(os.tmpdir(), 'snn-bench-compare-'));
 
 interface Timed {
@@ -77,6 +85,16 @@ try {
     console.log(`by hand (${contenders.length * seeds} snn train processes): wall ${f(hand.wall)} s, CPU ${f(hand.cpu)} s`);
     console.log(`snn compare --workers 1:                 wall ${f(cmp.wall)} s, CPU ${f(cmp.cpu)} s`);
     console.log(`overhead: wall ${(100 * (cmp.wall / hand.wall - 1)).toFixed(1)} %, CPU ${(100 * (cmp.cpu / hand.cpu - 1)).toFixed(1)} %`);
+    record({
+      what: `snn compare --workers 1 against the same runs by hand: ${grid}`,
+      metric: 'CPU-time overhead (user + sys)',
+      value: +(100 * (cmp.cpu / hand.cpu - 1)).toFixed(1),
+      precision: 1,
+      unit: '%',
+      compare: `goal ≤ 5 %; by hand ${f(hand.cpu)} s CPU, compare ${f(cmp.cpu)} s CPU`,
+      backend: describeBackend('f64'),
+      notes: [`wall: by hand ${f(hand.wall)} s, compare ${f(cmp.wall)} s`],
+    });
   }
   if (only === 'all' || only === 'speedup') {
     const w1 = timed(compareArgs(join(dir, 'sp-w1'), 1));
@@ -84,6 +102,16 @@ try {
     console.log(`snn compare --workers 1: wall ${f(w1.wall)} s, CPU ${f(w1.cpu)} s`);
     console.log(`snn compare --workers 2: wall ${f(w2.wall)} s, CPU ${f(w2.cpu)} s`);
     console.log(`speed-up of 2 workers: ${(w1.wall / w2.wall).toFixed(2)}×`);
+    record({
+      what: `snn compare, two workers / one: ${grid}`,
+      metric: 'speed-up of wall time',
+      value: +(w1.wall / w2.wall).toFixed(2),
+      precision: 2,
+      unit: '×',
+      compare: `goal ≥ 1.8× on two idle cores; 1 worker ${f(w1.wall)} s, 2 workers ${f(w2.wall)} s wall`,
+      backend: describeBackend('f64'),
+      notes: [`CPU: 1 worker ${f(w1.cpu)} s, 2 workers ${f(w2.cpu)} s`],
+    });
   }
   console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 } finally {

@@ -3,12 +3,14 @@
  * Redis queue with W `snn worker` processes (one thread each), W = 1, 2, 3, for the same grid; and
  * the queue's overhead per job: (queue wall − local wall) × W / jobs, in worker-seconds per job.
  *
- *   npm run build && nice npx tsx bench/queue-throughput.ts [JOBS] [BUDGET]
+ *   npm run build && nice npx tsx bench/queue-throughput.ts [JOBS] [BUDGET] [REPEATS] [--record TOPIC#ANCHOR]
  *
  * Starts its own redis-server (no persistence) on a free loopback port and removes everything it
  * wrote. Each measurement runs the grid into a fresh directory on its own queue, so nothing is reused.
  * Local and queued runs alternate, REPEATS times each (default 2); the fastest of each is kept, the
  * least disturbed by other load on the machine (the load average is printed before and after).
+ * `--record` appends the queue's overhead per job (its range over W) to bench/results/speed.jsonl
+ * with a lab-log entry (bench/results-row.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,12 +18,16 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeBackend } from '../engine/backend.js';
+import { recordSpec, scriptCommand, startRecording, withoutRecord } from './results-row.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = join(ROOT, 'dist', 'cli', 'main.js');
-const jobs = Number(process.argv[2] ?? 6);
-const budget = Number(process.argv[3] ?? 100);
-const repeats = Number(process.argv[4] ?? 2);
+const positional = withoutRecord(process.argv.slice(2));
+const jobs = Number(positional[0] ?? 6);
+const budget = Number(positional[1] ?? 100);
+const repeats = Number(positional[2] ?? 2);
+const record = startRecording('speed', recordSpec(), scriptCommand());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,6 +71,7 @@ async function main(): Promise<void> {
     return f;
   };
   const rows: string[] = [];
+  const measured: { w: number; local: number; queued: number; overhead: number }[] = [];
   try {
     console.log(`${jobs} jobs (hao2020 N=20, ${budget} training samples, 40 test samples); load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     for (const w of [1, 2, 3]) {
@@ -83,6 +90,7 @@ async function main(): Promise<void> {
       const overhead = ((queued - local) * w) / jobs;
       const row = `| ${w} | ${local.toFixed(1)} | ${((3600 * jobs) / local).toFixed(0)} | ${queued.toFixed(1)} | ${((3600 * jobs) / queued).toFixed(0)} | ${overhead.toFixed(2)} |`;
       rows.push(row);
+      measured.push({ w, local, queued, overhead });
       console.log(row);
     }
   } finally {
@@ -91,6 +99,17 @@ async function main(): Promise<void> {
   }
   console.log(`\n| W | local wall s | local jobs/h | queue wall s | queue jobs/h | queue overhead (worker-s per job) |\n|---|---|---|---|---|---|\n${rows.join('\n')}`);
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const overheads = measured.map((m) => m.overhead);
+  record({
+    what: `sweep on the Redis queue against the local thread pool: ${jobs} jobs (hao2020 N = 20, ${budget} samples), W = 1–3 workers`,
+    metric: 'queue overhead per job, range over W (worker-seconds)',
+    value: [+Math.min(...overheads).toFixed(2), +Math.max(...overheads).toFixed(2)],
+    precision: 2,
+    unit: 's',
+    compare: `jobs per hour local / queue: ${measured.map((m) => `W ${m.w} ${((3600 * jobs) / m.local).toFixed(0)} / ${((3600 * jobs) / m.queued).toFixed(0)}`).join(', ')}`,
+    backend: `${describeBackend('f64')}; redis-server on loopback, BullMQ`,
+    notes: rows,
+  });
 }
 
 await main();

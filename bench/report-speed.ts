@@ -6,7 +6,8 @@
  *   npm run build
  *   node dist/bench/report-speed.js [--run DIR] [--neurons 400] [--train-samples 1000] [--test-samples 2000] [--eval-workers 2]
  *
- * Without --run (or when DIR holds no model yet) it first trains the run (not timed). Prints wall
+ * `--record TOPIC#ANCHOR` appends the wall time as a row of bench/results/speed.jsonl with its
+ * lab-log entry (bench/results-row.ts). Without --run (or when DIR holds no model yet) it first trains the run (not timed). Prints wall
  * and CPU seconds (CPU of the main thread and the evaluation workers), the time of each stage and
  * the load average of the machine, which on a shared machine explains wall ≫ CPU.
  */
@@ -16,6 +17,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { train } from '../training/run-training.js';
 import { writeReport } from '../report/report.js';
+import { describeBackend } from '../engine/backend.js';
+import { scriptCommand, startRecording } from './results-row.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,8 +28,10 @@ const { values } = parseArgs({
     'test-samples': { type: 'string', default: '2000' },
     'eval-workers': { type: 'string', default: '2' },
     out: { type: 'string' },
+    record: { type: 'string' },
   },
 });
+const record = startRecording('speed', values.record, scriptCommand());
 const run = values.run!;
 const testSamples = Number(values['test-samples']);
 if (!existsSync(join(run, 'model.snnmodel'))) {
@@ -60,3 +65,13 @@ process.stdout.write(
     `silhouette ${r.silhouette?.toFixed(3)}\n` +
     `report of ${run}: ${wall.toFixed(1)} s wall, ${(cpu.user / 1e6).toFixed(1)} s user + ${(cpu.system / 1e6).toFixed(1)} s system CPU; load average ${load0.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores\n`,
 );
+record({
+  what: `snn report of a hao2020 run (${r.figures.length} figures, t-SNE of ${testSamples} test images, ${values['eval-workers']} evaluation workers)`,
+  metric: 'wall time of the whole report',
+  value: +wall.toFixed(1),
+  precision: 1,
+  unit: 's',
+  compare: `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (main thread and evaluation workers)`,
+  backend: describeBackend('f64'),
+  notes: [`figures: ${r.figures.map((f) => `${f.name} ${f.seconds.toFixed(2)} s`).join(', ')}`],
+});

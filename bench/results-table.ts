@@ -9,6 +9,8 @@
  *
  *   npx tsx bench/results-table.ts           rewrite the tables of bench/RESULTS.md
  *   npx tsx bench/results-table.ts --check   exit 1 if RESULTS.md differs from what the rows give
+ *
+ * Rows are appended by the drivers' `--record TOPIC#ANCHOR` through bench/results-row.ts.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -17,7 +19,12 @@ import { z } from 'zod';
 import { SnnError } from '../engine/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
-export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+/**
+ * The bench folder of the sources (also when this runs compiled from dist/bench/ or .test-dist/bench/), or
+ * $SNN_BENCH_DIR: a folder with RESULTS.md, results/ and log/ that tests and dry runs use instead.
+ */
+export const SOURCE_BENCH_DIR = ((here: string) => (/dist$/.test(basename(dirname(here))) ? join(here, '..', '..', 'bench') : here))(dirname(fileURLToPath(import.meta.url)));
+export const BENCH_DIR = process.env.SNN_BENCH_DIR || SOURCE_BENCH_DIR;
 export const RESULTS_PAGE = join(BENCH_DIR, 'RESULTS.md');
 export const RESULTS_DIR = join(BENCH_DIR, 'results');
 

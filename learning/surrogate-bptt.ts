@@ -28,7 +28,8 @@ import { PoissonEncoder } from '../datasets/poisson-encoder.js';
 import { SnnError } from '../engine/errors.js';
 import type { FloatArray } from '../engine/float-array.js';
 import { RngStream } from '../engine/rng.js';
-import { LIF_DEFAULTS, type LifParams } from '../models/lif.js';
+import type { LifParams } from '../models/lif.js';
+import { UNIT_LIF } from '../models/unit-lif.js';
 import type { Batch, BatchRule, LayerFactors, WeightTensor } from './plugin-contract.js';
 import { spikeFunction, surrogate, type Surrogate } from './surrogates.js';
 import type { TensorBackend } from './tensor/backend.js';
@@ -56,8 +57,6 @@ export interface SurrogateMlpConfig {
   seed: number;
 }
 
-/** Normalised LIF: rest and reset 0, threshold 1 (so β ≈ 10 suits the surrogate), τm 10 ms, τs 5 ms. */
-const UNIT_LIF: LifParams = { ...LIF_DEFAULTS, vRest: 0, vReset: 0, vThresh: 1, tauM: 10, synapse: 'current', tauExc: 5, tauInh: 5 };
 
 export const SURROGATE_MLP_DEFAULTS: SurrogateMlpConfig = {
   hidden: 100,

@@ -1,24 +1,33 @@
 /**
- * Learning curve: test accuracy (supervision-layer readout SL, assignment vote USL) and the
+ * Learning curve: test accuracy (supervision-layer readout SL, assignment vote USL; a batch-rule
+ * run's one readout) and the
  * running training accuracy at every evaluation in metrics.jsonl, against training samples; with the
  * learning-curve prediction of the last evaluation (training/learning-curve.ts) as a dashed line and
  * its interval as a band, when the run has one.
  */
 import { SnnError } from '../engine/errors.js';
+import type { BatchMetricsLine } from '../training/batch-trainer.js';
 import type { MetricsLine } from '../training/trainer.js';
 import { CLASS_SCHEME, type Figure } from './figure.js';
 
-export function learningCurveFigure(metrics: MetricsLine[]): Figure {
+/** A batch-rule run's line (one readout: `accuracy`) or a local-rule run's (SL and USL). */
+const isBatchLine = (m: MetricsLine | BatchMetricsLine): m is BatchMetricsLine => 'accuracy' in m;
+
+export function learningCurveFigure(metrics: MetricsLine[] | BatchMetricsLine[]): Figure {
   if (metrics.length === 0) throw new SnnError('usage', 'the run has no metrics.jsonl (no evaluation yet)', 'a learning curve needs a run directory with at least one evaluation');
   const rows: { samples: number; accuracy: number; readout: string }[] = [];
   for (const m of metrics) {
-    if (m.slAccuracy !== null && m.slAccuracy !== undefined) rows.push({ samples: m.trained, accuracy: m.slAccuracy, readout: 'test SL (supervision layer)' });
-    rows.push({ samples: m.trained, accuracy: m.uslAccuracy, readout: 'test USL (assignment vote)' });
+    if (isBatchLine(m)) rows.push({ samples: m.trained, accuracy: m.accuracy, readout: 'test (readout)' });
+    else {
+      if (m.slAccuracy !== null && m.slAccuracy !== undefined) rows.push({ samples: m.trained, accuracy: m.slAccuracy, readout: 'test SL (supervision layer)' });
+      rows.push({ samples: m.trained, accuracy: m.uslAccuracy, readout: 'test USL (assignment vote)' });
+    }
     if (m.trainRunningAccuracy !== null && m.trainRunningAccuracy !== undefined) rows.push({ samples: m.trained, accuracy: m.trainRunningAccuracy, readout: 'training (running)' });
   }
   const last = metrics[metrics.length - 1]!;
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(2)} %`);
-  const notes = [`${metrics.length} evaluation${metrics.length === 1 ? '' : 's'}; last at ${last.trained} samples on ${last.testSamples} test samples: SL ${pct(last.slAccuracy)}, USL ${pct(last.uslAccuracy)}`];
+  const scores = isBatchLine(last) ? `accuracy ${pct(last.accuracy)}` : `SL ${pct(last.slAccuracy)}, USL ${pct(last.uslAccuracy)}`;
+  const notes = [`${metrics.length} evaluation${metrics.length === 1 ? '' : 's'}; last at ${last.trained} samples on ${last.testSamples} test samples: ${scores}`];
   const predicted = last.predicted ?? null;
   if (predicted) notes.push(`predicted final accuracy ${pct(predicted.final)} (95 % interval ${pct(predicted.lo)} – ${pct(predicted.hi)}, ${predicted.family} fit of the evaluations so far)`);
   const curve = {

@@ -14,7 +14,7 @@ export function thetaFigure(model: TrainedModel): Figure {
   return histogramFigure('theta', 'Adaptive threshold θ of the hidden neurons', 'θ (mV)', [{ name: 'exc.theta', values: theta }], [`${theta.length} neurons: θ mean ${s.mean.toFixed(3)} mV, min ${s.min.toFixed(3)}, max ${s.max.toFixed(3)}`], 'neurons');
 }
 
-export function weightsFigure(model: TrainedModel): Figure {
+export function weightsFigure(model: Pick<TrainedModel, 'arrays'>): Figure {
   const series = Object.entries(model.arrays)
     .filter(([k]) => k.includes('->'))
     .map(([name, values]) => ({ name, values }));

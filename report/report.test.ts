@@ -101,6 +101,26 @@ describe('snn report, opened in headless Chromium', () => {
     expect(html).not.toMatch(/<script|<link|https?:\/\/(?!www\.w3\.org)/);
   }, 240_000);
 
+  it('a tiny lif-mlp run: snn train writes its report (learning curve, weights, metrics); every figure draws', async () => {
+    const run = join(root, 'lif-mlp');
+    const code = await main(['train', '--model', 'lif-mlp', '--neurons', '8', '--train-samples', '64', '--test-samples', '40', '--eval-every', '32', '--seed', '2', '--set', 'steps=8', '--set', 'batch=8', '--no-progress', '--json', '--out', run]);
+    expect(code).toBe(0);
+    const dir = join(run, 'report');
+    const figures = checkPngs(dir);
+    expect(figures.map((f) => f.name)).toEqual(['learning-curve', 'weights']);
+    checkPage(await openReport(join(dir, 'report.html'), join(root, 'lif-mlp-report.png')), ['learning-curve', 'weights']);
+    const metrics = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { trained: number; accuracy: number });
+    expect(metrics.map((m) => m.trained)).toEqual([32, 64]);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    // The facts are the run's: its last evaluation, and the model scored again on the same 40 test images.
+    const last = `${(100 * metrics[1]!.accuracy).toFixed(2)} %`;
+    expect(html).toContain(`40 test images: accuracy ${last}`);
+    expect(html).toMatch(new RegExp(`<td>test accuracy</td><td>40 test images: ${last.replace('.', '\\.')}`));
+    expect(html).toMatch(/<td>rule<\/td><td>surrogate-bptt/);
+    expect(html).toMatch(/input-&gt;hidden: 6,272 weights.*hidden-&gt;output: 80 weights/s);
+    expect(html).not.toMatch(/<script|<link|https?:\/\/(?!www\.w3\.org)/);
+  }, 240_000);
+
   it('a trace: raster, histograms and a state trace', async () => {
     const trace = join(root, 'net.snntrace');
     const w = TraceWriter.open(trace, { dt: 0.1, mode: 'clock', populations: [{ name: 'exc', size: 40 }, { name: 'inh', size: 10 }], seed: 1, descriptionHash: '0'.repeat(64), snnVersion: '0' });

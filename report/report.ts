@@ -11,6 +11,7 @@ import { evaluateRun, readRunConfig } from '../training/run-training.js';
 import { SnnError } from '../engine/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readTrace } from '../io/trace-reader.js';
+import { batchRunFigures, isBatchRun } from './batch-run.js';
 import { compareCurveFigures, compareSummaryFigure, isCompareDir, readCompare } from './compare.js';
 import { confusionFigure } from './confusion.js';
 import { embeddingFigure, MIN_TSNE_SAMPLES } from './embedding.js';
@@ -118,6 +119,10 @@ export async function buildFigures(source: string, opts: ReportOptions = {}): Pr
       ['seed', String(trace.header.seed)],
     ];
     return { kind, figures, facts };
+  }
+  if (isBatchRun(source)) {
+    const batch = await batchRunFigures(source, { ...opts, onProgress: say });
+    return { kind: statSync(source).isDirectory() ? 'run' : 'model', ...batch };
   }
   const run = loadRun(source);
   const m = run.model;

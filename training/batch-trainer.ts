@@ -38,6 +38,7 @@ import { predictFinal, type Prediction } from './learning-curve.js';
 import { LIF_MLP_OPTIONS, networkOptions, type LifMlpConfig } from './lif-mlp.js';
 import { trainableModels, type BatchTrainableModel } from './models.js';
 import type { TrainRequest } from './run-training.js';
+import type { RunSummary } from './run-summary.js';
 import type { TrainProgress } from './trainer.js';
 
 /** A plugin with its options resolved against its schema (what config.json stores). */
@@ -88,25 +89,11 @@ export interface BatchMetricsLine {
   diagnostics: Record<string, number>;
 }
 
-export interface BatchTrainSummary {
-  model: string;
-  dataset: string;
-  neurons: number;
-  epochs: number;
+export interface BatchTrainSummary extends RunSummary {
   rule: string;
   transforms: string[];
   policies: string[];
   accuracy: number | null;
-  trainSamples: number;
-  testSamples: number;
-  wallSeconds: number;
-  msPerTrainSample: number;
-  backend: string;
-  seed: number;
-  runDir: string;
-  resumed: boolean;
-  predicted?: Prediction;
-  stopReason: string | null;
 }
 
 const DATASETS = ['mnist', 'fashion-mnist'] as const;

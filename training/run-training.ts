@@ -11,7 +11,7 @@ import { loadDataset, subset, type Dataset } from '../datasets/dataset.js';
 import { longTailed, type LongTail } from '../datasets/long-tailed.js';
 import { samplers } from '../datasets/sampler.js';
 import { parsePluginSpec } from '../engine/registry.js';
-import type { Prediction } from './learning-curve.js';
+import type { RunSummary } from './run-summary.js';
 import { describeBackend } from '../engine/backend.js';
 import { SnnError } from '../engine/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -99,28 +99,12 @@ export interface TrainRequest {
   out: string;
 }
 
-export interface TrainSummary {
-  model: string;
-  dataset: string;
-  neurons: number;
-  epochs: number;
+export interface TrainSummary extends RunSummary {
   slAccuracy: number | null;
   uslAccuracy: number;
-  trainSamples: number;
-  testSamples: number;
-  wallSeconds: number;
-  msPerTrainSample: number;
-  backend: string;
-  seed: number;
-  runDir: string;
-  resumed: boolean;
   /** Long-tailed runs: balanced and rare-class accuracy of the last evaluation. */
   balancedAccuracy?: { sl: number | null; usl: number };
   rareClassAccuracy?: { sl: number | null; usl: number; classes: number[] };
-  /** The last evaluation's prediction of the final accuracy, when there was one. */
-  predicted?: Prediction;
-  /** Why the run ended before its planned end (--stop-when-predicted), or null. */
-  stopReason: string | null;
   /** Ended by `control.shouldStop` (Ctrl-C): a checkpoint at `trainSamples`, no model yet. */
   interrupted: boolean;
   /** Trained samples the run started from (its checkpoint's; 0 for a new run). */

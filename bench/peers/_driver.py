@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from _record import add_record_option, check_record, command_as_run, load_during, record
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
 PY = '/usr/bin/python3'
@@ -322,6 +324,26 @@ def print_train_tables(rows, ours):
     return summ
 
 
+def headline_target(summ):
+    """The Brian2 target a recorded row compares with: C++ standalone when it ran, else the first."""
+    return 'cpp_standalone' if 'cpp_standalone' in summ else next(iter(summ), None)
+
+
+def record_ratio(spec, prog, argv, info, rows, note, summ, brian2_metric, ours_value, row):
+    """--record: one row, ours / Brian2 on `brian2_metric` of the headline target; refuses without a ratio."""
+    t = headline_target(summ)
+    theirs = summ[t]['metrics'].get(brian2_metric) if t else None
+    ours = next((r for l, _, r in rows if l == 'ours'), None)
+    if ours is None or ours_value is None or not theirs:
+        sys.exit(f'error: --record needs a ratio snn / Brian2, and this run has none ({note or "Brian2 produced no result"})')
+    brian2 = next(r for l, _, r in rows if l != 'ours' and r is not None and r.get('target') == t)
+    row = dict(row(t, brian2, ours_value, theirs))
+    row.update(value=round(ours_value / theirs, 2), precision=2, unit='×', command=command_as_run(prog, argv),
+               backend=f"{ours.get('backendDetail', ours.get('backend', '?'))}; Brian2 {brian2.get('brian2Version', '?')} {t}",
+               load=load_during(info['loadavg'], info['loadavgAfter']))
+    record('speed', spec, row)
+
+
 def main_cuba(argv):
     ap = argparse.ArgumentParser(prog='cuba-driver.sh')
     ap.add_argument('--neurons', type=int, default=4000)
@@ -335,7 +357,9 @@ def main_cuba(argv):
                     help='warm Brian2 runs per target after the cold one (default 3)')
     ap.add_argument('--timeout', type=float, default=3600)
     ap.add_argument('--save-json', metavar='FILE', help='write all raw results to FILE')
+    add_record_option(ap)
     a = ap.parse_args(argv)
+    check_record('speed', a.record)
     targets = [t for t in a.targets.split(',') if t]
     info = machine_info()
     print(f"CUBA benchmark  N={a.neurons}  duration={a.duration:g} ms  seed={a.seed}  (p=0.02, dt=0.1 ms)")
@@ -371,6 +395,19 @@ def main_cuba(argv):
         with open(a.save_json, 'w') as f:
             json.dump({'machine': info, 'summary': summ, 'runs': [
                 {'label': l, 'command': c, 'result': r} for l, c, r in rows], 'note': note}, f, indent=1)
+    if a.record:
+        og = ours or {}
+
+        def cuba_row(t, brian2, o, b):
+            whole = [f"whole process snn / {k} Brian2 {fmt(ratio(og.get('_wallSeconds'), summ[t][k]), 2)}×"
+                     for k in ('cold', 'warm') if summ[t][k]]
+            return {'what': f'CUBA N = {a.neurons}, {a.duration / 1000:g} s: loop, snn / Brian2',
+                    'metric': 'loop process CPU time ratio', 'compare': f'snn {o:.4f} s, Brian2 {b:.4f} s',
+                    'notes': whole + [f"spikes: snn {og.get('spikes')}, Brian2 {brian2.get('spikes')}",
+                                      f"Brian2 runs of {t}: {summ[t]['n']} (loop figure: their median)",
+                                      f"other processes (cores) during snn's run: {fmt(og.get('_otherCores'), 2)}"]}
+        record_ratio(a.record, 'bash bench/peers/cuba-driver.sh', argv, info, rows, note, summ, 'loop CPU s',
+                     og.get('simLoopCpuSeconds'), cuba_row)
     return 0 if all(r is not None for l, _, r in rows if l != 'ours') else 1
 
 
@@ -391,7 +428,9 @@ def main_train(argv):
                     help='Brian2 STDP traces per synapse (default) or per neuron')
     ap.add_argument('--timeout', type=float, default=7200)
     ap.add_argument('--save-json', metavar='FILE')
+    add_record_option(ap)
     a = ap.parse_args(argv)
+    check_record('speed', a.record)
     targets = [t for t in a.targets.split(',') if t]
     info = machine_info()
     print(f"Diehl & Cook 2015 training  N={a.neurons}  samples={a.samples} (first {a.samples} MNIST training images)  "
@@ -430,6 +469,18 @@ def main_train(argv):
         with open(a.save_json, 'w') as f:
             json.dump({'machine': info, 'summary': summ, 'runs': [
                 {'label': l, 'command': c, 'result': r} for l, c, r in rows], 'note': note}, f, indent=1)
+    if a.record:
+        og = ours or {}
+
+        def train_row(t, brian2, o, b):
+            return {'what': f'Diehl & Cook 2015 training N = {a.neurons} (K = {a.samples}), snn / Brian2',
+                    'metric': 'CPU time per training sample ratio',
+                    'compare': f'snn {o:.2f} ms, Brian2 {b:.2f} ms (STDP traces per {a.traces})',
+                    'notes': [f"wall ms per sample: snn median {fmt(og.get('msPerSampleMedian'), 2)}, "
+                              f"Brian2 {fmt(summ[t]['metrics'].get('ms/sample'), 2)}",
+                              f"other processes (cores) during snn's run: {fmt(og.get('_otherCores'), 2)}"]}
+        record_ratio(a.record, 'bash bench/peers/train-driver.sh', argv, info, rows, note, summ, 'CPU ms/sample',
+                     og.get('cpuMsPerSampleMedian'), train_row)
     return 0 if all(r is not None for l, _, r in rows if l != 'ours') else 1
 
 

@@ -15,6 +15,7 @@ import { policies } from '../../learning/policies/registry.js';
 import { surrogates } from '../../learning/surrogates.js';
 import { transforms } from '../../learning/transforms/registry.js';
 import { TENSOR_BACKENDS, type TensorBackendName } from '../../learning/tensor/backend.js';
+import { RECORD_HELP, startRecording } from '../../bench/results-row.js';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -40,6 +41,7 @@ interface SurrogateBenchFlags {
   tensorBackend?: TensorBackendName;
   dataDir?: string;
   json?: boolean;
+  record?: string;
 }
 
 export function registerBenchSurrogate(bench: Command): void {
@@ -66,7 +68,9 @@ export function registerBenchSurrogate(bench: Command): void {
     .addOption(new Option('--tensor-backend <b>', 'preferred tfjs backend (falls back: node → wasm → cpu; default: the first that loads)').choices([...TENSOR_BACKENDS]))
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files (default: $SNN_DATA_DIR, else the locations of docs/datasets.md)').env('SNN_DATA_DIR'))
     .option('--json', 'print one JSON object')
+    .option('--record <topic#anchor>', RECORD_HELP)
     .action(async (f: SurrogateBenchFlags) => {
+      const record = startRecording('accuracy', f.record, ['snn', ...process.argv.slice(2)]);
       const r = await runSurrogateTrain({
         dataset: f.dataset,
         samples: f.samples,
@@ -89,5 +93,15 @@ export function registerBenchSurrogate(bench: Command): void {
         ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}),
       });
       process.stdout.write(f.json ? `${JSON.stringify(r)}\n` : formatSurrogateTrain(r));
+      record({
+        what: `${r.rule} ${r.dataset} 784-${r.hidden}-10, ${r.trainSamples} samples × ${r.epochs} epoch(s), batch ${r.batch}`,
+        metric: `test accuracy (${r.testSamples} images)`,
+        value: +(100 * r.testAccuracy).toFixed(2),
+        precision: 2,
+        unit: '%',
+        compare: '',
+        backend: r.tensorBackend,
+        notes: [`CPU ms per training sample ${r.cpuMsPerTrainSample.toFixed(3)}, per test sample ${r.cpuMsPerTestSample.toFixed(3)}`, `transforms: ${r.transforms.join(', ') || 'none'}; policies: ${r.policies.join(', ') || 'none'}`],
+      });
     });
 }

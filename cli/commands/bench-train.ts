@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runTrainSpeed, TRAIN_SPEED_MODELS, type TrainSpeedResult } from '../../bench/train-speed.js';
+import { RECORD_HELP, startRecording } from '../../bench/results-row.js';
 import { nonNegativeInt, positiveInt, seed } from '../parse.js';
 
 interface TrainBenchFlags {
@@ -19,6 +20,7 @@ interface TrainBenchFlags {
   precision: 'f32' | 'f64';
   dataDir?: string;
   json?: boolean;
+  record?: string;
 }
 
 export function registerBenchTrain(bench: Command): void {
@@ -35,7 +37,9 @@ export function registerBenchTrain(bench: Command): void {
     .addOption(new Option('--precision <p>', 'state and weight precision').choices(['f32', 'f64']).default('f64'))
     .addOption(new Option('--data-dir <dir>', 'directory holding the IDX files (default: $SNN_DATA_DIR, else the locations of docs/datasets.md)').env('SNN_DATA_DIR'))
     .option('--json', 'print one JSON object (the keys bench/peers/train-driver.sh reads)')
+    .option('--record <topic#anchor>', RECORD_HELP)
     .action((f: TrainBenchFlags) => {
+      const record = startRecording('speed', f.record, ['snn', ...process.argv.slice(2)]);
       const r = runTrainSpeed({
         model: f.model,
         neurons: f.neurons,
@@ -48,6 +52,16 @@ export function registerBenchTrain(bench: Command): void {
         dataDir: f.dataDir,
       });
       process.stdout.write(f.json ? `${JSON.stringify(r)}\n` : formatTrainSpeed(r));
+      record({
+        what: `${r.model} training N = ${r.neurons} (K = ${r.samples}, warm-up ${r.warmup})`,
+        metric: 'CPU ms per training sample (median)',
+        value: +r.cpuMsPerSampleMedian.toFixed(2),
+        precision: 2,
+        unit: 'ms',
+        compare: `wall ms per sample: median ${r.msPerSampleMedian.toFixed(2)}`,
+        backend: r.backend,
+        notes: [`spikes per sample: ${r.spikesPerSample.toFixed(1)} exc, ${r.inhSpikesPerSample.toFixed(1)} inh`, `synaptic events per CPU-second ${r.synapticEventsPerCpuSecond.toExponential(2)}`],
+      });
     });
 }
 

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { runCubaBench, type CubaBenchResult } from '../../bench/cuba.js';
+import { RECORD_HELP, startRecording } from '../../bench/results-row.js';
 import { positiveInt, positiveNumber, seed } from '../parse.js';
 import { registerBenchTrain } from './bench-train.js';
 import { registerBenchSurrogate } from './bench-surrogate.js';
@@ -30,6 +31,7 @@ interface CubaFlags {
   p?: number;
   jitWarmup?: boolean;
   json?: boolean;
+  record?: string;
 }
 
 function registerBenchCuba(bench: Command): void {
@@ -43,9 +45,21 @@ function registerBenchCuba(bench: Command): void {
     .option('--p <prob>', 'connection probability (default 0.02, Brian2\'s CUBA example)', probability)
     .option('--jit-warmup', 'run a short CUBA of the same size first so the timed loop starts with compiled JS (Brian2 excludes its compilation too)')
     .option('--json', 'print one JSON object (the keys bench/peers/cuba-driver.sh reads)')
+    .option('--record <topic#anchor>', RECORD_HELP)
     .action((flags: CubaFlags) => {
+      const record = startRecording('speed', flags.record, ['snn', ...process.argv.slice(2)]);
       const r = runCubaBench({ neurons: flags.neurons, duration: flags.duration, seed: flags.seed, precision: flags.precision, connectionProbability: flags.p, jitWarmup: flags.jitWarmup });
       process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : formatCuba(r));
+      record({
+        what: `CUBA N = ${r.neurons}, ${r.durationMs / 1000} s, snn alone`,
+        metric: 'simulation loop process CPU time',
+        value: +r.simLoopCpuSeconds.toFixed(4),
+        precision: 4,
+        unit: 's',
+        compare: `${r.realTimeFactor.toFixed(2)}× real time; whole process ${r.totalCpuSeconds.toFixed(3)} s CPU`,
+        backend: r.backendDetail,
+        notes: [`spikes ${r.spikes} (mean rate ${r.meanRateHz.toFixed(2)} Hz), synapses ${r.synapses}, seed ${r.seed}, ${r.precision}`],
+      });
     });
 }
 

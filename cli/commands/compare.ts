@@ -12,7 +12,7 @@ import { SnnError } from '../../engine/errors.js';
 import { parseContenders } from '../../training/compare/contenders.js';
 import { runCompare } from '../../training/compare/compare.js';
 import { parseSeeds } from '../../training/compare/grid.js';
-import { defaultPoolScript, defaultPoolWorkers } from '../../training/compare/pool.js';
+import { defaultWorkers } from '../../training/sweep/local-pool.js';
 import { withTimings } from '../../training/compare/summary.js';
 import { positiveInt, positiveNumber } from '../parse.js';
 import { progressReporter } from '../progress.js';
@@ -114,7 +114,7 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
   // Only when jobs run on worker threads (the main thread then sees the signal at once).
   const rerun = ['snn', ...process.argv.slice(2)].map(shellQuote).join(' ');
   const stop =
-    (flags.workers ?? defaultPoolWorkers()) > 1 && defaultPoolScript() !== null
+    (flags.workers ?? defaultWorkers()) > 1
       ? onStopSignal(
           (signal) => {
             bar.stop();
@@ -138,7 +138,7 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
         evalPoints: flags.evalPoints,
         contenders,
         out: flags.out,
-        workers: flags.workers ?? defaultPoolWorkers(),
+        workers: flags.workers ?? defaultWorkers(),
         prune: flags.prune ?? false,
         ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
         ...(flags.queueName !== undefined ? { queueName: flags.queueName } : {}),

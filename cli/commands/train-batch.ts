@@ -7,7 +7,7 @@ import { SnnError } from '../../engine/errors.js';
 import { trainBatch, type BatchTrainSummary } from '../../training/batch-trainer.js';
 import type { TrainRequest } from '../../training/run-training.js';
 import { progressReporter } from '../progress.js';
-import type { TrainFlags } from './train.js';
+import { writeTrainReport, type TrainFlags } from './train.js';
 
 /** The update transforms (`--optimizer` first, then every `--transform`) and batch policies of the flags. */
 export function batchPlugins(flags: Pick<TrainFlags, 'optimizer' | 'transform' | 'policy'>): Pick<TrainRequest, 'transforms' | 'policy'> {
@@ -74,6 +74,7 @@ export async function runBatchTrain(flags: TrainFlags): Promise<void> {
   } finally {
     bar.stop();
   }
+  if (flags.report) await writeTrainReport(summary.runDir, flags);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;

@@ -182,7 +182,7 @@ async function runTrain(flags: TrainFlags, cmd: Command): Promise<void> {
 }
 
 /** The run's report; the run itself is safe on disk, so a failed report is a warning, not a failed run. */
-async function writeTrainReport(runDir: string, flags: TrainFlags): Promise<void> {
+export async function writeTrainReport(runDir: string, flags: Pick<TrainFlags, 'progress' | 'json' | 'evalWorkers'>): Promise<void> {
   try {
     if (flags.progress && !flags.json) process.stderr.write(`writing the report (evaluation, figures, t-SNE) into ${runDir}/report/\n`);
     const r = await writeRunReport(runDir, { evalWorkers: flags.evalWorkers });

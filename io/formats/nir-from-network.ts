@@ -10,6 +10,7 @@
  *        (τ dv/dt = v_leak − v + r·Σ w δ(t − t_k): a spike of weight w moves v by r·w/τ = w, as snn's v += w)
  *   LIF, synapse 'current', one time constant   → CubaLIF {tau_mem = τm, tau_syn = τs, r = 1, w_in = τs, ...}
  *        (τs dI/dt = −I + w_in·Σ w δ: I jumps by w_in·w/τs = w mV, and τm dv/dt = v_leak − v + 1·I)
+ *   the same, integrating only (a readout)      → CubaLI {tau_mem, tau_syn, r = 1, v_leak, w_in = τs}
  *   LIF, synapse 'current', τexc ≠ τinh, both used
  *                                               → LI '<pop>_syn_exc' {tau = τe, r = τe, v_leak = 0} and
  *                                                 LI '<pop>_syn_inh' {tau = τi, r = τi, v_leak = 0} → LIF {r = 1}
@@ -43,6 +44,8 @@ export interface NirLifSpec {
   params: LifParams;
   /** Per-neuron threshold (mV) overriding vThresh + thetaInit − thetaOffset (frozen θ). */
   vThreshold?: Float64Array;
+  /** A leaky integrator that never fires (a membrane readout): CubaLI instead of CubaLIF (current synapses, one τ). */
+  integrateOnly?: boolean;
   record: boolean;
   metadata?: NirMetadata;
 }
@@ -108,6 +111,7 @@ export function networkSpecToNir(spec: NirNetworkSpec): NirGraph {
     }
     const q = p.params;
     const n = p.size;
+    if (p.integrateOnly && q.synapse !== 'current') throw new SnnError('internal', `population '${p.name}': an integrate-only population needs current synapses`, 'fix the exporter');
     const meta: NirMetadata = { snn_synapse: q.synapse, ...(p.metadata ?? {}) };
     const common = { v_leak: filled(n, q.vRest + q.iBias), v_reset: filled(n, q.vReset), v_threshold: tensor(thresholds(p)) };
     if (q.synapse === 'delta') {
@@ -118,7 +122,12 @@ export function networkSpecToNir(spec: NirNetworkSpec): NirGraph {
       const used = new Set(spec.projections.filter((pr) => pr.to === p.name).map((pr) => pr.channel));
       const tauOf = (c: string) => (c === 'inh' ? q.tauInh : q.tauExc);
       const taus = new Set([...used].map(tauOf));
-      if (taus.size <= 1) {
+      if (taus.size <= 1 && p.integrateOnly) {
+        const tauSyn = msToS(taus.size === 1 ? [...taus][0]! : q.tauExc);
+        add(p.name, { type: 'CubaLI', params: { tau_mem: filled(n, msToS(q.tauM)), tau_syn: filled(n, tauSyn), r: filled(n, 1), v_leak: common.v_leak, w_in: filled(n, tauSyn) }, metadata: meta });
+        target.set(`${p.name}|exc`, p.name);
+        target.set(`${p.name}|inh`, p.name);
+      } else if (taus.size <= 1) {
         const tauSyn = msToS(taus.size === 1 ? [...taus][0]! : q.tauExc);
         add(p.name, {
           type: 'CubaLIF',

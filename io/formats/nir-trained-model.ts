@@ -1,5 +1,6 @@
 /**
- * Trained model (`snn train` → RUN_DIR/model.snnmodel of hao2020 or diehl-cook-2015) → NIR spec.
+ * Trained model (`snn train` → RUN_DIR/model.snnmodel of hao2020 or diehl-cook-2015) → NIR spec
+ * (a lif-mlp model: nir-lif-mlp.ts).
  *
  * NIR has no conductance synapse and no adaptive threshold, so the export is an approximation,
  * stated in the graph's metadata (`snn_approximation`, `snn_lossy`):
@@ -26,6 +27,7 @@ import { buildDiehlCook2015, dcExcParams, dcInhParams, type DiehlCook2015Config 
 import { excParams, inhParams, slParams, type Hao2020Config } from '../../models/zoo/hao2020.js';
 import { MODEL_MAGIC, readFramed } from '../checkpoint.js';
 import type { NirMetadata } from './nir-graph.js';
+import { lifMlpToNirSpec, type LifMlpModelFile } from './nir-lif-mlp.js';
 import type { NirLifSpec, NirNetworkSpec, NirProjectionSpec } from './nir-from-network.js';
 import { msToS } from './nir-units.js';
 
@@ -100,8 +102,9 @@ export interface TrainedExport {
 }
 
 export function trainedModelToNirSpec(m: TrainedModelFile): TrainedExport {
+  if (m.model === 'lif-mlp') return lifMlpToNirSpec(m as unknown as LifMlpModelFile);
   if (m.model !== 'hao2020' && m.model !== 'diehl-cook-2015') {
-    throw new SnnError('usage', `cannot export model kind '${m.model}' to NIR`, 'NIR export knows hao2020 and diehl-cook-2015 models');
+    throw new SnnError('usage', `cannot export model kind '${m.model}' to NIR`, 'NIR export knows hao2020, diehl-cook-2015 and lif-mlp models');
   }
   const n = m.config.neurons;
   if (!Number.isInteger(n) || n < 1) throw new SnnError('io.corrupt', `model config has ${n} neurons`, 'the model file is damaged');

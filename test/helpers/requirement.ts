@@ -54,3 +54,11 @@ export const FASHION_MNIST = requirement(`the Fashion-MNIST files in ${FASHION_M
 export const WASM_SIMD = requirement('WebAssembly with SIMD (fixed-width 128-bit)', 'Node.js ≥ 20 (or a runtime with wasm SIMD enabled)', wasmSimdAvailable);
 
 export const CHROMIUM = requirement('Chromium at /usr/bin/chromium (the HTML report is opened in a real browser)', 'apt-get install chromium', () => existsSync('/usr/bin/chromium'));
+
+export const TORCH = requirement('PyTorch for /usr/bin/python3 (the peer of snn bench surrogate)', 'apt-get install python3-torch', () =>
+  spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '' } }).status === 0,
+);
+
+export const BRIAN2 = requirement('Brian2 for /usr/bin/python3 (the peer of snn bench cuba and train)', 'apt-get install python3-brian', () =>
+  spawnSync('/usr/bin/python3', ['-c', 'import brian2'], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '' } }).status === 0,
+);

@@ -24,7 +24,9 @@ import { SNN_VERSION } from '../../cli/version.js';
 import type { JobResult } from '../jobs/job.js';
 import type { Contender } from './contenders.js';
 import { buildGrid, type GridJob, type GridOptions } from './grid.js';
-import { runPool, type PoolTask } from './pool.js';
+import { runJob } from '../jobs/run-job.js';
+import type { JobSpec } from '../jobs/job.js';
+import { ThreadPool } from '../sweep/local-pool.js';
 import { predictFinal as defaultPredict, type CurvePoint, type Prediction, type PredictFinal } from './predict.js';
 import { decidePrune } from './prune.js';
 import { compareCsv, compareMarkdown } from './tables.js';
@@ -41,8 +43,6 @@ export interface CompareOptions extends GridOptions {
   targetAccuracy?: number | null;
   /** Learning-curve predictor for --prune. */
   predict?: PredictFinal;
-  /** Compiled pool worker script (tests); default beside pool.js. */
-  workerScript?: string | null;
   /** redis://… : run the jobs on this BullMQ queue instead of local threads. */
   queue?: string | null;
   /** Queue name the workers serve (`snn worker --name`). */
@@ -149,7 +149,7 @@ export async function runCompare(o: CompareOptions, events: CompareEvents = {}):
     }
   } else if (!prune && budgetSeconds === null) {
     const open = [...unique.values()].filter((j) => !final.has(j.id));
-    await runPool(open.map((j) => taskOf(j)), o.workers, hooks(store), o.workerScript);
+    await runPool(open.map((j) => taskOf(j)), o.workers, hooks(store));
   } else {
     const partial = new Map<string, JobResult>();
     for (let k = 0; k < evalAt.length; k++) {
@@ -167,7 +167,6 @@ export async function runCompare(o: CompareOptions, events: CompareEvents = {}):
             partial.set(job.id, r);
           }
         }),
-        o.workerScript,
       );
       if (last) break;
       if (budgetSeconds !== null) {
@@ -236,4 +235,59 @@ export async function runCompare(o: CompareOptions, events: CompareEvents = {}):
   writeFileAtomic(join(o.out, 'compare.csv'), compareCsv(json, jobs, final));
   if (!existsSync(join(o.out, RUN_LOG))) log('nothing to run');
   return { json, timing, dir: o.out };
+}
+
+interface PoolTask {
+  id: string;
+  spec: JobSpec;
+  runDir: string;
+  /** Stop at this evaluation point (a resumable run); absent: train to the budget. */
+  stopAfter?: number;
+}
+
+interface PoolHooks {
+  onStart?: (task: PoolTask) => void;
+  onProgress?: (task: PoolTask, samples: number) => void;
+  onDone?: (task: PoolTask, result: JobResult) => void;
+}
+
+/** Progress is reported every this many samples (and at a job's end). */
+const PROGRESS_EVERY = 10;
+
+/**
+ * Runs the tasks on the local thread pool (sweep/local-pool.ts), or with one worker in this thread
+ * one after another. The first failure stops the others (their runs stay resumable) and is thrown.
+ */
+async function runPool(tasks: readonly PoolTask[], workers: number, hooks: PoolHooks): Promise<void> {
+  const progress = (task: PoolTask) => (s: number) => {
+    if (s % PROGRESS_EVERY === 0) hooks.onProgress?.(task, s);
+  };
+  if (workers <= 1) {
+    for (const task of tasks) {
+      hooks.onStart?.(task);
+      const result = await runJob(task.spec, { runDir: task.runDir, onProgress: progress(task), ...(task.stopAfter !== undefined ? { stopAfter: task.stopAfter } : {}) });
+      hooks.onDone?.(task, result);
+    }
+    return;
+  }
+  const pool = new ThreadPool(Math.min(workers, tasks.length));
+  let failed = false;
+  try {
+    await Promise.all(
+      tasks.map((task) =>
+        pool.run(task.spec, { runDir: task.runDir, ...(task.stopAfter !== undefined ? { stopAfter: task.stopAfter } : {}) }, progress(task), () => hooks.onStart?.(task)).then(
+          (result) => {
+            if (!failed) hooks.onDone?.(task, result);
+          },
+          (err: unknown) => {
+            failed = true;
+            void pool.close();
+            throw err;
+          },
+        ),
+      ),
+    );
+  } finally {
+    await pool.close();
+  }
 }

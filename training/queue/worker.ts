@@ -87,7 +87,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     let last = 0;
     o.log(`job ${job.id}: ${spec.model} N=${spec.neurons} ${spec.dataset} seed ${spec.seed} (attempt ${job.attemptsMade + 1})`);
     try {
-      const result = await pool.run(spec, root, (samples) => {
+      const result = await pool.run(spec, { root }, (samples) => {
         const now = Date.now();
         if (now - last < 1000) return;
         last = now;

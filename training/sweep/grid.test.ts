@@ -25,7 +25,7 @@ describe('expandGrid', () => {
   it('crosses models × data sets × sizes × rule variants × set variants × seeds, ids distinct', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.integer({ min: 1, max: 500 }), { minLength: 1, maxLength: 3 }),
+        fc.uniqueArray(fc.integer({ min: 2, max: 500 }), { minLength: 1, maxLength: 3 }), // every model needs ≥ 2 hidden neurons
         fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 4 }),
         fc.subarray(['mnist', 'fashion-mnist'], { minLength: 1 }),
         (neurons, seeds, datasets) => {

@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { SnnError } from '../../engine/errors.js';
 import { validateJob } from '../jobs/job.js';
+import { runJob } from '../jobs/run-job.js';
 import { runJobInto } from './run-dir.js';
 import type { ThreadReply, ThreadRequest } from './local-pool.js';
 
@@ -14,7 +15,9 @@ port.on('message', (m: ThreadRequest) => {
     const reply = (r: ThreadReply) => port.postMessage(r);
     try {
       const spec = validateJob(m.spec);
-      const result = await runJobInto(spec, m.root, (samples) => reply({ type: 'progress', samples }));
+      const onProgress = (samples: number) => reply({ type: 'progress', samples });
+      const t = m.target;
+      const result = 'root' in t ? await runJobInto(spec, t.root, onProgress) : await runJob(spec, { runDir: t.runDir, onProgress, ...(t.stopAfter !== undefined ? { stopAfter: t.stopAfter } : {}) });
       reply({ type: 'result', result });
     } catch (err) {
       const known = err instanceof SnnError;

@@ -1,8 +1,10 @@
 /**
- * The embedded default of a sweep: jobs run on local worker threads (one per core), each thread
- * one job at a time; a job's run directory goes under `root`. Results do not depend on the number
- * of threads (a job's result is a pure function of its spec). `snn worker` runs its queue jobs on
- * the same threads, so its event loop stays free to keep the jobs' locks alive.
+ * The one local thread pool: jobs run on worker threads (one per core), each thread one job at a
+ * time. Results do not depend on the number of threads (a job's result is a pure function of its
+ * spec). A sweep's job goes into `root/<id>` atomically (run-dir.ts); a comparison's job runs in
+ * its own run directory, possibly stopped at an evaluation point and continued later (`runDir`,
+ * `stopAfter`). `snn worker` runs its queue jobs on the same threads, so its event loop stays free
+ * to keep the jobs' locks alive.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +16,9 @@ import { SnnError } from '../../engine/errors.js';
 import type { JobResult, JobSpec } from '../jobs/job.js';
 import { jobId } from '../jobs/job.js';
 
-export type ThreadRequest = { spec: JobSpec; root: string };
+/** Where a job's run goes: atomically into `root/<id>`, or into `runDir` itself (resumable, optionally stopped at `stopAfter` samples). */
+export type JobTarget = { root: string } | { runDir: string; stopAfter?: number };
+export type ThreadRequest = { spec: JobSpec; target: JobTarget };
 export type ThreadReply = { type: 'progress'; samples: number } | { type: 'result'; result: JobResult } | { type: 'error'; message: string; badInput: boolean };
 
 /** One thread per core. */
@@ -37,8 +41,9 @@ function newThread(): Worker {
 
 interface Waiting {
   spec: JobSpec;
-  root: string;
+  target: JobTarget;
   onProgress?: (samples: number) => void;
+  onStart?: () => void;
   resolve: (r: JobResult) => void;
   reject: (e: Error) => void;
 }
@@ -52,10 +57,11 @@ export class ThreadPool {
 
   constructor(readonly size: number) {}
 
-  run(spec: JobSpec, root: string, onProgress?: (samples: number) => void): Promise<JobResult> {
+  /** Runs a job when a thread is free; `onStart` is called when one takes it. */
+  run(spec: JobSpec, target: JobTarget, onProgress?: (samples: number) => void, onStart?: () => void): Promise<JobResult> {
     if (this.closed) return Promise.reject(new SnnError('internal', 'the thread pool is closed'));
     return new Promise((resolve, reject) => {
-      this.waiting.push({ spec, root, onProgress, resolve, reject });
+      this.waiting.push({ spec, target, onProgress, onStart, resolve, reject });
       this.dispatch();
     });
   }
@@ -101,7 +107,8 @@ export class ThreadPool {
     t.on('message', onMessage);
     t.once('error', onCrash);
     t.once('exit', onExit);
-    t.postMessage({ spec: w.spec, root: w.root } satisfies ThreadRequest);
+    w.onStart?.();
+    t.postMessage({ spec: w.spec, target: w.target } satisfies ThreadRequest);
   }
 
   /** Stops every thread; running jobs are abandoned (their temporary run directories stay behind). */

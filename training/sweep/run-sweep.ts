@@ -99,7 +99,7 @@ async function runOnThreads(
   try {
     await Promise.all(
       specs.map((spec) =>
-        pool.run(spec, root, (s) => h.onProgress(jobId(spec), s)).then(
+        pool.run(spec, { root }, (s) => h.onProgress(jobId(spec), s)).then(
           (r) => {
             out.results.push(r);
             h.onResult(r);
