@@ -14,6 +14,7 @@ import type { InputRing } from '../engine/input-ring.js';
 import type { SparseKernelExports, WasmLifKernels } from '../engine/kernels/wasm-lif.js';
 import { SnnError } from '../engine/errors.js';
 import { ArrivalWalk } from './kernels/arrival-walk.js';
+import { potentiateColumn } from './kernels/column-pass.js';
 import type { KernelDevice } from './kernels/device.js';
 import type { PlasticMemory } from './kernels/plastic-memory.js';
 import type { Population } from './population.js';
@@ -167,6 +168,15 @@ export class DenseProjection extends BaseProjection implements Projection {
    */
   arrivalWalk(trace: Float64Array): ArrivalWalk {
     return new ArrivalWalk(this, trace, this.kernelMemory);
+  }
+
+  /**
+   * The post-spike column pass (models/kernels/column-pass.ts), a capability for STDP rules without
+   * delays: every weight of column `i` (post neuron i) moves by c·x_j, clipped at `wMax` from above;
+   * synapses with x_j = 0 are left alone.
+   */
+  potentiateColumn(i: number, x: Float64Array, c: number, wMax: number): void {
+    potentiateColumn(this.weights, this.pre.size, this.post.size, i, x, c, wMax);
   }
 
   /**
