@@ -41,6 +41,7 @@ interface KernelExports {
 export type KernelName = keyof typeof KERNELS;
 
 const PAGE = 65536;
+const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 /** A plastic projection's memory and, when it has a memory of its own, storage for the post population's ring there. */
 export interface PlasticPlacement {
@@ -56,7 +57,7 @@ export class KernelDevice {
   constructor(readonly backend: KernelBackend = kernelBackend()) {}
 
   /** The kernels of set `name` instantiated on `memory`, or null (js backend, or no WebAssembly SIMD). */
-  kernels<K extends KernelName>(name: K, memory: WebAssembly.Memory): KernelExports[K] | null {
+  instantiate<K extends KernelName>(name: K, memory: WebAssembly.Memory): KernelExports[K] | null {
     const mod = this.backend === 'wasm' ? KERNELS[name]() : null;
     return mod === null ? null : (new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as KernelExports[K]);
   }
@@ -79,18 +80,11 @@ export class KernelDevice {
     if (this.backend !== 'wasm' || KERNELS['plastic-fanout']() === null) return null;
     const bytes = PlasticMemory.bytesFor(m, n, maxDelay);
     const base = host !== null && host.size === n ? host.allocExtra(bytes) : null;
-    if (host !== null && base !== null) {
-      const k = this.kernels('plastic-fanout', host.memory);
-      return k === null ? null : { memory: this.remember(new PlasticMemory(host.memory, k, m, n, maxDelay, new MemoryArena(host.memory, base, base + bytes, 16, 'plastic memory'))), inputRing: null };
-    }
-    const ringBytes = 8 * InputRing.slotsFor(maxDelay) * n;
-    const total = bytes + ((ringBytes + 15) & ~15);
+    if (host !== null && base !== null) return { memory: this.region(host.memory, base, bytes, m, n, maxDelay), inputRing: null };
+    // No room in the population's memory: a memory of its own, with room for the population's ring.
+    const total = bytes + align16(8 * InputRing.slotsFor(maxDelay) * n);
     if (total > 2 ** 31) return null;
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(total / PAGE) + 1 });
-    const k = this.kernels('plastic-fanout', memory);
-    if (k === null) return null;
-    const arena = new MemoryArena(memory, 0, total, 16, 'plastic memory');
-    const own = this.remember(new PlasticMemory(memory, k, m, n, maxDelay, arena));
+    const own = this.region(new WebAssembly.Memory({ initial: Math.ceil(total / PAGE) + 1 }), 0, total, m, n, maxDelay);
     return { memory: own, inputRing: (length) => own.f64(length) };
   }
 
@@ -99,7 +93,10 @@ export class KernelDevice {
     return this.plastic.get(weights) ?? null;
   }
 
-  private remember(mem: PlasticMemory): PlasticMemory {
+  /** The region [base, base + bytes) of `memory` laid out for an m × n projection, with the kernels on it, remembered by its weights. */
+  private region(memory: WebAssembly.Memory, base: number, bytes: number, m: number, n: number, maxDelay: number): PlasticMemory {
+    const arena = new MemoryArena(memory, base, base + bytes, 16, 'plastic memory');
+    const mem = new PlasticMemory(memory, this.instantiate('plastic-fanout', memory)!, m, n, maxDelay, arena);
     this.plastic.set(mem.weights, mem);
     return mem;
   }
