@@ -17,6 +17,9 @@ export default {
     // the spike-arrival walk every STDP rule uses (moved out of learning/)
     'models/kernels/arrival-walk.ts',
     'models/kernels/delayed-arrivals.ts',
+    // the post-spike column pass of sym-STDP and triplet STDP, and the network's kernel device
+    'models/kernels/column-pass.ts',
+    'models/kernels/device.ts',
     'io/formats/nir*.ts',
     '!io/formats/*.test.ts',
     'io/checkpoint.ts',

@@ -9,7 +9,9 @@
  * - `js`: plain typed-array loops everywhere (the reference implementation).
  *
  * The default is `wasm` when this Node can compile the SIMD module, else `js`. `SNN_BACKEND=js`
- * (or `setKernelBackend('js')` before building a network) forces the plain loops.
+ * (or `setKernelBackend('js')` before building a network) forces the plain loops. A network reads
+ * the choice once, when it is created, into its own kernel device (models/kernels/device.ts);
+ * `new Network(dt, precision, backend)` picks one for that network alone.
  */
 import { SnnError } from './errors.js';
 import { wasmSimdAvailable } from './kernels/wasm-lif.js';

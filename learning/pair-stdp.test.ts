@@ -19,7 +19,7 @@ function rig(m: number, n: number, w0: number, delays: Uint16Array | null, wasm 
   const params = { ...LIF_DEFAULTS, synapse: 'conductance' as const, method: 'euler' as const, vThresh: 1e6 };
   // wasm: the weights in kernel memory inside the post population's own memory, as the graph builders place them.
   const hooks = wasm ? plasticHooks(m, n, delays ? Math.max(...delays) : 0) : null;
-  const post = net.addPopulation(new LifPopulation('post', n, params, DT, 'f64', -65, { wasmExtraBytes: hooks?.extraBytes ?? 0 }));
+  const post = net.addPopulation(new LifPopulation('post', n, params, DT, 'f64', -65, { kernels: net.kernels, wasmExtraBytes: hooks?.extraBytes ?? 0 }));
   const placed = hooks?.weights(post, m * n) ?? null;
   if (wasm && placed === null) throw new Error('no WebAssembly');
   const w = placed ? placed.fill(w0) : new Float64Array(m * n).fill(w0);
@@ -209,12 +209,12 @@ describe('pair STDP (Diehl & Cook 2015)', () => {
     const hooks = plasticHooks(m, n, 3);
     const net = new Network(DT, 'f64');
     const pre = net.addPopulation(new ReplaySource('pre', m));
-    const post = net.addPopulation(new LifPopulation('post', n, { ...LIF_DEFAULTS, synapse: 'conductance', method: 'euler' }, DT, 'f64', -65, { wasmExtraBytes: hooks.extraBytes }));
+    const post = net.addPopulation(new LifPopulation('post', n, { ...LIF_DEFAULTS, synapse: 'conductance', method: 'euler' }, DT, 'f64', -65, { kernels: net.kernels, wasmExtraBytes: hooks.extraBytes }));
     const w = hooks.weights(post, m * n)!;
     const rng = RngStream.derive(11, 'test/pair-stdp/scale');
     for (let k = 0; k < m * n; k++) w[k] = rng.uniform() * (k % n === 2 ? 0 : 1);
     const ref = Float64Array.from(w);
-    const proj = new DenseProjection('p', pre, post, 'exc', w, 0, null);
+    const proj = net.addProjection(new DenseProjection('p', pre, post, 'exc', w, 0, null));
     const scaler = proj.columnScaler();
     expect(scaler).not.toBeNull();
     new SynapticScaling(new DenseProjection('q', pre, post, 'exc', ref, 0, null), { target: 78 }, null).apply();

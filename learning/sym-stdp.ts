@@ -11,8 +11,9 @@
  * Cost. The traces are stored rescaled, x̃ = x·e^{(t − tRef)/τ}, so the decay of every trace at
  * time t is one shared factor f(t) = e^{−(t − tRef)/τ}: a pre spike costs one exp and one pass over
  * its weight row, fused with the spike's delivery (the conductance receives the weight from before
- * the update, as in GeNN's synapse kernel); a post spike one pass over its column. Nothing decays
- * per step (learning/rescaled-traces.ts).
+ * the update, as in GeNN's synapse kernel); a post spike one pass over its column (without delays
+ * the projection's column pass, DenseProjection.potentiateColumn, shared with triplet STDP: this
+ * rule passes c = η·f(t) and its pre trace). Nothing decays per step (learning/rescaled-traces.ts).
  *
  * The pre side is the projection's spike-arrival walk (DenseProjection.arrivalWalk), shared with
  * every STDP variant: this rule supplies only its terms, c = η·f(t) times the post trace y, clipped
@@ -138,31 +139,16 @@ export class SymStdp implements PlasticityRule {
   /** Potentiates the columns of this step's post spikes by η·x (with delays, x_j(t − d_ji)). */
   onPostSpikes(step: number): void {
     if (!this.plastic) return;
-    const spikes = this.projection.post.spikes;
+    const proj = this.projection as DenseProjection;
+    const spikes = proj.post.spikes;
     if (spikes.count === 0) return;
     const f = this.traces.factor(step * this.dt);
     const inc = this.aPost / f;
     for (let k = 0; k < spikes.count; k++) {
       const i = spikes.ids[k]!;
       if (this.walk.delayed) this.potentiateDelayedColumn(i, step);
-      else this.potentiateColumn(i, this.eta * f);
+      else proj.potentiateColumn(i, this.xs, this.eta * f, this.wMax);
       this.ys[i] = this.ys[i]! + inc;
-    }
-  }
-
-  /** Column i by c·x_j, c = η·f: the rescaled pre traces times the common decay factor. */
-  private potentiateColumn(i: number, c: number): void {
-    const proj = this.projection;
-    const n = proj.post.size;
-    const m = proj.pre.size;
-    const w = proj.weights;
-    const xs = this.xs;
-    const wMax = this.wMax;
-    for (let j = 0; j < m; j++) {
-      const x = xs[j]!;
-      if (x === 0) continue;
-      const nw = w[j * n + i]! + c * x;
-      w[j * n + i] = nw < wMax ? nw : wMax;
     }
   }
 

@@ -12,8 +12,10 @@
  *
  * The pre side is the projection's spike-arrival walk (DenseProjection.arrivalWalk), shared with
  * the other STDP variants: the spike carries the weight from before this step's update, and this
- * rule supplies only its term, −A2⁻·o1 clipped at 0 from below. No delays: the post side would need
- * r1 at each synapse's arrival (as sym-STDP keeps it). Traces are stored rescaled
+ * rule supplies only its term, −A2⁻·o1 clipped at 0 from below. The post side is the projection's
+ * column pass (DenseProjection.potentiateColumn, shared with sym-STDP): this rule passes r1 and
+ * c = f₊(t)·(A2⁺ + A3⁺·o2_i). No delays: the post side would need r1 at each synapse's arrival (as
+ * sym-STDP keeps it). Traces are stored rescaled
  * (learning/rescaled-traces.ts): nothing decays per step.
  */
 import { SnnError } from '../engine/errors.js';
@@ -96,25 +98,17 @@ export class TripletStdp implements PlasticityRule {
 
   /** Potentiates the columns of this step's post spikes by r1·(A2⁺ + A3⁺·o2 before the jump), then o1, o2 += 1. */
   onPostSpikes(step: number): void {
-    const spikes = this.projection.post.spikes;
+    const proj = this.projection as DenseProjection;
+    const spikes = proj.post.spikes;
     if (!this.plastic || spikes.count === 0) return;
     const t = step * this.dt;
     const { a2Plus, a3Plus, wMax } = this.opts;
-    const n = this.projection.post.size;
-    const m = this.projection.pre.size;
-    const w = this.projection.weights;
     const fr = this.tr1.factor(t);
     const f1 = this.to1.factor(t);
     const f2 = this.to2.factor(t);
     for (let k = 0; k < spikes.count; k++) {
       const i = spikes.ids[k]!;
-      const c = fr * (a2Plus + a3Plus * this.o2[i]! * f2);
-      for (let j = 0; j < m; j++) {
-        const x = this.r1[j]!;
-        if (x === 0) continue;
-        const nw = w[j * n + i]! + c * x;
-        w[j * n + i] = nw < wMax ? nw : wMax;
-      }
+      proj.potentiateColumn(i, this.r1, fr * (a2Plus + a3Plus * this.o2[i]! * f2), wMax);
       this.o1[i] = this.o1[i]! + 1 / f1;
       this.o2[i] = this.o2[i]! + 1 / f2;
     }

@@ -132,7 +132,7 @@ function buildPopulation(p: PopulationDescription, s: RunSettings, net: Network,
   switch (p.model) {
     case 'lif': {
       const params = lifParamsOf(p);
-      return new LifPopulation(p.name, p.size, params, s.dt, s.precision, initialPotentials(p, params, s), { wasmExtraBytes });
+      return new LifPopulation(p.name, p.size, params, s.dt, s.precision, initialPotentials(p, params, s), { kernels: net.kernels, wasmExtraBytes });
     }
     case 'poisson': {
       const rates = perNeuron(p.rates, p.size, `population '${p.name}'.rates`);

@@ -7,24 +7,30 @@
  * refractory v is frozen (synaptic variables and θ still evolve) and delta input is dropped, also in
  * the step it fired.
  *
- * Kernels: with the `wasm` backend (engine/backend.ts), a float64 population that is current-based
- * with exact integration or conductance-based with forward Euler keeps v, ge, gi, θ, lastSpike, its
- * spike ids and its input rings in one WebAssembly memory, and integrate / threshold / deliver run
- * as SIMD kernels (engine/kernels/wasm-lif.ts) that give bit-identical results to the loops below;
- * every other configuration runs the loops.
+ * Kernels: built with the kernel device of a network on the `wasm` backend (models/kernels/device.ts),
+ * a float64 population that is current-based with exact integration or conductance-based with
+ * forward Euler keeps v, ge, gi, θ, lastSpike, its spike ids and its input rings in one WebAssembly
+ * memory from that device, and integrate / threshold / deliver run as SIMD kernels
+ * (engine/kernels/wasm-lif.ts) that give bit-identical results to the loops below; every other
+ * configuration, and a population built without a device, runs the loops.
  */
 import { allocFloat, type FloatArray, type Precision } from '../engine/float-array.js';
 import type { InputRing } from '../engine/input-ring.js';
 import { SpikeBuffer } from '../engine/spike-buffer.js';
 import { SnnError } from '../engine/errors.js';
-import { kernelBackend } from '../engine/backend.js';
-import { WasmLifKernels } from '../engine/kernels/wasm-lif.js';
+import type { WasmLifKernels } from '../engine/kernels/wasm-lif.js';
+import type { KernelDevice } from './kernels/device.js';
 import { lifChannels, prepareLif, type LifParams, type LifPropagators } from './lif.js';
 import type { Population } from './population.js';
 
 const NEVER = -0x40000000;
 
 export interface LifPopulationOptions {
+  /**
+   * The kernel device of the network this population is built for (`net.kernels`): its memory and
+   * kernels come from there. Absent: plain typed arrays and the JS loops.
+   */
+  kernels?: KernelDevice;
   /**
    * With the wasm backend: bytes reserved in the population's WebAssembly memory for learning
    * kernels that work on it (WasmLifKernels.allocExtra), e.g. a plastic projection's weights.
@@ -52,6 +58,8 @@ export class LifPopulation implements Population {
   private readonly initialV: Float64Array;
   /** SIMD kernels and the memory that holds this population's state, or null (plain loops). */
   private readonly wasm: WasmLifKernels | null;
+  /** The kernel device this population was built with (its network's), or null. */
+  readonly kernels: KernelDevice | null;
   /** Byte offsets of the exc / inh rings in the wasm memory (−1: ordinary ring, JS delivery). */
   private ringPtrE = -1;
   private ringPtrI = -1;
@@ -76,8 +84,9 @@ export class LifPopulation implements Population {
     this.prop = prepareLif(params, dt);
     this.channels = lifChannels(params.synapse);
     const kernelled = (params.synapse === 'current' && params.method === 'exact') || (params.synapse === 'conductance' && params.method === 'euler');
-    const useWasm = precision === 'f64' && kernelled && size > 0 && kernelBackend() === 'wasm';
-    const wasm = (this.wasm = useWasm ? WasmLifKernels.tryCreate(size, options.wasmExtraBytes ?? 0) : null);
+    const device = (this.kernels = options.kernels ?? null);
+    const useWasm = precision === 'f64' && kernelled && size > 0 && device !== null;
+    const wasm = (this.wasm = useWasm ? device.lifMemory(size, options.wasmExtraBytes ?? 0) : null);
     if (wasm !== null) {
       this.spikes = new SpikeBuffer(size, wasm.ids);
       this.v = wasm.v;

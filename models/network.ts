@@ -3,17 +3,21 @@
  *
  * The network owns the schedule (engine/clock-schedule.ts), the input rings (one per target
  * channel, shared by every projection into it), the control event queue (stimulus changes,
- * presentation boundaries, callbacks) and the hooks. `run(ms)` advances whole steps.
+ * presentation boundaries, callbacks), the hooks and its kernel device (models/kernels/device.ts:
+ * the kernel memory and kernels of its populations and projections, chosen from the backend when
+ * the network is created). `run(ms)` advances whole steps.
  */
 import { ClockSchedule } from '../engine/clock-schedule.js';
 import { SnnError } from '../engine/errors.js';
 import { EventQueue } from '../engine/event-queue.js';
+import type { KernelBackend } from '../engine/backend.js';
 import type { Precision } from '../engine/float-array.js';
 import { HookSet, type RunHooks } from '../engine/hooks.js';
 import { InputRing } from '../engine/input-ring.js';
 import type { RecorderSink } from '../engine/recorder-sink.js';
 import { SpikeRecorder } from '../engine/spike-recorder.js';
 import { StateRecorder } from '../engine/state-recorder.js';
+import { KernelDevice } from './kernels/device.js';
 import type { Population } from './population.js';
 import type { Projection } from './projection.js';
 import { accountingTask, populationTasks, propagationTask } from './step-tasks.js';
@@ -34,6 +38,12 @@ export class Network {
   readonly hooks = new HookSet();
   readonly spikeRecorders: SpikeRecorder[] = [];
   readonly stateRecorders: StateRecorder[] = [];
+  /**
+   * This network's kernels: the memory its populations and plastic projections are built in and
+   * the kernels on it (js backend: none, every component runs its JS loops). A builder passes it to
+   * the populations it makes (`{ kernels: net.kernels }`); `addProjection` hands it to the projection.
+   */
+  readonly kernels: KernelDevice;
   /** Next step to simulate; the network time is step·dt. */
   step = 0;
   /** Spikes emitted so far, per population. */
@@ -46,7 +56,10 @@ export class Network {
   constructor(
     readonly dt: number,
     readonly precision: Precision,
+    /** The kernel backend; default: the process's choice (engine/backend.ts) when the network is created. */
+    backend?: KernelBackend,
   ) {
+    this.kernels = new KernelDevice(backend);
     if (!(dt > 0) || !Number.isFinite(dt)) {
       throw new SnnError('config.invalid', `dt must be a finite number > 0 ms, got ${dt}`, 'use e.g. --dt 0.1');
     }
@@ -86,6 +99,7 @@ export class Network {
         proj.post.channels.length ? `use one of: ${proj.post.channels.join(', ')}` : `'${proj.post.name}' takes no input`,
       );
     }
+    proj.useKernels?.(this.kernels);
     this.projections.push(proj);
     return proj;
   }

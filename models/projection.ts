@@ -14,7 +14,9 @@ import type { InputRing } from '../engine/input-ring.js';
 import type { SparseKernelExports, WasmLifKernels } from '../engine/kernels/wasm-lif.js';
 import { SnnError } from '../engine/errors.js';
 import { ArrivalWalk } from './kernels/arrival-walk.js';
-import { PlasticMemory } from './kernels/plastic-memory.js';
+import { potentiateColumn } from './kernels/column-pass.js';
+import type { KernelDevice } from './kernels/device.js';
+import type { PlasticMemory } from './kernels/plastic-memory.js';
 import type { Population } from './population.js';
 
 /** The spike-arrival walk a dense projection offers its learning rule (models/kernels/arrival-walk.ts). */
@@ -55,6 +57,8 @@ export interface Projection {
   propagate(step: number): void;
   /** Resolves what the first propagation would otherwise resolve lazily (called before every run). */
   prepare?(): void;
+  /** Receives the kernel device of the network it is added to (Network.addProjection). */
+  useKernels?(device: KernelDevice): void;
 }
 
 abstract class BaseProjection {
@@ -128,15 +132,20 @@ export class DenseProjection extends BaseProjection implements Projection {
   }
 
   private plasticDelivery: PlasticDelivery | null = null;
-  private memory: PlasticMemory | null | undefined;
+  /** The kernel device of this projection's network (set when it is added to one), or null. */
+  private device: KernelDevice | null = null;
+
+  useKernels(device: KernelDevice): void {
+    this.device = device;
+  }
 
   /**
    * The kernel memory holding this projection's weights (the graph builder placed them there with
-   * models/kernels/plastic-memory.ts `plasticHooks`), or null: plain typed arrays and JS loops.
+   * models/plastic-placement.ts `plasticHooks`), as its network's device knows it, or null: plain
+   * typed arrays and JS loops (also when the weights are another network's memory).
    */
   private get kernelMemory(): PlasticMemory | null {
-    if (this.memory === undefined) this.memory = PlasticMemory.holding(this.weights);
-    return this.memory;
+    return this.device?.memoryHolding(this.weights) ?? null;
   }
 
   /** 'wasm' when this projection's weights live in kernel memory (its learning kernels can run), else 'js'. */
@@ -159,6 +168,15 @@ export class DenseProjection extends BaseProjection implements Projection {
    */
   arrivalWalk(trace: Float64Array): ArrivalWalk {
     return new ArrivalWalk(this, trace, this.kernelMemory);
+  }
+
+  /**
+   * The post-spike column pass (models/kernels/column-pass.ts), a capability for STDP rules without
+   * delays: every weight of column `i` (post neuron i) moves by c·x_j, clipped at `wMax` from above;
+   * synapses with x_j = 0 are left alone.
+   */
+  potentiateColumn(i: number, x: Float64Array, c: number, wMax: number): void {
+    potentiateColumn(this.weights, this.pre.size, this.post.size, i, x, c, wMax);
   }
 
   /**

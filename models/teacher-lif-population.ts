@@ -12,7 +12,7 @@ import type { InputRing } from '../engine/input-ring.js';
 import type { RngStream } from '../engine/rng.js';
 import { SnnError } from '../engine/errors.js';
 import type { LifParams } from './lif.js';
-import { LifPopulation } from './lif-population.js';
+import { LifPopulation, type LifPopulationOptions } from './lif-population.js';
 
 export class TeacherLifPopulation extends LifPopulation {
   override readonly kind = 'lif';
@@ -22,8 +22,8 @@ export class TeacherLifPopulation extends LifPopulation {
   private readonly dtMs: number;
   private readonly inputRings: InputRing[] = [];
 
-  constructor(name: string, size: number, params: LifParams, dt: number, precision: Precision, initialV: Float64Array | number) {
-    super(name, size, params, dt, precision, initialV);
+  constructor(name: string, size: number, params: LifParams, dt: number, precision: Precision, initialV: Float64Array | number, options: LifPopulationOptions = {}) {
+    super(name, size, params, dt, precision, initialV, options);
     this.dtMs = dt;
   }
 

@@ -40,7 +40,7 @@ function forbidden(target: string): boolean {
 describe('layering: kernels below the rules', () => {
   it('the import scan sees the imports of models/ that are allowed there (a check of the scan itself)', () => {
     expect(importsOf(join(ROOT, 'models/projection.ts'))).toContain('models/kernels/arrival-walk.js');
-    expect(importsOf(join(ROOT, 'models/kernels/plastic-memory.ts'))).toContain('engine/kernels/wasm/plastic-fanout.wasm.js');
+    expect(importsOf(join(ROOT, 'models/kernels/device.ts'))).toContain('engine/kernels/wasm/plastic-fanout.wasm.js');
     expect(importsOf(join(ROOT, 'learning/tensor/fused-lif.ts')).some(forbidden)).toBe(true);
   });
 

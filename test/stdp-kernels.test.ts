@@ -29,7 +29,7 @@ function train(rule: string, delays: 'none' | 'uniform' | 'per-synapse', kernels
   const pre = net.addPopulation(new ReplaySource('pre', m));
   const hooks = kernels ? plasticHooks(m, n, D) : null;
   const params = { ...LIF_DEFAULTS, synapse: 'conductance' as const, method: 'euler' as const, vThresh: -62 };
-  const post = net.addPopulation(new LifPopulation('post', n, params, DT, 'f64', -65, { wasmExtraBytes: hooks?.extraBytes ?? 0 }));
+  const post = net.addPopulation(new LifPopulation('post', n, params, DT, 'f64', -65, { kernels: net.kernels, wasmExtraBytes: hooks?.extraBytes ?? 0 }));
   const w = hooks?.weights(post, m * n) ?? new Float64Array(m * n);
   for (let k = 0; k < w.length; k++) w[k] = 3 * rng.uniform();
   const d = delays === 'per-synapse' ? Uint16Array.from({ length: m * n }, () => rng.int(D + 1)) : null;

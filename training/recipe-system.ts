@@ -2,11 +2,10 @@
  * A trainable model built from its recipe: the graph of the model (training/models.ts) with the
  * recipe's rules resolved from the rule registry (learning/rules.ts), attached in recipe order,
  * switched on in their stages. Nothing here constructs a rule class or knows about kernel memory:
- * on the wasm backend (float64) the graph builder places the plastic projection's weights in kernel
- * memory (models/plastic-placement.ts), and the rules on that projection ask it for
- * their kernels.
+ * in float64 the graph builder asks the network's kernel device to place the plastic projection's
+ * weights in kernel memory (models/plastic-placement.ts; only the wasm backend does), and the rules
+ * on that projection ask it for their kernels.
  */
-import { kernelBackend } from '../engine/backend.js';
 import type { FloatArray } from '../engine/float-array.js';
 import { createRule } from '../learning/rules.js';
 import { SynapticScaling } from '../learning/synaptic-scaling.js';
@@ -51,7 +50,8 @@ export class RecipeSystem implements TrainingSystem {
     const model = localModel(recipe.model);
     this.model = recipe.model;
     const plastic = model.plasticProjection(config);
-    const useKernels = (opts.kernels ?? true) && kernelBackend() === 'wasm' && config.precision === 'f64';
+    // The network's kernel device places the weights on the wasm backend and declines on js.
+    const useKernels = (opts.kernels ?? true) && config.precision === 'f64';
     const hooks: PlasticHooks | null = plastic && useKernels ? plasticHooks(plastic.m, plastic.n, plastic.maxDelay) : null;
     const g = model.build(config, seed, hooks);
     this.net = g.net;

@@ -40,7 +40,7 @@ function rig(c: Case, kernels: boolean) {
   const pre = net.addPopulation(new ReplaySource('pre', m));
   const hooks = kernels ? plasticHooks(m, n, D) : null;
   const params = { ...LIF_DEFAULTS, synapse: 'conductance' as const, method: 'euler' as const, vThresh: 1e6 };
-  const post = net.addPopulation(new LifPopulation('post', n, params, DT, 'f64', -65, { wasmExtraBytes: hooks?.extraBytes ?? 0 }));
+  const post = net.addPopulation(new LifPopulation('post', n, params, DT, 'f64', -65, { kernels: net.kernels, wasmExtraBytes: hooks?.extraBytes ?? 0 }));
   const w = hooks?.weights(post, m * n) ?? new Float64Array(m * n);
   for (let k = 0; k < w.length; k++) w[k] = rng.uniform();
   const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', w, shape === 'per-synapse' ? null : D, delays));

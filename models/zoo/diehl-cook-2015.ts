@@ -30,7 +30,7 @@ import type { FloatArray, Precision } from '../../engine/float-array.js';
 import { allocFloat } from '../../engine/float-array.js';
 import { RngStream } from '../../engine/rng.js';
 import { LIF_DEFAULTS, validateLif, type LifParams } from '../lif.js';
-import { LifPopulation } from '../lif-population.js';
+import { LifPopulation, type LifPopulationOptions } from '../lif-population.js';
 import { Network } from '../network.js';
 import { AllButSelfProjection, DenseProjection, OneToOneProjection } from '../projection.js';
 import { ReplaySource } from '../replay-source.js';
@@ -177,9 +177,9 @@ class DcExcPopulation extends LifPopulation {
     precision: Precision,
     initialV: number,
     private readonly excRing: ((length: number) => Float64Array | null) | undefined,
-    wasmExtraBytes: number,
+    options: LifPopulationOptions,
   ) {
-    super(name, size, params, dt, precision, initialV, { wasmExtraBytes });
+    super(name, size, params, dt, precision, initialV, options);
   }
 
   override ringStorage(channel: string, length: number): FloatArray | null {
@@ -204,8 +204,8 @@ export function buildDiehlCook2015(config: DiehlCook2015Config, seed: number, op
   }
   const net = new Network(c.dt, c.precision);
   const input = net.addPopulation(new ReplaySource('input', 784));
-  const exc = net.addPopulation(new DcExcPopulation('exc', n, ep, c.dt, c.precision, -105, c.precision === 'f64' ? opts.excInputRing : undefined, opts.excWasmExtraBytes ?? 0));
-  const inh = net.addPopulation(new LifPopulation('inh', n, dcInhParams(), c.dt, c.precision, -100));
+  const exc = net.addPopulation(new DcExcPopulation('exc', n, ep, c.dt, c.precision, -105, c.precision === 'f64' ? opts.excInputRing : undefined, { kernels: net.kernels, wasmExtraBytes: opts.excWasmExtraBytes ?? 0 }));
+  const inh = net.addPopulation(new LifPopulation('inh', n, dcInhParams(), c.dt, c.precision, -100, { kernels: net.kernels }));
   const w = opts.inputWeights?.(784 * n, exc) ?? allocFloat(c.precision, 784 * n);
   const rw = RngStream.derive(seed, 'proj:input->exc/weights');
   for (let k = 0; k < w.length; k++) w[k] = c.initWeightScale * (rw.uniform() + 0.01);

@@ -209,9 +209,9 @@ export function buildHao2020(config: Hao2020Config, seed: number, opts: Hao2020B
   validateLif(ep, 'hao2020 exc');
   const net = new Network(c.dt, c.precision);
   const input = net.addPopulation(new ReplaySource('input', 784));
-  const exc = net.addPopulation(new LifPopulation('exc', n, ep, c.dt, c.precision, -105, { wasmExtraBytes: opts.excWasmExtraBytes ?? 0 }));
-  const inh = net.addPopulation(new LifPopulation('inh', n, inhParams(), c.dt, c.precision, -100));
-  const sl = net.addPopulation(new TeacherLifPopulation('sl', 10, slParams(), c.dt, c.precision, -100));
+  const exc = net.addPopulation(new LifPopulation('exc', n, ep, c.dt, c.precision, -105, { kernels: net.kernels, wasmExtraBytes: opts.excWasmExtraBytes ?? 0 }));
+  const inh = net.addPopulation(new LifPopulation('inh', n, inhParams(), c.dt, c.precision, -100, { kernels: net.kernels }));
+  const sl = net.addPopulation(new TeacherLifPopulation('sl', 10, slParams(), c.dt, c.precision, -100, { kernels: net.kernels }));
   const w = opts.inputWeights?.(exc, 784 * n) ?? allocFloat(c.precision, 784 * n);
   const delays = inputDelays(c, n, seed);
   const p2e = net.addProjection(new DenseProjection('input->exc', input, exc, 'exc', initialWeights(w, RngStream.derive(seed, 'proj:input->exc/weights')), delays ? null : 0, delays));
