@@ -14,8 +14,9 @@
  * Data movement: the wasm backend keeps tensors in its own heap; the kernel has its own memory.
  * Each call copies x in and the spikes/membrane out (T·B·N floats each way, a small fraction of
  * the input matMul that produced x). Per-step rows are padded to a multiple of 4 floats.
- * ψ(V − θ) for the backward pass is computed by the surrogate's own tensor op on the whole
- * [T, B, N] block (a handful of ops, any surrogate), then handed to the kernel.
+ * ψ(V − θ) for the backward pass: the kernel computes fast-sigmoid and triangle itself (the same
+ * float32 operations as their tensor ops); any other surrogate's tensor op runs on the whole
+ * [T, B, N] block (a handful of ops) and the result is handed to the kernel.
  */
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
 import { embeddedModule } from '../../engine/kernels/embedded-module.js';
@@ -114,7 +115,18 @@ function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array):
   return { s: p.spiking ? getRows(hh, os, T, M, Mp) : null, v: getRows(hh, ov, T, M, Mp) };
 }
 
-/** Backward over T steps: ∂L/∂x [T·M] from the gradients on the spikes and on V. */
+/** ψ computed inside the backward kernel (its `psiKind`): 0 means the caller supplies ψ. */
+function psiKind(s: Surrogate | undefined): number {
+  if (s?.name === 'fast-sigmoid') return 1;
+  if (s?.name === 'triangle') return 2;
+  return 0;
+}
+
+/**
+ * Backward over T steps: ∂L/∂x [T·M] from the gradients on the spikes and on V. Only what the
+ * kernel reads is copied in: x for a delta synapse with the reset attached, ψ for a surrogate the
+ * kernel does not compute, dV when V was an output.
+ */
 function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, psi: Float32Array | null, dS: Float32Array | null, dV: Float32Array | null): Float32Array {
   const { T, M, Mp, c } = p;
   const TM = T * Mp;
@@ -123,14 +135,22 @@ function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, psi: 
   const og = 6 * TM;
   const oi = og + Mp;
   const h = heap(k, (oi + Mp) * 4);
-  putRows(h, ox, x, T, M, Mp);
+  const kind = psiKind(p.surrogate);
+  if (c.delta && !p.detach) putRows(h, ox, x, T, M, Mp);
   putRows(h, ov, v, T, M, Mp);
-  for (const [at, src] of [[op, psi], [oS, dS], [oV, dV]] as const) {
-    if (src === null) h.fill(0, at, at + TM);
-    else putRows(h, at, src, T, M, Mp);
+  if (p.spiking) {
+    if (kind === 0) {
+      if (psi === null) h.fill(0, op, op + TM);
+      else putRows(h, op, psi, T, M, Mp);
+    }
+    if (dS === null) h.fill(0, oS, oS + TM);
+    else putRows(h, oS, dS, T, M, Mp);
   }
+  if (dV !== null) putRows(h, oV, dV, T, M, Mp);
   h.fill(0, og, oi + Mp);
-  k.backward(T, Mp, ox * 4, ov * 4, op * 4, oS * 4, oV * 4, odx * 4, og * 4, oi * 4, c.eM, c.k, c.eS, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0, p.detach ? 1 : 0);
+  const beta = p.surrogate?.beta ?? 0;
+  k.backward(T, Mp, ox * 4, ov * 4, op * 4, oS * 4, oV * 4, odx * 4, og * 4, oi * 4, c.eM, c.k, c.eS, c.uThresh, c.uReset,
+    c.delta ? 1 : 0, p.spiking ? 1 : 0, p.detach ? 1 : 0, kind, beta, dV !== null ? 1 : 0);
   return getRows(new Float32Array(k.memory.buffer), odx, T, M, Mp);
 }
 
@@ -168,7 +188,7 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
         const dS = spiking ? g.subarray(0, TM) : null;
         const dV = both ? g.subarray(TM, 2 * TM) : spiking ? null : g;
         let psi: Float32Array | null = null;
-        if (spiking && p.surrogate !== undefined) {
+        if (spiking && p.surrogate !== undefined && psiKind(p.surrogate) === 0) {
           const sur = p.surrogate;
           // Read inside, assigned outside: tidy would walk every element of a returned typed array.
           tf.tidy(() => {

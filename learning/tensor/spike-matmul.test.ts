@@ -50,7 +50,7 @@ describe('event-driven spike product', () => {
             for (let i = 0; i < n; i++) if (x[(t * B + b) * n + i] === 1) ids.push(i);
             stepStart.push(ids.length);
           }
-          return { ids, stepStart };
+          return { ids: Int32Array.from(ids), stepStart: Int32Array.from(stepStart) };
         });
         const d = SpikeRaster.fromDense(x, T, B, n)!;
         expect(r.idx).toEqual(d.idx);

@@ -89,14 +89,14 @@ export class SpikeRaster {
    * (ids of step n at `ids[stepStart[n] .. stepStart[n + 1])`, ascending; may be overwritten by the
    * next call). Rows are then interleaved step-major.
    */
-  static fromSamples(steps: number, batch: number, size: number, perSample: (b: number) => { stepStart: ArrayLike<number>; ids: ArrayLike<number> }): SpikeRaster {
+  static fromSamples(steps: number, batch: number, size: number, perSample: (b: number) => { stepStart: Int32Array; ids: Int32Array }): SpikeRaster {
     // Two passes over the samples would re-draw them; keep each sample's lists and interleave after.
     const lists: { stepStart: Int32Array; ids: Int32Array }[] = [];
     let nnz = 0;
     for (let b = 0; b < batch; b++) {
       const s = perSample(b);
-      const stepStart = Int32Array.from({ length: steps + 1 }, (_, n) => s.stepStart[n]!);
-      const ids = Int32Array.from({ length: stepStart[steps]! }, (_, k) => s.ids[k]!);
+      const stepStart = Int32Array.from(s.stepStart.subarray(0, steps + 1));
+      const ids = s.ids.slice(0, stepStart[steps]!);
       lists.push({ stepStart, ids });
       nnz += ids.length;
     }

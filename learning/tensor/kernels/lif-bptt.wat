@@ -74,15 +74,20 @@
         (br $steps)))
   )
 
-  ;; Backward (reverse time). Inputs: x and V of the forward pass, psi[T][M] = ψ(V − θ), dS[T][M] and
-  ;; dV[T][M] (the loss gradients on the spikes and on V; zeros when unused). gu and syn-gradient gi
-  ;; are [M] scratch arrays the caller zeroes (the final state carries no gradient).
-  ;; Writes dx[T][M] = ∂L/∂x. detach: the reset does not pass gradient through s.
+  ;; Backward (reverse time). Inputs: x and V of the forward pass (x is read only for a delta synapse
+  ;; with the reset attached), ψ(V − θ), dS[T][M] and dV[T][M] (the loss gradients on the spikes and
+  ;; on V; dV is read only when hasDV). gu and syn-gradient gi are [M] scratch arrays the caller zeroes
+  ;; (the final state carries no gradient). Writes dx[T][M] = ∂L/∂x. detach: the reset does not pass
+  ;; gradient through s.
+  ;; ψ: psiKind 0 reads psi[T][M]; 1 computes fast-sigmoid 1/(1 + β|z|)², 2 triangle max(0, 1 − β|z|),
+  ;; z = V − θ, with the f32 operations of the surrogate's tensor op in the same order.
   (func (export "backward")
     (param $T i32) (param $M i32) (param $x i32) (param $v i32) (param $psi i32) (param $dS i32) (param $dV i32)
     (param $dx i32) (param $gu i32) (param $gi i32)
     (param $eM f32) (param $k f32) (param $eS f32) (param $th f32) (param $uR f32)
     (param $delta i32) (param $spiking i32) (param $detach i32)
+    (param $psiKind i32) (param $beta f32) (param $hasDV i32)
+    (local $vbeta v128) (local $one v128) (local $z v128) (local $ps v128)
     (local $n i32) (local $i i32) (local $bytes i32) (local $base i32) (local $at i32)
     (local $guO v128) (local $giO v128) (local $vp v128) (local $mask v128) (local $gup v128) (local $gs v128)
     (local $veM v128) (local $vk v128) (local $veS v128) (local $vth v128) (local $vuR v128) (local $zero v128)
@@ -92,6 +97,8 @@
     (local.set $vth (f32x4.splat (local.get $th)))
     (local.set $vuR (f32x4.splat (local.get $uR)))
     (local.set $zero (f32x4.splat (f32.const 0)))
+    (local.set $vbeta (f32x4.splat (local.get $beta)))
+    (local.set $one (f32x4.splat (f32.const 1)))
     (local.set $bytes (i32.shl (local.get $M) (i32.const 2)))
     (local.set $n (local.get $T))
     (block $doneT
@@ -121,13 +128,24 @@
                       (f32x4.mul (local.get $guO) (f32x4.sub (local.get $vuR) (local.get $vp)))))))
                 (if (local.get $delta)
                   (then (v128.store (i32.add (local.get $dx) (local.get $at)) (local.get $gup))))
-                (local.set $gup (f32x4.add (local.get $gup)
-                  (f32x4.mul (local.get $gs) (v128.load (i32.add (local.get $psi) (local.get $at)))))))
+                (if (i32.eqz (local.get $psiKind))
+                  (then (local.set $ps (v128.load (i32.add (local.get $psi) (local.get $at)))))
+                  (else
+                    ;; V is re-read: with the reset attached, $vp above became u' + x[n]
+                    (local.set $z (f32x4.abs (f32x4.sub (v128.load (i32.add (local.get $v) (local.get $at))) (local.get $vth))))
+                    (if (i32.eq (local.get $psiKind) (i32.const 1))
+                      (then
+                        (local.set $z (f32x4.add (local.get $one) (f32x4.mul (local.get $vbeta) (local.get $z))))
+                        (local.set $ps (f32x4.div (local.get $one) (f32x4.mul (local.get $z) (local.get $z)))))
+                      (else
+                        (local.set $ps (f32x4.max (f32x4.sub (local.get $one) (f32x4.mul (local.get $vbeta) (local.get $z))) (local.get $zero)))))))
+                (local.set $gup (f32x4.add (local.get $gup) (f32x4.mul (local.get $gs) (local.get $ps)))))
               (else
                 (local.set $gup (local.get $guO))
                 (if (local.get $delta)
                   (then (v128.store (i32.add (local.get $dx) (local.get $at)) (local.get $gup))))))
-            (local.set $gup (f32x4.add (local.get $gup) (v128.load (i32.add (local.get $dV) (local.get $at)))))
+            (if (local.get $hasDV)
+              (then (local.set $gup (f32x4.add (local.get $gup) (v128.load (i32.add (local.get $dV) (local.get $at)))))))
             (v128.store (i32.add (local.get $gu) (local.get $i)) (f32x4.mul (local.get $gup) (local.get $veM)))
             (if (i32.eqz (local.get $delta))
               (then
