@@ -19,40 +19,22 @@
  * [T, B, N] block (a handful of ops) and the result is handed to the kernel.
  */
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
-import { embeddedModule } from '../../engine/kernels/embedded-module.js';
 import { spikeSurrogate, type Surrogate } from '../surrogates.js';
 import type { Tf } from './backend.js';
-import { WASM_BASE64 } from './kernels/lif-bptt.wasm.js';
 import { fusionForcedOff } from './fusion-switch.js';
 import { initialURow, lifStepConstants, type LifStepConstants } from './lif-constants.js';
 import type { LifForwardOptions, LifForwardResult, LifTensorLayer } from './lif-tensor.js';
+import { sharedTensorKernels, type TensorKernels } from './tensor-kernels.js';
 
-const lifBpttModule = embeddedModule(WASM_BASE64);
-
-interface Kernel {
-  memory: WebAssembly.Memory;
-  forward: (...a: number[]) => void;
-  backward: (...a: number[]) => void;
-}
-
-let kernel: Kernel | null | undefined;
+type Kernel = TensorKernels;
 
 function getKernel(): Kernel | null {
-  if (kernel === undefined) {
-    const mod = lifBpttModule();
-    if (mod === null) kernel = null;
-    else {
-      const e = new WebAssembly.Instance(mod, {}).exports as unknown as Kernel;
-      kernel = { memory: e.memory, forward: e.forward, backward: e.backward };
-    }
-  }
-  return kernel;
+  return sharedTensorKernels();
 }
 
 /** A view of the kernel's memory with at least `bytes` bytes (grows it; views die on growth). */
 function heap(k: Kernel, bytes: number): Float32Array {
-  const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  k.reserve(bytes);
   return new Float32Array(k.memory.buffer);
 }
 

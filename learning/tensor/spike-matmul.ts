@@ -12,33 +12,16 @@
  * multiple of 4; otherwise callers use tf.matMul on the raster's dense block.
  */
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
-import { embeddedModule } from '../../engine/kernels/embedded-module.js';
 import { SnnError } from '../../engine/errors.js';
 import type { Tf } from './backend.js';
 import { fusionForcedOff } from './fusion-switch.js';
-import { WASM_BASE64 } from './kernels/spike-matmul.wasm.js';
 import type { SpikeRaster } from './spike-raster.js';
+import { sharedTensorKernels, type TensorKernels } from './tensor-kernels.js';
 
-const spikeMatMulModule = embeddedModule(WASM_BASE64);
-
-interface Kernel {
-  memory: WebAssembly.Memory;
-  gather: (...a: number[]) => void;
-}
-
-let kernel: Kernel | null | undefined;
+type Kernel = TensorKernels;
 
 function getKernel(): Kernel | null {
-  if (kernel === undefined) {
-    const mod = spikeMatMulModule();
-    kernel = mod === null ? null : (new WebAssembly.Instance(mod, {}).exports as unknown as Kernel);
-  }
-  return kernel;
-}
-
-function reserve(k: Kernel, bytes: number): void {
-  const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  return sharedTensorKernels();
 }
 
 export function spikeMatMulApplies(tf: Tf, nOut: number): boolean {
@@ -54,7 +37,7 @@ function gather(k: Kernel, idx: Int32Array, starts: Int32Array, rows: number, sr
   const oStarts = idx.length * 4;
   const oSrc = Math.ceil((oStarts + (rows + 1) * 4) / 16) * 16;
   const oOut = oSrc + src.length * 4;
-  reserve(k, oOut + rows * cols * 4);
+  k.reserve(oOut + rows * cols * 4);
   const buf = k.memory.buffer;
   new Int32Array(buf, 0, idx.length).set(idx);
   new Int32Array(buf, oStarts, rows + 1).set(starts.subarray(0, rows + 1));

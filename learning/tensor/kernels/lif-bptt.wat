@@ -3,7 +3,7 @@
 ;;
 ;; Layout: every per-step array is [T][M] f32 with M (= batch · neurons, padded by the caller to a
 ;; multiple of 4) contiguous per step; state arrays are [M]. All pointers are byte offsets into the
-;; exported memory, 16-byte aligned. Equations, per step n (u = v − vRest; learning/tensor/lif-tensor.ts,
+;; memory, 16-byte aligned. Equations, per step n (u = v − vRest; learning/tensor/lif-tensor.ts,
 ;; whose op order is kept so spikes are bit-identical):
 ;;   current: u' = (I·k + u·eM) + c,  I ← I·eS;   delta: u' = u·eM + c
 ;;   V[n] = u';  s = H(u' − θ)  (H(z) = 1 for z > 0; s = 0 when not spiking)
@@ -12,7 +12,9 @@
 ;; The adds of c and of s·uReset are skipped when those are 0, as the op-by-op path skips them:
 ;; this keeps even the sign of zero identical.
 (module
-  (memory (export "memory") 1)
+  ;; The memory is the caller's, so the input product and the LIF kernel can share their arrays
+  ;; (fused-dense-lif.ts).
+  (import "env" "memory" (memory 1))
 
   ;; Forward. u and syn hold the initial state on entry and the final state on exit.
   ;; Writes spikes s[T][M] (when spiking) and V[T][M] (u' at each threshold test).

@@ -9,7 +9,9 @@
 ;; Each output element is still summed in list order starting from 0, so the result does not
 ;; depend on the blocking.
 (module
-  (memory (export "memory") 1)
+  ;; The memory is the caller's, so the input product and the LIF kernel can share their arrays
+  ;; (fused-dense-lif.ts).
+  (import "env" "memory" (memory 1))
 
   (func (export "gather")
     (param $idx i32) (param $starts i32) (param $rows i32) (param $src i32) (param $out i32) (param $cols i32)
