@@ -2,9 +2,10 @@
  * The fused LIF kernel (fused-lif.ts) against the op-by-op path (lif-tensor.ts): the same spikes and
  * membrane bit for bit, and the same gradients to float32 rounding (max |Δ| ≤ 1e-5 · max |g|), on
  * random inputs over every option the kernel takes and on MNIST through surrogate-gradient BPTT
- * with both readouts. (On MNIST the fast path also forms the input currents event-driven,
- * spike-matmul.ts, equal to the dense product only to float32 rounding; for these fixed samples no
- * current lies within that rounding of the threshold, so the spikes are still identical.)
+ * with both readouts. (On MNIST the fast path runs the hidden layer as one op, fused-dense-lif.ts,
+ * whose input currents are formed event-driven and equal the dense product only to float32
+ * rounding; for these fixed samples no current lies within that rounding of the threshold, so the
+ * spikes are still identical.)
  */
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -98,7 +98,7 @@ function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array):
 }
 
 /** ψ computed inside the backward kernel (its `psiKind`): 0 means the caller supplies ψ. */
-function psiKind(s: Surrogate | undefined): number {
+export function surrogatePsiKind(s: Surrogate | undefined): number {
   if (s?.name === 'fast-sigmoid') return 1;
   if (s?.name === 'triangle') return 2;
   return 0;
@@ -117,7 +117,7 @@ function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, psi: 
   const og = 6 * TM;
   const oi = og + Mp;
   const h = heap(k, (oi + Mp) * 4);
-  const kind = psiKind(p.surrogate);
+  const kind = surrogatePsiKind(p.surrogate);
   if (c.delta && !p.detach) putRows(h, ox, x, T, M, Mp);
   putRows(h, ov, v, T, M, Mp);
   if (p.spiking) {
@@ -170,7 +170,7 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
         const dS = spiking ? g.subarray(0, TM) : null;
         const dV = both ? g.subarray(TM, 2 * TM) : spiking ? null : g;
         let psi: Float32Array | null = null;
-        if (spiking && p.surrogate !== undefined && psiKind(p.surrogate) === 0) {
+        if (spiking && p.surrogate !== undefined && surrogatePsiKind(p.surrogate) === 0) {
           const sur = p.surrogate;
           // Read inside, assigned outside: tidy would walk every element of a returned typed array.
           tf.tidy(() => {

@@ -34,6 +34,7 @@ import { SnnError } from '../../engine/errors.js';
 import { lifChannels, prepareLif, validateLif, type LifParams, type LifPropagators } from '../../models/lif.js';
 import { heaviside, type SpikeFn } from '../surrogates.js';
 import type { Tf } from './backend.js';
+import { fusedDenseLifApplies, fusedDenseLifForward } from './fused-dense-lif.js';
 import { fusedLifApplies, fusedLifForward } from './fused-lif.js';
 import { installMatMulGradient } from './matmul-gradient.js';
 import { spikeMatMul, spikeMatMulApplies } from './spike-matmul.js';
@@ -221,9 +222,13 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
   }) as unknown as LifForwardResult;
 }
 
-/** Input spikes through W into one LIF layer: `lifForward(projectSpikes(...))`. */
+/**
+ * Input spikes through W into one LIF layer: `lifForward(projectSpikes(...))`, or for a SpikeRaster
+ * input on the wasm backend one fused op (fused-dense-lif.ts) with the same results.
+ */
 export function denseLifForward(tf: Tf, layer: LifTensorLayer, inSpikes: Tensor3D | SpikeRaster, w: Tensor2D, opts: LifForwardOptions = {}): LifForwardResult {
   return tf.tidy(() => {
+    if (inSpikes instanceof SpikeRaster && fusedDenseLifApplies(tf, layer, opts)) return { spikes: fusedDenseLifForward(tf, layer, inSpikes, w, opts) };
     const x = projectSpikes(tf, inSpikes, w, layer.delaySteps);
     return lifForward(tf, layer, x, opts) as unknown as Record<string, Tensor>;
   }) as unknown as LifForwardResult;
