@@ -3,8 +3,8 @@
  * tfjs op on the wasm backend: the event-driven product (spike-matmul.wat's gather) writes the
  * input currents straight into the LIF kernel's input array (tensor-kernels.ts: one memory), the
  * T-step recurrence runs there, and the backward pass runs the BPTT kernel and gathers ∂L/∂W from
- * the current gradients where they lie. Only W, the spikes and their gradient cross between tfjs
- * and the kernels; the separate ops (spike-matmul.ts, fused-lif.ts) also move the [T, B, N]
+ * the current gradients where they lie. Only W, the spikes and their gradients cross between tfjs
+ * and the kernels, each copied once, straight between the two heaps (wasm-heap.ts); the separate ops (spike-matmul.ts, fused-lif.ts) also move the [T, B, N]
  * currents, their gradient and V across each way, several times the arithmetic at these sizes.
  *
  * Same kernels, same order of operations as the two separate ops: the same spikes and the same
@@ -27,6 +27,7 @@ import type { LifForwardOptions, LifTensorLayer } from './lif-tensor.js';
 import { spikeMatMulApplies } from './spike-matmul.js';
 import type { SpikeRaster } from './spike-raster.js';
 import { createTensorKernels, type TensorKernels } from './tensor-kernels.js';
+import { tensorFilled, tensorValues } from './wasm-heap.js';
 
 interface LayerMemory {
   kernels: TensorKernels;
@@ -103,21 +104,19 @@ export function fusedDenseLifForward(tf: Tf, layer: LifTensorLayer, raster: Spik
   };
 
   const op = tf.customGrad((...args: unknown[]) => {
-    const wValues = (args[0] as Tensor).dataSync() as Float32Array;
-    forward(wValues);
+    const wt = args[0] as Tensor;
+    forward(tensorValues(tf, wt));
     const seq = ++mem.seq;
-    const spikes = new Float32Array(k.memory.buffer, o.s, T * M).slice();
     return {
-      value: tf.tensor3d(spikes, [T, B, N]),
+      value: tensorFilled(tf, [T, B, N], (out) => out.set(new Float32Array(k.memory.buffer, o.s, T * M))) as Tensor3D,
       gradFunc: (dy: Tensor | Tensor[]) => {
         if (mem.seq !== seq) {
-          forward(wValues);
+          forward(tensorValues(tf, wt));
           mem.seq = seq;
         }
-        const dS = (dy as Tensor).dataSync() as Float32Array;
-        const buf = k.memory.buffer;
-        const f32 = new Float32Array(buf);
-        f32.set(dS, o.dS / 4);
+        k.reserve(o.end);
+        new Float32Array(k.memory.buffer).set(tensorValues(tf, dy as Tensor), o.dS / 4);
+        const f32 = new Float32Array(k.memory.buffer);
         if (kind === 0) {
           if (surrogate === undefined) f32.fill(0, o.psi / 4, o.psi / 4 + T * M);
           else {
@@ -140,7 +139,7 @@ export function fusedDenseLifForward(tf: Tf, layer: LifTensorLayer, raster: Spik
         new Int32Array(ib, o.colIdx, nnz).set(cols.idx);
         new Int32Array(ib, o.colStarts, nIn + 1).set(cols.starts);
         k.gather(o.colIdx, o.colStarts, nIn, o.dx, o.dW, N);
-        return tf.tensor2d(new Float32Array(ib, o.dW, nIn * N).slice(), [nIn, N]);
+        return tensorFilled(tf, [nIn, N], (out) => out.set(new Float32Array(k.memory.buffer, o.dW, nIn * N)));
       },
     };
   });

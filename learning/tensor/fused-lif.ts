@@ -12,8 +12,10 @@
  * environment, or `fused: false`, forces the op-by-op path.
  *
  * Data movement: the wasm backend keeps tensors in its own heap; the kernel has its own memory.
- * Each call copies x in and the spikes/membrane out (T·B·N floats each way, a small fraction of
- * the input matMul that produced x). Per-step rows are padded to a multiple of 4 floats.
+ * Each call copies x in and the spikes/membrane out (T·B·N floats each way), straight between the
+ * two heaps (wasm-heap.ts), plus a JS copy of V for the backward pass. Per-step rows are padded to
+ * a multiple of 4 floats. A layer fed by input spikes runs as one op with its input product instead
+ * (fused-dense-lif.ts), which also keeps x and V in kernel memory.
  * ψ(V − θ) for the backward pass: the kernel computes fast-sigmoid and triangle itself (the same
  * float32 operations as their tensor ops); any other surrogate's tensor op runs on the whole
  * [T, B, N] block (a handful of ops) and the result is handed to the kernel.
@@ -25,6 +27,7 @@ import { fusionForcedOff } from './fusion-switch.js';
 import { initialURow, lifStepConstants, type LifStepConstants } from './lif-constants.js';
 import type { LifForwardOptions, LifForwardResult, LifTensorLayer } from './lif-tensor.js';
 import { sharedTensorKernels, type TensorKernels } from './tensor-kernels.js';
+import { tensorFilled, tensorValues } from './wasm-heap.js';
 
 type Kernel = TensorKernels;
 
@@ -58,6 +61,12 @@ function putRows(h: Float32Array, at: number, src: Float32Array, T: number, M: n
   else for (let n = 0; n < T; n++) h.set(src.subarray(n * M, (n + 1) * M), at + n * Mp);
 }
 
+/** Copies [T][Mp] rows at float offset `at` of `h` into [T][M] rows of `out` from float `to`. */
+function putRowsInto(out: Float32Array, to: number, h: Float32Array, at: number, T: number, M: number, Mp: number): void {
+  if (M === Mp) out.set(h.subarray(at, at + T * M), to);
+  else for (let n = 0; n < T; n++) out.set(h.subarray(at + n * Mp, at + n * Mp + M), to + n * M);
+}
+
 function getRows(h: Float32Array, at: number, T: number, M: number, Mp: number): Float32Array {
   if (M === Mp) return h.slice(at, at + T * M);
   const out = new Float32Array(T * M);
@@ -77,14 +86,19 @@ interface Plan {
   surrogate: Surrogate | undefined;
 }
 
-/** Forward over T steps: spikes (when spiking) and V = u at each threshold test, [T·M] each. */
-function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array): { s: Float32Array | null; v: Float32Array } {
+/** Float offsets of the forward pass's spikes and V in the kernel memory (`runForward`). */
+const forwardRows = (p: Plan): { os: number; ov: number } => ({ os: p.T * p.Mp, ov: 2 * p.T * p.Mp });
+
+/**
+ * Forward over T steps; leaves the spikes (when spiking) and V = u at each threshold test in the
+ * kernel memory at `forwardRows` ([T][Mp] each) and returns a copy of V [T·M] for the backward pass.
+ */
+function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array): Float32Array {
   const { T, B, N, M, Mp, c } = p;
   const TM = T * Mp;
   // float offsets: x, s, v ([T][Mp] each), then u, syn ([Mp] each)
   const ox = 0;
-  const os = TM;
-  const ov = 2 * TM;
+  const { os, ov } = forwardRows(p);
   const ou = 3 * TM;
   const oi = ou + Mp;
   const h = heap(k, (oi + Mp) * 4);
@@ -93,8 +107,7 @@ function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array):
   for (let b = 0; b < B; b++) h.set(row, ou + b * N);
   h.fill(0, ou + M, oi + Mp); // padding of u, and syn
   k.forward(T, Mp, ox * 4, ou * 4, oi * 4, os * 4, ov * 4, c.eM, c.k, c.eS, c.uConst, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0);
-  const hh = new Float32Array(k.memory.buffer);
-  return { s: p.spiking ? getRows(hh, os, T, M, Mp) : null, v: getRows(hh, ov, T, M, Mp) };
+  return getRows(new Float32Array(k.memory.buffer), ov, T, M, Mp);
 }
 
 /** ψ computed inside the backward kernel (its `psiKind`): 0 means the caller supplies ψ. */
@@ -157,11 +170,15 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
   const both = spiking && recordV;
   const op = tf.customGrad((...args: unknown[]) => {
     const xt = args[0] as Tensor;
-    const xs = xt.dataSync() as Float32Array;
-    const { s, v } = runForward(k, p, layer, xs);
-    const value = both
-      ? tf.tensor3d(concat(s!, v), [2 * T, B, N])
-      : tf.tensor3d(spiking ? s! : v, [T, B, N]);
+    const v = runForward(k, p, layer, tensorValues(tf, xt));
+    // The op's value straight from the kernel memory into a new tensor's storage.
+    const { os, ov } = forwardRows(p);
+    const value = tensorFilled(tf, [both ? 2 * T : T, B, N], (out) => {
+      const h = new Float32Array(k.memory.buffer);
+      if (spiking) putRowsInto(out, 0, h, os, T, M, p.Mp);
+      if (both) out.set(v, T * M);
+      else if (!spiking) out.set(v);
+    });
     return {
       value,
       gradFunc: (dy: Tensor | Tensor[]) => {
@@ -177,6 +194,8 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
             psi = sur.derivative(tf, tf.sub(tf.tensor1d(v), p.c.uThresh)).dataSync() as Float32Array;
           });
         }
+        // x is read by the kernel only for a delta synapse with the reset attached; its heap view is taken last.
+        const xs = p.c.delta && !p.detach ? tensorValues(tf, xt) : new Float32Array(0);
         return tf.tensor3d(runBackward(k, p, xs, v, psi, dS, dV), [T, B, N]);
       },
     };
@@ -187,11 +206,4 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
     spikes: tf.slice(out, [0, 0, 0], [T, B, N]) as Tensor3D,
     vRel: tf.slice(out, [T, 0, 0], [T, B, N]) as Tensor3D,
   };
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

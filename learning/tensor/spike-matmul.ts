@@ -17,6 +17,7 @@ import type { Tf } from './backend.js';
 import { fusionForcedOff } from './fusion-switch.js';
 import type { SpikeRaster } from './spike-raster.js';
 import { sharedTensorKernels, type TensorKernels } from './tensor-kernels.js';
+import { tensorFilled, tensorValues } from './wasm-heap.js';
 
 type Kernel = TensorKernels;
 
@@ -30,7 +31,7 @@ export function spikeMatMulApplies(tf: Tf, nOut: number): boolean {
 
 /**
  * out = the gather of `src` [· × cols] rows over the lists (idx, starts) of `rows` rows, in kernel
- * memory; returns a copy. `src` is written into kernel memory first.
+ * memory (`src` is copied there first); returns a view of out [rows × cols], valid until the next call.
  */
 function gather(k: Kernel, idx: Int32Array, starts: Int32Array, rows: number, src: Float32Array, cols: number): Float32Array {
   // byte layout: idx, starts (i32), then 16-byte aligned f32 blocks: src, out [rows × cols]
@@ -43,7 +44,7 @@ function gather(k: Kernel, idx: Int32Array, starts: Int32Array, rows: number, sr
   new Int32Array(buf, oStarts, rows + 1).set(starts.subarray(0, rows + 1));
   new Float32Array(buf, oSrc, src.length).set(src);
   k.gather(0, oStarts, rows, oSrc, oOut, cols);
-  return new Float32Array(buf, oOut, rows * cols).slice();
+  return new Float32Array(buf, oOut, rows * cols);
 }
 
 /**
@@ -57,12 +58,14 @@ export function spikeMatMul(tf: Tf, x: SpikeRaster, w: Tensor2D): Tensor2D {
   const rows = x.rows;
   const op = tf.customGrad((...args: unknown[]) => {
     const wt = args[0] as Tensor;
-    const out = gather(k, x.idx, x.starts, rows, wt.dataSync() as Float32Array, nOut);
+    // Operands and results move straight between tfjs's heap and the kernel memory (wasm-heap.ts).
+    const out = gather(k, x.idx, x.starts, rows, tensorValues(tf, wt), nOut);
     return {
-      value: tf.tensor2d(out, [rows, nOut]),
+      value: tensorFilled(tf, [rows, nOut], (o) => o.set(out)) as Tensor2D,
       gradFunc: (dy: Tensor | Tensor[]) => {
         const cols = x.columns();
-        return tf.tensor2d(gather(k, cols.idx, cols.starts, nIn, (dy as Tensor).dataSync() as Float32Array, nOut), [nIn, nOut]);
+        const dw = gather(k, cols.idx, cols.starts, nIn, tensorValues(tf, dy as Tensor), nOut);
+        return tensorFilled(tf, [nIn, nOut], (o) => o.set(dw));
       },
     };
   });
