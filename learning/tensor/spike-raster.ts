@@ -95,7 +95,7 @@ export class SpikeRaster {
     let nnz = 0;
     for (let b = 0; b < batch; b++) {
       const s = perSample(b);
-      const stepStart = Int32Array.from(s.stepStart.subarray(0, steps + 1));
+      const stepStart = s.stepStart.slice(0, steps + 1);
       const ids = s.ids.slice(0, stepStart[steps]!);
       lists.push({ stepStart, ids });
       nnz += ids.length;
