@@ -11,8 +11,9 @@
  * gradient bit for bit (test: fused-dense-lif.test.ts).
  *
  * State between the passes: each layer object has its own kernel memory, holding the last forward
- * pass (currents and V) for its backward pass. When another forward pass of the same layer ran in
- * between (a loss that uses the layer twice), the backward pass first recomputes its own forward.
+ * pass (currents and V) for its backward pass. When another forward pass of the same layer runs
+ * before that backward pass (a loss that uses the layer twice; evaluation, which has none), the
+ * earlier pass's W is first copied out of the memory, and its backward pass recomputes its forward.
  *
  * Where it applies (`fusedDenseLifApplies`): where both separate ops apply, for a spiking layer
  * without recorded V and without input delay; elsewhere `denseLifForward` composes the ops.
@@ -33,6 +34,11 @@ interface LayerMemory {
   kernels: TensorKernels;
   /** Counts forward passes; a backward pass checks that the memory still holds its own. */
   seq: number;
+  /**
+   * Set by the last forward pass until its backward pass ran: keeps a copy of its W before the next
+   * forward pass overwrites the memory (the op's input tensor may be freed by then).
+   */
+  evict: (() => void) | null;
 }
 
 const memories = new WeakMap<LifTensorLayer, LayerMemory>();
@@ -40,7 +46,7 @@ const memories = new WeakMap<LifTensorLayer, LayerMemory>();
 function memoryOf(layer: LifTensorLayer): LayerMemory {
   let m = memories.get(layer);
   if (m === undefined) {
-    m = { kernels: createTensorKernels()!, seq: 0 };
+    m = { kernels: createTensorKernels()!, seq: 0, evict: null };
     memories.set(layer, m);
   }
   return m;
@@ -105,15 +111,23 @@ export function fusedDenseLifForward(tf: Tf, layer: LifTensorLayer, raster: Spik
 
   const op = tf.customGrad((...args: unknown[]) => {
     const wt = args[0] as Tensor;
+    mem.evict?.();
     forward(tensorValues(tf, wt));
     const seq = ++mem.seq;
+    let wCopy: Float32Array | null = null;
+    const evict = (): void => {
+      wCopy = new Float32Array(k.memory.buffer, o.w, nIn * N).slice();
+      mem.evict = null;
+    };
+    mem.evict = evict;
     return {
       value: tensorFilled(tf, [T, B, N], (out) => out.set(new Float32Array(k.memory.buffer, o.s, T * M))) as Tensor3D,
       gradFunc: (dy: Tensor | Tensor[]) => {
         if (mem.seq !== seq) {
-          forward(tensorValues(tf, wt));
+          mem.evict?.();
+          forward(wCopy!);
           mem.seq = seq;
-        }
+        } else if (mem.evict === evict) mem.evict = null; // this pass's data is used now: no copy needed later
         k.reserve(o.end);
         new Float32Array(k.memory.buffer).set(tensorValues(tf, dy as Tensor), o.dS / 4);
         const f32 = new Float32Array(k.memory.buffer);

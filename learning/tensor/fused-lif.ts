@@ -168,8 +168,12 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
     surrogate: opts.spike === undefined ? undefined : spikeSurrogate(opts.spike),
   };
   const both = spiking && recordV;
+  // x is needed by the backward pass only for a delta synapse with the reset attached; the engine
+  // then keeps a copy of it (`save`): the op's input may be freed before the backward pass runs.
+  const needX = p.c.delta && !p.detach;
   const op = tf.customGrad((...args: unknown[]) => {
     const xt = args[0] as Tensor;
+    if (needX) (args[1] as (t: Tensor[]) => void)([xt]);
     const v = runForward(k, p, layer, tensorValues(tf, xt));
     // The op's value straight from the kernel memory into a new tensor's storage.
     const { os, ov } = forwardRows(p);
@@ -181,7 +185,7 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
     });
     return {
       value,
-      gradFunc: (dy: Tensor | Tensor[]) => {
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const g = (dy as Tensor).dataSync() as Float32Array;
         const TM = T * M;
         const dS = spiking ? g.subarray(0, TM) : null;
@@ -194,8 +198,8 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
             psi = sur.derivative(tf, tf.sub(tf.tensor1d(v), p.c.uThresh)).dataSync() as Float32Array;
           });
         }
-        // x is read by the kernel only for a delta synapse with the reset attached; its heap view is taken last.
-        const xs = p.c.delta && !p.detach ? tensorValues(tf, xt) : new Float32Array(0);
+        // The heap view is taken last: the ops above may move tfjs's heap.
+        const xs = needX ? tensorValues(tf, saved[0]!) : new Float32Array(0);
         return tf.tensor3d(runBackward(k, p, xs, v, psi, dS, dV), [T, B, N]);
       },
     };
