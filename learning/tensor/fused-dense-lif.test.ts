@@ -52,14 +52,14 @@ function run(fused: boolean, layer: LifTensorLayer, inputs: SpikeRaster[], w: Fl
 }
 
 describe('fused input product + LIF ≡ the two separate ops', () => {
-  it('same spikes and weight gradient bit for bit, over synapse, reset, surrogate and detach', () => {
+  it('same spikes and weight gradient bit for bit, over synapse, reset, floor, surrogate and detach', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('current', 'delta'), fc.boolean(), fc.constantFrom('fast-sigmoid', 'triangle', 'sigmoid', 'none'), fc.integer({ min: 1, max: 12 }),
-        fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 1e6 }),
-        (synapse, detachReset, sur, T, B, quads, nIn, twice, intermediate, seed) => {
+        fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 1e6 }),
+        (synapse, detachReset, sur, T, B, quads, nIn, twice, intermediate, floor, seed) => {
           const N = 4 * quads;
-          const params: LifParams = { ...UNIT, synapse, vReset: -0.2, iBias: 0.05 };
+          const params: LifParams = { ...UNIT, synapse, vReset: -0.2, iBias: 0.05, vMin: floor ? -0.15 : null };
           const layer = lifTensorLayer(params, 1, N, { v0: 0.3 });
           const opts: LifForwardOptions = { detachReset, ...(sur === 'none' ? {} : { spike: spikeFunction(tf, surrogate(sur, 4)) }) };
           expect(fusedDenseLifApplies(tf, layer, opts)).toBe(true);

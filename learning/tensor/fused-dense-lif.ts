@@ -67,7 +67,7 @@ function layout(T: number, M: number, nIn: number, N: number, nnz: number, rows:
   const TM = 4 * T * M;
   const o = {
     w: take(4 * nIn * N), x: take(TM), s: take(TM), v: take(TM), u: take(4 * M), syn: take(4 * M),
-    dS: take(TM), psi: take(TM), dx: take(TM), gu: take(4 * M), gi: take(4 * M), dW: take(4 * nIn * N),
+    keep: take(TM), dS: take(TM), psi: take(TM), dx: take(TM), gu: take(4 * M), gi: take(4 * M), dW: take(4 * nIn * N),
     idx: take(4 * nnz), starts: take(4 * (rows + 1)), colIdx: take(4 * nnz), colStarts: take(4 * (nIn + 1)),
     end: 0,
   };
@@ -106,7 +106,8 @@ export function fusedDenseLifForward(tf: Tf, layer: LifTensorLayer, raster: Spik
     k.gather(o.idx, o.starts, rows, o.w, o.x, N);
     for (let b = 0; b < B; b++) f32.set(uRow, o.u / 4 + b * N);
     f32.fill(0, o.syn / 4, o.syn / 4 + M);
-    k.forward(T, M, o.x, o.u, o.syn, o.s, o.v, c.eM, c.k, c.eS, c.uConst, c.uThresh, c.uReset, c.delta ? 1 : 0, 1);
+    k.forward(T, M, o.x, o.u, o.syn, o.s, o.v, c.eM, c.k, c.eS, c.uConst, c.uThresh, c.uReset, c.delta ? 1 : 0, 1,
+      c.uMin !== null ? 1 : 0, c.uMin ?? 0, o.keep);
   };
 
   const op = tf.customGrad((...args: unknown[]) => {
@@ -147,7 +148,7 @@ export function fusedDenseLifForward(tf: Tf, layer: LifTensorLayer, raster: Spik
         g.fill(0, o.gu / 4, o.gu / 4 + M);
         g.fill(0, o.gi / 4, o.gi / 4 + M);
         k.backward(T, M, o.x, o.v, o.psi, o.dS, 0, o.dx, o.gu, o.gi, c.eM, c.k, c.eS, c.uThresh, c.uReset,
-          c.delta ? 1 : 0, 1, detach ? 1 : 0, kind, surrogate?.beta ?? 0, 0);
+          c.delta ? 1 : 0, 1, detach ? 1 : 0, kind, surrogate?.beta ?? 0, 0, c.uMin !== null ? 1 : 0, o.keep);
         const cols = raster.columns();
         const ib = k.memory.buffer;
         new Int32Array(ib, o.colIdx, nnz).set(cols.idx);

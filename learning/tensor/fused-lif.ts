@@ -7,7 +7,7 @@
  * same order: spikes are bit-identical, gradients agree to float32 rounding (test: fused-lif.test.ts).
  *
  * Where it applies (`fusedLifApplies`): the wasm backend (other backends keep the generic ops),
- * no refractory period and no vMin (those keep the op-by-op path), and a spike function made by
+ * no refractory period (that keeps the op-by-op path; a floor vMin is in the kernel), and a spike function made by
  * `spikeFunction` (its ψ is known) or none (H with zero gradient). SNN_TENSOR_FUSED=0 in the
  * environment, or `fused: false`, forces the op-by-op path.
  *
@@ -50,7 +50,7 @@ function forcedOff(opts: LifForwardOptions): boolean {
 export function fusedLifApplies(tf: Tf, layer: LifTensorLayer, opts: LifForwardOptions = {}): boolean {
   if (forcedOff(opts) || tf.getBackend() !== 'wasm') return false;
   const c = lifStepConstants(layer);
-  if (c.refractorySteps > 0 || c.uMin !== null) return false;
+  if (c.refractorySteps > 0) return false;
   if (opts.spike !== undefined && spikeSurrogate(opts.spike) === undefined) return false;
   return getKernel() !== null;
 }
@@ -91,23 +91,27 @@ const forwardRows = (p: Plan): { os: number; ov: number } => ({ os: p.T * p.Mp, 
 
 /**
  * Forward over T steps; leaves the spikes (when spiking) and V = u at each threshold test in the
- * kernel memory at `forwardRows` ([T][Mp] each) and returns a copy of V [T·M] for the backward pass.
+ * kernel memory at `forwardRows` ([T][Mp] each) and returns copies of V [T·M] and, with a floor
+ * vMin, of the floor's gradient gate `keep` [T·M] for the backward pass.
  */
-function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array): Float32Array {
+function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array): { v: Float32Array; keep: Float32Array | null } {
   const { T, B, N, M, Mp, c } = p;
   const TM = T * Mp;
-  // float offsets: x, s, v ([T][Mp] each), then u, syn ([Mp] each)
+  // float offsets: x, s, v, keep ([T][Mp] each), then u, syn ([Mp] each)
   const ox = 0;
   const { os, ov } = forwardRows(p);
-  const ou = 3 * TM;
+  const ok = 3 * TM;
+  const ou = 4 * TM;
   const oi = ou + Mp;
   const h = heap(k, (oi + Mp) * 4);
   putRows(h, ox, x, T, M, Mp);
   const row = initialURow(layer);
   for (let b = 0; b < B; b++) h.set(row, ou + b * N);
   h.fill(0, ou + M, oi + Mp); // padding of u, and syn
-  k.forward(T, Mp, ox * 4, ou * 4, oi * 4, os * 4, ov * 4, c.eM, c.k, c.eS, c.uConst, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0);
-  return getRows(new Float32Array(k.memory.buffer), ov, T, M, Mp);
+  k.forward(T, Mp, ox * 4, ou * 4, oi * 4, os * 4, ov * 4, c.eM, c.k, c.eS, c.uConst, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0,
+    c.uMin !== null ? 1 : 0, c.uMin ?? 0, ok * 4);
+  const h2 = new Float32Array(k.memory.buffer);
+  return { v: getRows(h2, ov, T, M, Mp), keep: c.uMin !== null ? getRows(h2, ok, T, M, Mp) : null };
 }
 
 /** ψ computed inside the backward kernel (its `psiKind`): 0 means the caller supplies ψ. */
@@ -122,12 +126,13 @@ export function surrogatePsiKind(s: Surrogate | undefined): number {
  * kernel reads is copied in: x for a delta synapse with the reset attached, ψ for a surrogate the
  * kernel does not compute, dV when V was an output.
  */
-function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, psi: Float32Array | null, dS: Float32Array | null, dV: Float32Array | null): Float32Array {
+function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, keep: Float32Array | null, psi: Float32Array | null, dS: Float32Array | null, dV: Float32Array | null): Float32Array {
   const { T, M, Mp, c } = p;
   const TM = T * Mp;
-  // float offsets: x, v, psi, dS, dV, dx ([T][Mp] each), then gu, gi ([Mp] each)
+  // float offsets: x, v, psi, dS, dV, dx, keep ([T][Mp] each), then gu, gi ([Mp] each)
   const [ox, ov, op, oS, oV, odx] = [0, 1, 2, 3, 4, 5].map((j) => j * TM) as [number, number, number, number, number, number];
-  const og = 6 * TM;
+  const ok = 6 * TM;
+  const og = 7 * TM;
   const oi = og + Mp;
   const h = heap(k, (oi + Mp) * 4);
   const kind = surrogatePsiKind(p.surrogate);
@@ -142,10 +147,11 @@ function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, psi: 
     else putRows(h, oS, dS, T, M, Mp);
   }
   if (dV !== null) putRows(h, oV, dV, T, M, Mp);
+  if (keep !== null) putRows(h, ok, keep, T, M, Mp);
   h.fill(0, og, oi + Mp);
   const beta = p.surrogate?.beta ?? 0;
   k.backward(T, Mp, ox * 4, ov * 4, op * 4, oS * 4, oV * 4, odx * 4, og * 4, oi * 4, c.eM, c.k, c.eS, c.uThresh, c.uReset,
-    c.delta ? 1 : 0, p.spiking ? 1 : 0, p.detach ? 1 : 0, kind, beta, dV !== null ? 1 : 0);
+    c.delta ? 1 : 0, p.spiking ? 1 : 0, p.detach ? 1 : 0, kind, beta, dV !== null ? 1 : 0, keep !== null ? 1 : 0, ok * 4);
   return getRows(new Float32Array(k.memory.buffer), odx, T, M, Mp);
 }
 
@@ -174,7 +180,7 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
   const op = tf.customGrad((...args: unknown[]) => {
     const xt = args[0] as Tensor;
     if (needX) (args[1] as (t: Tensor[]) => void)([xt]);
-    const v = runForward(k, p, layer, tensorValues(tf, xt));
+    const { v, keep } = runForward(k, p, layer, tensorValues(tf, xt));
     // The op's value straight from the kernel memory into a new tensor's storage.
     const { os, ov } = forwardRows(p);
     const value = tensorFilled(tf, [both ? 2 * T : T, B, N], (out) => {
@@ -200,7 +206,7 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
         }
         // The heap view is taken last: the ops above may move tfjs's heap.
         const xs = needX ? tensorValues(tf, saved[0]!) : new Float32Array(0);
-        return tf.tensor3d(runBackward(k, p, xs, v, psi, dS, dV), [T, B, N]);
+        return tf.tensor3d(runBackward(k, p, xs, v, keep, psi, dS, dV), [T, B, N]);
       },
     };
   });

@@ -103,8 +103,8 @@ export interface LifForwardOptions {
   recordV?: boolean;
   /**
    * false: always the op-by-op path (one tfjs op per operation and step). Default: the fused kernel
-   * (fused-lif.ts) where it applies — wasm backend, no refractory period, no vMin, a spike function
-   * from `spikeFunction` or none — unless the environment sets SNN_TENSOR_FUSED=0.
+   * (fused-lif.ts) where it applies — wasm backend, no refractory period, a spike function from
+   * `spikeFunction` or none — unless the environment sets SNN_TENSOR_FUSED=0.
    */
   fused?: boolean;
 }
