@@ -15,9 +15,10 @@
  * mostly flat, ĝ = 0 on most steps — kept for comparison only).
  *
  * Cost: all 2n perturbed networks run as ONE batched forward pass of batch 2n·B (tf.tidy, no tape):
- * the weight variants are concatenated column-wise into one matMul for the first layer (or the
- * hidden spikes are computed once when only the readout is perturbed), and the per-time-step LIF
- * ops are those of a single forward pass whatever n is.
+ * the weight variants are concatenated column-wise into one product for the first layer (or the
+ * hidden spikes are computed once when only the readout is perturbed), and the LIF layers run once
+ * over the batch of variants whatever n is. On the wasm backend that product runs over the input
+ * spikes (event-driven, learning/tensor/spike-matmul.ts) and the LIF layers as the fused kernel.
  *
  * The pieces the replica protocol (spsa-replicas.ts) needs are exported on their own:
  * `perturbation` (regenerate z), `projectedGradient`, `spsaUpdate` (apply an ordered list of scalars).
@@ -31,7 +32,7 @@ import type { OptionSchema } from '../engine/registry.js';
 import type { Batch, BatchRule, RuleState, WeightTensor } from './plugin-contract.js';
 import { SurrogateBptt, type ForwardStats, type SurrogateMlpConfig } from './surrogate-bptt.js';
 import type { TensorBackend } from './tensor/backend.js';
-import { lifForward, lifTensorLayer, type LifTensorLayer } from './tensor/lif-tensor.js';
+import { lifForward, lifTensorLayer, projectSpikes, type LifTensorLayer } from './tensor/lif-tensor.js';
 
 export type SpsaLayers = 'readout' | 'all';
 export type SpsaScale = 'init' | 'unit';
@@ -188,7 +189,7 @@ export class Spsa implements BatchRule {
     const nIn = this.data.rows * this.data.cols;
     const H = c.hidden;
     const labels = Int32Array.from(batch.indices, (i) => this.data.labels[i]!);
-    const x = this.net.encode(batch.indices, 'train', batch.update);
+    const x = this.net.encodeSpikes(batch.indices, 'train', batch.update);
     // Weight variants, column-concatenated: variant v = 2k (+ε) or 2k + 1 (−ε) of perturbation k.
     const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
     const variants = (l: number, t: WeightTensor): Float32Array | null => {
@@ -216,16 +217,17 @@ export class Spsa implements BatchRule {
     const T = c.steps;
     const membrane = c.readout === 'membrane';
     const [logits, hiddenTotal] = tf.tidy(() => {
-      const X = tf.reshape(tf.tensor3d(x, [T, B, nIn]), [T * B, nIn]) as Tensor2D;
+      // X·W over the input spikes (event-driven on the wasm backend), as [T·B, columns]
+      const inputProduct = (w: Tensor2D): Tensor2D => tf.reshape(projectSpikes(tf, x, w), [T * B, w.shape[1]]) as Tensor2D;
       // [T·B, V·C] (column blocks per variant) → [T, V·B, C] (batch blocks per variant)
       const toVariantBatch = (y: Tensor, C: number): Tensor3D =>
         tf.reshape(tf.transpose(tf.reshape(y, [T, B, V, C]), [0, 2, 1, 3]), [T, V * B, C]) as Tensor3D;
       let hSpikes: Tensor3D; // [T, V·B, H] when the hidden layer is perturbed, else [T, B, H]
       if (w1v !== null) {
-        const cur = toVariantBatch(tf.matMul(X, tf.tensor2d(w1v, [nIn, V * H])), H);
+        const cur = toVariantBatch(inputProduct(tf.tensor2d(w1v, [nIn, V * H])), H);
         hSpikes = lifForward(tf, this.hidden, cur).spikes;
       } else {
-        const cur = tf.reshape(tf.matMul(X, tf.tensor2d(W1.values as Float32Array, [nIn, H])), [T, B, H]) as Tensor3D;
+        const cur = tf.reshape(inputProduct(tf.tensor2d(W1.values as Float32Array, [nIn, H])), [T, B, H]) as Tensor3D;
         hSpikes = lifForward(tf, this.hidden, cur).spikes;
       }
       let outCur: Tensor3D;

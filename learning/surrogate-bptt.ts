@@ -34,6 +34,7 @@ import type { Batch, BatchRule, LayerFactors, WeightTensor } from './plugin-cont
 import { spikeFunction, surrogate, type Surrogate } from './surrogates.js';
 import type { TensorBackend } from './tensor/backend.js';
 import { denseLifForward, lifTensorLayer, type LifTensorLayer } from './tensor/lif-tensor.js';
+import { SpikeRaster } from './tensor/spike-raster.js';
 
 export type Readout = 'spike-count' | 'membrane';
 
@@ -94,7 +95,7 @@ export class SurrogateBptt implements BatchRule {
   private readonly encoder: PoissonEncoder;
   private readonly nIn: number;
   /** Input spikes [T, B, nIn] of the last `step` (the first layer's X, rows = T·B). */
-  private lastInput: { x: Float32Array; rows: number } | null = null;
+  private lastInput: SpikeRaster | null = null;
 
   constructor(
     private readonly backend: TensorBackend,
@@ -132,32 +133,29 @@ export class SurrogateBptt implements BatchRule {
     }
   }
 
-  /** Dense input spikes [T, B, nIn] of the samples, from per-(sample, update) random streams. */
-  encode(indices: ArrayLike<number>, purpose: string, update: number, data: Dataset = this.data): Float32Array {
-    const { steps } = this.config;
-    const B = indices.length;
+  /** Input spikes [T, B, nIn] of the samples as lists, from per-(sample, update) random streams. */
+  encodeSpikes(indices: ArrayLike<number>, purpose: string, update: number, data: Dataset = this.data): SpikeRaster {
     if (data.rows * data.cols !== this.nIn) {
       throw new SnnError('config.invalid', `surrogate-bptt: ${data.name} images have ${data.rows * data.cols} pixels, the network ${this.nIn} inputs`, 'evaluate on the data set it was built for');
     }
-    const x = new Float32Array(steps * B * this.nIn);
-    for (let b = 0; b < B; b++) {
+    return SpikeRaster.fromSamples(this.config.steps, indices.length, this.nIn, (b) => {
       const i = indices[b]!;
       const rng = RngStream.derive(this.config.seed, `surrogate-bptt/encoder/${purpose}/s${data.offset + i}/u${update}`);
-      const sp = this.encoder.encode(imageOf(data, i), 1, rng);
-      for (let n = 0; n < steps; n++) {
-        const row = (n * B + b) * this.nIn;
-        for (let k = sp.stepStart[n]!; k < sp.stepStart[n + 1]!; k++) x[row + sp.ids[k]!] = 1;
-      }
-    }
-    return x;
+      return this.encoder.encode(imageOf(data, i), 1, rng);
+    });
+  }
+
+  /** Dense input spikes [T, B, nIn] of the samples (`encodeSpikes` as a 0/1 block). */
+  encode(indices: ArrayLike<number>, purpose: string, update: number, data: Dataset = this.data): Float32Array {
+    return this.encodeSpikes(indices, purpose, update, data).dense();
   }
 
   /** Logits [B, 10] and hidden spikes of a forward pass (differentiable in w1, w2). */
-  private forward(x: Tensor3D, w1: Tensor2D, w2: Tensor2D): { logits: Tensor2D; hiddenSpikes: Tensor3D } {
+  private forward(x: SpikeRaster, w1: Tensor2D, w2: Tensor2D): { logits: Tensor2D; hiddenSpikes: Tensor3D } {
     const tf = this.backend.tf;
     const c = this.config;
     const spike = spikeFunction(tf, this.surrogate);
-    const h = denseLifForward(tf, this.hidden, x, w1, { spike, detachReset: c.detachReset, constantInput: true });
+    const h = denseLifForward(tf, this.hidden, x, w1, { spike, detachReset: c.detachReset });
     const membrane = c.readout === 'membrane';
     const o = denseLifForward(tf, this.output, h.spikes, w2, { spike, detachReset: c.detachReset, spiking: !membrane, recordV: membrane });
     const logits = (membrane ? tf.mean(o.vRel!, 0) : tf.sum(o.spikes, 0)) as Tensor2D;
@@ -180,10 +178,9 @@ export class SurrogateBptt implements BatchRule {
 
   step(batch: Batch): FloatArray[] {
     const tf = this.backend.tf;
-    const { steps } = this.config;
     const B = batch.indices.length;
-    const x = this.encode(batch.indices, 'train', batch.update);
-    this.lastInput = { x, rows: steps * B };
+    const x = this.encodeSpikes(batch.indices, 'train', batch.update);
+    this.lastInput = x;
     const labels = this.labels(batch.indices);
     const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
     let logitsOut: Tensor | null = null;
@@ -193,10 +190,9 @@ export class SurrogateBptt implements BatchRule {
     let value = NaN;
     let grads: Float32Array[] = [];
     tf.tidy(() => {
-      const X = tf.tensor3d(x, [steps, B, this.nIn]);
       const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
       const loss = (w1: Tensor, w2: Tensor): Scalar => {
-        const { logits, hiddenSpikes } = this.forward(X, w1 as Tensor2D, w2 as Tensor2D);
+        const { logits, hiddenSpikes } = this.forward(x, w1 as Tensor2D, w2 as Tensor2D);
         logitsOut = tf.keep(tf.clone(logits));
         hiddenOut = tf.keep(tf.sum(hiddenSpikes));
         return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
@@ -218,8 +214,10 @@ export class SurrogateBptt implements BatchRule {
    * X (G, the input-current gradients, stays inside tfjs).
    */
   firstLayerFactors(): LayerFactors {
-    if (this.lastInput === null) throw new SnnError('internal', 'surrogate-bptt: firstLayerFactors() before the first step');
-    return this.lastInput;
+    const x = this.lastInput;
+    if (x === null) throw new SnnError('internal', 'surrogate-bptt: firstLayerFactors() before the first step');
+    // The dense block only when a transform reads it (TrAct); Adam never does.
+    return { rows: x.rows, get x() { return x.dense(); } };
   }
 
   /**
@@ -229,12 +227,12 @@ export class SurrogateBptt implements BatchRule {
   inspect(indices: ArrayLike<number>, data: Dataset = this.data): { input: Float32Array; hidden: Float32Array; logits: Float32Array } {
     const tf = this.backend.tf;
     const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
-    const B = indices.length;
-    const input = this.encode(indices, `${data.split}-eval`, 0, data);
+    const raster = this.encodeSpikes(indices, `${data.split}-eval`, 0, data);
+    const input = raster.dense();
     let hidden: Float32Array = new Float32Array(0);
     let logits: Float32Array = new Float32Array(0);
     tf.tidy(() => {
-      const r = this.forward(tf.tensor3d(input, [this.config.steps, B, this.nIn]), toTensor(tf, W1), toTensor(tf, W2));
+      const r = this.forward(raster, toTensor(tf, W1), toTensor(tf, W2));
       hidden = r.hiddenSpikes.dataSync() as Float32Array;
       logits = r.logits.dataSync() as Float32Array;
     });
@@ -247,7 +245,6 @@ export class SurrogateBptt implements BatchRule {
    */
   evaluate(indices: ArrayLike<number>, data: Dataset = this.data, batchSize = 100): ForwardStats & { count: number } {
     const tf = this.backend.tf;
-    const { steps } = this.config;
     const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
     let loss = 0;
     let correct = 0;
@@ -256,9 +253,9 @@ export class SurrogateBptt implements BatchRule {
       const idx = Array.from({ length: Math.min(batchSize, indices.length - a) }, (_, k) => indices[a + k]!);
       const B = idx.length;
       const labels = Int32Array.from(idx, (i) => data.labels[i]!);
-      const x = this.encode(idx, `${data.split}-eval`, 0, data);
+      const x = this.encodeSpikes(idx, `${data.split}-eval`, 0, data);
       const [lv, logits, hs] = tf.tidy(() => {
-        const { logits, hiddenSpikes } = this.forward(tf.tensor3d(x, [steps, B, this.nIn]), toTensor(tf, W1), toTensor(tf, W2));
+        const { logits, hiddenSpikes } = this.forward(x, toTensor(tf, W1), toTensor(tf, W2));
         const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
         const l = tf.losses.softmaxCrossEntropy(y, logits);
         return [l.dataSync()[0]!, logits.dataSync() as Float32Array, tf.sum(hiddenSpikes).dataSync()[0]!] as const;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles every engine/kernels/wasm/*.wat and learning/tensor/kernels/*.wat (SIMD enabled) into a
+// Compiles every engine/kernels/wasm/*.wat, learning/tensor/kernels/*.wat and
+// learning/transforms/kernels/*.wat (SIMD enabled) into a
 // sibling *.wasm.ts that embeds the
 // bytes as base64, so the runtime needs neither wabt nor a file read. Run after editing a .wat:
 //   npm run build:wasm
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dirs = [join(root, 'engine', 'kernels', 'wasm'), join(root, 'learning', 'tensor', 'kernels')];
+const dirs = [join(root, 'engine', 'kernels', 'wasm'), join(root, 'learning', 'tensor', 'kernels'), join(root, 'learning', 'transforms', 'kernels')];
 const wabt = await wabtInit();
 
 export function compileWat(name, text) {

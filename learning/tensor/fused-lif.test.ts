@@ -2,9 +2,10 @@
  * The fused LIF kernel (fused-lif.ts) against the op-by-op path (lif-tensor.ts): the same spikes and
  * membrane bit for bit, and the same gradients to float32 rounding (max |Δ| ≤ 1e-5 · max |g|), on
  * random inputs over every option the kernel takes and on MNIST through surrogate-gradient BPTT
- * with both readouts. (On MNIST the fast path also forms the input currents event-driven,
- * spike-matmul.ts, equal to the dense product only to float32 rounding; for these fixed samples no
- * current lies within that rounding of the threshold, so the spikes are still identical.)
+ * with both readouts. (On MNIST the fast path runs the hidden layer as one op, fused-dense-lif.ts,
+ * whose input currents are formed event-driven and equal the dense product only to float32
+ * rounding; for these fixed samples no current lies within that rounding of the threshold, so the
+ * spikes are still identical.)
  */
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -82,21 +83,28 @@ describe('fused LIF kernel ≡ op-by-op LIF', () => {
     cases.push({ name: `${synapse}, no surrogate (zero spike gradient), recordV`, params: { ...UNIT, synapse }, channel: synapse === 'delta' ? 'v' : 'inh', opts: { recordV: true } });
     cases.push({ name: `${synapse}, spikes only`, params: { ...UNIT, synapse }, channel: synapse === 'delta' ? 'v' : 'exc', opts: { surrogateName: 'fast-sigmoid' } as never });
     cases.push({ name: `${synapse}, leaky-integrator readout`, params: { ...UNIT, synapse }, channel: synapse === 'delta' ? 'v' : 'exc', opts: { spiking: false, recordV: true } });
+    for (const detachReset of [true, false]) {
+      cases.push({ name: `${synapse}, floor vMin, detach ${detachReset}, recordV`, params: { ...UNIT, synapse, vMin: -0.15, vReset: -0.2 }, channel: synapse === 'delta' ? 'v' : 'exc', opts: { detachReset, recordV: true, surrogateName: 'fast-sigmoid', floor: true } as never });
+    }
+    cases.push({ name: `${synapse}, floor vMin = vRest (ties u' = uMin occur), leaky readout`, params: { ...UNIT, synapse, vMin: 0 }, channel: synapse === 'delta' ? 'v' : 'exc', opts: { spiking: false, recordV: true, floor: true } as never });
   }
   for (const c of cases) {
     it(c.name, () => {
-      const { surrogateName, ...rest } = c.opts as LifForwardOptions & { surrogateName?: string };
+      const { surrogateName, floor, ...rest } = c.opts as LifForwardOptions & { surrogateName?: string; floor?: boolean };
       for (const [seed, shape] of [[1, [12, 3, 7]], [2, [20, 4, 25]], [3, [5, 1, 1]]] as const) {
         const opts: LifForwardOptions = { ...rest, ...(surrogateName ? { spike: spikeFunction(tf, surrogate(surrogateName, 4)) } : {}) };
         const layer = lifTensorLayer(c.params, 1, shape[2], { channel: c.channel });
         expect(fusedLifApplies(tf, layer, opts)).toBe(true);
         expect(fusedLifApplies(tf, layer, { ...opts, fused: false })).toBe(false);
         const rng = RngStream.derive(seed, 'test/fused-lif/input');
-        const x = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => 0.4 + 0.6 * rng.normal());
+        // with a floor, inputs that also drive the membrane down to it
+        const x = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => (floor ? 0.05 : 0.4) + 0.6 * rng.normal());
         const fused = run(c.params, c.channel, x, [...shape], opts, seed);
         const ops = run(c.params, c.channel, x, [...shape], { ...opts, fused: false }, seed);
         expect(fused.spikes).toEqual(ops.spikes);
         expect(fused.v).toEqual(ops.v);
+        // the floor is reached somewhere (a case with a floor exercises it)
+        if (floor && shape[2] > 1) expect(ops.v!.some((v) => v === Math.fround(c.params.vMin! - c.params.vRest))).toBe(true);
         if (opts.spiking !== false && shape[2] > 1) {
           const n = ops.spikes.reduce((s, y) => s + y, 0);
           expect(n).toBeGreaterThan(0); // the case exercises threshold and reset
@@ -110,10 +118,9 @@ describe('fused LIF kernel ≡ op-by-op LIF', () => {
 
   it('keeps the op-by-op path where the kernel does not apply', () => {
     const refractory = lifTensorLayer({ ...UNIT, refractory: 2 }, 1, 4);
-    const floor = lifTensorLayer({ ...UNIT, vMin: -1 }, 1, 4);
     const plain = lifTensorLayer(UNIT, 1, 4);
     expect(fusedLifApplies(tf, refractory)).toBe(false);
-    expect(fusedLifApplies(tf, floor)).toBe(false);
+    expect(fusedLifApplies(tf, lifTensorLayer({ ...UNIT, vMin: -1 }, 1, 4))).toBe(true);
     expect(fusedLifApplies(tf, plain, { spike: (z) => tf.step(z) })).toBe(false); // unknown ψ
     expect(fusedLifApplies(tf, plain)).toBe(true);
     process.env.SNN_TENSOR_FUSED = '0';

@@ -7,51 +7,37 @@
  * same order: spikes are bit-identical, gradients agree to float32 rounding (test: fused-lif.test.ts).
  *
  * Where it applies (`fusedLifApplies`): the wasm backend (other backends keep the generic ops),
- * no refractory period and no vMin (those keep the op-by-op path), and a spike function made by
+ * no refractory period (that keeps the op-by-op path; a floor vMin is in the kernel), and a spike function made by
  * `spikeFunction` (its ψ is known) or none (H with zero gradient). SNN_TENSOR_FUSED=0 in the
  * environment, or `fused: false`, forces the op-by-op path.
  *
  * Data movement: the wasm backend keeps tensors in its own heap; the kernel has its own memory.
- * Each call copies x in and the spikes/membrane out (T·B·N floats each way, a small fraction of
- * the input matMul that produced x). Per-step rows are padded to a multiple of 4 floats.
- * ψ(V − θ) for the backward pass is computed by the surrogate's own tensor op on the whole
- * [T, B, N] block (a handful of ops, any surrogate), then handed to the kernel.
+ * Each call copies x in and the spikes/membrane out (T·B·N floats each way), straight between the
+ * two heaps (wasm-heap.ts), plus a JS copy of V for the backward pass. Per-step rows are padded to
+ * a multiple of 4 floats. A layer fed by input spikes runs as one op with its input product instead
+ * (fused-dense-lif.ts), which also keeps x and V in kernel memory.
+ * ψ(V − θ) for the backward pass: the kernel computes fast-sigmoid and triangle itself (the same
+ * float32 operations as their tensor ops); any other surrogate's tensor op runs on the whole
+ * [T, B, N] block (a handful of ops) and the result is handed to the kernel.
  */
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
-import { embeddedModule } from '../../engine/kernels/embedded-module.js';
 import { spikeSurrogate, type Surrogate } from '../surrogates.js';
 import type { Tf } from './backend.js';
-import { WASM_BASE64 } from './kernels/lif-bptt.wasm.js';
 import { fusionForcedOff } from './fusion-switch.js';
 import { initialURow, lifStepConstants, type LifStepConstants } from './lif-constants.js';
 import type { LifForwardOptions, LifForwardResult, LifTensorLayer } from './lif-tensor.js';
+import { sharedTensorKernels, type TensorKernels } from './tensor-kernels.js';
+import { tensorFilled, tensorValues } from './wasm-heap.js';
 
-const lifBpttModule = embeddedModule(WASM_BASE64);
-
-interface Kernel {
-  memory: WebAssembly.Memory;
-  forward: (...a: number[]) => void;
-  backward: (...a: number[]) => void;
-}
-
-let kernel: Kernel | null | undefined;
+type Kernel = TensorKernels;
 
 function getKernel(): Kernel | null {
-  if (kernel === undefined) {
-    const mod = lifBpttModule();
-    if (mod === null) kernel = null;
-    else {
-      const e = new WebAssembly.Instance(mod, {}).exports as unknown as Kernel;
-      kernel = { memory: e.memory, forward: e.forward, backward: e.backward };
-    }
-  }
-  return kernel;
+  return sharedTensorKernels();
 }
 
 /** A view of the kernel's memory with at least `bytes` bytes (grows it; views die on growth). */
 function heap(k: Kernel, bytes: number): Float32Array {
-  const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  k.reserve(bytes);
   return new Float32Array(k.memory.buffer);
 }
 
@@ -64,7 +50,7 @@ function forcedOff(opts: LifForwardOptions): boolean {
 export function fusedLifApplies(tf: Tf, layer: LifTensorLayer, opts: LifForwardOptions = {}): boolean {
   if (forcedOff(opts) || tf.getBackend() !== 'wasm') return false;
   const c = lifStepConstants(layer);
-  if (c.refractorySteps > 0 || c.uMin !== null) return false;
+  if (c.refractorySteps > 0) return false;
   if (opts.spike !== undefined && spikeSurrogate(opts.spike) === undefined) return false;
   return getKernel() !== null;
 }
@@ -73,6 +59,12 @@ export function fusedLifApplies(tf: Tf, layer: LifTensorLayer, opts: LifForwardO
 function putRows(h: Float32Array, at: number, src: Float32Array, T: number, M: number, Mp: number): void {
   if (M === Mp) h.set(src, at);
   else for (let n = 0; n < T; n++) h.set(src.subarray(n * M, (n + 1) * M), at + n * Mp);
+}
+
+/** Copies [T][Mp] rows at float offset `at` of `h` into [T][M] rows of `out` from float `to`. */
+function putRowsInto(out: Float32Array, to: number, h: Float32Array, at: number, T: number, M: number, Mp: number): void {
+  if (M === Mp) out.set(h.subarray(at, at + T * M), to);
+  else for (let n = 0; n < T; n++) out.set(h.subarray(at + n * Mp, at + n * Mp + M), to + n * M);
 }
 
 function getRows(h: Float32Array, at: number, T: number, M: number, Mp: number): Float32Array {
@@ -94,43 +86,72 @@ interface Plan {
   surrogate: Surrogate | undefined;
 }
 
-/** Forward over T steps: spikes (when spiking) and V = u at each threshold test, [T·M] each. */
-function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array): { s: Float32Array | null; v: Float32Array } {
+/** Float offsets of the forward pass's spikes and V in the kernel memory (`runForward`). */
+const forwardRows = (p: Plan): { os: number; ov: number } => ({ os: p.T * p.Mp, ov: 2 * p.T * p.Mp });
+
+/**
+ * Forward over T steps; leaves the spikes (when spiking) and V = u at each threshold test in the
+ * kernel memory at `forwardRows` ([T][Mp] each) and returns copies of V [T·M] and, with a floor
+ * vMin, of the floor's gradient gate `keep` [T·M] for the backward pass.
+ */
+function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array): { v: Float32Array; keep: Float32Array | null } {
   const { T, B, N, M, Mp, c } = p;
   const TM = T * Mp;
-  // float offsets: x, s, v ([T][Mp] each), then u, syn ([Mp] each)
+  // float offsets: x, s, v, keep ([T][Mp] each), then u, syn ([Mp] each)
   const ox = 0;
-  const os = TM;
-  const ov = 2 * TM;
-  const ou = 3 * TM;
+  const { os, ov } = forwardRows(p);
+  const ok = 3 * TM;
+  const ou = 4 * TM;
   const oi = ou + Mp;
   const h = heap(k, (oi + Mp) * 4);
   putRows(h, ox, x, T, M, Mp);
   const row = initialURow(layer);
   for (let b = 0; b < B; b++) h.set(row, ou + b * N);
   h.fill(0, ou + M, oi + Mp); // padding of u, and syn
-  k.forward(T, Mp, ox * 4, ou * 4, oi * 4, os * 4, ov * 4, c.eM, c.k, c.eS, c.uConst, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0);
-  const hh = new Float32Array(k.memory.buffer);
-  return { s: p.spiking ? getRows(hh, os, T, M, Mp) : null, v: getRows(hh, ov, T, M, Mp) };
+  k.forward(T, Mp, ox * 4, ou * 4, oi * 4, os * 4, ov * 4, c.eM, c.k, c.eS, c.uConst, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0,
+    c.uMin !== null ? 1 : 0, c.uMin ?? 0, ok * 4);
+  const h2 = new Float32Array(k.memory.buffer);
+  return { v: getRows(h2, ov, T, M, Mp), keep: c.uMin !== null ? getRows(h2, ok, T, M, Mp) : null };
 }
 
-/** Backward over T steps: ∂L/∂x [T·M] from the gradients on the spikes and on V. */
-function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, psi: Float32Array | null, dS: Float32Array | null, dV: Float32Array | null): Float32Array {
+/** ψ computed inside the backward kernel (its `psiKind`): 0 means the caller supplies ψ. */
+export function surrogatePsiKind(s: Surrogate | undefined): number {
+  if (s?.name === 'fast-sigmoid') return 1;
+  if (s?.name === 'triangle') return 2;
+  return 0;
+}
+
+/**
+ * Backward over T steps: ∂L/∂x [T·M] from the gradients on the spikes and on V. Only what the
+ * kernel reads is copied in: x for a delta synapse with the reset attached, ψ for a surrogate the
+ * kernel does not compute, dV when V was an output.
+ */
+function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, keep: Float32Array | null, psi: Float32Array | null, dS: Float32Array | null, dV: Float32Array | null): Float32Array {
   const { T, M, Mp, c } = p;
   const TM = T * Mp;
-  // float offsets: x, v, psi, dS, dV, dx ([T][Mp] each), then gu, gi ([Mp] each)
+  // float offsets: x, v, psi, dS, dV, dx, keep ([T][Mp] each), then gu, gi ([Mp] each)
   const [ox, ov, op, oS, oV, odx] = [0, 1, 2, 3, 4, 5].map((j) => j * TM) as [number, number, number, number, number, number];
-  const og = 6 * TM;
+  const ok = 6 * TM;
+  const og = 7 * TM;
   const oi = og + Mp;
   const h = heap(k, (oi + Mp) * 4);
-  putRows(h, ox, x, T, M, Mp);
+  const kind = surrogatePsiKind(p.surrogate);
+  if (c.delta && !p.detach) putRows(h, ox, x, T, M, Mp);
   putRows(h, ov, v, T, M, Mp);
-  for (const [at, src] of [[op, psi], [oS, dS], [oV, dV]] as const) {
-    if (src === null) h.fill(0, at, at + TM);
-    else putRows(h, at, src, T, M, Mp);
+  if (p.spiking) {
+    if (kind === 0) {
+      if (psi === null) h.fill(0, op, op + TM);
+      else putRows(h, op, psi, T, M, Mp);
+    }
+    if (dS === null) h.fill(0, oS, oS + TM);
+    else putRows(h, oS, dS, T, M, Mp);
   }
+  if (dV !== null) putRows(h, oV, dV, T, M, Mp);
+  if (keep !== null) putRows(h, ok, keep, T, M, Mp);
   h.fill(0, og, oi + Mp);
-  k.backward(T, Mp, ox * 4, ov * 4, op * 4, oS * 4, oV * 4, odx * 4, og * 4, oi * 4, c.eM, c.k, c.eS, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0, p.detach ? 1 : 0);
+  const beta = p.surrogate?.beta ?? 0;
+  k.backward(T, Mp, ox * 4, ov * 4, op * 4, oS * 4, oV * 4, odx * 4, og * 4, oi * 4, c.eM, c.k, c.eS, c.uThresh, c.uReset,
+    c.delta ? 1 : 0, p.spiking ? 1 : 0, p.detach ? 1 : 0, kind, beta, dV !== null ? 1 : 0, keep !== null ? 1 : 0, ok * 4);
   return getRows(new Float32Array(k.memory.buffer), odx, T, M, Mp);
 }
 
@@ -153,29 +174,39 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
     surrogate: opts.spike === undefined ? undefined : spikeSurrogate(opts.spike),
   };
   const both = spiking && recordV;
+  // x is needed by the backward pass only for a delta synapse with the reset attached; the engine
+  // then keeps a copy of it (`save`): the op's input may be freed before the backward pass runs.
+  const needX = p.c.delta && !p.detach;
   const op = tf.customGrad((...args: unknown[]) => {
     const xt = args[0] as Tensor;
-    const xs = xt.dataSync() as Float32Array;
-    const { s, v } = runForward(k, p, layer, xs);
-    const value = both
-      ? tf.tensor3d(concat(s!, v), [2 * T, B, N])
-      : tf.tensor3d(spiking ? s! : v, [T, B, N]);
+    if (needX) (args[1] as (t: Tensor[]) => void)([xt]);
+    const { v, keep } = runForward(k, p, layer, tensorValues(tf, xt));
+    // The op's value straight from the kernel memory into a new tensor's storage.
+    const { os, ov } = forwardRows(p);
+    const value = tensorFilled(tf, [both ? 2 * T : T, B, N], (out) => {
+      const h = new Float32Array(k.memory.buffer);
+      if (spiking) putRowsInto(out, 0, h, os, T, M, p.Mp);
+      if (both) out.set(v, T * M);
+      else if (!spiking) out.set(v);
+    });
     return {
       value,
-      gradFunc: (dy: Tensor | Tensor[]) => {
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const g = (dy as Tensor).dataSync() as Float32Array;
         const TM = T * M;
         const dS = spiking ? g.subarray(0, TM) : null;
         const dV = both ? g.subarray(TM, 2 * TM) : spiking ? null : g;
         let psi: Float32Array | null = null;
-        if (spiking && p.surrogate !== undefined) {
+        if (spiking && p.surrogate !== undefined && surrogatePsiKind(p.surrogate) === 0) {
           const sur = p.surrogate;
           // Read inside, assigned outside: tidy would walk every element of a returned typed array.
           tf.tidy(() => {
             psi = sur.derivative(tf, tf.sub(tf.tensor1d(v), p.c.uThresh)).dataSync() as Float32Array;
           });
         }
-        return tf.tensor3d(runBackward(k, p, xs, v, psi, dS, dV), [T, B, N]);
+        // The heap view is taken last: the ops above may move tfjs's heap.
+        const xs = needX ? tensorValues(tf, saved[0]!) : new Float32Array(0);
+        return tf.tensor3d(runBackward(k, p, xs, v, keep, psi, dS, dV), [T, B, N]);
       },
     };
   });
@@ -185,11 +216,4 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
     spikes: tf.slice(out, [0, 0, 0], [T, B, N]) as Tensor3D,
     vRel: tf.slice(out, [T, 0, 0], [T, B, N]) as Tensor3D,
   };
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

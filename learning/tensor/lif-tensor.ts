@@ -34,9 +34,11 @@ import { SnnError } from '../../engine/errors.js';
 import { lifChannels, prepareLif, validateLif, type LifParams, type LifPropagators } from '../../models/lif.js';
 import { heaviside, type SpikeFn } from '../surrogates.js';
 import type { Tf } from './backend.js';
+import { fusedDenseLifApplies, fusedDenseLifForward } from './fused-dense-lif.js';
 import { fusedLifApplies, fusedLifForward } from './fused-lif.js';
 import { installMatMulGradient } from './matmul-gradient.js';
 import { spikeMatMul, spikeMatMulApplies } from './spike-matmul.js';
+import { SpikeRaster } from './spike-raster.js';
 import { initialURow, lifStepConstants } from './lif-constants.js';
 
 /** lastSpike of a neuron that never fired: far enough back, and n − NEVER exact in float32. */
@@ -101,15 +103,10 @@ export interface LifForwardOptions {
   recordV?: boolean;
   /**
    * false: always the op-by-op path (one tfjs op per operation and step). Default: the fused kernel
-   * (fused-lif.ts) where it applies — wasm backend, no refractory period, no vMin, a spike function
-   * from `spikeFunction` or none — unless the environment sets SNN_TENSOR_FUSED=0.
+   * (fused-lif.ts) where it applies — wasm backend, no refractory period, a spike function from
+   * `spikeFunction` or none — unless the environment sets SNN_TENSOR_FUSED=0.
    */
   fused?: boolean;
-  /**
-   * `denseLifForward` only: the input spikes are data (no gradient flows to them), so on the wasm
-   * backend the product may run event-driven (spike-matmul.ts; equal to float32 rounding). Default false.
-   */
-  constantInput?: boolean;
 }
 
 export interface LifForwardResult {
@@ -122,19 +119,24 @@ export interface LifForwardResult {
 /**
  * Synaptic input per step, [T, B, nOut]: spikes [T, B, nIn] through a dense W [nIn × nOut]
  * (row-major, the engine's DenseProjection layout), delayed by `delaySteps`. One matMul for all
- * T·B rows: no tensor op per time step here.
+ * T·B rows: no tensor op per time step here. Spikes given as a SpikeRaster are data (no gradient
+ * to them): on the wasm backend the product then runs event-driven (spike-matmul.ts).
  */
-export function projectSpikes(tf: Tf, spikes: Tensor3D, w: Tensor2D, delaySteps = 0, constantInput = false): Tensor3D {
+export function projectSpikes(tf: Tf, spikes: Tensor3D | SpikeRaster, w: Tensor2D, delaySteps = 0): Tensor3D {
   return tf.tidy(() => {
-    const [T, B, nIn] = spikes.shape;
+    const [T, B, nIn] = spikes instanceof SpikeRaster ? [spikes.steps, spikes.batch, spikes.size] : spikes.shape;
     const nOut = w.shape[1];
     if (w.shape[0] !== nIn) {
       throw new SnnError('config.invalid', `weights are ${w.shape[0]} × ${nOut} but the input has ${nIn} neurons`, 'W is [nIn × nOut]');
     }
     installMatMulGradient(tf);
-    // Input data (no gradient to the spikes): the event-driven product, where it applies.
-    const sparse = constantInput && spikeMatMulApplies(tf, nOut) ? spikeMatMul(tf, spikes.dataSync() as Float32Array, T * B, w) : null;
-    let x = tf.reshape(sparse ?? tf.matMul(tf.reshape(spikes, [T * B, nIn]), w), [T, B, nOut]) as Tensor3D;
+    let y: Tensor2D;
+    if (spikes instanceof SpikeRaster) {
+      y = spikeMatMulApplies(tf, nOut) ? spikeMatMul(tf, spikes, w) : tf.matMul(tf.tensor2d(spikes.dense(), [T * B, nIn]), w);
+    } else {
+      y = tf.matMul(tf.reshape(spikes, [T * B, nIn]), w);
+    }
+    let x = tf.reshape(y, [T, B, nOut]) as Tensor3D;
     if (delaySteps > 0) {
       const d = Math.min(delaySteps, T);
       x = tf.concat([tf.zeros([d, B, nOut]), tf.slice(x, [0, 0, 0], [T - d, B, nOut])], 0) as Tensor3D;
@@ -220,10 +222,14 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
   }) as unknown as LifForwardResult;
 }
 
-/** Input spikes through W into one LIF layer: `lifForward(projectSpikes(...))`. */
-export function denseLifForward(tf: Tf, layer: LifTensorLayer, inSpikes: Tensor3D, w: Tensor2D, opts: LifForwardOptions = {}): LifForwardResult {
+/**
+ * Input spikes through W into one LIF layer: `lifForward(projectSpikes(...))`, or for a SpikeRaster
+ * input on the wasm backend one fused op (fused-dense-lif.ts) with the same results.
+ */
+export function denseLifForward(tf: Tf, layer: LifTensorLayer, inSpikes: Tensor3D | SpikeRaster, w: Tensor2D, opts: LifForwardOptions = {}): LifForwardResult {
   return tf.tidy(() => {
-    const x = projectSpikes(tf, inSpikes, w, layer.delaySteps, opts.constantInput ?? false);
+    if (inSpikes instanceof SpikeRaster && fusedDenseLifApplies(tf, layer, opts)) return { spikes: fusedDenseLifForward(tf, layer, inSpikes, w, opts) };
+    const x = projectSpikes(tf, inSpikes, w, layer.delaySteps);
     return lifForward(tf, layer, x, opts) as unknown as Record<string, Tensor>;
   }) as unknown as LifForwardResult;
 }

@@ -27,8 +27,14 @@ export function installMatMulGradient(tf: Tf): void {
     const perm = Array.from({ length: r }, (_, i) => (i < r - 2 ? i : i === r - 2 ? r - 1 : r - 2));
     return tf.transpose(x, perm);
   };
-  // matMul(p, q, tp, tq) with the transposes done explicitly.
-  const mm = (p: Tensor, q: Tensor, tp: boolean, tq: boolean): Tensor => tf.matMul(tp ? T(p) : p, tq ? T(q) : q);
+  // matMul(p, q, tp, tq) with the transposes done explicitly. pᵀ·q with q much narrower than p (the
+  // readout's weight gradient: hidden spikes [T·B × H] against ∂L/∂z [T·B × 10]) is formed as (qᵀ·p)ᵀ,
+  // which transposes only the narrow operand and the small result (tfjs-wasm's transpose is slow).
+  const cols = (x: Tensor): number => x.shape[x.rank - 1]!;
+  const mm = (p: Tensor, q: Tensor, tp: boolean, tq: boolean): Tensor => {
+    if (tp && !tq && q.size + cols(p) * cols(q) < p.size) return T(tf.matMul(T(q), p));
+    return tf.matMul(tp ? T(p) : p, tq ? T(q) : q);
+  };
   const config: GradConfig = {
     kernelName: 'BatchMatMul',
     inputsToSave: ['a', 'b'],

@@ -1,62 +1,28 @@
 /**
- * X·W for a binary input X that carries no gradient (the encoded input spikes of tensor mode), as an
- * event-driven product on the wasm backend: each output row is the sum of W's rows at that row's
- * spikes (kernels/spike-matmul.wat, f32 SIMD), and ∂L/∂W = Xᵀ·G scatters G's rows back to them.
+ * X·W for a binary input X that carries no gradient (the encoded input spikes of tensor mode, a
+ * SpikeRaster), as an event-driven product on the wasm backend: each output row is the sum of W's
+ * rows at that row's spikes (kernels/spike-matmul.wat, f32 SIMD), and ∂L/∂W = Xᵀ·G sums, for each
+ * input, G's rows at the steps where it fired (the same kernel over the transposed lists).
  * MNIST input fires ≈ 5 % of the pixels per step, so this does ≈ 1/20 of a dense product's work —
  * the largest single cost of a training update once the LIF recurrence is fused (bench/log/tensor-mode.md).
  *
  * One op (tf.customGrad over W alone: X is data, so no gradient flows to it). The sums run in spike
  * order, so the currents equal a dense matMul's to float32 rounding, not bit for bit.
- * `spikeMatMulApplies` says when it runs: the wasm backend, SNN_TENSOR_FUSED not 0, nOut a multiple
- * of 4 and X all 0/1; otherwise callers use tf.matMul.
+ * `spikeMatMulApplies` says when it runs: the wasm backend, SNN_TENSOR_FUSED not 0 and nOut a
+ * multiple of 4; otherwise callers use tf.matMul on the raster's dense block.
  */
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
-import { embeddedModule } from '../../engine/kernels/embedded-module.js';
+import { SnnError } from '../../engine/errors.js';
 import type { Tf } from './backend.js';
 import { fusionForcedOff } from './fusion-switch.js';
-import { WASM_BASE64 } from './kernels/spike-matmul.wasm.js';
+import type { SpikeRaster } from './spike-raster.js';
+import { sharedTensorKernels, type TensorKernels } from './tensor-kernels.js';
+import { tensorFilled, tensorValues } from './wasm-heap.js';
 
-const spikeMatMulModule = embeddedModule(WASM_BASE64);
-
-interface Kernel {
-  memory: WebAssembly.Memory;
-  gather: (...a: number[]) => void;
-  scatter: (...a: number[]) => void;
-}
-
-let kernel: Kernel | null | undefined;
+type Kernel = TensorKernels;
 
 function getKernel(): Kernel | null {
-  if (kernel === undefined) {
-    const mod = spikeMatMulModule();
-    kernel = mod === null ? null : (new WebAssembly.Instance(mod, {}).exports as unknown as Kernel);
-  }
-  return kernel;
-}
-
-function reserve(k: Kernel, bytes: number): void {
-  const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
-}
-
-/** The spikes of X [rows × nIn] as column indices per row; null when X is not all 0/1. */
-export function spikeRows(x: Float32Array, rows: number, nIn: number): { idx: Int32Array; starts: Int32Array } | null {
-  const starts = new Int32Array(rows + 1);
-  let nnz = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (v === 1) nnz++;
-    else if (v !== 0) return null;
-  }
-  const idx = new Int32Array(nnz);
-  let k = 0;
-  for (let r = 0; r < rows; r++) {
-    starts[r] = k;
-    const base = r * nIn;
-    for (let i = 0; i < nIn; i++) if (x[base + i] === 1) idx[k++] = i;
-  }
-  starts[rows] = k;
-  return { idx, starts };
+  return sharedTensorKernels();
 }
 
 export function spikeMatMulApplies(tf: Tf, nOut: number): boolean {
@@ -64,40 +30,42 @@ export function spikeMatMulApplies(tf: Tf, nOut: number): boolean {
 }
 
 /**
- * X·W with X [rows × nIn] given as its values (0/1, no gradient) and W [nIn × nOut] a tensor;
- * null when X is not binary (the caller then uses tf.matMul). Call where `spikeMatMulApplies`.
+ * out = the gather of `src` [· × cols] rows over the lists (idx, starts) of `rows` rows, in kernel
+ * memory (`src` is copied there first); returns a view of out [rows × cols], valid until the next call.
  */
-export function spikeMatMul(tf: Tf, x: Float32Array, rows: number, w: Tensor2D): Tensor2D | null {
+function gather(k: Kernel, idx: Int32Array, starts: Int32Array, rows: number, src: Float32Array, cols: number): Float32Array {
+  // byte layout: idx, starts (i32), then 16-byte aligned f32 blocks: src, out [rows × cols]
+  const oStarts = idx.length * 4;
+  const oSrc = Math.ceil((oStarts + (rows + 1) * 4) / 16) * 16;
+  const oOut = oSrc + src.length * 4;
+  k.reserve(oOut + rows * cols * 4);
+  const buf = k.memory.buffer;
+  new Int32Array(buf, 0, idx.length).set(idx);
+  new Int32Array(buf, oStarts, rows + 1).set(starts.subarray(0, rows + 1));
+  new Float32Array(buf, oSrc, src.length).set(src);
+  k.gather(0, oStarts, rows, oSrc, oOut, cols);
+  return new Float32Array(buf, oOut, rows * cols);
+}
+
+/**
+ * X·W with X the raster's [rows × nIn] (0/1, no gradient) and W [nIn × nOut] a tensor; the
+ * gradient ∂L/∂W = Xᵀ·G gathers G's rows over the raster's columns. Call where `spikeMatMulApplies`.
+ */
+export function spikeMatMul(tf: Tf, x: SpikeRaster, w: Tensor2D): Tensor2D {
   const k = getKernel()!;
   const [nIn, nOut] = w.shape;
-  const csr = spikeRows(x, rows, nIn);
-  if (csr === null) return null;
-  const { idx, starts } = csr;
-  // byte layout: idx, starts (i32), then 16-byte aligned f32 blocks: W or dW [nIn × nOut], out or G [rows × nOut]
-  const oIdx = 0;
-  const oStarts = oIdx + idx.length * 4;
-  const oW = Math.ceil((oStarts + starts.length * 4) / 16) * 16;
-  const oOut = oW + nIn * nOut * 4;
-  const end = oOut + rows * nOut * 4;
-  const put = (): void => {
-    reserve(k, end);
-    new Int32Array(k.memory.buffer, oIdx, idx.length).set(idx);
-    new Int32Array(k.memory.buffer, oStarts, starts.length).set(starts);
-  };
+  if (nIn !== x.size) throw new SnnError('internal', `spikeMatMul: W has ${nIn} rows, the raster ${x.size} columns`);
+  const rows = x.rows;
   const op = tf.customGrad((...args: unknown[]) => {
     const wt = args[0] as Tensor;
-    put();
-    new Float32Array(k.memory.buffer, oW, nIn * nOut).set(wt.dataSync() as Float32Array);
-    k.gather(oIdx, oStarts, rows, oW, oOut, nOut);
-    const out = new Float32Array(k.memory.buffer, oOut, rows * nOut).slice();
+    // Operands and results move straight between tfjs's heap and the kernel memory (wasm-heap.ts).
+    const out = gather(k, x.idx, x.starts, rows, tensorValues(tf, wt), nOut);
     return {
-      value: tf.tensor2d(out, [rows, nOut]),
+      value: tensorFilled(tf, [rows, nOut], (o) => o.set(out)) as Tensor2D,
       gradFunc: (dy: Tensor | Tensor[]) => {
-        put();
-        new Float32Array(k.memory.buffer, oOut, rows * nOut).set((dy as Tensor).dataSync() as Float32Array);
-        new Float32Array(k.memory.buffer, oW, nIn * nOut).fill(0);
-        k.scatter(oIdx, oStarts, rows, oOut, oW, nOut);
-        return tf.tensor2d(new Float32Array(k.memory.buffer, oW, nIn * nOut).slice(), [nIn, nOut]);
+        const cols = x.columns();
+        const dw = gather(k, cols.idx, cols.starts, nIn, tensorValues(tf, dy as Tensor), nOut);
+        return tensorFilled(tf, [nIn, nOut], (o) => o.set(dw));
       },
     };
   });
