@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Compiles every engine/kernels/wasm/*.wat, learning/tensor/kernels/*.wat and
-// learning/transforms/kernels/*.wat (SIMD enabled) into a
-// sibling *.wasm.ts that embeds the
-// bytes as base64, so the runtime needs neither wabt nor a file read. Run after editing a .wat:
+// Compiles every engine/kernels/wasm/*.wat (the event engine's kernels) and
+// engine/tensor-kernels/wasm/*.wat (tensor mode's and Adam's) with SIMD enabled into a sibling
+// *.wasm.ts that embeds the bytes as base64, so the runtime needs neither wabt nor a file read. Run after editing a .wat:
 //   npm run build:wasm
 // test/wasm-bytes.test.ts fails when an embedded module is out of date.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dirs = [join(root, 'engine', 'kernels', 'wasm'), join(root, 'learning', 'tensor', 'kernels'), join(root, 'learning', 'transforms', 'kernels')];
+const dirs = [join(root, 'engine', 'kernels', 'wasm'), join(root, 'engine', 'tensor-kernels', 'wasm')];
 const wabt = await wabtInit();
 
 export function compileWat(name, text) {

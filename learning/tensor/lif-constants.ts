@@ -1,26 +1,11 @@
 /**
  * The per-step constants of one tensor-mode LIF layer, relative to vRest (u = v − vRest, mV), shared
- * by the op-by-op path (lif-tensor.ts) and the fused kernel (fused-lif.ts) so both run the same numbers.
+ * by the op-by-op path (lif-tensor.ts) and the fused kernels (engine/tensor-ops.ts) so both run the same numbers.
  */
+import type { LifStepConstants } from '../../engine/tensor-ops.js';
 import type { LifTensorLayer } from './lif-tensor.js';
 
-export interface LifStepConstants {
-  /** Membrane decay per step. */
-  eM: number;
-  /** Synaptic current → membrane per step (current synapses). */
-  k: number;
-  /** Synaptic current decay per step. */
-  eS: number;
-  /** The propagator's constant shifted to u (= iBias·(1 − eM)); 0 when only a rounding residue. */
-  uConst: number;
-  uThresh: number;
-  uReset: number;
-  /** Lower bound of u, or null. */
-  uMin: number | null;
-  /** Refractory period in steps. */
-  refractorySteps: number;
-  delta: boolean;
-}
+export type { LifStepConstants };
 
 export function lifStepConstants(layer: LifTensorLayer): LifStepConstants {
   const p = layer.params;

@@ -32,12 +32,9 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import { SnnError } from '../../engine/errors.js';
 import { lifChannels, prepareLif, validateLif, type LifParams, type LifPropagators } from '../../models/lif.js';
-import { heaviside, type SpikeFn } from '../surrogates.js';
+import * as tensorOps from '../../engine/tensor-ops.js';
+import { heaviside, spikeSurrogate, type SpikeFn } from '../surrogates.js';
 import type { Tf } from './backend.js';
-import { fusedDenseLifApplies, fusedDenseLifForward } from './fused-dense-lif.js';
-import { fusedLifApplies, fusedLifForward } from './fused-lif.js';
-import { installMatMulGradient } from './matmul-gradient.js';
-import { spikeMatMul, spikeMatMulApplies } from './spike-matmul.js';
 import { SpikeRaster } from './spike-raster.js';
 import { initialURow, lifStepConstants } from './lif-constants.js';
 
@@ -103,7 +100,7 @@ export interface LifForwardOptions {
   recordV?: boolean;
   /**
    * false: always the op-by-op path (one tfjs op per operation and step). Default: the fused kernel
-   * (fused-lif.ts) where it applies — wasm backend, no refractory period, a spike function from
+   * (engine/tensor-kernels/fused-lif.ts) where it applies — wasm backend, no refractory period, a spike function from
    * `spikeFunction` or none — unless the environment sets SNN_TENSOR_FUSED=0.
    */
   fused?: boolean;
@@ -120,7 +117,7 @@ export interface LifForwardResult {
  * Synaptic input per step, [T, B, nOut]: spikes [T, B, nIn] through a dense W [nIn × nOut]
  * (row-major, the engine's DenseProjection layout), delayed by `delaySteps`. One matMul for all
  * T·B rows: no tensor op per time step here. Spikes given as a SpikeRaster are data (no gradient
- * to them): on the wasm backend the product then runs event-driven (spike-matmul.ts).
+ * to them): on the wasm backend the product then runs event-driven (engine/tensor-ops.ts, `spikeMatmul`).
  */
 export function projectSpikes(tf: Tf, spikes: Tensor3D | SpikeRaster, w: Tensor2D, delaySteps = 0): Tensor3D {
   return tf.tidy(() => {
@@ -129,10 +126,10 @@ export function projectSpikes(tf: Tf, spikes: Tensor3D | SpikeRaster, w: Tensor2
     if (w.shape[0] !== nIn) {
       throw new SnnError('config.invalid', `weights are ${w.shape[0]} × ${nOut} but the input has ${nIn} neurons`, 'W is [nIn × nOut]');
     }
-    installMatMulGradient(tf);
+    tensorOps.installMatMulGradient(tf);
     let y: Tensor2D;
     if (spikes instanceof SpikeRaster) {
-      y = spikeMatMulApplies(tf, nOut) ? spikeMatMul(tf, spikes, w) : tf.matMul(tf.tensor2d(spikes.dense(), [T * B, nIn]), w);
+      y = tensorOps.spikeMatmul(tf, spikes, w);
     } else {
       y = tf.matMul(tf.reshape(spikes, [T * B, nIn]), w);
     }
@@ -159,7 +156,8 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
   return tf.tidy(() => {
     const [T, B, N] = x.shape;
     if (N !== layer.size) throw new SnnError('config.invalid', `input has ${N} neurons, the layer ${layer.size}`, 'check the weight shape');
-    if (fusedLifApplies(tf, layer, opts)) return fusedLifForward(tf, layer, x, opts) as unknown as Record<string, Tensor>;
+    const call = kernelCall(layer, opts);
+    if (tensorOps.fusedLifApplies(tf, call)) return tensorOps.fusedLif(tf, call, x) as unknown as Record<string, Tensor>;
     const spikeFn = opts.spike ?? ((z: Tensor) => heaviside(tf, z));
     const detach = opts.detachReset ?? true;
     const spiking = opts.spiking ?? true;
@@ -224,7 +222,7 @@ export function lifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: Lif
 
 /**
  * Input spikes through W into one LIF layer: `lifForward(projectSpikes(...))`, or for a SpikeRaster
- * input on the wasm backend one fused op (fused-dense-lif.ts) with the same results.
+ * input on the wasm backend one fused op (engine/tensor-kernels/fused-dense-lif.ts) with the same results.
  */
 export function denseLifForward(tf: Tf, layer: LifTensorLayer, inSpikes: Tensor3D | SpikeRaster, w: Tensor2D, opts: LifForwardOptions = {}): LifForwardResult {
   return tf.tidy(() => {
@@ -232,4 +230,37 @@ export function denseLifForward(tf: Tf, layer: LifTensorLayer, inSpikes: Tensor3
     const x = projectSpikes(tf, inSpikes, w, layer.delaySteps);
     return lifForward(tf, layer, x, opts) as unknown as Record<string, Tensor>;
   }) as unknown as LifForwardResult;
+}
+
+/** What the fused kernels are told about `layer` run with `opts` (engine/tensor-ops.ts). */
+function kernelCall(layer: LifTensorLayer, opts: LifForwardOptions): tensorOps.LifKernelCall {
+  const surrogate = opts.spike === undefined ? undefined : spikeSurrogate(opts.spike);
+  return {
+    layer,
+    size: layer.size,
+    delaySteps: layer.delaySteps,
+    c: lifStepConstants(layer),
+    uRow: initialURow(layer),
+    spikeKnown: opts.spike === undefined || surrogate !== undefined,
+    surrogate,
+    fused: opts.fused !== false,
+    spiking: opts.spiking ?? true,
+    recordV: opts.recordV ?? false,
+    detach: opts.detachReset ?? true,
+  };
+}
+
+/** Whether `lifForward` runs this layer through the fused kernel (the registry decides). */
+export function fusedLifApplies(tf: Tf, layer: LifTensorLayer, opts: LifForwardOptions = {}): boolean {
+  return tensorOps.fusedLifApplies(tf, kernelCall(layer, opts));
+}
+
+/** Whether `denseLifForward` runs a raster input through this layer as ONE fused op. */
+export function fusedDenseLifApplies(tf: Tf, layer: LifTensorLayer, opts: LifForwardOptions = {}): boolean {
+  return tensorOps.fusedDenseLifApplies(tf, kernelCall(layer, opts));
+}
+
+/** `denseLifForward` of a raster input through the fused op; call where `fusedDenseLifApplies`. */
+export function fusedDenseLifForward(tf: Tf, layer: LifTensorLayer, raster: SpikeRaster, w: Tensor2D, opts: LifForwardOptions = {}): Tensor3D {
+  return tensorOps.fusedDenseLif(tf, kernelCall(layer, opts), raster, w);
 }

@@ -10,9 +10,8 @@
  * | eps    | 1e-8    | added to √v̂                   |
  */
 import type { FloatArray } from '../../engine/float-array.js';
-import { embeddedModule } from '../../engine/kernels/embedded-module.js';
+import { adamMoments, type AdamMoments } from '../../engine/tensor-ops.js';
 import type { RuleState, UpdateTransform, WeightTensor } from '../plugin-contract.js';
-import { WASM_BASE64 } from './kernels/adam.wasm.js';
 
 export interface AdamOptions {
   beta1?: number;
@@ -20,13 +19,10 @@ export interface AdamOptions {
   eps?: number;
 }
 
-/** Per-tensor moments: float64 arrays, views into the kernel's memory when it runs. */
+/** One tensor's moments: a slot of the store and its size. */
 interface Moments {
-  /** Byte offset of m in the kernel memory (v follows it), or -1 for plain JS arrays. */
-  at: number;
+  slot: number;
   n: number;
-  m: Float64Array;
-  v: Float64Array;
 }
 
 export class Adam implements UpdateTransform {
@@ -37,8 +33,8 @@ export class Adam implements UpdateTransform {
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly eps: number;
-  /** This instance's kernel (its own memory holds the moments), or null: the JS loop. */
-  private readonly kernel: AdamKernel | null = createAdamKernel();
+  /** This instance's moments and step (a SIMD kernel where it compiles; engine/tensor-ops.ts). */
+  private readonly store: AdamMoments = adamMoments();
 
   constructor(opts: AdamOptions = {}) {
     this.beta1 = opts.beta1 ?? 0.9;
@@ -46,52 +42,31 @@ export class Adam implements UpdateTransform {
     this.eps = opts.eps ?? 1e-8;
   }
 
-  /** Tensor `index`'s moments (zeroed when new or resized), views refreshed after memory growth. */
+  /** Tensor `index`'s moments (zeroed when new or resized). */
   private momentsOf(index: number, n: number): Moments {
     let mo = this.moments[index];
     if (mo === undefined || mo.n !== n) {
-      const at = this.kernel?.allocate(n) ?? -1;
-      mo = { at, n, m: new Float64Array(0), v: new Float64Array(0) };
+      mo = { slot: this.store.allocate(n), n };
       this.moments[index] = mo;
       this.t[index] = 0;
-    }
-    if (mo.at < 0) {
-      if (mo.m.length !== n) {
-        mo.m = new Float64Array(n);
-        mo.v = new Float64Array(n);
-      }
-    } else if (mo.m.buffer !== this.kernel!.memory.buffer || mo.m.length !== n) {
-      mo.m = new Float64Array(this.kernel!.memory.buffer, mo.at, n);
-      mo.v = new Float64Array(this.kernel!.memory.buffer, mo.at + 8 * n, n);
     }
     return mo;
   }
 
   transform(index: number, update: FloatArray, _tensor: WeightTensor): FloatArray {
-    const n = update.length;
-    const mo = this.momentsOf(index, n);
+    const mo = this.momentsOf(index, update.length);
     const t = (this.t[index] = this.t[index]! + 1);
     const { beta1: b1, beta2: b2, eps } = this;
     const c1 = 1 / (1 - b1 ** t);
     const c2 = 1 / (1 - b2 ** t);
-    if (mo.at >= 0 && update instanceof Float32Array) return this.kernel!.step(mo.at, update, b1, b2, c1, c2, eps);
-    const { m, v } = this.momentsOf(index, n);
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const g = update[i]!;
-      const mi = (m[i] = b1 * m[i]! + (1 - b1) * g);
-      const vi = (v[i] = b2 * v[i]! + (1 - b2) * g * g);
-      out[i] = (mi * c1) / (Math.sqrt(vi * c2) + eps);
-    }
-    return out;
+    return this.store.step(mo.slot, update, b1, b2, c1, c2, eps);
   }
 
   saveState(): RuleState {
     const s: RuleState = { tensors: this.moments.length };
-    this.moments.forEach((_, k) => {
-      const mo = this.momentsOf(k, this.moments[k]!.n);
-      s[`m${k}`] = mo.m.slice();
-      s[`v${k}`] = mo.v.slice();
+    this.moments.forEach((mo, k) => {
+      s[`m${k}`] = this.store.moment(mo.slot, 0).slice();
+      s[`v${k}`] = this.store.moment(mo.slot, 1).slice();
       s[`t${k}`] = this.t[k]!;
     });
     return s;
@@ -102,56 +77,9 @@ export class Adam implements UpdateTransform {
     for (let k = 0; k < n; k++) {
       const m = s[`m${k}`] as Float64Array;
       const mo = this.momentsOf(k, m.length);
-      mo.m.set(m);
-      mo.v.set(s[`v${k}`] as Float64Array);
+      this.store.moment(mo.slot, 0).set(m);
+      this.store.moment(mo.slot, 1).set(s[`v${k}`] as Float64Array);
       this.t[k] = s[`t${k}`] as number;
     }
   }
-}
-
-/**
- * Adam's loop as a WebAssembly SIMD kernel (kernels/adam.wat): the same float64 operations in the
- * same order, so the same result bit for bit, ≈ 4× faster than the JS loop at 10⁵–10⁶ weights
- * (bench/log/tensor-mode.md). Each Adam instance has its own kernel memory: moments live there
- * (allocated once per tensor), the update and the result pass through a scratch area.
- */
-interface AdamKernel {
-  readonly memory: WebAssembly.Memory;
-  /** Byte offset of a fresh zeroed [m | v] block of n float64 each. */
-  allocate(n: number): number;
-  step(at: number, g: Float32Array, b1: number, b2: number, c1: number, c2: number, eps: number): Float32Array;
-}
-
-const adamModule = embeddedModule(WASM_BASE64);
-
-function createAdamKernel(): AdamKernel | null {
-  const mod = adamModule();
-  if (mod === null) return null;
-  const e = new WebAssembly.Instance(mod, {}).exports as unknown as { memory: WebAssembly.Memory; adam: (...a: number[]) => void };
-  const memory = e.memory;
-  // Moments from byte 0 upwards; the scratch (g then out, f32) is placed after them on each call.
-  let top = 0;
-  const reserve = (bytes: number): void => {
-    const have = memory.buffer.byteLength;
-    if (have < bytes) memory.grow(Math.ceil((bytes - have) / 65536));
-  };
-  return {
-    memory,
-    allocate(n) {
-      const at = top;
-      top += Math.ceil((16 * n) / 16) * 16;
-      reserve(top);
-      new Float64Array(memory.buffer, at, 2 * n).fill(0);
-      return at;
-    },
-    step(at, g, b1, b2, c1, c2, eps) {
-      const n = g.length;
-      const og = top;
-      const oo = og + Math.ceil((4 * n) / 16) * 16;
-      reserve(oo + 4 * n);
-      new Float32Array(memory.buffer, og, n).set(g);
-      e.adam(n, og, at, at + 8 * n, oo, b1, b2, 1 - b1, 1 - b2, c1, c2, eps);
-      return new Float32Array(memory.buffer, oo, n).slice();
-    },
-  };
 }

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTensorBackend, type Tf } from './backend.js';
+import { loadTensorBackend, type Tf } from '../../learning/tensor/backend.js';
 import { tensorFilled, tensorValues } from './wasm-heap.js';
 
 let tf: Tf;

@@ -10,7 +10,7 @@
  * A heap view dies when tfjs allocates (the heap may grow): read it at once, before any other op.
  */
 import type { Tensor, TensorInfo } from '@tensorflow/tfjs';
-import type { Tf } from './backend.js';
+import type { Tf } from './op-arguments.js';
 
 interface WasmHeapApi {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;

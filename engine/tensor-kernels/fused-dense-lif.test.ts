@@ -9,13 +9,12 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RngStream } from '../../engine/rng.js';
+import { RngStream } from '../rng.js';
 import { LIF_DEFAULTS, type LifParams } from '../../models/lif.js';
-import { spikeFunction, surrogate } from '../surrogates.js';
-import { loadTensorBackend, type Tf } from './backend.js';
-import { fusedDenseLifApplies, fusedDenseLifForward } from './fused-dense-lif.js';
-import { lifForward, lifTensorLayer, projectSpikes, type LifForwardOptions, type LifTensorLayer } from './lif-tensor.js';
-import { SpikeRaster } from './spike-raster.js';
+import { spikeFunction, surrogate } from '../../learning/surrogates.js';
+import { loadTensorBackend, type Tf } from '../../learning/tensor/backend.js';
+import { fusedDenseLifApplies, fusedDenseLifForward, lifForward, lifTensorLayer, projectSpikes, type LifForwardOptions, type LifTensorLayer } from '../../learning/tensor/lif-tensor.js';
+import { SpikeRaster } from '../../learning/tensor/spike-raster.js';
 
 let tf: Tf;
 beforeAll(async () => {

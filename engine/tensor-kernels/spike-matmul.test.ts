@@ -6,10 +6,10 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RngStream } from '../../engine/rng.js';
-import { loadTensorBackend, type Tf } from './backend.js';
-import { spikeMatMul, spikeMatMulApplies } from './spike-matmul.js';
-import { SpikeRaster } from './spike-raster.js';
+import { RngStream } from '../rng.js';
+import { loadTensorBackend, type Tf } from '../../learning/tensor/backend.js';
+import { spikeMatmul as spikeMatMul, spikeMatmulApplies as spikeMatMulApplies } from '../tensor-ops.js';
+import { SpikeRaster } from '../../learning/tensor/spike-raster.js';
 
 let tf: Tf;
 beforeAll(async () => {

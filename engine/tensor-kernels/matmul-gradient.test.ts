@@ -6,9 +6,9 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RngStream } from '../../engine/rng.js';
-import { loadTensorBackend, type Tf } from './backend.js';
-import { installMatMulGradient } from './matmul-gradient.js';
+import { RngStream } from '../rng.js';
+import { loadTensorBackend, type Tf } from '../../learning/tensor/backend.js';
+import { installMatMulGradient } from '../tensor-ops.js';
 
 let tf: Tf;
 beforeAll(async () => {

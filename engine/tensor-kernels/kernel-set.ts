@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD kernels of tensor mode's fast paths (kernels/*.wat): the LIF layer's forward
+ * The WebAssembly SIMD kernels of tensor mode's fast paths (wasm/*.wat): the LIF layer's forward
  * and backward passes over T steps (lif-bptt.wat) and the event-driven product with a spike matrix
  * (spike-matmul.wat), instantiated over ONE memory, so a fused layer (fused-dense-lif.ts) hands the
  * input currents from the product to the LIF recurrence, and the current gradients back, in place.
@@ -9,9 +9,9 @@
  * memory, for data that must stay between a forward pass and its backward pass.
  * null where this engine cannot compile the modules (no WebAssembly SIMD): callers keep tfjs's ops.
  */
-import { embeddedModule } from '../../engine/kernels/embedded-module.js';
-import { WASM_BASE64 as LIF_WASM } from './kernels/lif-bptt.wasm.js';
-import { WASM_BASE64 as GATHER_WASM } from './kernels/spike-matmul.wasm.js';
+import { embeddedModule } from '../kernels/embedded-module.js';
+import { WASM_BASE64 as LIF_WASM } from './wasm/lif-bptt.wasm.js';
+import { WASM_BASE64 as GATHER_WASM } from './wasm/spike-matmul.wasm.js';
 
 const lifModule = embeddedModule(LIF_WASM);
 const gatherModule = embeddedModule(GATHER_WASM);

@@ -13,12 +13,15 @@
  * requested variables, e.g. never for the input spikes).
  */
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs';
-import type { Tf } from './backend.js';
-import { fusionForcedOff } from './fusion-switch.js';
+import type { Tf } from './op-arguments.js';
 
 const installed = new WeakSet<object>();
 
-export function installMatMulGradient(tf: Tf): void {
+/**
+ * Registers the gradient once per tfjs instance; `applies()` is asked on each backward pass (the
+ * registry's choice: wasm backend and SNN_TENSOR_FUSED not 0), else tfjs's own gradient runs.
+ */
+export function installMatMulGradient(tf: Tf, applies: () => boolean): void {
   if (installed.has(tf)) return;
   installed.add(tf);
   const original = tf.getGradient('BatchMatMul');
@@ -39,7 +42,7 @@ export function installMatMulGradient(tf: Tf): void {
     kernelName: 'BatchMatMul',
     inputsToSave: ['a', 'b'],
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-      if (fusionForcedOff() || tf.getBackend() !== 'wasm') return original.gradFunc(dy, saved, attrs);
+      if (!applies()) return original.gradFunc(dy, saved, attrs);
       const g = dy as Tensor;
       const [a, b] = saved as [Tensor, Tensor];
       const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };

@@ -10,13 +10,12 @@
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, subset, type Dataset } from '../../datasets/dataset.js';
-import { RngStream } from '../../engine/rng.js';
+import { RngStream } from '../rng.js';
 import { LIF_DEFAULTS, type LifParams } from '../../models/lif.js';
-import { SurrogateBptt, type Readout } from '../surrogate-bptt.js';
-import { spikeFunction, surrogate } from '../surrogates.js';
-import { loadTensorBackend, type TensorBackend, type Tf } from './backend.js';
-import { fusedLifApplies } from './fused-lif.js';
-import { lifForward, lifTensorLayer, type LifForwardOptions } from './lif-tensor.js';
+import { SurrogateBptt, type Readout } from '../../learning/surrogate-bptt.js';
+import { spikeFunction, surrogate } from '../../learning/surrogates.js';
+import { loadTensorBackend, type TensorBackend, type Tf } from '../../learning/tensor/backend.js';
+import { fusedLifApplies, lifForward, lifTensorLayer, type LifForwardOptions } from '../../learning/tensor/lif-tensor.js';
 
 let backend: TensorBackend;
 let tf: Tf;

@@ -1,7 +1,7 @@
 /**
  * Input spikes through W into one LIF layer — `denseLifForward` for a SpikeRaster input — as ONE
  * tfjs op on the wasm backend: the event-driven product (spike-matmul.wat's gather) writes the
- * input currents straight into the LIF kernel's input array (tensor-kernels.ts: one memory), the
+ * input currents straight into the LIF kernel's input array (kernel-set.ts: one memory), the
  * T-step recurrence runs there, and the backward pass runs the BPTT kernel and gathers ∂L/∂W from
  * the current gradients where they lie. Only W, the spikes and their gradients cross between tfjs
  * and the kernels, each copied once, straight between the two heaps (wasm-heap.ts); the separate ops (spike-matmul.ts, fused-lif.ts) also move the [T, B, N]
@@ -15,19 +15,15 @@
  * before that backward pass (a loss that uses the layer twice; evaluation, which has none), the
  * earlier pass's W is first copied out of the memory, and its backward pass recomputes its forward.
  *
- * Where it applies (`fusedDenseLifApplies`): where both separate ops apply, for a spiking layer
- * without recorded V and without input delay; elsewhere `denseLifForward` composes the ops.
+ * Where it applies (the registry's `fusedDenseLifApplies`, engine/tensor-ops.ts): where both separate
+ * ops apply, for a spiking layer without recorded V and without input delay; elsewhere tensor mode's
+ * `denseLifForward` composes the ops.
  */
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import { SnnError } from '../../engine/errors.js';
-import { spikeSurrogate } from '../surrogates.js';
-import type { Tf } from './backend.js';
-import { fusedLifApplies, surrogatePsiKind } from './fused-lif.js';
-import { initialURow, lifStepConstants } from './lif-constants.js';
-import type { LifForwardOptions, LifTensorLayer } from './lif-tensor.js';
-import { spikeMatMulApplies } from './spike-matmul.js';
-import type { SpikeRaster } from './spike-raster.js';
-import { createTensorKernels, type TensorKernels } from './tensor-kernels.js';
+import { SnnError } from '../errors.js';
+import { surrogatePsiKind } from './fused-lif.js';
+import { createTensorKernels, type TensorKernels } from './kernel-set.js';
+import type { LifKernelCall, SpikeLists, Tf } from './op-arguments.js';
 import { tensorFilled, tensorValues } from './wasm-heap.js';
 
 interface LayerMemory {
@@ -41,19 +37,15 @@ interface LayerMemory {
   evict: (() => void) | null;
 }
 
-const memories = new WeakMap<LifTensorLayer, LayerMemory>();
+const memories = new WeakMap<object, LayerMemory>();
 
-function memoryOf(layer: LifTensorLayer): LayerMemory {
+function memoryOf(layer: object): LayerMemory {
   let m = memories.get(layer);
   if (m === undefined) {
     m = { kernels: createTensorKernels()!, seq: 0, evict: null };
     memories.set(layer, m);
   }
   return m;
-}
-
-export function fusedDenseLifApplies(tf: Tf, layer: LifTensorLayer, opts: LifForwardOptions = {}): boolean {
-  return (opts.spiking ?? true) && !(opts.recordV ?? false) && layer.delaySteps === 0 && fusedLifApplies(tf, layer, opts) && spikeMatMulApplies(tf, layer.size);
 }
 
 /** Byte offsets of every array in the layer's memory, 16-byte aligned. */
@@ -75,25 +67,25 @@ function layout(T: number, M: number, nIn: number, N: number, nnz: number, rows:
   return o;
 }
 
-/** `denseLifForward(tf, layer, raster, w, opts)` through the fused op; call where `fusedDenseLifApplies`. */
-export function fusedDenseLifForward(tf: Tf, layer: LifTensorLayer, raster: SpikeRaster, w: Tensor2D, opts: LifForwardOptions = {}): Tensor3D {
+/** Input spikes through W into the layer of `call` as one op; call where the registry's `fusedDenseLifApplies`. */
+export function fusedDenseLifForward(tf: Tf, call: LifKernelCall, raster: SpikeLists, w: Tensor2D): Tensor3D {
   const [nIn, N] = w.shape;
-  if (nIn !== raster.size || N !== layer.size) {
-    throw new SnnError('config.invalid', `weights are ${nIn} × ${N} but the input has ${raster.size} neurons and the layer ${layer.size}`, 'W is [nIn × nOut]');
+  if (nIn !== raster.size || N !== call.size) {
+    throw new SnnError('config.invalid', `weights are ${nIn} × ${N} but the input has ${raster.size} neurons and the layer ${call.size}`, 'W is [nIn × nOut]');
   }
-  const mem = memoryOf(layer);
+  const mem = memoryOf(call.layer);
   const k = mem.kernels;
   const T = raster.steps;
   const B = raster.batch;
-  const M = B * N; // a multiple of 4: spikeMatMulApplies asks N to be one
+  const M = B * N; // a multiple of 4: the registry asks N to be one
   const rows = T * B;
   const nnz = raster.starts[rows]!;
-  const c = lifStepConstants(layer);
-  const detach = opts.detachReset ?? true;
-  const surrogate = opts.spike === undefined ? undefined : spikeSurrogate(opts.spike);
+  const c = call.c;
+  const detach = call.detach;
+  const surrogate = call.surrogate;
   const kind = surrogatePsiKind(surrogate);
   const o = layout(T, M, nIn, N, nnz, rows);
-  const uRow = initialURow(layer);
+  const uRow = call.uRow;
 
   /** Currents, V and spikes of this input and W into the layer's memory. */
   const forward = (wValues: Float32Array): void => {

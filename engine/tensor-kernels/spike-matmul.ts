@@ -1,33 +1,23 @@
 /**
  * X·W for a binary input X that carries no gradient (the encoded input spikes of tensor mode, a
  * SpikeRaster), as an event-driven product on the wasm backend: each output row is the sum of W's
- * rows at that row's spikes (kernels/spike-matmul.wat, f32 SIMD), and ∂L/∂W = Xᵀ·G sums, for each
+ * rows at that row's spikes (wasm/spike-matmul.wat, f32 SIMD), and ∂L/∂W = Xᵀ·G sums, for each
  * input, G's rows at the steps where it fired (the same kernel over the transposed lists).
  * MNIST input fires ≈ 5 % of the pixels per step, so this does ≈ 1/20 of a dense product's work —
  * the largest single cost of a training update once the LIF recurrence is fused (bench/log/tensor-mode.md).
  *
  * One op (tf.customGrad over W alone: X is data, so no gradient flows to it). The sums run in spike
  * order, so the currents equal a dense matMul's to float32 rounding, not bit for bit.
- * `spikeMatMulApplies` says when it runs: the wasm backend, SNN_TENSOR_FUSED not 0 and nOut a
- * multiple of 4; otherwise callers use tf.matMul on the raster's dense block.
+ * The registry (engine/tensor-ops.ts, `spikeMatmul`) runs it on the wasm backend, SNN_TENSOR_FUSED
+ * not 0 and nOut a multiple of 4; otherwise tf.matMul on the raster's dense block.
  */
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
-import { SnnError } from '../../engine/errors.js';
-import type { Tf } from './backend.js';
-import { fusionForcedOff } from './fusion-switch.js';
-import type { SpikeRaster } from './spike-raster.js';
-import { sharedTensorKernels, type TensorKernels } from './tensor-kernels.js';
+import { SnnError } from '../errors.js';
+import { sharedTensorKernels, type TensorKernels } from './kernel-set.js';
+import type { SpikeLists, Tf } from './op-arguments.js';
 import { tensorFilled, tensorValues } from './wasm-heap.js';
 
 type Kernel = TensorKernels;
-
-function getKernel(): Kernel | null {
-  return sharedTensorKernels();
-}
-
-export function spikeMatMulApplies(tf: Tf, nOut: number): boolean {
-  return !fusionForcedOff() && tf.getBackend() === 'wasm' && nOut % 4 === 0 && getKernel() !== null;
-}
 
 /**
  * out = the gather of `src` [· × cols] rows over the lists (idx, starts) of `rows` rows, in kernel
@@ -49,10 +39,10 @@ function gather(k: Kernel, idx: Int32Array, starts: Int32Array, rows: number, sr
 
 /**
  * X·W with X the raster's [rows × nIn] (0/1, no gradient) and W [nIn × nOut] a tensor; the
- * gradient ∂L/∂W = Xᵀ·G gathers G's rows over the raster's columns. Call where `spikeMatMulApplies`.
+ * gradient ∂L/∂W = Xᵀ·G gathers G's rows over the raster's columns. The registry calls it where it applies.
  */
-export function spikeMatMul(tf: Tf, x: SpikeRaster, w: Tensor2D): Tensor2D {
-  const k = getKernel()!;
+export function spikeMatMul(tf: Tf, x: SpikeLists, w: Tensor2D): Tensor2D {
+  const k = sharedTensorKernels()!;
   const [nIn, nOut] = w.shape;
   if (nIn !== x.size) throw new SnnError('internal', `spikeMatMul: W has ${nIn} rows, the raster ${x.size} columns`);
   const rows = x.rows;

@@ -1,15 +1,14 @@
 /**
  * The LIF layer's T-step recurrence as ONE tfjs op on the wasm backend: a WebAssembly SIMD kernel
- * (kernels/lif-bptt.wat) runs the forward pass over all T steps, and its surrogate-gradient
+ * (wasm/lif-bptt.wat) runs the forward pass over all T steps, and its surrogate-gradient
  * backward pass (BPTT) is the op's gradient (tf.customGrad). The op-by-op path (lif-tensor.ts)
  * issues ≈ 10 tfjs ops per step and as many gradient ops; each costs a fixed dispatch and tape
  * price far above its arithmetic at these sizes. Same equations, same float32 operations in the
  * same order: spikes are bit-identical, gradients agree to float32 rounding (test: fused-lif.test.ts).
  *
- * Where it applies (`fusedLifApplies`): the wasm backend (other backends keep the generic ops),
- * no refractory period (that keeps the op-by-op path; a floor vMin is in the kernel), and a spike function made by
- * `spikeFunction` (its ψ is known) or none (H with zero gradient). SNN_TENSOR_FUSED=0 in the
- * environment, or `fused: false`, forces the op-by-op path.
+ * Where it applies is the registry's choice (engine/tensor-ops.ts, `fusedLifApplies`): the wasm
+ * backend, no refractory period (that keeps the op-by-op path; a floor vMin is in the kernel), and a
+ * spike function whose ψ is known or none (H with zero gradient).
  *
  * Data movement: the wasm backend keeps tensors in its own heap; the kernel has its own memory.
  * Each call copies x in and the spikes/membrane out (T·B·N floats each way), straight between the
@@ -21,38 +20,16 @@
  * [T, B, N] block (a handful of ops) and the result is handed to the kernel.
  */
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
-import { spikeSurrogate, type Surrogate } from '../surrogates.js';
-import type { Tf } from './backend.js';
-import { fusionForcedOff } from './fusion-switch.js';
-import { initialURow, lifStepConstants, type LifStepConstants } from './lif-constants.js';
-import type { LifForwardOptions, LifForwardResult, LifTensorLayer } from './lif-tensor.js';
-import { sharedTensorKernels, type TensorKernels } from './tensor-kernels.js';
+import { sharedTensorKernels, type TensorKernels } from './kernel-set.js';
+import type { LifKernelCall, LifStepConstants, SurrogateSpec, Tf } from './op-arguments.js';
 import { tensorFilled, tensorValues } from './wasm-heap.js';
 
 type Kernel = TensorKernels;
-
-function getKernel(): Kernel | null {
-  return sharedTensorKernels();
-}
 
 /** A view of the kernel's memory with at least `bytes` bytes (grows it; views die on growth). */
 function heap(k: Kernel, bytes: number): Float32Array {
   k.reserve(bytes);
   return new Float32Array(k.memory.buffer);
-}
-
-/** Whether the environment or the options force the op-by-op path. */
-function forcedOff(opts: LifForwardOptions): boolean {
-  return opts.fused === false || fusionForcedOff();
-}
-
-/** Whether `lifForward` runs this layer through the fused kernel (see the file comment). */
-export function fusedLifApplies(tf: Tf, layer: LifTensorLayer, opts: LifForwardOptions = {}): boolean {
-  if (forcedOff(opts) || tf.getBackend() !== 'wasm') return false;
-  const c = lifStepConstants(layer);
-  if (c.refractorySteps > 0) return false;
-  if (opts.spike !== undefined && spikeSurrogate(opts.spike) === undefined) return false;
-  return getKernel() !== null;
 }
 
 /** Copies [T][M] rows into [T][Mp] rows at float offset `at` of `h` (no-op padding when M = Mp). */
@@ -83,7 +60,7 @@ interface Plan {
   c: LifStepConstants;
   spiking: boolean;
   detach: boolean;
-  surrogate: Surrogate | undefined;
+  surrogate: SurrogateSpec | undefined;
 }
 
 /** Float offsets of the forward pass's spikes and V in the kernel memory (`runForward`). */
@@ -94,7 +71,7 @@ const forwardRows = (p: Plan): { os: number; ov: number } => ({ os: p.T * p.Mp, 
  * kernel memory at `forwardRows` ([T][Mp] each) and returns copies of V [T·M] and, with a floor
  * vMin, of the floor's gradient gate `keep` [T·M] for the backward pass.
  */
-function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array): { v: Float32Array; keep: Float32Array | null } {
+function runForward(k: Kernel, p: Plan, row: Float32Array, x: Float32Array): { v: Float32Array; keep: Float32Array | null } {
   const { T, B, N, M, Mp, c } = p;
   const TM = T * Mp;
   // float offsets: x, s, v, keep ([T][Mp] each), then u, syn ([Mp] each)
@@ -105,7 +82,6 @@ function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array):
   const oi = ou + Mp;
   const h = heap(k, (oi + Mp) * 4);
   putRows(h, ox, x, T, M, Mp);
-  const row = initialURow(layer);
   for (let b = 0; b < B; b++) h.set(row, ou + b * N);
   h.fill(0, ou + M, oi + Mp); // padding of u, and syn
   k.forward(T, Mp, ox * 4, ou * 4, oi * 4, os * 4, ov * 4, c.eM, c.k, c.eS, c.uConst, c.uThresh, c.uReset, c.delta ? 1 : 0, p.spiking ? 1 : 0,
@@ -115,7 +91,7 @@ function runForward(k: Kernel, p: Plan, layer: LifTensorLayer, x: Float32Array):
 }
 
 /** ψ computed inside the backward kernel (its `psiKind`): 0 means the caller supplies ψ. */
-export function surrogatePsiKind(s: Surrogate | undefined): number {
+export function surrogatePsiKind(s: SurrogateSpec | undefined): number {
   if (s?.name === 'fast-sigmoid') return 1;
   if (s?.name === 'triangle') return 2;
   return 0;
@@ -155,23 +131,30 @@ function runBackward(k: Kernel, p: Plan, x: Float32Array, v: Float32Array, keep:
   return getRows(new Float32Array(k.memory.buffer), odx, T, M, Mp);
 }
 
+/** The fused LIF op's outputs: the spikes, and V (u at each threshold test) when recorded. */
+export interface FusedLifResult {
+  spikes: Tensor3D;
+  vRel?: Tensor3D;
+}
+
 /**
- * `lifForward` through the fused kernel; call only where `fusedLifApplies`. The op's output is the
+ * The LIF recurrence of `call` on input currents x [T, B, N] through the fused kernel; call only
+ * where the registry's `fusedLifApplies`. The op's output is the
  * spikes [T, B, N] (spiking), V [T, B, N] (a non-spiking readout), or both stacked as [2T, B, N]
  * and split here (spiking with recordV), so one gradient function sees every output's gradient.
  */
-export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts: LifForwardOptions = {}): LifForwardResult {
-  const k = getKernel()!;
+export function fusedLifForward(tf: Tf, call: LifKernelCall, x: Tensor3D): FusedLifResult {
+  const k = sharedTensorKernels()!;
   const [T, B, N] = x.shape;
   const M = B * N;
-  const spiking = opts.spiking ?? true;
-  const recordV = opts.recordV ?? false;
+  const spiking = call.spiking;
+  const recordV = call.recordV;
   const p: Plan = {
     T, B, N, M, Mp: (M + 3) & ~3,
-    c: lifStepConstants(layer),
+    c: call.c,
     spiking,
-    detach: opts.detachReset ?? true,
-    surrogate: opts.spike === undefined ? undefined : spikeSurrogate(opts.spike),
+    detach: call.detach,
+    surrogate: call.surrogate,
   };
   const both = spiking && recordV;
   // x is needed by the backward pass only for a delta synapse with the reset attached; the engine
@@ -180,7 +163,7 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
   const op = tf.customGrad((...args: unknown[]) => {
     const xt = args[0] as Tensor;
     if (needX) (args[1] as (t: Tensor[]) => void)([xt]);
-    const { v, keep } = runForward(k, p, layer, tensorValues(tf, xt));
+    const { v, keep } = runForward(k, p, call.uRow, tensorValues(tf, xt));
     // The op's value straight from the kernel memory into a new tensor's storage.
     const { os, ov } = forwardRows(p);
     const value = tensorFilled(tf, [both ? 2 * T : T, B, N], (out) => {
@@ -211,7 +194,7 @@ export function fusedLifForward(tf: Tf, layer: LifTensorLayer, x: Tensor3D, opts
     };
   });
   const out = op(x) as Tensor3D;
-  if (!both) return spiking ? { spikes: out } : { spikes: tf.zeros([T, B, N]) as Tensor3D, vRel: recordV ? out : undefined } as LifForwardResult;
+  if (!both) return spiking ? { spikes: out } : { spikes: tf.zeros([T, B, N]) as Tensor3D, vRel: recordV ? out : undefined } as FusedLifResult;
   return {
     spikes: tf.slice(out, [0, 0, 0], [T, B, N]) as Tensor3D,
     vRel: tf.slice(out, [T, 0, 0], [T, B, N]) as Tensor3D,
