@@ -18,7 +18,7 @@
  * the weight variants are concatenated column-wise into one product for the first layer (or the
  * hidden spikes are computed once when only the readout is perturbed), and the LIF layers run once
  * over the batch of variants whatever n is. On the wasm backend that product runs over the input
- * spikes (event-driven, learning/tensor/spike-matmul.ts) and the LIF layers as the fused kernel.
+ * spikes (event-driven, engine/tensor-ops.ts) and the LIF layers as the fused kernel.
  *
  * The pieces the replica protocol (spsa-replicas.ts) needs are exported on their own:
  * `perturbation` (regenerate z), `projectedGradient`, `spsaUpdate` (apply an ordered list of scalars).

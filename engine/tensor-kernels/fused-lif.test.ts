@@ -1,5 +1,5 @@
 /**
- * The fused LIF kernel (fused-lif.ts) against the op-by-op path (lif-tensor.ts): the same spikes and
+ * The fused LIF kernel (fused-lif.ts) against the op-by-op path (learning/tensor/lif-tensor.ts): the same spikes and
  * membrane bit for bit, and the same gradients to float32 rounding (max |Δ| ≤ 1e-5 · max |g|), on
  * random inputs over every option the kernel takes and on MNIST through surrogate-gradient BPTT
  * with both readouts. (On MNIST the fast path runs the hidden layer as one op, fused-dense-lif.ts,

@@ -1,4 +1,4 @@
-;; Fused LIF layer over T steps for tensor mode (learning/tensor/fused-lif.ts): the forward pass
+;; Fused LIF layer over T steps for tensor mode (engine/tensor-kernels/fused-lif.ts): the forward pass
 ;; and its surrogate-gradient backward pass (BPTT), f32 SIMD, four neurons per lane group.
 ;;
 ;; Layout: every per-step array is [T][M] f32 with M (= batch · neurons, padded by the caller to a

@@ -1,4 +1,4 @@
-;; Products with a binary (spike) matrix X for tensor mode (learning/tensor/spike-matmul.ts), f32 SIMD.
+;; Products with a binary (spike) matrix X for tensor mode (engine/tensor-kernels/spike-matmul.ts), f32 SIMD.
 ;; X is given as its nonzero columns per row (lists without values: idx[starts[r] .. starts[r+1])).
 ;; Both X·W and Xᵀ·G are this one operation, out[r, :] = Σ_k src[idx[k], :] over row r's list, the
 ;; latter with X's lists transposed (per input column, the rows where it fired; spike-raster.ts).
