@@ -27,7 +27,8 @@ const STEPS = 1000;
 const O: Required<PairStdpOptions> = { nuPre: 0.013, nuPost: 0.071, tauPre: 17, tauPost1: 23, tauPost2: 41, wMax: 0.85 };
 
 /** d[j·N + i]: the delay (steps) of synapse (j, i). */
-function reference(o: Required<PairStdpOptions>, w0: ArrayLike<number>, d: ArrayLike<number>, pre: Trains, post: Trains, steps: number) {
+/** `frozen(s)`: the rule is frozen in step s (deliveries only; weights and traces stay as they are). */
+function reference(o: Required<PairStdpOptions>, w0: ArrayLike<number>, d: ArrayLike<number>, pre: Trains, post: Trains, steps: number, frozen: (s: number) => boolean = () => false) {
   const w = Float64Array.from(w0);
   const lastArrival = new Float64Array(M * N).fill(NaN);
   const lastPost = new Float64Array(N).fill(NaN);
@@ -41,12 +42,14 @@ function reference(o: Required<PairStdpOptions>, w0: ArrayLike<number>, d: Array
         const e = s - d[k]!;
         if (e < 0 || !fired[e]!.has(j)) continue;
         got[i]! += w[k]!;
+        if (frozen(s)) continue;
         const post1 = Number.isNaN(lastPost[i]!) ? 0 : Math.exp(-((s - lastPost[i]!) * DT) / o.tauPost1);
         w[k] = Math.max(w[k]! - o.nuPre * post1, 0);
         lastArrival[k] = s;
       }
     }
     delivered.push(got);
+    if (frozen(s)) continue;
     for (const i of post[s] ?? []) {
       if (!Number.isNaN(lastPost[i]!)) {
         const post2 = Math.exp(-((s - lastPost[i]!) * DT) / o.tauPost2);
@@ -183,6 +186,59 @@ describe('pair STDP in a network, against a plain reference', () => {
       expect(ref.delivered.length).toBe(500);
     });
   }
+
+  for (const delay of [2, 'per-synapse'] as const) {
+    it(`frozen for a while (delay ${delay}), then learning resumes from the traces left before`, () => {
+      const t = trains(12, 4);
+      // No pre spike within a delay of either end of the frozen stretch: no arrival straddles it.
+      const pre = t.pre.map((ids, s) => ((s >= 290 && s < 300) || (s >= 480 && s < 500) ? [] : ids));
+      const r = rig(O, { ...t, pre }, delay);
+      r.run(300);
+      r.rule.setPlastic(false);
+      r.run(200);
+      r.rule.setPlastic(true);
+      r.run(STEPS - 500);
+      const ref = reference(O, t.w0, r.d, pre, t.post, STEPS, (s) => s >= 300 && s < 500);
+      expectClose(r.weights, ref.w);
+      for (let s = 0; s < STEPS; s++) expectClose(r.delivered[s]!, ref.delivered[s]!);
+    });
+  }
+
+  it('the first spike of a post neuron never potentiates, not even a weight above wMax', () => {
+    const w0 = [0.95, 0.2];
+    const pre: Trains = [[0, 1], [], [], []];
+    const post: Trains = [[], [], [0], []];
+    const r = stdpRig({ m: 2, n: 1, dt: DT, w0, delaySteps: 0, delays: null, pre, post, rule: (proj) => new PairStdp(proj, { wMax: 0.9 }) });
+    r.run(4);
+    expect(Array.from(r.weights)).toEqual(w0);
+  });
+
+  it('a kernel memory that does not fit the projection is left unused (JS loops, same results)', () => {
+    const t = trains(13, 3);
+    const D = Math.max(...t.delays);
+    const misfits: [string, PairStdpMemory | null, Float64Array | undefined, number | 'per-synapse'][] = [
+      ['other weights', PairStdpMemory.create(M, N, D), undefined, 'per-synapse'],
+      ['fewer rows', PairStdpMemory.create(M - 1, N, D), undefined, 'per-synapse'],
+      ['fewer columns', PairStdpMemory.create(M, N - 1, D), undefined, 'per-synapse'],
+      ['shorter delays', PairStdpMemory.create(M, N, D - 1), undefined, 'per-synapse'],
+      ['uniform delay 0', PairStdpMemory.create(M, N, 0), undefined, 0],
+      ['uniform delay 2', PairStdpMemory.create(M, N, 2), undefined, 2],
+    ];
+    for (const [what, mem, , delay] of misfits) {
+      if (mem === null) continue;
+      const weights = what === 'other weights' ? undefined : mem.m === M && mem.n === N ? mem.weights : undefined;
+      const r = stdpRig({ m: M, n: N, dt: DT, w0: t.w0, weights, delaySteps: delay === 'per-synapse' ? null : delay, delays: delay === 'per-synapse' ? t.delays : null, pre: t.pre, post: t.post, rule: (p) => new PairStdp(p, O, mem) });
+      expect((r.rule as PairStdp).backend, what).toBe('js');
+      r.run(STEPS);
+      const d = delay === 'per-synapse' ? t.delays : new Uint16Array(M * N).fill(delay);
+      expectClose(r.weights, reference(O, t.w0, d, t.pre, t.post, STEPS).w);
+    }
+  });
+
+  it('schedules its post side in the plasticity phase under its name', () => {
+    const r = rig(O, trains(14, 2), 'per-synapse');
+    expect(r.net.schedule.describe().filter((d) => d.includes('pair-stdp')).map((d) => d.replace(/\s+/g, ' '))).toEqual(['plasticity 0 pair-stdp:pre->post.post']);
+  });
 
   it('saveState / loadState in the middle: the same weights as an uninterrupted run', () => {
     const t = trains(11, 6);

@@ -144,6 +144,9 @@ describe('triplet STDP in a network, against a plain reference', () => {
     const t = trains(6);
     const r = rig(O, t);
     expect(r.rule.name).toBe('triplet-stdp:pre->post');
+    // Its two tasks: the pre side right after the projection's delivery, the post side in plasticity.
+    const tasks = r.net.schedule.describe().filter((d) => d.includes('triplet-stdp'));
+    expect(tasks.map((d) => d.replace(/\s+/g, ' '))).toEqual(['synapses 0.5 triplet-stdp:pre->post.pre', 'plasticity 0 triplet-stdp:pre->post.post']);
     expect(r.rule.kind).toBe('triplet-stdp');
     const net = new Network(DT, 'f64');
     const pre = net.addPopulation(fakePopulation('a', 2));

@@ -61,8 +61,8 @@ export function stdpRig(o: StdpRigOptions): StdpRig {
   const net = new Network(o.dt, 'f64');
   const trainStep = (train: Trains) => (step: number, spikes: { ids: Int32Array; count: number }) => {
     const ids = train[step] ?? [];
-    // Stale ids beyond the count, as a real population leaves them.
-    spikes.ids.fill(0x7fff);
+    // Stale (but valid) ids beyond the count, as a real population leaves them.
+    for (let k = 0; k < spikes.ids.length; k++) spikes.ids[k] = k % spikes.ids.length;
     spikes.ids.set(ids);
     spikes.count = ids.length;
   };
