@@ -12,6 +12,8 @@ export default {
   mutate: [
     'models/lif.ts',
     'models/lif-population.ts',
+    'models/poisson-source.ts',
+    'models/teacher-lif-population.ts',
     'learning/*.ts',
     '!learning/*.test.ts',
     'io/formats/nir*.ts',
