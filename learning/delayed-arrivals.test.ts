@@ -92,6 +92,16 @@ describe('DelayedArrivals', () => {
     expect(a.slotOf(8, 0)).toBe(2);
   });
 
+  it('recording a step in which every pre neuron fired leaves the next slot alone', () => {
+    // m = 2, D = 1 (two slots): step 1's spike [1] must still be there when step 2 records [0, 1].
+    const a = new DelayedArrivals(projection(2, 1, 1, null));
+    a.record(1, Int32Array.of(1, 0), 1);
+    a.record(2, Int32Array.of(0, 1), 2); // the spike buffer of a 2-neuron population: exactly 2 ids
+    expect(a.slotOf(2, 1)).toBe(1);
+    expect(Array.from(a.histIds.subarray(2, 3))).toEqual([1]);
+    expect(Array.from(a.histIds.subarray(0, 2))).toEqual([0, 1]);
+  });
+
   it('deliverArrivals: delivery alone, potentiation clipped from above, depression clipped from below', () => {
     // m = 2, n = 3, delays: j = 0 → (0, 1, 1), j = 1 → (1, 0, 1)
     const proj = projection(2, 3, null, Uint16Array.of(0, 1, 1, 1, 0, 1));

@@ -245,11 +245,14 @@ describe('pair STDP in a network, against a plain reference', () => {
     const r = rig(O, t, 'per-synapse');
     r.run(450);
     const saved = r.rule.saveState();
+      const copy = structuredClone(saved);
     const wiped = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, v instanceof Float64Array ? new Float64Array(v.length).fill(3) : typeof v === 'number' ? 123 : !v]));
     r.rule.loadState(wiped);
     expect(r.rule.plastic).toBe(false);
     r.rule.loadState(saved);
     expect(r.rule.plastic).toBe(true);
+    // The saved state was a copy: wiping the rule did not change it, and it is all restored.
+    expect(r.rule.saveState()).toEqual(copy);
     r.run(STEPS - 450);
     const ref = reference(O, t.w0, r.d, t.pre, t.post, STEPS);
     expectClose(r.weights, ref.w);

@@ -75,7 +75,8 @@ type Placement = 'js' | 'wasm';
 
 function trains(seed: number, maxDelay: number) {
   const rng = RngStream.derive(seed, 'sym-network-test');
-  const w0 = Array.from({ length: M * N }, () => rng.uniform());
+  // Pre neuron 3's synapses start above wMax: nothing may clip them before it fires.
+  const w0 = Array.from({ length: M * N }, (_, k) => (k >= 3 * N ? 0.95 : rng.uniform()));
   const delays = Uint16Array.from({ length: M * N }, () => Math.floor(rng.uniform() * (maxDelay + 1)));
   // Pre neuron 3 stays silent until step 600: its synapses keep their (possibly > wMax) weights.
   const pre = randomTrains(rng.split('pre'), M, STEPS, 0.04).map((ids, s) => (s < 600 ? ids.filter((j) => j !== 3) : ids));
@@ -83,7 +84,7 @@ function trains(seed: number, maxDelay: number) {
   return { w0, delays, pre, post };
 }
 
-function rig(o: Required<SymStdpOptions>, t: ReturnType<typeof trains>, delay: number | 'per-synapse', placement: Placement = 'js') {
+function rig(o: Required<SymStdpOptions>, t: ReturnType<typeof trains>, delay: number | 'per-synapse', placement: Placement = 'js', extraDelay?: number) {
   const maxDelay = delay === 'per-synapse' ? Math.max(...t.delays) : delay;
   let memory: SymStdpMemory | null = null;
   let post: LifPopulation | undefined;
@@ -103,6 +104,7 @@ function rig(o: Required<SymStdpOptions>, t: ReturnType<typeof trains>, delay: n
     pre: t.pre,
     post: t.post,
     ...(post ? { postPopulation: post } : {}),
+    ...(extraDelay !== undefined ? { extraDelay } : {}),
     rule: (proj) => createRule('sym-stdp', { projection: proj, memory }, { ...o }),
   });
   const d = delay === 'per-synapse' ? t.delays : new Uint16Array(M * N).fill(delay);
@@ -167,6 +169,44 @@ describe('sym-STDP in a network, against a plain reference', () => {
     });
   }
 
+  it.runIf(placements.includes('wasm'))('wasm, undelayed, input ring of several slots: plastic and frozen rows land in this step\'s slot', () => {
+    const t = trains(27, 0);
+    const r = rig(O, t, 0, 'wasm', 3);
+    expect(r.rule.backend).toBe('wasm');
+    r.run(300);
+    r.rule.setPlastic(false);
+    r.run(200);
+    r.rule.setPlastic(true);
+    r.run(STEPS - 500);
+    const ref = reference(O, t.w0, r.d, t.pre, t.post, STEPS, (s) => s >= 300 && s < 500);
+    expectClose(r.weights, ref.w);
+    for (let s = 0; s < STEPS; s++) expectClose(r.delivered[s]!, ref.delivered[s]!);
+  });
+
+  it.runIf(placements.includes('wasm'))('a kernel memory without room for the delay arrays: arrivals in JS, reported as such, same results', () => {
+    const t = trains(28, 4);
+    const post = new LifPopulation('post', N, { ...LIF_DEFAULTS, synapse: 'current', method: 'exact' }, DT, 'f64', -65, { wasmExtraBytes: SymStdpMemory.bytesFor(M, N) });
+    const memory = SymStdpMemory.create(post.wasmKernels, M, N)!;
+    const r = stdpRig({ m: M, n: N, dt: DT, w0: t.w0, weights: memory.weights, delaySteps: null, delays: t.delays, pre: t.pre, post: t.post, postPopulation: post, rule: (proj) => new SymStdp(proj, O, memory) });
+    expect((r.rule as SymStdp).backend).toBe('js');
+    r.run(STEPS);
+    expectClose(r.weights, reference(O, t.w0, t.delays, t.pre, t.post, STEPS).w);
+  });
+
+  it('frozen with delays: the traces only decay (no jumps), and the post side is scheduled under its name', () => {
+    const t = trains(29, 4);
+    const r = rig(O, t, 'per-synapse');
+    r.run(300);
+    const before = r.rule.traceValues(299 * DT);
+    r.rule.setPlastic(false);
+    r.run(200);
+    const after = r.rule.traceValues(499 * DT);
+    const decay = Math.exp((-200 * DT) / O.tau);
+    expectClose(after.x, Array.from(before.x, (v) => v * decay));
+    expectClose(after.y, Array.from(before.y, (v) => v * decay));
+    expect(r.net.schedule.describe().filter((d) => d.includes('sym-stdp')).map((d) => d.replace(/\s+/g, ' '))).toEqual(['plasticity 0 sym-stdp:pre->post.post']);
+  });
+
   it('each option has its own effect, as the reference says', () => {
     const t = trains(24, 3);
     for (const delay of [0, 'per-synapse'] as const) {
@@ -195,11 +235,14 @@ describe('sym-STDP in a network, against a plain reference', () => {
       const r = rig(O, t, delay);
       r.run(450);
       const saved = r.rule.saveState();
+      const copy = structuredClone(saved);
       const wiped = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, v instanceof Float64Array ? new Float64Array(v.length).fill(3) : typeof v === 'number' ? 123 : !v]));
       r.rule.loadState(wiped);
       expect(r.rule.plastic).toBe(false);
       r.rule.loadState(saved);
       expect(r.rule.plastic).toBe(true);
+      // The saved state was a copy: wiping the rule did not change it, and it is all restored.
+      expect(r.rule.saveState()).toEqual(copy);
       r.run(STEPS - 450);
       const ref = reference(O, t.w0, r.d, t.pre, t.post, STEPS);
       expectClose(r.weights, ref.w);
@@ -216,6 +259,7 @@ describe('sym-STDP in a network, against a plain reference', () => {
     expect(() => new SymStdp(sparse, O)).toThrow(expect.objectContaining({ code: 'config.invalid', message: "sym-stdp needs a dense projection, 'a->b' is sparse", hint: 'use dense connectivity for plastic projections' }));
     expect(() => new SymStdp(dense, { ...O, aPost: -0.1 })).toThrow(expect.objectContaining({ code: 'config.invalid', message: 'sym-stdp aPost must be a finite number ≥ 0, got -0.1', hint: 'fix the rule options' }));
     expect(() => new SymStdp(dense, { ...O, eta: NaN })).toThrow(/eta must be a finite number/);
+    expect(() => new SymStdp(dense, { eta: 0, wMax: 0, tau: 20, aPre: 0, aPost: 0 })).not.toThrow();
     expect(() => new SymStdp(dense, { ...O, tau: '5' as unknown as number })).toThrow(/tau must be a finite number/);
     const r = new SymStdp(dense, O);
     expect(r.name).toBe('sym-stdp:a->b');
@@ -224,7 +268,7 @@ describe('sym-STDP in a network, against a plain reference', () => {
     if (kernelBackend() === 'wasm') {
       const host = new LifPopulation('b', 2, { ...LIF_DEFAULTS, synapse: 'current', method: 'exact' }, DT, 'f64', -65, { wasmExtraBytes: SymStdpMemory.bytesFor(2, 2) });
       const mem = SymStdpMemory.create(host.wasmKernels, 2, 2)!;
-      expect(() => new SymStdp(dense, O, mem)).toThrow(expect.objectContaining({ code: 'internal', message: "sym-stdp kernel memory does not hold the weights of 'a->b'" }));
+      expect(() => new SymStdp(dense, O, mem)).toThrow(expect.objectContaining({ code: 'internal', message: "sym-stdp kernel memory does not hold the weights of 'a->b'", hint: 'build the projection with the memory’s weights' }));
       const other = new DenseProjection('a->b', pre, fakePopulation('c', 3), 'exc', mem.weights, 0, null);
       expect(() => new SymStdp(other, O, mem)).toThrow(/does not hold the weights/);
     }

@@ -130,12 +130,15 @@ describe('triplet STDP in a network, against a plain reference', () => {
     const rule = r.rule as TripletStdp;
     r.run(450);
     const saved = rule.saveState();
+    const copy = structuredClone(saved);
     // Clobber the rule's state through its own interface, then restore the saved copy.
     const wiped = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, v instanceof Float64Array ? new Float64Array(v.length) : typeof v === 'number' ? 123 : !v]));
     rule.loadState(wiped);
     expect(rule.plastic).toBe(false);
     rule.loadState(saved);
     expect(rule.plastic).toBe(true);
+    // The saved state was a copy: wiping the rule did not change it, and it is all restored.
+    expect(rule.saveState()).toEqual(copy);
     r.run(STEPS - 450);
     expectClose(r.weights, reference(O, t.w0, t.pre, t.post, STEPS).w);
   });

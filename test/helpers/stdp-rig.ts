@@ -45,6 +45,11 @@ export interface StdpRigOptions {
    * its threshold and deliver phases are replaced by the rig's. Default: one without dynamics.
    */
   postPopulation?: Population;
+  /**
+   * A second, zero-weight projection into the post population with this uniform delay (steps): the
+   * post's input ring then has that many more slots, so slot offsets are not all 0.
+   */
+  extraDelay?: number;
 }
 
 export interface StdpRig {
@@ -73,13 +78,23 @@ export function stdpRig(o: StdpRigOptions): StdpRig {
   const delivered: Float64Array[] = [];
   const post = net.addPopulation(o.postPopulation ?? fakePopulation('post', o.n));
   const attach = post.attachInput.bind(post);
+  const realDeliver = post.deliver.bind(post);
+  const ge = (post.stateVariables() as Record<string, Float64Array | undefined>).ge;
   Object.assign(post, {
     threshold: (s: number) => postFire(s, post.spikes),
     attachInput: (c: string, r: InputRing) => {
       attach(c, r);
-      ring = r;
+      if (c === 'exc') ring = r;
     },
+    // A population with an 'exc' conductance or current delivers its own ring (which skips slots
+    // nobody flagged as written): what arrived is the change of ge. Otherwise the rig reads the slot.
     deliver: (s: number) => {
+      if (ge !== undefined && o.postPopulation) {
+        const before = Float64Array.from(ge);
+        realDeliver(s);
+        delivered.push(Float64Array.from(ge, (x, i) => x - before[i]!));
+        return;
+      }
       const r = ring!;
       const off = r.offset(s);
       delivered.push(Float64Array.from(r.buffer.subarray(off, off + o.n)));
@@ -89,6 +104,7 @@ export function stdpRig(o: StdpRigOptions): StdpRig {
   const weights = o.weights ?? new Float64Array(o.m * o.n);
   weights.set(Array.from(o.w0));
   const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', weights, o.delaySteps, o.delays));
+  if (o.extraDelay !== undefined) net.addProjection(new DenseProjection('pre->post (zero)', pre, post, 'exc', new Float64Array(o.m * o.n), o.extraDelay, null));
   net.finalize();
   const rule = o.rule(proj);
   rule.attach(net);
