@@ -250,6 +250,21 @@ describe('sym-STDP in a network, against a plain reference', () => {
     });
   }
 
+  it('a state saved at 225 ms and loaded into a fresh rule (per-synapse delays) continues as if never stopped', () => {
+    const t = trains(30, 5);
+    const a = rig(O, t, 'per-synapse');
+    a.run(450);
+    const saved = structuredClone(a.rule.saveState());
+    const b = rig(O, t, 'per-synapse');
+    b.weights.set(a.weights);
+    b.rule.loadState(saved);
+    b.net.step = 450;
+    b.run(STEPS - 450);
+    const ref = reference(O, t.w0, b.d, t.pre, t.post, STEPS);
+    expectClose(b.weights, ref.w);
+    for (let s = 0; s < STEPS - 450; s++) expectClose(b.delivered[s]!, ref.delivered[450 + s]!);
+  });
+
   it('refuses a sparse projection, bad options and a memory that does not hold its weights', () => {
     const net = new Network(DT, 'f64');
     const pre = net.addPopulation(fakePopulation('a', 2));
