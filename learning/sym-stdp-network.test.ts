@@ -169,9 +169,10 @@ describe('sym-STDP in a network, against a plain reference', () => {
     });
   }
 
-  it.runIf(placements.includes('wasm'))('wasm, undelayed, input ring of several slots: plastic and frozen rows land in this step\'s slot', () => {
+  // 3: a ring of several slots in the kernel memory; 40: a ring too long for it (JS rows then).
+  for (const extra of [3, 40]) it.runIf(placements.includes('wasm'))(`wasm, undelayed, a second projection delayed by ${extra} steps: plastic and frozen rows land in this step's slot`, () => {
     const t = trains(27, 0);
-    const r = rig(O, t, 0, 'wasm', 3);
+    const r = rig(O, t, 0, 'wasm', extra);
     expect(r.rule.backend).toBe('wasm');
     r.run(300);
     r.rule.setPlastic(false);
