@@ -135,12 +135,37 @@ describe('snn spec → NIR nodes', () => {
       change(s);
       return err(() => networkSpecToNir(s));
     };
+    const coded = (change: (s: NirNetworkSpec) => void, code: string, hint: string) => {
+      const e = run(change);
+      expect([e.code, e.hint]).toEqual([code, hint]);
+    };
+    coded((s) => s.projections.push({ ...base.projections[0]!, name: 'd' }), 'usage', 'rename the population or projection so that names (and <pop>_out, <pop>_syn_exc, <proj>_delay) are unique');
+    coded((s) => (s.projections[0]!.from = 'nope'), 'internal', 'fix the exporter');
+    coded((s) => (s.projections[0]!.to = 'in'), 'usage', 'sources take no input');
+    coded((s) => (s.projections[0]!.weight = Float64Array.of(1)), 'internal', 'fix the exporter');
+    coded((s) => (s.projections[0]!.channel = 'exc'), 'usage', 'fix the projection channel');
+    coded((s) => (s.projections[2]!.delaysMs = Float64Array.of(1)), 'internal', 'fix the exporter');
+    coded((s) => ((s.populations[3] as { vThreshold?: Float64Array }).vThreshold = Float64Array.of(1)), 'internal', 'fix the exporter');
+    coded((s) => ((s.populations[1] as { params: LifParams }).params = lifParams({ synapse: 'conductance' })), 'usage', 'use synapse "current", or export a trained model (snn export RUN_DIR --format nir) for the documented approximation');
+    // Exactly the largest number of delay groups is fine; a projection's own metadata is kept.
+    const ok = spec();
+    const n = MAX_DELAY_GROUPS;
+    ok.populations.push({ kind: 'source', name: 'big', size: n });
+    ok.projections.push({ name: 'big->d', from: 'big', to: 'd', channel: 'v', weight: new Float64Array(2 * n).fill(1), delayMs: 0, delaysMs: Float64Array.from({ length: 2 * n }, (_, k) => 1 + (k % n)), metadata: { note: 'x' } });
+    const g = networkSpecToNir(ok);
+    expect(g.nodes[`big->d_d${n - 1}`]!.metadata).toEqual({ snn_channel: 'v', snn_projection: 'big->d', note: 'x' });
     expect(run((s) => s.projections.push({ ...base.projections[0]!, name: 'd' })).message).toBe("two NIR nodes would be named 'd'");
     expect(run((s) => (s.projections[0]!.from = 'nope')).message).toBe("projection 'in->d' names an unknown population");
     expect(run((s) => (s.projections[0]!.to = 'in')).message).toBe("projection 'in->d' targets 'in', a spike source");
     expect(run((s) => (s.projections[0]!.weight = Float64Array.of(1, 2, 3))).message).toBe("projection 'in->d': 3 weights for 2 × 2");
     expect(run((s) => (s.projections[0]!.channel = 'exc')).message).toBe("projection 'in->d' feeds channel 'exc' of 'd', which has no such channel");
     expect(run((s) => (s.projections[2]!.delaysMs = Float64Array.of(1))).message).toBe("projection 'd->c2e': 1 delays for 4 weights");
+    const manyCoded = run((s) => {
+      const n = MAX_DELAY_GROUPS + 1;
+      s.populations.push({ kind: 'source', name: 'big', size: n });
+      s.projections.push({ name: 'big->d', from: 'big', to: 'd', channel: 'v', weight: new Float64Array(2 * n).fill(1), delayMs: 0, delaysMs: Float64Array.from({ length: 2 * n }, (_, k) => k % n) });
+    });
+    expect([manyCoded.code, manyCoded.hint]).toEqual(['usage', 'round the delays to fewer values (e.g. a coarser dt)']);
     const many = run((s) => {
       const n = MAX_DELAY_GROUPS + 1;
       s.populations.push({ kind: 'source', name: 'big', size: n });
@@ -219,6 +244,41 @@ describe('snn → NIR → snn in memory', () => {
     expect(back.projections![0]).toMatchObject({ connectivity: { pairs: [[0, 1]] }, weights: [[0, 2], [0, 0]], delay: 0.37 });
   });
 
+  it('spec details: delays as declared, per-synapse delays in clock mode, recording, metadata only when set, θ notes', () => {
+    const desc = parseDescription({
+      dt: 0.1,
+      populations: [
+        { name: 'in', model: 'spike-source-array', size: 2, spikes: [] },
+        { name: 'a', model: 'lif', size: 2, params: { thetaInit: 1, tauTheta: 50 } },
+        { name: 'b', model: 'lif', size: 2, params: { thetaInit: 1 } },
+      ],
+      projections: [
+        { name: 'p', from: 'in', to: 'a', channel: 'v', connectivity: 'dense', weights: 1, delay: 0.3 },
+        { name: 'q', from: 'in', to: 'b', channel: 'v', connectivity: 'dense', weights: 1, delay: [[0.1, 0.2], [0.3, 0.4]] },
+      ],
+    });
+    const { spec, lossy } = descriptionToNirSpec(desc);
+    // 0.3 ms is 3 steps of 0.1 ms, but 3·0.1 ≠ 0.3 in float64: the declared value is written.
+    expect(spec.projections[0]!.delayMs).toBe(0.3);
+    expect(spec.projections[0]!.delaysMs).toBeUndefined();
+    expect(spec.projections[1]!.delayMs).toBe(0);
+    expect(Array.from(spec.projections[1]!.delaysMs!)).toEqual([0.1, 0.30000000000000004, 0.2, 0.4]);
+    expect(spec.populations.map((p) => (p.kind === 'lif' ? p.record : null))).toEqual([null, true, true]);
+    expect(spec.metadata).toEqual({ dt: 0.0001, snn_dt_ms: 0.1, snn_seed: spec.metadata['snn_seed'], snn_precision: 'f64', snn_mode: 'clock', snn_lossy: lossy.join('; ') });
+    // A decaying θ is lost for other tools; a constant one is exactly the frozen threshold.
+    expect(lossy).toEqual(["population 'a': adaptive threshold frozen at θ = thetaInit (1 mV) for NIR tools (snn restores it from snn_theta)"]);
+    const a = spec.populations[1]!;
+    expect(a.metadata).toEqual({ snn_refractory_ms: 0, snn_method: 'exact', snn_theta: JSON.stringify({ thetaPlus: 0, tauTheta: 50, thetaInit: 1, thetaOffset: 0, thetaJump: 'additive' }), snn_v0: '-65' });
+    // Exact mode: a projection without a delay, and a network without projections.
+    const ex = (projections: unknown) =>
+      parseDescription({ mode: 'exact', populations: [{ name: 'in', model: 'spike-source-array', size: 1, spikes: [] }, { name: 'a', model: 'lif', size: 1 }], ...(projections ? { projections } : {}) });
+    expect(descriptionToNirSpec(ex([{ name: 'p', from: 'in', to: 'a', channel: 'v', connectivity: 'dense', weights: 1 }])).spec.projections[0]!.delayMs).toBe(0);
+    expect(descriptionToNirSpec(ex(null)).spec.projections).toEqual([]);
+    const silent = descriptionToNirSpec(parseDescription({ populations: [{ name: 'a', model: 'lif', size: 1 }], record: { spikes: ['x'] } }));
+    expect((silent.spec.populations[0] as { record: boolean }).record).toBe(false);
+    expect(silent.spec.metadata['snn_lossy']).toBeUndefined();
+  });
+
   it('exact mode refuses per-synapse delays; uniform ranges of one value pass', () => {
     const mk = (delay: unknown) =>
       parseDescription({
@@ -269,6 +329,7 @@ describe('snn → NIR → snn in memory', () => {
     );
     expect(e.code).toBe('usage');
     expect(e.message).toBe("population 'g' is conductance-based; NIR has no conductance primitive");
+    expect(e.hint).toBe('use synapse "current", or export a trained model (snn export RUN_DIR --format nir) for the documented approximation');
   });
 });
 
