@@ -252,7 +252,11 @@ describe('sym-STDP in a network, against a plain reference', () => {
   }
 
   it('a state saved at 225 ms and loaded into a fresh rule (per-synapse delays) continues as if never stopped', () => {
-    const t = trains(30, 5);
+    const r0 = trains(30, 5);
+    // Spikes in flight and recent trace values to read at the save point: every pre neuron fires
+    // just before it, every post neuron just after.
+    const t = { ...r0, pre: r0.pre.map((ids, s) => (s >= 446 && s < 450 ? [0, 1, 2, 3] : ids)), post: r0.post.map((ids, s) => (s >= 450 && s < 454 ? [0, 1, 2] : ids)) };
+    expect(Math.max(...t.delays)).toBeGreaterThan(1);
     const a = rig(O, t, 'per-synapse');
     a.run(450);
     const saved = structuredClone(a.rule.saveState());
