@@ -120,11 +120,12 @@ interface Case {
 const CASES: Case[] = [
   { name: 'delta, exact, refractory, dense', params: { refractory: 2, iBias: 4 }, drives: [{ channel: 'v', lo: -3, hi: 9, sparse: false, delay: 1 }], v0: [-70, -55] },
   { name: 'delta, exact, sparse (tracked ring)', params: { refractory: 1.5, iBias: 2 }, drives: [{ channel: 'v', lo: -2, hi: 8, sparse: true, delay: 0 }], v0: -60 },
+  { name: 'delta, exact, no refractory period, sparse delayed ring', params: { refractory: 0, iBias: 1 }, drives: [{ channel: 'v', lo: -2, hi: 9, sparse: true, delay: 2 }, { channel: 'v', lo: -1, hi: 6, sparse: false, delay: 0 }], v0: [-64, -56] },
   { name: 'delta, euler, adaptive θ (additive, decaying)', params: { method: 'euler', refractory: 1, iBias: 5, thetaPlus: 2, tauTheta: 30, thetaInit: 1 }, drives: [{ channel: 'v', lo: -3, hi: 9, sparse: false, delay: 2 }], v0: [-66, -52] },
   {
     name: 'current, exact, no θ (fused fixed-threshold kernel)',
-    params: { synapse: 'current', refractory: 2 },
-    drives: [{ channel: 'exc', lo: 0, hi: 40, sparse: false, delay: 1 }, { channel: 'inh', lo: -25, hi: 0, sparse: false, delay: 0 }],
+    params: { synapse: 'current', refractory: 2, thetaOffset: 1.5, iBias: 2 },
+    drives: [{ channel: 'exc', lo: 0, hi: 40, sparse: false, delay: 1 }, { channel: 'inh', lo: -25, hi: 0, sparse: false, delay: 2 }],
     v0: [-68, -55],
   },
   {
@@ -142,13 +143,13 @@ const CASES: Case[] = [
   },
   {
     name: 'current, euler, θ decay',
-    params: { synapse: 'current', method: 'euler', refractory: 1, thetaPlus: 1, tauTheta: 25, thetaInit: 1, vMin: -66 },
+    params: { synapse: 'current', method: 'euler', refractory: 1, thetaPlus: 1, tauTheta: 25, thetaInit: 1, vMin: -66, iBias: 2.5 },
     drives: [{ channel: 'exc', lo: 0, hi: 40, sparse: false, delay: 1 }, { channel: 'inh', lo: -30, hi: 0, sparse: false, delay: 0 }],
     v0: -64,
   },
   {
     name: 'conductance, euler, hao2020 θ jump, θ decay, vMin (fused conductance kernel)',
-    params: { synapse: 'conductance', method: 'euler', refractory: 2, thetaPlus: 0.5, thetaJump: 'hao2020', tauTheta: 50, thetaInit: 20, thetaOffset: 18, vMin: -70, eExc: 0, eInh: -90 },
+    params: { synapse: 'conductance', method: 'euler', refractory: 2, thetaPlus: 0.5, thetaJump: 'hao2020', tauTheta: 50, thetaInit: 20, thetaOffset: 18, vMin: -70, eExc: 0, eInh: -90, iBias: 1.5 },
     drives: [{ channel: 'exc', lo: 0, hi: 0.6, sparse: false, delay: 1 }, { channel: 'inh', lo: 0, hi: 0.5, sparse: false, delay: 0 }],
     v0: [-66, -56],
     thetaFrozen: [100, 180],
@@ -161,7 +162,7 @@ const CASES: Case[] = [
   },
   {
     name: 'conductance, exact (exponential Euler), θ decay, vMin',
-    params: { synapse: 'conductance', method: 'exact', refractory: 1, thetaPlus: 1, tauTheta: 30, thetaInit: 1, vMin: -68, eInh: -80 },
+    params: { synapse: 'conductance', method: 'exact', refractory: 1, thetaPlus: 1, tauTheta: 30, thetaInit: 1, vMin: -68, eInh: -80, iBias: 2 },
     drives: [{ channel: 'exc', lo: 0, hi: 0.6, sparse: false, delay: 1 }, { channel: 'inh', lo: 0, hi: 0.7, sparse: false, delay: 1 }],
     v0: [-67, -55],
   },
@@ -280,6 +281,7 @@ describe('LifPopulation against the equations, step by step', () => {
     const ring = {} as never;
     expect(() => delta.attachInput('exc', ring)).toThrow(expect.objectContaining({ code: 'config.invalid', message: "population 'd' (synapse 'delta') has no input channel 'exc'", hint: 'use one of: v' }));
     expect(() => cur.attachInput('v', ring)).toThrow(expect.objectContaining({ message: "population 'c' (synapse 'current') has no input channel 'v'", hint: 'use one of: exc, inh' }));
+    expect(() => delta.attachInput('inh', ring)).toThrow(/has no input channel 'inh'/);
     expect(() => cur.attachInput('inh', ring)).not.toThrow();
     expect(() => cur.attachInput('exc', ring)).not.toThrow();
     expect(() => delta.attachInput('v', ring)).not.toThrow();
@@ -295,6 +297,12 @@ describe('LifPopulation against the equations, step by step', () => {
     const pop = new LifPopulation('c', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65);
     const k = pop.wasmKernels!;
     expect(k).not.toBeNull();
+    // Asked first, a 'v' ring or an unknown channel takes no slot of the memory.
+    expect(pop.ringStorage('v', 8)).toBeNull();
+    expect(pop.ringStorage('x', 8)).toBeNull();
+    expect(pop.touchedStorage('v', 8)).toBeNull();
+    // A ring longer than the memory's 32 slots stays outside it.
+    expect(new LifPopulation('long', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65).ringStorage('exc', 4 * 33)).toBeNull();
     const e = pop.ringStorage('exc', 8)!;
     const i = pop.ringStorage('inh', 8)!;
     expect(k.holds(e) && k.holds(i)).toBe(true);

@@ -134,7 +134,7 @@ describe('TeacherLifPopulation', () => {
       );
     }
     expect(() => pop.setTeacher(Float64Array.of(999, 0), rng)).not.toThrow();
-    expect(() => pop.setTeacher(Float64Array.of(1), null)).toThrow(expect.objectContaining({ code: 'internal', message: 'a teacher needs a random stream' }));
+    expect(() => pop.setTeacher(Float64Array.of(1), null)).toThrow(expect.objectContaining({ code: 'internal', message: 'a teacher needs a random stream', hint: 'pass an RngStream' }));
     expect(pop.kind).toBe('lif');
   });
 });

@@ -264,7 +264,7 @@ describe('snn → NIR → snn in memory', () => {
     expect(spec.projections[1]!.delayMs).toBe(0);
     expect(Array.from(spec.projections[1]!.delaysMs!)).toEqual([0.1, 0.30000000000000004, 0.2, 0.4]);
     expect(spec.populations.map((p) => (p.kind === 'lif' ? p.record : null))).toEqual([null, true, true]);
-    expect(spec.metadata).toEqual({ dt: 0.0001, snn_dt_ms: 0.1, snn_seed: spec.metadata['snn_seed'], snn_precision: 'f64', snn_mode: 'clock', snn_lossy: lossy.join('; ') });
+    expect(spec.metadata).toStrictEqual({ dt: 0.0001, snn_dt_ms: 0.1, snn_seed: spec.metadata['snn_seed'], snn_precision: 'f64', snn_mode: 'clock', snn_lossy: lossy.join('; ') });
     // A decaying θ is lost for other tools; a constant one is exactly the frozen threshold.
     expect(lossy).toEqual(["population 'a': adaptive threshold frozen at θ = thetaInit (1 mV) for NIR tools (snn restores it from snn_theta)"]);
     const a = spec.populations[1]!;
