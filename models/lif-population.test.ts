@@ -120,7 +120,7 @@ interface Case {
 const CASES: Case[] = [
   { name: 'delta, exact, refractory, dense', params: { refractory: 2, iBias: 4 }, drives: [{ channel: 'v', lo: -3, hi: 9, sparse: false, delay: 1 }], v0: [-70, -55] },
   { name: 'delta, exact, sparse (tracked ring)', params: { refractory: 1.5, iBias: 2 }, drives: [{ channel: 'v', lo: -2, hi: 8, sparse: true, delay: 0 }], v0: -60 },
-  { name: 'delta, exact, no refractory period, sparse delayed ring', params: { refractory: 0, iBias: 1 }, drives: [{ channel: 'v', lo: -2, hi: 9, sparse: true, delay: 2 }, { channel: 'v', lo: -1, hi: 6, sparse: false, delay: 0 }], v0: [-64, -56] },
+  { name: 'delta, exact, no refractory period, sparse delayed ring', params: { refractory: 0, iBias: 1 }, drives: [{ channel: 'v', lo: -2, hi: 9, sparse: true, delay: 2 }, { channel: 'v', lo: -1, hi: 6, sparse: true, delay: 0 }], v0: [-64, -56] },
   { name: 'delta, euler, adaptive θ (additive, decaying)', params: { method: 'euler', refractory: 1, iBias: 5, thetaPlus: 2, tauTheta: 30, thetaInit: 1 }, drives: [{ channel: 'v', lo: -3, hi: 9, sparse: false, delay: 2 }], v0: [-66, -52] },
   {
     name: 'current, exact, no θ (fused fixed-threshold kernel)',
@@ -162,7 +162,7 @@ const CASES: Case[] = [
   },
   {
     name: 'conductance, exact (exponential Euler), θ decay, vMin',
-    params: { synapse: 'conductance', method: 'exact', refractory: 1, thetaPlus: 1, tauTheta: 30, thetaInit: 1, vMin: -68, eInh: -80, iBias: 2 },
+    params: { synapse: 'conductance', method: 'exact', refractory: 1, thetaPlus: 1, tauTheta: 30, thetaInit: 1, vMin: -68, eExc: 5, eInh: -80, iBias: 2 },
     drives: [{ channel: 'exc', lo: 0, hi: 0.6, sparse: false, delay: 1 }, { channel: 'inh', lo: 0, hi: 0.7, sparse: false, delay: 1 }],
     v0: [-67, -55],
   },
