@@ -12,6 +12,8 @@ export default {
   mutate: [
     'models/lif.ts',
     'models/lif-population.ts',
+    'models/poisson-source.ts',
+    'models/teacher-lif-population.ts',
     'learning/*.ts',
     '!learning/*.test.ts',
     // the spike-arrival walk every STDP rule uses (moved out of learning/)

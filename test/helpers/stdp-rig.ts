@@ -1,0 +1,112 @@
+/**
+ * A rig for STDP rules run through a network's schedule: pre and post are populations without
+ * dynamics that spike on given per-step lists, the post records what the plastic projection
+ * delivered into its 'exc' ring each step. Rules are then checked against plain reference
+ * implementations (traces decayed step by step, no rescaling, no kernels) on random spike trains.
+ */
+import type { InputRing } from '../../engine/input-ring.js';
+import { RngStream } from '../../engine/rng.js';
+import type { FloatArray } from '../../engine/float-array.js';
+import { Network } from '../../models/network.js';
+import { DenseProjection } from '../../models/projection.js';
+import type { PlasticityRule } from '../../learning/plugin-contract.js';
+import type { Population } from '../../models/population.js';
+import { fakePopulation } from './run-network.js';
+
+/** Spike lists per step: trains[step] = ids that fire in that step. */
+export type Trains = number[][];
+
+/** Random trains of `size` neurons over `steps` steps, each neuron firing with probability `p` per step. */
+export function randomTrains(rng: RngStream, size: number, steps: number, p: number): Trains {
+  const out: Trains = [];
+  for (let s = 0; s < steps; s++) {
+    const ids: number[] = [];
+    for (let i = 0; i < size; i++) if (rng.uniform() < p) ids.push(i);
+    out.push(ids);
+  }
+  return out;
+}
+
+export interface StdpRigOptions {
+  m: number;
+  n: number;
+  dt: number;
+  /** Initial weights (copied into `weights` when given, else used as they are). */
+  w0: ArrayLike<number>;
+  /** Where the weights live (e.g. a kernel memory's array); default a new Float64Array. */
+  weights?: FloatArray;
+  delaySteps: number | null;
+  delays: Uint16Array | null;
+  pre: Trains;
+  post: Trains;
+  rule(proj: DenseProjection): PlasticityRule;
+  /**
+   * The post population (e.g. a wasm LIF population whose memory holds the weights and rings);
+   * its threshold and deliver phases are replaced by the rig's. Default: one without dynamics.
+   */
+  postPopulation?: Population;
+  /**
+   * A second, zero-weight projection into the post population with this uniform delay (steps): the
+   * post's input ring then has that many more slots, so slot offsets are not all 0.
+   */
+  extraDelay?: number;
+}
+
+export interface StdpRig {
+  net: Network;
+  proj: DenseProjection;
+  rule: PlasticityRule;
+  weights: FloatArray;
+  /** What reached each post neuron in each step run so far. */
+  delivered: Float64Array[];
+  run(steps: number): void;
+}
+
+export function stdpRig(o: StdpRigOptions): StdpRig {
+  const net = new Network(o.dt, 'f64');
+  const trainStep = (train: Trains) => (step: number, spikes: { ids: Int32Array; count: number }) => {
+    const ids = train[step] ?? [];
+    // Stale (but valid) ids beyond the count, as a real population leaves them.
+    for (let k = 0; k < spikes.ids.length; k++) spikes.ids[k] = k % spikes.ids.length;
+    spikes.ids.set(ids);
+    spikes.count = ids.length;
+  };
+  const preFire = trainStep(o.pre);
+  const postFire = trainStep(o.post);
+  const pre = net.addPopulation(fakePopulation('pre', o.m, { threshold: (s: number) => preFire(s, pre.spikes) }));
+  let ring: InputRing | null = null;
+  const delivered: Float64Array[] = [];
+  const post = net.addPopulation(o.postPopulation ?? fakePopulation('post', o.n));
+  const attach = post.attachInput.bind(post);
+  const realDeliver = post.deliver.bind(post);
+  const ge = (post.stateVariables() as Record<string, Float64Array | undefined>).ge;
+  Object.assign(post, {
+    threshold: (s: number) => postFire(s, post.spikes),
+    attachInput: (c: string, r: InputRing) => {
+      attach(c, r);
+      if (c === 'exc') ring = r;
+    },
+    // A population with an 'exc' conductance or current delivers its own ring (which skips slots
+    // nobody flagged as written): what arrived is the change of ge. Otherwise the rig reads the slot.
+    deliver: (s: number) => {
+      if (ge !== undefined && o.postPopulation) {
+        const before = Float64Array.from(ge);
+        realDeliver(s);
+        delivered.push(Float64Array.from(ge, (x, i) => x - before[i]!));
+        return;
+      }
+      const r = ring!;
+      const off = r.offset(s);
+      delivered.push(Float64Array.from(r.buffer.subarray(off, off + o.n)));
+      r.buffer.fill(0, off, off + o.n);
+    },
+  });
+  const weights = o.weights ?? new Float64Array(o.m * o.n);
+  weights.set(Array.from(o.w0));
+  const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', weights, o.delaySteps, o.delays));
+  if (o.extraDelay !== undefined) net.addProjection(new DenseProjection('pre->post (zero)', pre, post, 'exc', new Float64Array(o.m * o.n), o.extraDelay, null));
+  net.finalize();
+  const rule = o.rule(proj);
+  rule.attach(net);
+  return { net, proj, rule, weights, delivered, run: (steps) => net.runSteps(steps) };
+}
