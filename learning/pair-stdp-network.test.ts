@@ -9,13 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import { kernelBackend } from '../engine/backend.js';
 import { RngStream } from '../engine/rng.js';
-import { LIF_DEFAULTS } from '../models/lif.js';
-import { LifPopulation } from '../models/lif-population.js';
 import { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { fakePopulation } from '../test/helpers/run-network.js';
-import { randomTrains, stdpRig, type Trains } from '../test/helpers/stdp-rig.js';
-import { PairStdpMemory } from './kernels/pair-stdp-memory.js';
+import { randomTrains, stdpRig, type StdpPlacement, type Trains } from '../test/helpers/stdp-rig.js';
 import { PairStdp, type PairStdpOptions } from './pair-stdp.js';
 import { createRule } from './rules.js';
 
@@ -66,7 +63,7 @@ function reference(o: Required<PairStdpOptions>, w0: ArrayLike<number>, d: Array
   return { w, delivered, lastPost };
 }
 
-type Placement = 'js' | 'wasm-own' | 'wasm-host';
+type Placement = StdpPlacement;
 
 function trains(seed: number, maxDelay: number) {
   const rng = RngStream.derive(seed, 'pair-network-test');
@@ -79,27 +76,17 @@ function trains(seed: number, maxDelay: number) {
 }
 
 function rig(o: Required<PairStdpOptions>, t: ReturnType<typeof trains>, delay: number | 'per-synapse', placement: Placement = 'js') {
-  const maxDelay = delay === 'per-synapse' ? Math.max(...t.delays) : delay;
-  let memory: PairStdpMemory | null = null;
-  let post: LifPopulation | undefined;
-  if (placement === 'wasm-own') memory = PairStdpMemory.create(M, N, maxDelay);
-  else if (placement === 'wasm-host') {
-    post = new LifPopulation('post', N, { ...LIF_DEFAULTS, synapse: 'current', method: 'exact' }, DT, 'f64', -65, { wasmExtraBytes: PairStdpMemory.bytesFor(M, N, maxDelay) });
-    memory = PairStdpMemory.createIn(post.wasmKernels, M, N, maxDelay);
-  }
-  if (placement !== 'js' && memory === null) throw new Error('no WebAssembly memory');
   const r = stdpRig({
     m: M,
     n: N,
     dt: DT,
     w0: t.w0,
-    weights: memory?.weights,
+    placement,
     delaySteps: delay === 'per-synapse' ? null : delay,
     delays: delay === 'per-synapse' ? t.delays : null,
     pre: t.pre,
     post: t.post,
-    ...(post ? { postPopulation: post } : {}),
-    rule: (proj) => createRule('pair-stdp', { projection: proj, memory }, { ...o }),
+    rule: (proj) => createRule('pair-stdp', { projection: proj }, { ...o }),
   });
   const d = delay === 'per-synapse' ? t.delays : new Uint16Array(M * N).fill(delay);
   return { ...r, d, rule: r.rule as PairStdp };
@@ -124,6 +111,9 @@ describe('pair STDP in a network, against a plain reference', () => {
       const t = trains(7, 6);
       const r = rig(O, t, delay, placement);
       expect(r.rule.backend).toBe(placement === 'js' ? 'js' : 'wasm');
+      expect(r.proj.kernelBackend).toBe(placement === 'js' ? 'js' : 'wasm');
+      // The kernels deliver into the ring only when it lies in their memory.
+      expect(r.ringInKernelMemory).toBe(placement !== 'js');
       r.run(STEPS);
       const ref = reference(O, t.w0, r.d, t.pre, t.post, STEPS);
       expectClose(r.weights, ref.w);
@@ -213,25 +203,22 @@ describe('pair STDP in a network, against a plain reference', () => {
     expect(Array.from(r.weights)).toEqual(w0);
   });
 
-  it('a kernel memory that does not fit the projection is left unused (JS loops, same results)', () => {
+  it.runIf(wasm)('weights outside kernel memory, or a region without room for the delays: JS loops, reported as such, same results', () => {
     const t = trains(13, 3);
-    const D = Math.max(...t.delays);
-    const misfits: [string, PairStdpMemory | null, Float64Array | undefined, number | 'per-synapse'][] = [
-      ['other weights', PairStdpMemory.create(M, N, D), undefined, 'per-synapse'],
-      ['fewer rows', PairStdpMemory.create(M - 1, N, D), undefined, 'per-synapse'],
-      ['fewer columns', PairStdpMemory.create(M, N - 1, D), undefined, 'per-synapse'],
-      ['shorter delays', PairStdpMemory.create(M, N, D - 1), undefined, 'per-synapse'],
-      ['uniform delay 0', PairStdpMemory.create(M, N, 0), undefined, 0],
-      ['uniform delay 2', PairStdpMemory.create(M, N, 2), undefined, 2],
+    const misfits: [string, StdpPlacement, number | undefined, number | 'per-synapse'][] = [
+      // Weights in a plain array on a network whose device hands out kernel memory: it holds nothing for them.
+      ['plain weights', 'js', undefined, 'per-synapse'],
+      // The post population reserved room for a projection without delays: none for the arrival bookkeeping.
+      ['no room for delays', 'wasm-host', 0, 'per-synapse'],
     ];
-    for (const [what, mem, , delay] of misfits) {
-      if (mem === null) continue;
-      const weights = what === 'other weights' ? undefined : mem.m === M && mem.n === N ? mem.weights : undefined;
-      const r = stdpRig({ m: M, n: N, dt: DT, w0: t.w0, weights, delaySteps: delay === 'per-synapse' ? null : delay, delays: delay === 'per-synapse' ? t.delays : null, pre: t.pre, post: t.post, rule: (p) => new PairStdp(p, O, mem) });
+    for (const [what, placement, placementDelay, delay] of misfits) {
+      const r = stdpRig({ m: M, n: N, dt: DT, w0: t.w0, placement, ...(placementDelay !== undefined ? { placementDelay } : {}), delaySteps: delay === 'per-synapse' ? null : delay, delays: delay === 'per-synapse' ? t.delays : null, pre: t.pre, post: t.post, rule: (p) => new PairStdp(p, O) });
       expect((r.rule as PairStdp).backend, what).toBe('js');
       r.run(STEPS);
       const d = delay === 'per-synapse' ? t.delays : new Uint16Array(M * N).fill(delay);
-      expectClose(r.weights, reference(O, t.w0, d, t.pre, t.post, STEPS).w);
+      const ref = reference(O, t.w0, d, t.pre, t.post, STEPS);
+      expectClose(r.weights, ref.w);
+      for (let s = 0; s < STEPS; s++) expectClose(r.delivered[s]!, ref.delivered[s]!);
     }
   });
 

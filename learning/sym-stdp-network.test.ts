@@ -9,13 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import { kernelBackend } from '../engine/backend.js';
 import { RngStream } from '../engine/rng.js';
-import { LIF_DEFAULTS } from '../models/lif.js';
-import { LifPopulation } from '../models/lif-population.js';
 import { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { fakePopulation } from '../test/helpers/run-network.js';
 import { randomTrains, stdpRig, type Trains } from '../test/helpers/stdp-rig.js';
-import { SymStdpMemory } from './kernels/sym-stdp-memory.js';
 import { createRule } from './rules.js';
 import { SymStdp, type SymStdpOptions } from './sym-stdp.js';
 
@@ -71,6 +68,7 @@ function reference(o: Required<SymStdpOptions>, w0: ArrayLike<number>, d: ArrayL
   return { w, delivered, x, y };
 }
 
+/** 'wasm': the weights in kernel memory inside the post population's memory (the graph builders' placement). */
 type Placement = 'js' | 'wasm';
 
 function trains(seed: number, maxDelay: number) {
@@ -85,27 +83,18 @@ function trains(seed: number, maxDelay: number) {
 }
 
 function rig(o: Required<SymStdpOptions>, t: ReturnType<typeof trains>, delay: number | 'per-synapse', placement: Placement = 'js', extraDelay?: number) {
-  const maxDelay = delay === 'per-synapse' ? Math.max(...t.delays) : delay;
-  let memory: SymStdpMemory | null = null;
-  let post: LifPopulation | undefined;
-  if (placement === 'wasm') {
-    post = new LifPopulation('post', N, { ...LIF_DEFAULTS, synapse: 'current', method: 'exact' }, DT, 'f64', -65, { wasmExtraBytes: SymStdpMemory.bytesFor(M, N, maxDelay) });
-    memory = SymStdpMemory.create(post.wasmKernels, M, N);
-    if (memory === null) throw new Error('no WebAssembly memory');
-  }
   const r = stdpRig({
     m: M,
     n: N,
     dt: DT,
     w0: t.w0,
-    weights: memory?.weights,
+    placement: placement === 'wasm' ? 'wasm-host' : 'js',
     delaySteps: delay === 'per-synapse' ? null : delay,
     delays: delay === 'per-synapse' ? t.delays : null,
     pre: t.pre,
     post: t.post,
-    ...(post ? { postPopulation: post } : {}),
     ...(extraDelay !== undefined ? { extraDelay } : {}),
-    rule: (proj) => createRule('sym-stdp', { projection: proj, memory }, { ...o }),
+    rule: (proj) => createRule('sym-stdp', { projection: proj }, { ...o }),
   });
   const d = delay === 'per-synapse' ? t.delays : new Uint16Array(M * N).fill(delay);
   return { ...r, d, rule: r.rule as SymStdp };
@@ -125,6 +114,8 @@ describe('sym-STDP in a network, against a plain reference', () => {
         const t = trains(21, 5);
         const r = rig(O, t, delay, placement);
         expect(r.rule.backend).toBe(placement);
+        expect(r.proj.kernelBackend).toBe(placement);
+        expect(r.ringInKernelMemory).toBe(placement === 'wasm');
         r.run(STEPS);
         const ref = reference(O, t.w0, r.d, t.pre, t.post, STEPS);
         expectClose(r.weights, ref.w);
@@ -174,6 +165,8 @@ describe('sym-STDP in a network, against a plain reference', () => {
     const t = trains(27, 0);
     const r = rig(O, t, 0, 'wasm', extra);
     expect(r.rule.backend).toBe('wasm');
+    // A ring of 3 + 1 slots fits the population's memory (the kernels deliver into it); one of 41 does not.
+    expect(r.ringInKernelMemory).toBe(extra === 3);
     r.run(300);
     r.rule.setPlastic(false);
     r.run(200);
@@ -186,9 +179,9 @@ describe('sym-STDP in a network, against a plain reference', () => {
 
   it.runIf(placements.includes('wasm'))('a kernel memory without room for the delay arrays: arrivals in JS, reported as such, same results', () => {
     const t = trains(28, 4);
-    const post = new LifPopulation('post', N, { ...LIF_DEFAULTS, synapse: 'current', method: 'exact' }, DT, 'f64', -65, { wasmExtraBytes: SymStdpMemory.bytesFor(M, N) });
-    const memory = SymStdpMemory.create(post.wasmKernels, M, N)!;
-    const r = stdpRig({ m: M, n: N, dt: DT, w0: t.w0, weights: memory.weights, delaySteps: null, delays: t.delays, pre: t.pre, post: t.post, postPopulation: post, rule: (proj) => new SymStdp(proj, O, memory) });
+    // The region laid out for a projection without delays: no room for the arrival bookkeeping.
+    const r = stdpRig({ m: M, n: N, dt: DT, w0: t.w0, placement: 'wasm-host', placementDelay: 0, delaySteps: null, delays: t.delays, pre: t.pre, post: t.post, rule: (proj) => new SymStdp(proj, O) });
+    expect(r.proj.kernelBackend).toBe('wasm');
     expect((r.rule as SymStdp).backend).toBe('js');
     r.run(STEPS);
     expectClose(r.weights, reference(O, t.w0, t.delays, t.pre, t.post, STEPS).w);
@@ -270,7 +263,7 @@ describe('sym-STDP in a network, against a plain reference', () => {
     for (let s = 0; s < STEPS - 450; s++) expectClose(b.delivered[s]!, ref.delivered[450 + s]!);
   });
 
-  it('refuses a sparse projection, bad options and a memory that does not hold its weights', () => {
+  it('refuses a sparse projection and bad options', () => {
     const net = new Network(DT, 'f64');
     const pre = net.addPopulation(fakePopulation('a', 2));
     const post = net.addPopulation(fakePopulation('b', 2));
@@ -285,12 +278,5 @@ describe('sym-STDP in a network, against a plain reference', () => {
     expect(r.name).toBe('sym-stdp:a->b');
     expect(r.kind).toBe('sym-stdp');
     expect(r.backend).toBe('js');
-    if (kernelBackend() === 'wasm') {
-      const host = new LifPopulation('b', 2, { ...LIF_DEFAULTS, synapse: 'current', method: 'exact' }, DT, 'f64', -65, { wasmExtraBytes: SymStdpMemory.bytesFor(2, 2) });
-      const mem = SymStdpMemory.create(host.wasmKernels, 2, 2)!;
-      expect(() => new SymStdp(dense, O, mem)).toThrow(expect.objectContaining({ code: 'internal', message: "sym-stdp kernel memory does not hold the weights of 'a->b'", hint: 'build the projection with the memory’s weights' }));
-      const other = new DenseProjection('a->b', pre, fakePopulation('c', 3), 'exc', mem.weights, 0, null);
-      expect(() => new SymStdp(other, O, mem)).toThrow(/does not hold the weights/);
-    }
   });
 });

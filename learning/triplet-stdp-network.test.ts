@@ -75,7 +75,7 @@ function trains(seed: number) {
 }
 
 function rig(o: TripletStdpOptions, t: ReturnType<typeof trains>) {
-  return stdpRig({ m: M, n: N, dt: DT, w0: t.w0, delaySteps: 0, delays: null, pre: t.pre, post: t.post, rule: (proj) => createRule('triplet-stdp', { projection: proj, memory: null }, { ...o }) });
+  return stdpRig({ m: M, n: N, dt: DT, w0: t.w0, delaySteps: 0, delays: null, pre: t.pre, post: t.post, rule: (proj) => createRule('triplet-stdp', { projection: proj }, { ...o }) });
 }
 
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-12): void {
@@ -147,16 +147,17 @@ describe('triplet STDP in a network, against a plain reference', () => {
     const t = trains(6);
     const r = rig(O, t);
     expect(r.rule.name).toBe('triplet-stdp:pre->post');
-    // Its two tasks: the pre side right after the projection's delivery, the post side in plasticity.
+    // The pre side is the projection's own (fused) delivery, so it holds that slot; the post side is a task in plasticity.
     const tasks = r.net.schedule.describe().filter((d) => d.includes('triplet-stdp'));
-    expect(tasks.map((d) => d.replace(/\s+/g, ' '))).toEqual(['synapses 0.5 triplet-stdp:pre->post.pre', 'plasticity 0 triplet-stdp:pre->post.post']);
+    expect(tasks.map((d) => d.replace(/\s+/g, ' '))).toEqual(['plasticity 0 triplet-stdp:pre->post.post']);
+    expect(() => r.proj.fuseDelivery({ owner: 'other', deliver: () => {} })).toThrow(expect.objectContaining({ code: 'config.invalid', message: "other and triplet-stdp:pre->post both deliver 'pre->post'" }));
     expect(r.rule.kind).toBe('triplet-stdp');
     const net = new Network(DT, 'f64');
     const pre = net.addPopulation(fakePopulation('a', 2));
     const post = net.addPopulation(fakePopulation('b', 2));
     const dense = new DenseProjection('a->b', pre, post, 'exc', new Float64Array(4), 0, null);
     const sparse = { ...dense, name: 'a->b', kind: 'sparse' } as unknown as Projection;
-    expect(() => createRule('triplet-stdp', { projection: sparse, memory: null }, {})).toThrow(expect.objectContaining({ code: 'config.invalid', message: "triplet-stdp needs a dense projection, 'a->b' is sparse", hint: 'use dense connectivity for plastic projections' }));
+    expect(() => createRule('triplet-stdp', { projection: sparse }, {})).toThrow(expect.objectContaining({ code: 'config.invalid', message: "triplet-stdp needs a dense projection, 'a->b' is sparse", hint: 'use dense connectivity for plastic projections' }));
   });
 
   it('refuses per-synapse delays as well as a uniform one, with a hint', () => {
@@ -164,7 +165,7 @@ describe('triplet STDP in a network, against a plain reference', () => {
     const pre = net.addPopulation(fakePopulation('a', 1));
     const post = net.addPopulation(fakePopulation('b', 1));
     const perSynapse = new DenseProjection('a->b', pre, post, 'exc', new Float64Array(1), null, Uint16Array.of(0));
-    expect(() => createRule('triplet-stdp', { projection: perSynapse, memory: null }, {})).toThrow(
+    expect(() => createRule('triplet-stdp', { projection: perSynapse }, {})).toThrow(
       expect.objectContaining({ code: 'config.invalid', message: "triplet-stdp does not handle delays, and 'a->b' has them", hint: 'use pair-stdp or sym-stdp on delayed projections' }),
     );
   });

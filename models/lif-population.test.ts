@@ -181,7 +181,7 @@ function build(c: Case, backend: KernelBackend, seed: number) {
     void k;
     return { channel: d.channel, weights, spikes, sparse: d.sparse, delay: d.delay };
   });
-  const net = new Network(DT, 'f64');
+  const net = new Network(DT, 'f64', backend);
   const pres = drives.map((d, k) => {
     const pre = net.addPopulation(
       fakePopulation(`pre${k}`, M, {
@@ -194,7 +194,8 @@ function build(c: Case, backend: KernelBackend, seed: number) {
     );
     return pre;
   });
-  const pop = net.addPopulation(new LifPopulation('lif', N, params, DT, 'f64', typeof c.v0 === 'number' ? c.v0 : v0));
+  // The network's kernel device: on the wasm backend a kernelled configuration runs the WebAssembly kernels.
+  const pop = net.addPopulation(new LifPopulation('lif', N, params, DT, 'f64', typeof c.v0 === 'number' ? c.v0 : v0, { kernels: net.kernels }));
   drives.forEach((d, k) => {
     if (d.sparse) {
       const rowPtr = Int32Array.from({ length: M + 1 }, (_, j) => j * N);
@@ -241,6 +242,9 @@ describe('LifPopulation against the equations, step by step', () => {
     for (const c of CASES) {
       it(`${c.name} (${backend})`, () => {
         const b = build(c, backend, 1);
+        // The configurations the WebAssembly kernels cover: on the wasm backend they must run there, not in the JS loops.
+        const kernelled = (b.params.synapse === 'current' && b.params.method === 'exact') || (b.params.synapse === 'conductance' && b.params.method === 'euler');
+        expect(b.pop.wasmKernels !== null).toBe(backend === 'wasm' && kernelled);
         const got = b.run();
         const want = reference(b.params, b.v0, b.drives, STEPS, b.frozen);
         compare(got, want, b.params.synapse);
@@ -270,7 +274,7 @@ describe('LifPopulation against the equations, step by step', () => {
     expect(delta.stateVariables().v).toBe(delta.v);
     expect(delta.stateVariables().theta).toBe(delta.theta);
     expect(delta.channels).toEqual(['v']);
-    const cur = new LifPopulation('c', 2, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65);
+    const cur = new LifPopulation('c', 2, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65, { kernels: new Network(DT, 'f64', 'js').kernels });
     const vars = cur.stateVariables();
     expect(Object.keys(vars).sort()).toEqual(['ge', 'gi', 'theta', 'v']);
     expect(vars.ge).toBe(cur.ge);
@@ -293,8 +297,8 @@ describe('LifPopulation against the equations, step by step', () => {
   });
 
   it.runIf(initialBackend === 'wasm')('wasm: rings and touched lists of exc / inh live in the kernel memory, other channels do not', () => {
-    setKernelBackend('wasm');
-    const pop = new LifPopulation('c', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65);
+    const kernels = new Network(DT, 'f64', 'wasm').kernels;
+    const pop = new LifPopulation('c', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65, { kernels });
     const k = pop.wasmKernels!;
     expect(k).not.toBeNull();
     // Asked first, a 'v' ring or an unknown channel takes no slot of the memory.
@@ -302,7 +306,7 @@ describe('LifPopulation against the equations, step by step', () => {
     expect(pop.ringStorage('x', 8)).toBeNull();
     expect(pop.touchedStorage('v', 8)).toBeNull();
     // A ring longer than the memory's 32 slots stays outside it.
-    expect(new LifPopulation('long', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65).ringStorage('exc', 4 * 33)).toBeNull();
+    expect(new LifPopulation('long', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65, { kernels }).ringStorage('exc', 4 * 33)).toBeNull();
     const e = pop.ringStorage('exc', 8)!;
     const i = pop.ringStorage('inh', 8)!;
     expect(k.holds(e) && k.holds(i)).toBe(true);
@@ -312,12 +316,12 @@ describe('LifPopulation against the equations, step by step', () => {
     expect(k.holds(pop.touchedStorage('exc', 8)!)).toBe(true);
     expect(k.holds(pop.touchedStorage('inh', 8)!)).toBe(true);
     expect(pop.touchedStorage('v', 8)).toBeNull();
-    // float32 or a configuration without kernels: plain arrays.
-    expect(new LifPopulation('f', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f32', -65).wasmKernels).toBeNull();
-    expect(new LifPopulation('x', 4, { ...LIF_DEFAULTS, synapse: 'current', method: 'euler' }, DT, 'f64', -65).wasmKernels).toBeNull();
-    expect(new LifPopulation('y', 4, { ...LIF_DEFAULTS, synapse: 'conductance', method: 'exact' }, DT, 'f64', -65).wasmKernels).toBeNull();
-    expect(new LifPopulation('z', 0, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65).wasmKernels).toBeNull();
-    expect(new LifPopulation('w', 4, { ...LIF_DEFAULTS, synapse: 'conductance', method: 'euler' }, DT, 'f64', -65).wasmKernels).not.toBeNull();
-    setKernelBackend(initialBackend);
+    // float32, a configuration without kernels or no device: plain arrays.
+    expect(new LifPopulation('d', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65).wasmKernels).toBeNull();
+    expect(new LifPopulation('f', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f32', -65, { kernels }).wasmKernels).toBeNull();
+    expect(new LifPopulation('x', 4, { ...LIF_DEFAULTS, synapse: 'current', method: 'euler' }, DT, 'f64', -65, { kernels }).wasmKernels).toBeNull();
+    expect(new LifPopulation('y', 4, { ...LIF_DEFAULTS, synapse: 'conductance', method: 'exact' }, DT, 'f64', -65, { kernels }).wasmKernels).toBeNull();
+    expect(new LifPopulation('z', 0, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65, { kernels }).wasmKernels).toBeNull();
+    expect(new LifPopulation('w', 4, { ...LIF_DEFAULTS, synapse: 'conductance', method: 'euler' }, DT, 'f64', -65, { kernels }).wasmKernels).not.toBeNull();
   });
 });

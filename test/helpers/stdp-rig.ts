@@ -7,7 +7,10 @@
 import type { InputRing } from '../../engine/input-ring.js';
 import { RngStream } from '../../engine/rng.js';
 import type { FloatArray } from '../../engine/float-array.js';
+import { LIF_DEFAULTS } from '../../models/lif.js';
+import { LifPopulation } from '../../models/lif-population.js';
 import { Network } from '../../models/network.js';
+import { plasticHooks } from '../../models/plastic-placement.js';
 import { DenseProjection } from '../../models/projection.js';
 import type { PlasticityRule } from '../../learning/plugin-contract.js';
 import type { Population } from '../../models/population.js';
@@ -27,24 +30,29 @@ export function randomTrains(rng: RngStream, size: number, steps: number, p: num
   return out;
 }
 
+export type StdpPlacement = 'js' | 'wasm-host' | 'wasm-own';
+
 export interface StdpRigOptions {
   m: number;
   n: number;
   dt: number;
-  /** Initial weights (copied into `weights` when given, else used as they are). */
+  /** Initial weights (copied into the projection's weights). */
   w0: ArrayLike<number>;
-  /** Where the weights live (e.g. a kernel memory's array); default a new Float64Array. */
-  weights?: FloatArray;
+  /**
+   * Where the weights live: 'js' (default) a plain Float64Array and a post population without
+   * dynamics; 'wasm-host' kernel memory carved out of the memory of a float64 LIF post population
+   * (current synapses) built with the rig network's kernel device, as the graph builders place it;
+   * 'wasm-own' a kernel memory of its own from that device, which also holds the post population's
+   * 'exc' ring (a post without dynamics). The wasm placements throw when the device hands out nothing.
+   */
+  placement?: StdpPlacement;
+  /** The longest delay the kernel region is laid out for (default the projection's): shorter leaves no room for the delay arrays. */
+  placementDelay?: number;
   delaySteps: number | null;
   delays: Uint16Array | null;
   pre: Trains;
   post: Trains;
   rule(proj: DenseProjection): PlasticityRule;
-  /**
-   * The post population (e.g. a wasm LIF population whose memory holds the weights and rings);
-   * its threshold and deliver phases are replaced by the rig's. Default: one without dynamics.
-   */
-  postPopulation?: Population;
   /**
    * A second, zero-weight projection into the post population with this uniform delay (steps): the
    * post's input ring then has that many more slots, so slot offsets are not all 0.
@@ -59,11 +67,25 @@ export interface StdpRig {
   weights: FloatArray;
   /** What reached each post neuron in each step run so far. */
   delivered: Float64Array[];
+  /** True when the post population's 'exc' ring lies in the memory holding the weights (the kernels deliver into it). */
+  ringInKernelMemory: boolean;
   run(steps: number): void;
 }
 
 export function stdpRig(o: StdpRigOptions): StdpRig {
   const net = new Network(o.dt, 'f64');
+  const placement = o.placement ?? 'js';
+  const maxDelay = o.delaySteps ?? Math.max(0, ...(o.delays ?? []));
+  const hooks = placement === 'wasm-host' ? plasticHooks(o.m, o.n, o.placementDelay ?? maxDelay) : null;
+  const own = placement === 'wasm-own' ? net.kernels.plasticMemory(null, o.m, o.n, o.placementDelay ?? maxDelay) : null;
+  if (placement === 'wasm-own' && own === null) throw new Error('the kernel device handed out no memory');
+  let postPopulation: Population | null = null;
+  if (hooks !== null) {
+    const params = { ...LIF_DEFAULTS, synapse: 'current' as const, method: 'exact' as const };
+    postPopulation = new LifPopulation('post', o.n, params, o.dt, 'f64', -65, { kernels: net.kernels, wasmExtraBytes: hooks.extraBytes });
+  } else if (own !== null) {
+    postPopulation = fakePopulation('post', o.n, { ringStorage: (c: string, length: number) => (c === 'exc' ? own.inputRing!(length) : null) });
+  }
   const trainStep = (train: Trains) => (step: number, spikes: { ids: Int32Array; count: number }) => {
     const ids = train[step] ?? [];
     // Stale (but valid) ids beyond the count, as a real population leaves them.
@@ -76,7 +98,7 @@ export function stdpRig(o: StdpRigOptions): StdpRig {
   const pre = net.addPopulation(fakePopulation('pre', o.m, { threshold: (s: number) => preFire(s, pre.spikes) }));
   let ring: InputRing | null = null;
   const delivered: Float64Array[] = [];
-  const post = net.addPopulation(o.postPopulation ?? fakePopulation('post', o.n));
+  const post = net.addPopulation(postPopulation ?? fakePopulation('post', o.n));
   const attach = post.attachInput.bind(post);
   const realDeliver = post.deliver.bind(post);
   const ge = (post.stateVariables() as Record<string, Float64Array | undefined>).ge;
@@ -89,7 +111,7 @@ export function stdpRig(o: StdpRigOptions): StdpRig {
     // A population with an 'exc' conductance or current delivers its own ring (which skips slots
     // nobody flagged as written): what arrived is the change of ge. Otherwise the rig reads the slot.
     deliver: (s: number) => {
-      if (ge !== undefined && o.postPopulation) {
+      if (ge !== undefined && hooks !== null) {
         const before = Float64Array.from(ge);
         realDeliver(s);
         delivered.push(Float64Array.from(ge, (x, i) => x - before[i]!));
@@ -101,12 +123,17 @@ export function stdpRig(o: StdpRigOptions): StdpRig {
       r.buffer.fill(0, off, off + o.n);
     },
   });
-  const weights = o.weights ?? new Float64Array(o.m * o.n);
+  const placed = hooks !== null ? hooks.weights(post as LifPopulation, o.m * o.n) : (own?.memory.weights ?? null);
+  if (placement !== 'js' && placed === null) throw new Error('the kernel device placed no weights');
+  const weights = placed ?? new Float64Array(o.m * o.n);
   weights.set(Array.from(o.w0));
   const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', weights, o.delaySteps, o.delays));
   if (o.extraDelay !== undefined) net.addProjection(new DenseProjection('pre->post (zero)', pre, post, 'exc', new Float64Array(o.m * o.n), o.extraDelay, null));
   net.finalize();
+  // A wasm placement that silently ran the JS loops would compare JS with JS.
+  if (proj.kernelBackend !== (placement === 'js' ? 'js' : 'wasm')) throw new Error(`projection kernels: ${proj.kernelBackend}, placement ${placement}`);
   const rule = o.rule(proj);
   rule.attach(net);
-  return { net, proj, rule, weights, delivered, run: (steps) => net.runSteps(steps) };
+  const ringInKernelMemory = placement !== 'js' && proj.ringBuffer.buffer.buffer === weights.buffer;
+  return { net, proj, rule, weights, delivered, ringInKernelMemory, run: (steps) => net.runSteps(steps) };
 }

@@ -4,10 +4,10 @@
  * from below), the bytes it needs in a kernel memory, and its saved state.
  */
 import { describe, expect, it } from 'vitest';
-import { RngStream } from '../engine/rng.js';
-import { Network } from '../models/network.js';
-import { DenseProjection } from '../models/projection.js';
-import { fakePopulation } from '../test/helpers/run-network.js';
+import { RngStream } from '../../engine/rng.js';
+import { Network } from '../network.js';
+import { DenseProjection } from '../projection.js';
+import { fakePopulation } from '../../test/helpers/run-network.js';
 import { DelayedArrivals, type ArrivalStorage } from './delayed-arrivals.js';
 
 function projection(m: number, n: number, delaySteps: number | null, delays: Uint16Array | null): DenseProjection {
