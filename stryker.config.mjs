@@ -16,11 +16,13 @@ export default {
     'models/teacher-lif-population.ts',
     'learning/*.ts',
     '!learning/*.test.ts',
-    // the spike-arrival walk every STDP rule uses (moved out of learning/)
+    // the kernels below the rules: the spike-arrival walk every STDP rule uses and its delay
+    // bookkeeping, the post-spike column pass of sym-STDP and triplet STDP, a plastic projection's
+    // kernel memory and the network's kernel device
     'models/kernels/arrival-walk.ts',
     'models/kernels/delayed-arrivals.ts',
-    // the post-spike column pass of sym-STDP and triplet STDP, and the network's kernel device
     'models/kernels/column-pass.ts',
+    'models/kernels/plastic-memory.ts',
     'models/kernels/device.ts',
     'io/formats/nir*.ts',
     '!io/formats/*.test.ts',

@@ -14,7 +14,9 @@ export default defineConfig({
   test: {
     include: only?.length ? only : [
       'learning/*.test.ts',
+      // the arrival walk, delay bookkeeping, column pass, plastic memory and device
       'models/kernels/*.test.ts',
+      'test/stdp-kernels.test.ts',
       'models/lif.test.ts',
       'models/lif-params.test.ts',
       'models/lif-population.test.ts',
