@@ -5,10 +5,11 @@
  * update), each option's own effect, a pause (frozen rule) and a save/restore in the middle.
  */
 import { describe, expect, it } from 'vitest';
+import { kernelBackend } from '../engine/backend.js';
 import { RngStream } from '../engine/rng.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { fakePopulation } from '../test/helpers/run-network.js';
-import { randomTrains, stdpRig, type Trains } from '../test/helpers/stdp-rig.js';
+import { randomTrains, stdpRig, type StdpPlacement, type Trains } from '../test/helpers/stdp-rig.js';
 import { createRule } from './rules.js';
 import { Network } from '../models/network.js';
 import type { TripletStdp, TripletStdpOptions } from './triplet-stdp.js';
@@ -74,9 +75,12 @@ function trains(seed: number) {
   return { w0, pre, post };
 }
 
-function rig(o: TripletStdpOptions, t: ReturnType<typeof trains>) {
-  return stdpRig({ m: M, n: N, dt: DT, w0: t.w0, delaySteps: 0, delays: null, pre: t.pre, post: t.post, rule: (proj) => createRule('triplet-stdp', { projection: proj }, { ...o }) });
+/** 'wasm-host': the weights in kernel memory inside the post population's memory (the rig checks the projection's kernels). */
+function rig(o: TripletStdpOptions, t: ReturnType<typeof trains>, placement: StdpPlacement = 'js') {
+  return stdpRig({ m: M, n: N, dt: DT, w0: t.w0, placement, delaySteps: 0, delays: null, pre: t.pre, post: t.post, rule: (proj) => createRule('triplet-stdp', { projection: proj }, { ...o }) });
 }
+
+const placements: StdpPlacement[] = kernelBackend() === 'wasm' ? ['js', 'wasm-host'] : ['js'];
 
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-12): void {
   expect(got.length).toBe(want.length);
@@ -84,10 +88,11 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-1
 }
 
 describe('triplet STDP in a network, against a plain reference', () => {
-  for (const seed of [1, 2]) {
-    it(`random trains (seed ${seed}): weights after 500 ms and every step's delivery`, () => {
+  for (const placement of placements) for (const seed of [1, 2]) {
+    it(`random trains (seed ${seed}, ${placement}): weights after 500 ms and every step's delivery`, () => {
       const t = trains(seed);
-      const r = rig(O, t);
+      const r = rig(O, t, placement);
+      expect(r.ringInKernelMemory).toBe(placement !== 'js');
       r.run(STEPS);
       const ref = reference(O, t.w0, t.pre, t.post, STEPS);
       expectClose(r.weights, ref.w);
@@ -111,9 +116,9 @@ describe('triplet STDP in a network, against a plain reference', () => {
     }
   });
 
-  it('frozen for a while: no change and no trace jumps then, learning resumes after', () => {
+  for (const placement of placements) it(`frozen for a while (${placement}): no change and no trace jumps then, learning resumes after`, () => {
     const t = trains(4);
-    const r = rig(O, t);
+    const r = rig(O, t, placement);
     const rule = r.rule as TripletStdp;
     r.run(300);
     rule.setPlastic(false);
@@ -122,6 +127,8 @@ describe('triplet STDP in a network, against a plain reference', () => {
     r.run(STEPS - 500);
     const ref = reference(O, t.w0, t.pre, t.post, STEPS, (s) => s >= 300 && s < 500);
     expectClose(r.weights, ref.w);
+    // Frozen rows are delivered without an update (on kernel memory by the kernel's plain row addition).
+    for (let s = 0; s < STEPS; s++) expectClose(r.delivered[s]!, ref.delivered[s]!);
   });
 
   it('saveState / loadState in the middle: the same weights as an uninterrupted run', () => {
