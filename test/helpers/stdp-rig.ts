@@ -134,6 +134,7 @@ export function stdpRig(o: StdpRigOptions): StdpRig {
   if (proj.kernelBackend !== (placement === 'js' ? 'js' : 'wasm')) throw new Error(`projection kernels: ${proj.kernelBackend}, placement ${placement}`);
   const rule = o.rule(proj);
   rule.attach(net);
-  const ringInKernelMemory = placement !== 'js' && proj.ringBuffer.buffer.buffer === weights.buffer;
+  // The ring as the post population got it (`proj.ringBuffer` would switch its slot flags off).
+  const ringInKernelMemory = placement !== 'js' && (ring as InputRing | null)!.buffer.buffer === weights.buffer;
   return { net, proj, rule, weights, delivered, ringInKernelMemory, run: (steps) => net.runSteps(steps) };
 }
