@@ -15,6 +15,8 @@
  *
  * `step(batch)` returns U = ∂L/∂W for [W1, W2] (mean loss over the batch) and never writes the
  * weights (`firstLayerFactors()` then gives the step's input spikes, X of U₁ = XᵀG, for TrAct): `batchStep` (learning/batch-step.ts) applies W ← W − η·transform(U), e.g. with Adam.
+ * After `collectPerSampleStats(true)` a step also computes AdAdaGrad's per-sample statistics
+ * (`perSampleStats`), exactly and without forming per-sample gradients (learning/per-sample-norms.ts).
  * Weights are `WeightTensor` views (row-major [pre × post], a DenseProjection's layout); they are
  * uploaded to tfjs once per step and the tensors freed after it, so the graph keeps the only copy.
  *
