@@ -27,7 +27,7 @@ import type { DatasetName } from '../datasets/locate.js';
 import { SnnError } from '../engine/errors.js';
 import { parsePluginSpec } from '../engine/registry.js';
 import { batchRules } from '../learning/batch-rules.js';
-import { batchStep } from '../learning/batch-step.js';
+import { batchStep, nextBatchChoice, preparePolicies } from '../learning/batch-step.js';
 import type { BatchPolicy, BatchRule, UpdateTransform } from '../learning/plugin-contract.js';
 import { createPolicy } from '../learning/policies/registry.js';
 import { Spsa } from '../learning/spsa.js';
@@ -130,6 +130,7 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
     ...(o.beta !== undefined ? { beta: o.beta } : {}),
   };
   const rule = batchRules.get(ruleSpec.name)(backend, train, { ...ruleOptions, ...net }) as MlpRule;
+  preparePolicies(rule, policies);
   let zeroDiffs = 0;
   let scalars = 0;
   let update = 0;
@@ -148,9 +149,7 @@ export async function runSurrogateTrain(o: SurrogateTrainOptions): Promise<Surro
       const step = { indices, update: update++ };
       await batchStep(rule, step, { learningRate: baseLr * decay ** e, transforms: chain });
       if (policies.length > 0) {
-        const stats = (rule as BatchRule).perSampleStats?.(step);
-        let next = { batchSize: batch, learningRate: baseLr };
-        for (const p of policies) next = p.next({ update: step.update, ...next, ...(stats !== undefined ? { stats } : {}) });
+        const next = nextBatchChoice(rule, step, policies, { batchSize: batch, learningRate: baseLr });
         batch = next.batchSize;
         baseLr = next.learningRate;
       }

@@ -4,7 +4,7 @@
  * A rule never writes weights itself, so any wrapper (Adam, LAMB, SPECTRA, …) composes with any rule.
  */
 import type { FloatArray } from '../engine/float-array.js';
-import type { Batch, BatchRule, TransformContext, UpdateTransform } from './plugin-contract.js';
+import type { Batch, BatchPolicy, BatchRule, TransformContext, UpdateTransform } from './plugin-contract.js';
 
 export interface BatchStepOptions {
   learningRate: number;
@@ -31,4 +31,27 @@ export async function batchStep(rule: BatchRule, batch: Batch, opts: BatchStepOp
     for (let i = 0; i < values.length; i++) values[i] = values[i]! - lr * u[i]!;
   });
   return updates;
+}
+
+/** Asks `rule` to collect per-sample statistics in its steps if one of `policies` needs them. */
+export function preparePolicies(rule: BatchRule, policies: readonly BatchPolicy[]): void {
+  if (policies.some((p) => p.needsStats)) rule.collectPerSampleStats?.(true);
+}
+
+/**
+ * The batch size and learning rate after `rule`'s step on `batch`: each policy in turn gets the
+ * previous one's choice (and the step's per-sample statistics when it needs them; a rule without
+ * them leaves `stats` out, which such a policy refuses in one line).
+ */
+export function nextBatchChoice(
+  rule: BatchRule,
+  batch: Batch,
+  policies: readonly BatchPolicy[],
+  current: { batchSize: number; learningRate: number },
+): { batchSize: number; learningRate: number } {
+  const wanted = policies.some((p) => p.needsStats) && rule.collectPerSampleStats !== undefined;
+  const stats = wanted ? rule.perSampleStats?.(batch) : undefined;
+  let next = current;
+  for (const p of policies) next = p.next({ update: batch.update, ...next, ...(stats !== undefined ? { stats } : {}) });
+  return next;
 }

@@ -70,7 +70,12 @@ export interface BatchRule {
   readonly tensors: readonly WeightTensor[];
   /** One pseudo-gradient per tensor (same order and shape), W ← W − η·U. */
   step(batch: Batch): Promise<FloatArray[]> | FloatArray[];
-  /** Optional per-sample statistics (sum and sum of squares per coordinate) for AdAdaGrad's test. */
+  /**
+   * Optional: compute per-sample statistics in the following steps (extra work, so off until a
+   * policy asks for them; it never changes the updates).
+   */
+  collectPerSampleStats?(on: boolean): void;
+  /** Optional: the per-sample statistics of the last `step(batch)` (after collectPerSampleStats(true)), for AdAdaGrad's test. */
   perSampleStats?(batch: Batch): PerSampleStats;
   /** Optional: the first layer's update factors of the last `step` (TrAct). */
   firstLayerFactors?(): LayerFactors;
@@ -117,10 +122,18 @@ export interface UpdateTransform {
   loadState(state: RuleState): void;
 }
 
-/** Per-sample statistics of a step's updates (Welford sums), for AdAdaGrad's norm test. */
+/**
+ * Per-sample statistics of a step's updates u_i (i = 1..count; u_i = ∇ℓ_i, the update of sample i
+ * alone, so that their mean is the step's U), for AdAdaGrad's norm test. The test needs the mean
+ * per coordinate but the spread only summed over all coordinates, Σ_coords Var_i(u_i) =
+ * (Σ_i ‖u_i‖² − count·‖ū‖²)/(count − 1), so a rule reports Σ_i ‖u_i‖² as one number: it can often
+ * get it without forming any u_i (learning/per-sample-norms.ts).
+ */
 export interface PerSampleStats {
+  /** Σ_i u_i per tensor (same order and shape as the rule's tensors). */
   sum: FloatArray[];
-  sumSq: FloatArray[];
+  /** Σ_i ‖u_i‖², every tensor's coordinates together. */
+  sumSqNorms: number;
   count: number;
 }
 
@@ -131,6 +144,8 @@ export interface PerSampleStats {
 export interface BatchPolicy {
   readonly kind: string;
   next(ctx: { update: number; batchSize: number; learningRate: number; stats?: PerSampleStats }): { batchSize: number; learningRate: number };
+  /** True if `next` needs the rule's per-sample statistics (the trainer then asks the rule to collect them). */
+  readonly needsStats?: boolean;
   diagnostics?(): Record<string, number>;
   saveState(): RuleState;
   loadState(state: RuleState): void;

@@ -164,6 +164,37 @@ describe('SPSA rule on the 784-20-10 LIF network', () => {
     ub[1]!.forEach((x, i) => expect(x).toBeCloseTo(ua[1]![i]! + 0.1 * a.tensors[1]!.values[i]!, 6));
   });
 
+  it("per-sample statistics: Σ u_b and Σ ‖u_b‖² equal those of each sample's own step (same perturbations), with weight decay", () => {
+    for (const layers of ['readout', 'all'] as const) {
+      const opts = { ...small, layers, n: 3, weightDecay: 0.05 };
+      const rule = new Spsa(backend, train, opts);
+      const one = new Spsa(backend, train, opts);
+      rule.collectPerSampleStats(true);
+      const B = 5;
+      const batch = { indices: range(B, 10), update: 7 };
+      const u = rule.step(batch) as Float32Array[];
+      const stats = rule.perSampleStats(batch);
+      const sum = u.map((x) => new Float64Array(x.length));
+      let sumSqNorms = 0;
+      for (let b = 0; b < B; b++) {
+        (one.step({ indices: range(1, 10 + b), update: 7 }) as Float32Array[]).forEach((x, k) => x.forEach((v, i) => {
+          sum[k]![i] += v;
+          sumSqNorms += v * v;
+        }));
+      }
+      expect(Math.abs(stats.sumSqNorms - sumSqNorms) / sumSqNorms).toBeLessThan(1e-5);
+      let err = 0;
+      let norm = 0;
+      sum.forEach((x, k) => x.forEach((v, i) => {
+        err += (stats.sum[k]![i]! - v) ** 2;
+        norm += v * v;
+      }));
+      expect(Math.sqrt(err / norm)).toBeLessThan(1e-5);
+      // the samples disagree: Σ‖u_b‖² − ‖Σ u_b‖²/B, (B − 1) times the spread the norm test sees, is > 0
+      expect(stats.sumSqNorms - norm / B).toBeGreaterThan(1e-6 * stats.sumSqNorms);
+    }
+  });
+
   it('save/load: stopping after 3 steps and resuming from the saved weights and state ≡ 6 steps in one go', async () => {
     const opts = { ...small, layers: 'all' as const, n: 2 };
     const run = async (rule: Spsa, adam: Adam, from: number, to: number): Promise<void> => {

@@ -29,7 +29,7 @@ import { SnnError } from '../engine/errors.js';
 import type { FloatArray } from '../engine/float-array.js';
 import { RngStream } from '../engine/rng.js';
 import type { OptionSchema } from '../engine/registry.js';
-import type { Batch, BatchRule, RuleState, WeightTensor } from './plugin-contract.js';
+import type { Batch, BatchRule, PerSampleStats, RuleState, WeightTensor } from './plugin-contract.js';
 import { SurrogateBptt, type ForwardStats, type SurrogateMlpConfig } from './surrogate-bptt.js';
 import type { TensorBackend } from './tensor/backend.js';
 import { lifForward, lifTensorLayer, projectSpikes, type LifTensorLayer } from './tensor/lif-tensor.js';
@@ -148,6 +148,11 @@ export class Spsa implements BatchRule {
   steps = 0;
   private readonly hidden: LifTensorLayer;
   private readonly output: LifTensorLayer;
+  /** Whether `scalars` keeps the per-sample scalars and `step` computes per-sample statistics. */
+  private collect = false;
+  /** Per-sample projected gradients ĝ_{k,b} = (ℓ⁺_{k,b} − ℓ⁻_{k,b})/(2ε) of the last `scalars`, [n·B]. */
+  private perSample: Float64Array | null = null;
+  private lastStats: { update: number; stats: PerSampleStats } | null = null;
 
   constructor(
     private readonly backend: TensorBackend,
@@ -251,12 +256,16 @@ export class Spsa implements BatchRule {
     let zeroDiffs = 0;
     let correct = 0;
     let loss0 = 0;
+    const perSample = this.collect ? new Float64Array(n * B) : null;
     for (let k = 0; k < n; k++) {
       let lp = 0;
       let lm = 0;
       for (let b = 0; b < B; b++) {
-        lp += crossEntropy(logits, (2 * k) * B + b, labels[b]!);
-        lm += crossEntropy(logits, (2 * k + 1) * B + b, labels[b]!);
+        const p = crossEntropy(logits, (2 * k) * B + b, labels[b]!);
+        const m = crossEntropy(logits, (2 * k + 1) * B + b, labels[b]!);
+        lp += p;
+        lm += m;
+        if (perSample !== null) perSample[k * B + b] = projectedGradient(p, m, epsilon);
       }
       lp /= B;
       lm /= B;
@@ -270,7 +279,72 @@ export class Spsa implements BatchRule {
       if (best === labels[b]) correct++;
     }
     this.last = { loss: loss0, correct, hiddenRate: hiddenTotal / (B * H), scalars, zeroDiffs };
+    this.perSample = perSample;
     return scalars;
+  }
+
+  /** From now on, `step` also computes the per-sample statistics `perSampleStats` returns. */
+  collectPerSampleStats(on: boolean): void {
+    this.collect = on;
+    if (!on) this.lastStats = this.perSample = null;
+  }
+
+  /**
+   * The per-sample statistics of the last step. Sample b's own estimate uses its own loss
+   * difference under the step's shared perturbations: u_b,l = (σ_l/n)·Σ_k ĝ_{k,b}·z_{k,l} + λ·W_l,
+   * whose mean over b is U. So the spread is that of the data given z (the z noise is common to
+   * every sample and does not show in it). Σ_b u_b = B·U; Σ_b ‖u_b‖² from the n × n Gram matrix of
+   * the z (regenerated once more from their seeds) and, with weight decay, their products with W.
+   */
+  perSampleStats(batch: Batch): PerSampleStats {
+    if (this.lastStats === null || this.lastStats.update !== batch.update) {
+      throw new SnnError('internal', `spsa: no per-sample statistics of update ${batch.update}`, 'call collectPerSampleStats(true) before step(batch)');
+    }
+    return this.lastStats.stats;
+  }
+
+  /** Σ_b ‖u_b‖² of the step just taken (weights not yet changed); see perSampleStats. */
+  private sumSqNorms(update: number, B: number): number {
+    const { n, weightDecay: lambda } = this.options;
+    const g = this.perSample!;
+    // P[k][k'] = Σ_b ĝ_{k,b}·ĝ_{k',b},  S[k] = Σ_b ĝ_{k,b}
+    const P = new Float64Array(n * n);
+    const S = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      for (let b = 0; b < B; b++) S[k] += g[k * B + b]!;
+      for (let k2 = k; k2 < n; k2++) {
+        let d = 0;
+        for (let b = 0; b < B; b++) d += g[k * B + b]! * g[k2 * B + b]!;
+        P[k * n + k2] = P[k2 * n + k] = d;
+      }
+    }
+    let total = 0;
+    this.tensors.forEach((t, l) => {
+      const sigma = this.scales[l]!;
+      if (sigma === 0) return; // frozen: u_b = 0
+      const len = t.values.length;
+      const z = Array.from({ length: n }, (_, k) => perturbation(this.net.config.seed, update, this.replica, k, t.name, new Float32Array(len)));
+      const c = sigma / n;
+      const w = t.values;
+      for (let k = 0; k < n; k++) {
+        for (let k2 = k; k2 < n; k2++) {
+          let d = 0;
+          for (let i = 0; i < len; i++) d += z[k]![i]! * z[k2]![i]!;
+          total += (k === k2 ? 1 : 2) * c * c * P[k * n + k2]! * d;
+        }
+        if (lambda !== 0) {
+          let d = 0;
+          for (let i = 0; i < len; i++) d += z[k]![i]! * w[i]!;
+          total += 2 * lambda * c * S[k]! * d;
+        }
+      }
+      if (lambda !== 0) {
+        let ww = 0;
+        for (let i = 0; i < len; i++) ww += w[i]! * w[i]!;
+        total += B * lambda * lambda * ww;
+      }
+    });
+    return total;
   }
 
   /** U from an ordered list of scalars (this replica's, or every replica's in the global order). */
@@ -280,6 +354,11 @@ export class Spsa implements BatchRule {
 
   step(batch: Batch): FloatArray[] {
     const u = this.updateFrom(batch.update, this.scalars(batch));
+    if (this.collect) {
+      const B = batch.indices.length;
+      const sum = u.map((x) => Float64Array.from(x, (v) => v * B));
+      this.lastStats = { update: batch.update, stats: { sum, sumSqNorms: this.sumSqNorms(batch.update, B), count: B } };
+    }
     this.steps++;
     return u;
   }

@@ -43,6 +43,48 @@ describe('surrogate-gradient BPTT (BatchRule)', () => {
     expect(rule.last.loss).toBeLessThan(l0);
   });
 
+  it('per-sample statistics: Σ u_b and Σ ‖u_b‖² equal those of one-sample steps, and collecting them leaves U bit-identical', () => {
+    for (const readout of ['membrane', 'spike-count'] as const) {
+      const cfg = { hidden: 20, steps: 10, seed: 5, readout, initGain: 6 };
+      const plain = new SurrogateBptt(backend, train, cfg);
+      const rule = new SurrogateBptt(backend, train, cfg);
+      rule.collectPerSampleStats(true);
+      const B = 6;
+      const batch = { indices: range(B, 40), update: 3 };
+      const u = rule.step(batch) as Float32Array[];
+      expect(u).toEqual(plain.step(batch));
+      const stats = rule.perSampleStats(batch);
+      expect(stats.count).toBe(B);
+      // The same sample at the same update sees the same input spikes alone as in the batch.
+      const sum = u.map((x) => new Float64Array(x.length));
+      let sumSqNorms = 0;
+      for (let b = 0; b < B; b++) {
+        const ub = plain.step({ indices: range(1, 40 + b), update: 3 }) as Float32Array[];
+        ub.forEach((x, k) => x.forEach((v, i) => {
+          sum[k]![i] += v;
+          sumSqNorms += v * v;
+        }));
+      }
+      expect(sumSqNorms).toBeGreaterThan(0);
+      expect(Math.abs(stats.sumSqNorms - sumSqNorms) / sumSqNorms).toBeLessThan(1e-4);
+      let err = 0;
+      let norm = 0;
+      sum.forEach((x, k) => x.forEach((v, i) => {
+        err += (stats.sum[k]![i]! - v) ** 2;
+        norm += v * v;
+      }));
+      expect(Math.sqrt(err / norm)).toBeLessThan(1e-5);
+      // Σ‖u_b‖² ≥ ‖Σ u_b‖²/B (Cauchy–Schwarz): the variance the norm test sees is ≥ 0
+      expect(stats.sumSqNorms).toBeGreaterThanOrEqual(norm / B);
+    }
+  });
+
+  it('per-sample statistics are refused for a step taken without collecting them', () => {
+    const rule = new SurrogateBptt(backend, train, { hidden: 20, steps: 10, seed: 5 });
+    rule.step({ indices: range(4), update: 0 });
+    expect(() => rule.perSampleStats({ indices: range(4), update: 0 })).toThrow(/no per-sample statistics of update 0/);
+  });
+
   const trainedRule = (): Promise<SurrogateBptt> =>
     (trained ??= (async () => {
       const rule = new SurrogateBptt(backend, train, { hidden: 100, steps: 20, seed: 1 });

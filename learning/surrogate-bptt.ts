@@ -15,6 +15,8 @@
  *
  * `step(batch)` returns U = ∂L/∂W for [W1, W2] (mean loss over the batch) and never writes the
  * weights (`firstLayerFactors()` then gives the step's input spikes, X of U₁ = XᵀG, for TrAct): `batchStep` (learning/batch-step.ts) applies W ← W − η·transform(U), e.g. with Adam.
+ * After `collectPerSampleStats(true)` a step also computes AdAdaGrad's per-sample statistics
+ * (`perSampleStats`), exactly and without forming per-sample gradients (learning/per-sample-norms.ts).
  * Weights are `WeightTensor` views (row-major [pre × post], a DenseProjection's layout); they are
  * uploaded to tfjs once per step and the tensors freed after it, so the graph keeps the only copy.
  *
@@ -30,10 +32,11 @@ import type { FloatArray } from '../engine/float-array.js';
 import { RngStream } from '../engine/rng.js';
 import type { LifParams } from '../models/lif.js';
 import { UNIT_LIF } from '../models/unit-lif.js';
-import type { Batch, BatchRule, LayerFactors, WeightTensor } from './plugin-contract.js';
+import { unrolledGradientNorms } from './per-sample-norms.js';
+import type { Batch, BatchRule, LayerFactors, PerSampleStats, WeightTensor } from './plugin-contract.js';
 import { spikeFunction, surrogate, type Surrogate } from './surrogates.js';
 import type { TensorBackend } from './tensor/backend.js';
-import { denseLifForward, lifTensorLayer, type LifTensorLayer } from './tensor/lif-tensor.js';
+import { denseLifForward, lifForward, lifTensorLayer, projectSpikes, type LifForwardOptions, type LifTensorLayer } from './tensor/lif-tensor.js';
 import { SpikeRaster } from './tensor/spike-raster.js';
 
 export type Readout = 'spike-count' | 'membrane';
@@ -96,6 +99,10 @@ export class SurrogateBptt implements BatchRule {
   private readonly nIn: number;
   /** Input spikes [T, B, nIn] of the last `step` (the first layer's X, rows = T·B). */
   private lastInput: SpikeRaster | null = null;
+  /** Whether `step` also computes per-sample statistics (collectPerSampleStats). */
+  private collect = false;
+  /** The per-sample statistics of the last step, when collected. */
+  private lastStats: { update: number; stats: PerSampleStats } | null = null;
 
   constructor(
     private readonly backend: TensorBackend,
@@ -150,14 +157,20 @@ export class SurrogateBptt implements BatchRule {
     return this.encodeSpikes(indices, purpose, update, data).dense();
   }
 
-  /** Logits [B, 10] and hidden spikes of a forward pass (differentiable in w1, w2). */
-  private forward(x: SpikeRaster, w1: Tensor2D, w2: Tensor2D): { logits: Tensor2D; hiddenSpikes: Tensor3D } {
+  /**
+   * Logits [B, 10] and hidden spikes of a forward pass (differentiable in w1, w2). `probes` are zero
+   * tensors [T, B, H] and [T, B, 10] added to each layer's input currents: the values do not change,
+   * and the gradients with respect to them are ∂L/∂(currents), which the per-sample statistics need.
+   */
+  private forward(x: SpikeRaster, w1: Tensor2D, w2: Tensor2D, probes?: readonly [Tensor3D, Tensor3D]): { logits: Tensor2D; hiddenSpikes: Tensor3D } {
     const tf = this.backend.tf;
     const c = this.config;
     const spike = spikeFunction(tf, this.surrogate);
-    const h = denseLifForward(tf, this.hidden, x, w1, { spike, detachReset: c.detachReset });
+    const layer = (l: LifTensorLayer, input: Tensor3D | SpikeRaster, w: Tensor2D, opts: LifForwardOptions, probe: Tensor3D | undefined) =>
+      probe === undefined ? denseLifForward(tf, l, input, w, opts) : lifForward(tf, l, tf.add(projectSpikes(tf, input, w, l.delaySteps), probe), opts);
+    const h = layer(this.hidden, x, w1, { spike, detachReset: c.detachReset }, probes?.[0]);
     const membrane = c.readout === 'membrane';
-    const o = denseLifForward(tf, this.output, h.spikes, w2, { spike, detachReset: c.detachReset, spiking: !membrane, recordV: membrane });
+    const o = layer(this.output, h.spikes, w2, { spike, detachReset: c.detachReset, spiking: !membrane, recordV: membrane }, probes?.[1]);
     const logits = (membrane ? tf.mean(o.vRel!, 0) : tf.sum(o.spikes, 0)) as Tensor2D;
     return { logits, hiddenSpikes: h.spikes };
   }
@@ -176,28 +189,52 @@ export class SurrogateBptt implements BatchRule {
     return correct;
   }
 
+  /** From now on, `step` also computes the per-sample statistics `perSampleStats` returns. */
+  collectPerSampleStats(on: boolean): void {
+    this.collect = on;
+    if (!on) this.lastStats = null;
+  }
+
+  /**
+   * The per-sample statistics of the last step (u_b = ∂ℓ_b/∂W, the gradient of sample b's own loss):
+   * Σ_b u_b = B·U exactly, and Σ_b ‖u_b‖² from the layers' currents gradients by
+   * learning/per-sample-norms.ts (no per-sample gradient is formed).
+   */
+  perSampleStats(batch: Batch): PerSampleStats {
+    if (this.lastStats === null || this.lastStats.update !== batch.update) {
+      throw new SnnError('internal', `surrogate-bptt: no per-sample statistics of update ${batch.update}`, 'call collectPerSampleStats(true) before step(batch)');
+    }
+    return this.lastStats.stats;
+  }
+
   step(batch: Batch): FloatArray[] {
     const tf = this.backend.tf;
+    const { steps, hidden: H } = this.config;
     const B = batch.indices.length;
     const x = this.encodeSpikes(batch.indices, 'train', batch.update);
     this.lastInput = x;
     const labels = this.labels(batch.indices);
     const [W1, W2] = this.tensors as [WeightTensor, WeightTensor];
+    const probe = this.collect;
     let logitsOut: Tensor | null = null;
     let hiddenOut: Tensor | null = null;
+    let spikesOut: Tensor | null = null;
     // The results leave tidy through these variables, not its return value: tidy walks every element
     // of a returned typed array looking for tensors (over a second per 500 samples at H = 100).
     let value = NaN;
     let grads: Float32Array[] = [];
     tf.tidy(() => {
       const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
-      const loss = (w1: Tensor, w2: Tensor): Scalar => {
-        const { logits, hiddenSpikes } = this.forward(x, w1 as Tensor2D, w2 as Tensor2D);
+      const loss = (w1: Tensor, w2: Tensor, p1?: Tensor, p2?: Tensor): Scalar => {
+        const { logits, hiddenSpikes } = this.forward(x, w1 as Tensor2D, w2 as Tensor2D, probe ? [p1 as Tensor3D, p2 as Tensor3D] : undefined);
         logitsOut = tf.keep(tf.clone(logits));
         hiddenOut = tf.keep(tf.sum(hiddenSpikes));
+        if (probe) spikesOut = tf.keep(tf.clone(hiddenSpikes));
         return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
       };
-      const r = tf.valueAndGrads(loss as (...a: Tensor[]) => Scalar)([toTensor(tf, W1), toTensor(tf, W2)]);
+      const vars: Tensor[] = [toTensor(tf, W1), toTensor(tf, W2)];
+      if (probe) vars.push(tf.zeros([steps, B, H]), tf.zeros([steps, B, 10]));
+      const r = tf.valueAndGrads(loss as (...a: Tensor[]) => Scalar)(vars);
       value = r.value.dataSync()[0]!;
       grads = r.grads.map((g) => g.dataSync() as Float32Array);
     });
@@ -205,7 +242,19 @@ export class SurrogateBptt implements BatchRule {
     const hiddenTotal = (hiddenOut as unknown as Tensor).dataSync()[0]!;
     tf.dispose([logitsOut as unknown as Tensor, hiddenOut as unknown as Tensor]);
     this.last = { loss: value, correct: this.stats(logits, labels), hiddenRate: hiddenTotal / (B * this.config.hidden) };
-    return grads;
+    if (probe) {
+      const spikes = (spikesOut as unknown as Tensor).dataSync() as Float32Array;
+      tf.dispose(spikesOut as unknown as Tensor);
+      const [g1, g2] = [grads[2]!, grads[3]!];
+      // Sample b's own loss is B times its share of the batch mean: scale the gradients by B.
+      const n1 = unrolledGradientNorms(x.dense(), g1, steps, B, this.nIn, H, B);
+      const n2 = unrolledGradientNorms(spikes, g2, steps, B, H, 10, B);
+      let sumSqNorms = 0;
+      for (let b = 0; b < B; b++) sumSqNorms += n1[b]! + n2[b]!;
+      const sum = [grads[0]!, grads[1]!].map((g) => Float64Array.from(g, (v) => v * B));
+      this.lastStats = { update: batch.update, stats: { sum, sumSqNorms, count: B } };
+    }
+    return grads.slice(0, 2);
   }
 
   /**

@@ -67,6 +67,7 @@ describe('resume of a batch-rule run', () => {
   const cases: [string, Partial<BatchTrainRequest>, number][] = [
     ['surrogate-bptt + adam, shuffled order', { rules: ['surrogate-bptt'], transforms: ['adam'], sampler: 'shuffled', epochs: 2 }, 20],
     ['spsa + lamb, RS2 order, lr–batch policy', { rules: ['spsa:n=2,layers=all'], transforms: ['lamb:weightDecay=0.01'], sampler: 'rs2:ratio=0.5', policies: ['lr-batch-scaling:kappa=0.5'], epochs: 2 }, 48],
+    ['surrogate-bptt + adam, AdAdaGrad growing the batch', { rules: ['surrogate-bptt'], transforms: ['adam'], policy: 'adadagrad:theta=0.5,maxBatch=40', sampler: 'shuffled', epochs: 2, set: { steps: '8', batch: '4' } }, 20],
   ];
   for (const [label, over, stopAt] of cases) {
     it(`is byte-identical to never stopping: ${label}`, async () => {
@@ -89,6 +90,35 @@ describe('resume of a batch-rule run', () => {
       for (const k of Object.keys(a)) expect(Buffer.from(a[k]!.buffer, a[k]!.byteOffset, a[k]!.byteLength).equals(Buffer.from(b[k]!.buffer, b[k]!.byteOffset, b[k]!.byteLength))).toBe(true);
     }, 120_000);
   }
+
+  it('AdAdaGrad over surrogate BPTT and SPSA: the batch grows when the norm test asks, never shrinks, stays when it does not; SNR and batch in metrics.jsonl', async () => {
+    for (const rule of ['surrogate-bptt', 'spsa:layers=all']) {
+      const grow = join(tmp(), 'grow');
+      await trainBatch(base(grow, { rules: [rule], policy: 'adadagrad:theta=0.5,maxBatch=40', trainSamples: 192, evalEvery: 24, set: { steps: '8', batch: '2' } }));
+      const lines = metrics(grow);
+      let prev = 2;
+      for (const m of lines) {
+        const d = m.diagnostics;
+        expect(d.batchSize).toBe(m.batchSize);
+        expect(m.batchSize).toBeGreaterThanOrEqual(prev); // never shrinks
+        // the last test's request is granted up to the cap
+        expect(m.batchSize).toBeGreaterThanOrEqual(Math.min(40, d.requestedBatch!));
+        // null (JSON of NaN): every per-sample update of the last step was 0 (SPSA: L⁺ = L⁻ for each sample)
+        if (d.snr !== null) expect(d.snr).toBeGreaterThan(0);
+        prev = m.batchSize;
+      }
+      expect(lines.filter((m) => Number.isFinite(m.diagnostics.snr)).length).toBeGreaterThan(lines.length / 2);
+      expect(lines.at(-1)!.batchSize).toBeGreaterThan(2);
+      // A loose test (θ = 1000) asks for less than the batch: it stays at 2 on every update.
+      const stay = join(tmp(), 'stay');
+      await trainBatch(base(stay, { rules: [rule], policy: 'adadagrad:theta=1000', trainSamples: 48, evalEvery: 24, set: { steps: '8', batch: '2' } }));
+      for (const m of metrics(stay)) {
+        expect(m.batchSize).toBe(2);
+        expect(m.diagnostics.requestedBatch).toBeLessThanOrEqual(2);
+        expect(m.updates).toBe(m.trained / 2);
+      }
+    }
+  }, 120_000);
 
   it('stores the resolved rule, transforms, policies and network options in config.json, and reads them back', async () => {
     const run = join(tmp(), 'cfg');

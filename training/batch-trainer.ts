@@ -27,7 +27,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { checkShape } from '../io/check-shape.js';
 import { CHECKPOINT_MAGIC, MODEL_MAGIC, readFramed, writeFramed } from '../io/checkpoint.js';
 import { batchRules } from '../learning/batch-rules.js';
-import { batchStep } from '../learning/batch-step.js';
+import { batchStep, nextBatchChoice, preparePolicies } from '../learning/batch-step.js';
 import type { BatchPolicy, BatchRule, RuleState, UpdateTransform } from '../learning/plugin-contract.js';
 import { policies as policyRegistry } from '../learning/policies/registry.js';
 import { rules as localRules } from '../learning/rules.js';
@@ -309,6 +309,7 @@ class BatchTrainer {
     this.sampler = createSampler(spec.name, { count: train.count, rng: RngStream.derive(cfg.seed, `sampler/${spec.name}`), labels: train.labels, plannedDraws: planned }, spec.options);
     this.chain = cfg.transforms.map((t) => transformRegistry.get(t.name)(t.options));
     this.policies = cfg.policies.map((p) => policyRegistry.get(p.name)(p.options));
+    preparePolicies(rule, this.policies);
     this.position.batchSize = cfg.modelConfig.batch;
     this.position.learningRate = cfg.modelConfig.learningRate;
   }
@@ -349,11 +350,7 @@ class BatchTrainer {
       this.running.correct += this.rule.last.correct;
       this.running.loss += this.rule.last.loss * n;
       this.running.seen += n;
-      let next = { batchSize: this.position.batchSize, learningRate: this.position.learningRate };
-      if (this.policies.length > 0) {
-        const stats = this.rule.perSampleStats?.(step);
-        for (const p of this.policies) next = p.next({ update: step.update, ...next, ...(stats !== undefined ? { stats } : {}) });
-      }
+      const next = nextBatchChoice(this.rule, step, this.policies, { batchSize: this.position.batchSize, learningRate: this.position.learningRate });
       this.position = { trained: this.position.trained + n, updates: this.position.updates + 1, ...next };
       this.trainSeconds += (performance.now() - t0) / 1000;
       sinceCheckpoint += n;

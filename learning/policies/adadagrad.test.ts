@@ -24,19 +24,19 @@ function leastSquares(count: number, dim: number, seed: number) {
   return { grads };
 }
 
-/** The per-sample statistics a rule reports: sums and sums of squares, split into two "tensors". */
+/** The per-sample statistics a rule reports: sums split into two "tensors", and Σ‖u_i‖². */
 function statsOf(us: Float64Array[], split: number): PerSampleStats {
   const dim = us[0]!.length;
   const sum = [new Float64Array(split), new Float64Array(dim - split)];
-  const sumSq = [new Float64Array(split), new Float64Array(dim - split)];
+  let sumSqNorms = 0;
   for (const u of us) {
     for (let j = 0; j < dim; j++) {
       const [t, k] = j < split ? [0, j] : [1, j - split];
       sum[t]![k] += u[j]!;
-      sumSq[t]![k] += u[j]! * u[j]!;
+      sumSqNorms += u[j]! * u[j]!;
     }
   }
-  return { sum, sumSq, count: us.length };
+  return { sum, sumSqNorms, count: us.length };
 }
 
 describe('AdAdaGrad norm test', () => {

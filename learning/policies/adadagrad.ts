@@ -10,8 +10,8 @@
  * ‖ū‖ → 0, where the request grows ∝ 1/‖ū‖²) and never shrinks. ‖ū‖ = 0 with V > 0 asks for b_max.
  * The learning rate passes through (chain lr-batch-scaling after it to scale η with b).
  *
- * The statistics come from the rule (`BatchRule.perSampleStats`: per-coordinate sums and sums of
- * squares of the u_i); every rule can supply them, so the diagnostic — the update's signal-to-noise
+ * The statistics come from the rule (`BatchRule.perSampleStats`: the per-coordinate sums of the u_i
+ * and Σ_i ‖u_i‖²); every rule can supply them, so the diagnostic — the update's signal-to-noise
  * ratio SNR = ‖ū‖²·b / V — compares plasticity rules on one axis.
  */
 import { SnnError } from '../../engine/errors.js';
@@ -26,26 +26,24 @@ export interface AdAdaGradOptions {
   testInterval?: number;
 }
 
-/** ‖ū‖² and V of per-sample statistics (sums over every tensor and coordinate), in float64. */
+/** ‖ū‖² and V = Σ_coords Var_i(u_i) (unbiased) of per-sample statistics, in float64. */
 export function normTestStatistics(stats: PerSampleStats): { meanSq: number; variance: number; count: number } {
   const b = stats.count;
   let meanSq = 0;
-  let variance = 0;
-  stats.sum.forEach((sum, t) => {
-    const sumSq = stats.sumSq[t]!;
+  for (const sum of stats.sum) {
     for (let i = 0; i < sum.length; i++) {
-      const s = sum[i]!;
-      const mean = s / b;
+      const mean = sum[i]! / b;
       meanSq += mean * mean;
-      // unbiased variance from the sums; clamped at 0 against rounding
-      if (b > 1) variance += Math.max(0, (sumSq[i]! - s * mean) / (b - 1));
     }
-  });
+  }
+  // Σ_i ‖u_i − ū‖² = Σ_i ‖u_i‖² − b‖ū‖²; clamped at 0 against rounding
+  const variance = b > 1 ? Math.max(0, (stats.sumSqNorms - b * meanSq) / (b - 1)) : 0;
   return { meanSq, variance, count: b };
 }
 
 export class AdAdaGrad implements BatchPolicy {
   readonly kind = 'adadagrad';
+  readonly needsStats = true;
   readonly theta: number;
   readonly maxBatch: number;
   readonly testInterval: number;
@@ -70,8 +68,9 @@ export class AdAdaGrad implements BatchPolicy {
         throw new SnnError('config.invalid', 'adadagrad: the rule gives no per-sample statistics', 'AdAdaGrad needs a rule with perSampleStats; drop --policy adadagrad for this rule');
       }
       const { meanSq, variance, count } = normTestStatistics(ctx.stats);
-      this.snr = variance > 0 ? (meanSq * count) / variance : Infinity;
+      // One sample has no spread to test (a step cut short at an evaluation point): keep the last test.
       if (count > 1) {
+        this.snr = variance > 0 ? (meanSq * count) / variance : meanSq > 0 ? Infinity : NaN;
         const want = variance === 0 ? count : meanSq > 0 ? Math.ceil(variance / (this.theta * this.theta * meanSq)) : Infinity;
         this.requested = want;
         this.batch = Math.min(this.maxBatch, Math.max(this.batch, want));
