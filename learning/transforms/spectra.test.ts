@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RngStream } from '../../engine/rng.js';
 import type { WeightTensor } from '../plugin-contract.js';
-import { Spectra, softSpectralClip, spectralNorm } from './spectra.js';
+import { autoIterations, Spectra, softSpectralClip, spectralNorm, support } from './spectra.js';
 
 /**
  * Exact SVD of X (m × n, m ≤ n) by one-sided Jacobi (Hestenes) in float64, independent of the code
@@ -203,5 +203,95 @@ describe('SPECTRA soft spectral clip', () => {
     const after = (2 * top) / Math.sqrt(1 + top * top);
     expect(d['spectralNorm/w/after']!).toBeLessThanOrEqual(after * (1 + 1e-9));
     expect(d['spectralNorm/w/after']!).toBeGreaterThan(after * (1 - 1e-3));
+  });
+
+  describe('on sparse updates (the clip works on the non-zero rows and columns only)', () => {
+    /** The clip of the whole matrix, as H_c is defined: Newton–Schulz over all rows and columns. */
+    function fullClip(u: Float32Array, rows: number, cols: number, c: number, iterations: number | null) {
+      const wide = rows <= cols;
+      const m = wide ? rows : cols;
+      const n = wide ? cols : rows;
+      const x = new Float64Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) x[wide ? i * cols + j : j * rows + i] = u[i * cols + j]!;
+      const { out, iterations: used } = softSpectralClip(x, m, n, c, iterations);
+      const back = new Float64Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) back[i * cols + j] = out[wide ? i * cols + j : j * rows + i]!;
+      return { out: back, iterations: used, before: spectralNorm(x, m, n), after: spectralNorm(out, m, n) };
+    }
+
+    it('equals the clip of the whole matrix with planted zero rows and columns, with the same iterations and norms (property)', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 14 }),
+          fc.integer({ min: 1, max: 14 }),
+          fc.integer({ min: 1, max: 10_000 }),
+          fc.double({ min: -2, max: 3, noNaN: true }),
+          fc.double({ min: 0, max: 0.9, noNaN: true }),
+          fc.option(fc.integer({ min: 1, max: 25 }), { nil: null }),
+          (rows, cols, seed, logScale, zeroFraction, iterations) => {
+            const rng = RngStream.derive(seed, 'spectra-support-test');
+            const zeroRow = Array.from({ length: rows }, () => rng.uniform() < zeroFraction);
+            const zeroCol = Array.from({ length: cols }, () => rng.uniform() < zeroFraction);
+            const u = new Float32Array(rows * cols);
+            for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (!zeroRow[i] && !zeroCol[j]) u[i * cols + j] = 10 ** logScale * rng.normal();
+            const w: WeightTensor = { name: 'w', shape: [rows, cols], values: new Float32Array(rows * cols) };
+            const sp = new Spectra({ c: 1, iterations, rectScale: false });
+            const got = sp.transform(0, u, w, { batchSize: 1 });
+            const want = fullClip(u, rows, cols, 1, iterations);
+            const tol = 1e-6 * Math.max(1e-30, maxAbs(want.out));
+            for (let i = 0; i < got.length; i++) if (!(Math.abs(got[i]! - want.out[i]!) <= tol + 1e-7 * Math.abs(want.out[i]!))) return false;
+            const d = sp.diagnostics();
+            return (
+              d['nsIterations/w'] === want.iterations &&
+              Math.abs(d['spectralNorm/w/before']! - want.before) <= 1e-9 * want.before &&
+              Math.abs(d['spectralNorm/w/after']! - want.after) <= 1e-6 * want.after
+            );
+          },
+        ),
+        { numRuns: 80 },
+      );
+    });
+
+    it('agrees with the exact SVD clip on a tall 200 × 24 update living on 40 rows and 7 columns', () => {
+      const rows = 200;
+      const cols = 24;
+      const rng = RngStream.derive(5, 'spectra-support-test');
+      const rowSet = new Set<number>();
+      while (rowSet.size < 40) rowSet.add(Math.floor(rng.uniform() * rows));
+      const colSet = [0, 3, 11, 12, 17, 20, 23];
+      const u = new Float32Array(rows * cols);
+      for (const i of rowSet) for (const j of colSet) u[i * cols + j] = 3 * rng.uniform();
+      const w: WeightTensor = { name: 'w', shape: [rows, cols], values: new Float32Array(rows * cols) };
+      const got = new Spectra({ c: 1 }).transform(0, u, w, { batchSize: 1 });
+      // exact clip of the transpose (24 × 200, wide)
+      const xt = new Float64Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) xt[j * rows + i] = u[i * cols + j]!;
+      const exact = exactClip(xt, cols, rows, 1);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expect(Math.abs(got[i * cols + j]! - exact[j * rows + i]!)).toBeLessThan(1e-6 * maxAbs(exact));
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (!rowSet.has(i) || !colSet.includes(j)) expect(got[i * cols + j]).toBe(0);
+    });
+
+    it('finds the support', () => {
+      const u = Float32Array.from([0, 0, 0, 0, 0, 2, 0, -1, 0, 0, 0, 0]); // 3 × 4
+      const { rowIndex, colIndex } = support(u, 3, 4);
+      expect(Array.from(rowIndex)).toEqual([1]);
+      expect(Array.from(colIndex)).toEqual([1, 3]);
+    });
+
+    it('maps the all-zero update to zero (plus the decay), with norms 0 and the iterations of the full clip', () => {
+      const rows = 6;
+      const cols = 9;
+      const w: WeightTensor = { name: 'w', shape: [rows, cols], values: Float32Array.from({ length: rows * cols }, (_, i) => i - 20) };
+      for (const iterations of [null, 7]) {
+        const sp = new Spectra({ c: 1, iterations, weightDecay: 0.5 });
+        const got = sp.transform(0, new Float32Array(rows * cols), w, { batchSize: 1 });
+        for (let i = 0; i < got.length; i++) expect(got[i]).toBe(0.5 * w.values[i]!);
+        const d = sp.diagnostics();
+        expect(d['spectralNorm/w/before']).toBe(0);
+        expect(d['spectralNorm/w/after']).toBe(0);
+        expect(d['nsIterations/w']).toBe(fullClip(new Float32Array(rows * cols), rows, cols, 1, iterations).iterations);
+        expect(d['nsIterations/w']).toBe(iterations ?? autoIterations(1));
+      }
+    });
   });
 });
