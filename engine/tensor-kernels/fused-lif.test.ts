@@ -16,6 +16,7 @@ import { SurrogateBptt, type Readout } from '../../learning/surrogate-bptt.js';
 import { spikeFunction, surrogate } from '../../learning/surrogates.js';
 import { loadTensorBackend, type TensorBackend, type Tf } from '../../learning/tensor/backend.js';
 import { fusedLifApplies, lifForward, lifTensorLayer, type LifForwardOptions } from '../../learning/tensor/lif-tensor.js';
+import { relErr } from '../../test/helpers/relative-error.js';
 
 let backend: TensorBackend;
 let tf: Tf;
@@ -26,17 +27,6 @@ beforeAll(async () => {
 afterEach(() => {
   delete process.env.SNN_TENSOR_FUSED;
 });
-
-/** Largest |a − b| relative to the largest |b|. */
-function relErr(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    m = Math.max(m, Math.abs(b[i]!));
-  }
-  return d / m;
-}
 
 const UNIT: LifParams = { ...LIF_DEFAULTS, vRest: 0, vReset: 0, vThresh: 1, tauM: 10, tauExc: 5, tauInh: 8 };
 

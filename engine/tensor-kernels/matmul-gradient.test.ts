@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RngStream } from '../rng.js';
 import { loadTensorBackend, type Tf } from '../../learning/tensor/backend.js';
 import { installMatMulGradient } from '../tensor-ops.js';
+import { relErr } from '../../test/helpers/relative-error.js';
 
 let tf: Tf;
 beforeAll(async () => {
@@ -18,16 +19,6 @@ beforeAll(async () => {
 afterEach(() => {
   delete process.env.SNN_TENSOR_FUSED;
 });
-
-function relErr(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    m = Math.max(m, Math.abs(b[i]!));
-  }
-  return d / m;
-}
 
 describe('matMul gradient without transposed products', () => {
   it('equals tfjs\'s gradient to float32 rounding', () => {

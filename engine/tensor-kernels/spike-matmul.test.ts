@@ -10,22 +10,12 @@ import { RngStream } from '../rng.js';
 import { loadTensorBackend, type Tf } from '../../learning/tensor/backend.js';
 import { spikeMatmul as spikeMatMul, spikeMatmulApplies as spikeMatMulApplies } from '../tensor-ops.js';
 import { SpikeRaster } from '../../learning/tensor/spike-raster.js';
+import { relErr } from '../../test/helpers/relative-error.js';
 
 let tf: Tf;
 beforeAll(async () => {
   tf = (await loadTensorBackend('wasm')).tf;
 });
-
-/** Largest |a − b| relative to the largest |b|. */
-function relErr(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    m = Math.max(m, Math.abs(b[i]!));
-  }
-  return d / m;
-}
 
 describe('event-driven spike product', () => {
   it('lists the spikes of each row in column order, and each column\'s rows', () => {
