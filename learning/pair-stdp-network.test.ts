@@ -232,7 +232,7 @@ describe('pair STDP in a network, against a plain reference', () => {
     const r = rig(O, t, 'per-synapse');
     r.run(450);
     const saved = r.rule.saveState();
-      const copy = structuredClone(saved);
+    const copy = structuredClone(saved);
     const wiped = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, v instanceof Float64Array ? new Float64Array(v.length).fill(3) : typeof v === 'number' ? 123 : !v]));
     r.rule.loadState(wiped);
     expect(r.rule.plastic).toBe(false);

@@ -232,7 +232,7 @@ describe('sym-STDP in a network, against a plain reference', () => {
       // Without delays there is no history of pre traces and no ring of spikes in flight to save.
       const ring = delay === 0 ? [] : ['histCount', 'histIds', 'histStep', 'xHist'];
       expect(Object.keys(saved).sort()).toEqual([...ring, 'plastic', 'tRef', 'xs', 'ys'].sort());
-      const copy = structuredClone(saved);
+    const copy = structuredClone(saved);
       const wiped = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, v instanceof Float64Array ? new Float64Array(v.length).fill(3) : typeof v === 'number' ? 123 : !v]));
       r.rule.loadState(wiped);
       expect(r.rule.plastic).toBe(false);
