@@ -14,7 +14,7 @@
  * `new Network(dt, precision, backend)` picks one for that network alone.
  */
 import { SnnError } from './errors.js';
-import { wasmSimdAvailable } from './kernels/wasm-lif.js';
+import { wasmSimdAvailable } from './kernels/kernel-sets.js';
 
 export type KernelBackend = 'js' | 'wasm';
 

@@ -11,7 +11,8 @@
  */
 import type { FloatArray } from '../engine/float-array.js';
 import type { InputRing } from '../engine/input-ring.js';
-import type { SparseKernelExports, WasmLifKernels } from '../engine/kernels/wasm-lif.js';
+import type { SparseKernelExports } from '../engine/kernels/kernel-sets.js';
+import type { WasmLifKernels } from '../engine/kernels/wasm-lif.js';
 import { SnnError } from '../engine/errors.js';
 import { ArrivalWalk } from './kernels/arrival-walk.js';
 import { potentiateColumn } from './kernels/column-pass.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelBackend, setKernelBackend, type KernelBackend } from '../engine/backend.js';
-import { wasmSimdAvailable } from '../engine/kernels/wasm-lif.js';
+import { wasmSimdAvailable } from '../engine/kernels/kernel-sets.js';
 import { MemorySink } from '../engine/recorder-sink.js';
 import { buildNetwork, resolveSettings } from '../models/build-network.js';
 import { parseDescription, type NetworkDescription } from '../models/description.js';

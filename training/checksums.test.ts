@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelBackend, setKernelBackend } from '../engine/backend.js';
-import { wasmSimdAvailable } from '../engine/kernels/wasm-lif.js';
+import { wasmSimdAvailable } from '../engine/kernels/kernel-sets.js';
 import { trainedChecksums } from './checksum-run.js';
 
 const N = 100;

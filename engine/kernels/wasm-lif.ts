@@ -1,57 +1,13 @@
 /**
- * WebAssembly SIMD kernels for a float64 LIF population (lif-kernels.wat): one memory and one
- * instance per population, holding its state arrays and the rings of its synaptic channels, so a
+ * The WebAssembly memory of a float64 LIF population, with the `lif` kernel set (and, when a
+ * sparse projection asks, `sparse-fanout`) instantiated on it (engine/kernels/kernel-sets.ts): one
+ * memory per population, holding its state arrays and the rings of its synaptic channels, so a
  * kernel call is one pass over contiguous memory. The typed arrays handed out are views of that
  * memory: callers use them exactly like ordinary arrays (the memory never grows, so they never
  * detach).
  */
-import { WASM_BASE64 } from './wasm/lif-kernels.wasm.js';
-import { WASM_BASE64 as SPARSE_BASE64 } from './wasm/sparse-fanout.wasm.js';
-import { embeddedModule } from './embedded-module.js';
+import { instantiateKernelSet, type LifKernelExports, type SparseKernelExports } from './kernel-sets.js';
 import { MemoryArena } from './memory-arena.js';
-
-interface LifKernelExports {
-  integrateCurrentExact(
-    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number,
-    eM: number, eE: number, eI: number, kE: number, kI: number, c: number,
-  ): void;
-  threshold(n: number, step: number, refSteps: number, pv: number, ptheta: number, plast: number, pids: number, base: number): number;
-  integrateCurrentExactThreshold(
-    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ptheta: number, ppending: number,
-    eM: number, eE: number, eI: number, kE: number, kI: number, c: number, base: number,
-  ): number;
-  /**
-   * The same for a threshold `base` common to every neuron (no θ), eight neurons per iteration; the
-   * coefficients eM, eE, eI, kE, kI, c, base are read from `consts` (byte offset pconst).
-   */
-  integrateCurrentExactThresholdFixed(
-    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ppending: number, pconst: number,
-  ): number;
-  addAndZero(n: number, pring: number, ptarget: number): void;
-  addAndZero2(n: number, pringE: number, pge: number, pringI: number, pgi: number): void;
-  integrateCondEulerThreshold(
-    n: number, step: number, refSteps: number, pv: number, pge: number, pgi: number, plast: number, ptheta: number, ppending: number,
-    a: number, vLeak: number, eExc: number, eInh: number, eE: number, eI: number, vMin: number, thetaMode: number, kTheta: number, base: number,
-  ): number;
-}
-
-/** engine/kernels/wasm/sparse-fanout.wat: CSR propagation and tracked delivery (pointers are byte offsets). */
-export interface SparseKernelExports {
-  addRowsTracked(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number, pTouched: number, tc: number, cap: number): number;
-  addRows(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number): void;
-  /** As addRowsTracked / addRows, adding w[0] for every synapse (a projection with one weight). */
-  addRowsTrackedUniform(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number, pTouched: number, tc: number, cap: number): number;
-  addRowsUniform(pIds: number, count: number, pRowPtr: number, pCols: number, pW: number, pSlot: number): void;
-  addTouchedAndZero(pTouched: number, count: number, pSlot: number, pTarget: number): void;
-}
-
-/** The LIF kernels (null: no SIMD support in this engine); the sparse kernels, compiled when first needed. */
-const module = embeddedModule(WASM_BASE64);
-const sparseModule = embeddedModule(SPARSE_BASE64);
-
-export function wasmSimdAvailable(): boolean {
-  return typeof WebAssembly === 'object' && module() !== null;
-}
 
 const PAGE = 65536;
 
@@ -123,7 +79,9 @@ export class WasmLifKernels {
     const b8 = align(8 * n);
     const b4 = align(4 * n);
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(arenaBytes(n, extraBytes) / PAGE) });
-    this.k = new WebAssembly.Instance(module()!, { env: { memory: this.memory } }).exports as unknown as LifKernelExports;
+    const k = instantiateKernelSet('lif', this.memory);
+    if (k === null) throw new Error('this engine cannot compile the lif kernels (no WebAssembly SIMD)');
+    this.k = k;
     let off = 16;
     const take = (b: number): number => {
       const o = off;
@@ -165,7 +123,9 @@ export class WasmLifKernels {
   /** The sparse propagation and delivery kernels (sparse-fanout.wat), instantiated on this memory. */
   get sparse(): SparseKernelExports {
     if (this.sparseExports === null) {
-      this.sparseExports = new WebAssembly.Instance(sparseModule()!, { env: { memory: this.memory } }).exports as unknown as SparseKernelExports;
+      const k = instantiateKernelSet('sparse-fanout', this.memory);
+      if (k === null) throw new Error('this engine cannot compile the sparse-fanout kernels (no WebAssembly SIMD)');
+      this.sparseExports = k;
     }
     return this.sparseExports;
   }

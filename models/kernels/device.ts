@@ -5,7 +5,7 @@
  * or a plastic projection for that network asks the device for its memory:
  *
  *   - `lifMemory`: the WebAssembly memory of a float64 LIF population (state, input rings and an
- *     extra reservation for kernels that work on it), with the LIF kernels on it
+ *     extra reservation for kernels that work on it), with the `lif` kernel set on it
  *     (engine/kernels/wasm-lif.ts);
  *   - `plasticMemory`: the region of a plastic dense projection (weights, trace storage, arrival
  *     bookkeeping; models/kernels/plastic-memory.ts), carved out of the post population's
@@ -18,27 +18,11 @@
  * reference, and each kernel makes the same IEEE operations in the same order (bit-identical).
  */
 import { kernelBackend, type KernelBackend } from '../../engine/backend.js';
-import { embeddedModule } from '../../engine/kernels/embedded-module.js';
+import { instantiateKernelSet, kernelSetAvailable, type KernelSetExports, type KernelSetName } from '../../engine/kernels/kernel-sets.js';
 import { WasmLifKernels } from '../../engine/kernels/wasm-lif.js';
-import { WASM_BASE64 as PLASTIC_FANOUT } from '../../engine/kernels/wasm/plastic-fanout.wasm.js';
 import { InputRing } from '../../engine/input-ring.js';
 import { MemoryArena } from '../../engine/kernels/memory-arena.js';
-import { PlasticMemory, type PlasticFanoutExports } from './plastic-memory.js';
-
-/**
- * The kernel sets a device instantiates on the memory it hands out, by name (each module compiled
- * once per process; null when this engine has no WebAssembly SIMD).
- */
-const KERNELS = {
-  'plastic-fanout': embeddedModule(PLASTIC_FANOUT),
-};
-
-/** What each kernel set exports (pointers are byte offsets into the memory it runs on). */
-interface KernelExports {
-  'plastic-fanout': PlasticFanoutExports;
-}
-
-export type KernelName = keyof typeof KERNELS;
+import { PlasticMemory } from './plastic-memory.js';
 
 const PAGE = 65536;
 const align16 = (bytes: number) => (bytes + 15) & ~15;
@@ -56,10 +40,9 @@ export class KernelDevice {
 
   constructor(readonly backend: KernelBackend = kernelBackend()) {}
 
-  /** The kernels of set `name` instantiated on `memory`, or null (js backend, or no WebAssembly SIMD). */
-  instantiate<K extends KernelName>(name: K, memory: WebAssembly.Memory): KernelExports[K] | null {
-    const mod = this.backend === 'wasm' ? KERNELS[name]() : null;
-    return mod === null ? null : (new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as KernelExports[K]);
+  /** The kernels of set `name` (engine/kernels/kernel-sets.ts) instantiated on `memory`, or null (js backend, or no WebAssembly SIMD). */
+  instantiate<K extends KernelSetName>(name: K, memory: WebAssembly.Memory): KernelSetExports[K] | null {
+    return this.backend === 'wasm' ? instantiateKernelSet(name, memory) : null;
   }
 
   /**
@@ -77,7 +60,7 @@ export class KernelDevice {
    * without WebAssembly SIMD (plain arrays and the JS loops then).
    */
   plasticMemory(host: WasmLifKernels | null, m: number, n: number, maxDelay: number): PlasticPlacement | null {
-    if (this.backend !== 'wasm' || KERNELS['plastic-fanout']() === null) return null;
+    if (this.backend !== 'wasm' || !kernelSetAvailable('plastic-fanout')) return null;
     const bytes = PlasticMemory.bytesFor(m, n, maxDelay);
     const base = host !== null && host.size === n ? host.allocExtra(bytes) : null;
     if (host !== null && base !== null) return { memory: this.region(host.memory, base, bytes, m, n, maxDelay), inputRing: null };

@@ -17,21 +17,8 @@
  * region holding its weights.
  */
 import { MemoryArena } from '../../engine/kernels/memory-arena.js';
+import type { PlasticFanoutExports } from '../../engine/kernels/kernel-sets.js';
 import { DelayedArrivals } from './delayed-arrivals.js';
-
-/** The arrival kernel: one step's delayed arrivals (see plastic-fanout.wat); returns the events. */
-export type ArrivalKernel = (
-  step: number, G: number, m: number, n: number,
-  pIds: number, pCount: number, pStamp: number, pPtr: number, pPost: number, pW: number, pTrace: number, pSlot: number,
-  c: number, bound: number, upper: 0 | 1,
-) => number;
-
-export interface PlasticFanoutExports {
-  potentiateRow(n: number, pRow: number, pSlot: number, pY: number, c: number, wMax: number): void;
-  addRow(n: number, pRow: number, pSlot: number): void;
-  scale(pW: number, m: number, n: number, pS: number, target: number): void;
-  arrive: ArrivalKernel;
-}
 
 /** Float64 vectors of length n a rule may keep in the memory (traces; sym-STDP one, pair STDP one). */
 const TRACE_VECTORS = 2;

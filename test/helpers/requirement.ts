@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { beforeEach, type TestContext } from 'vitest';
 import { FASHION_MNIST_DEBIAN_DIR } from '../../datasets/locate.js';
-import { wasmSimdAvailable } from '../../engine/kernels/wasm-lif.js';
+import { wasmSimdAvailable } from '../../engine/kernels/kernel-sets.js';
 
 export interface Requirement {
   /** What is needed, e.g. "h5py for /usr/bin/python3". */
