@@ -12,7 +12,6 @@
  * (excitatory, as Brian2's `excSpikesPerSample`; input and inhibitory separately).
  */
 import { imageOf, loadDataset, subset } from '../datasets/dataset.js';
-import { PoissonEncoder } from '../datasets/poisson-encoder.js';
 import { describeBackend } from '../engine/backend.js';
 import { SnnError } from '../engine/errors.js';
 import type { Precision } from '../engine/float-array.js';
@@ -100,13 +99,7 @@ export function runTrainSpeed(o: TrainSpeedOptions): TrainSpeedResult {
   // Without re-presentation: the same system with minSpikes 0 (one presentation per sample).
   const system: TrainingSystem = represent ? base : Object.create(base, { protocol: { value: { ...base.protocol, minSpikes: 0 } } });
   const p = system.protocol;
-  const encoder = new PoissonEncoder({
-    size: 784,
-    dt: p.dt,
-    durationMs: p.presentMs,
-    ...(p.inputEncoding === 'hao' ? { stepProbability: 'linear' as const, deadSteps: 1 } : {}),
-  });
-  const presenter = new Presenter(system, encoder, o.seed);
+  const presenter = new Presenter(system, o.seed);
   const stage = system.stages[0]!;
   const buildSeconds = (performance.now() - t0) / 1000;
   const net = system.net;

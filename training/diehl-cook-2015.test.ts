@@ -2,7 +2,6 @@
  * The diehl-cook-2015 system: graph parameters, determinism under a seed, frozen evaluation.
  */
 import { describe, expect, it } from 'vitest';
-import { PoissonEncoder } from '../datasets/poisson-encoder.js';
 import { RngStream } from '../engine/rng.js';
 import { buildDiehlCook2015, diehlCook2015Config } from '../models/zoo/diehl-cook-2015.js';
 import { Presenter } from './presenter.js';
@@ -19,9 +18,7 @@ function image(seed: number): Uint8Array {
 
 function trainFew(seed: number, samples: number, kernels = true): { system: RecipeSystem; presentations: number } {
   const system = buildTrainingSystem('diehl-cook-2015', diehlCook2015Config('mnist', 12), seed, undefined, { kernels });
-  const p = system.protocol;
-  const encoder = new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs });
-  const presenter = new Presenter(system, encoder, seed);
+  const presenter = new Presenter(system, seed);
   const stage = system.stages[0]!;
   let presentations = 0;
   for (let s = 0; s < samples; s++) {
@@ -74,8 +71,7 @@ describe('diehl-cook-2015', () => {
     const w = Float64Array.from(system.projection('input->exc').weights);
     const th = system.hidden.theta.slice();
     system.setMode(null);
-    const p = system.protocol;
-    const presenter = new Presenter(system, new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs }), 9);
+    const presenter = new Presenter(system, 9);
     presenter.present(image(1), 1, 0, null, 'test');
     expect(Float64Array.from(system.projection('input->exc').weights)).toEqual(w);
     expect(system.hidden.theta).toEqual(th);

@@ -4,7 +4,6 @@
  */
 import { workerData } from 'node:worker_threads';
 import { imageOf, loadDataset, subset } from '../datasets/dataset.js';
-import { PoissonEncoder } from '../datasets/poisson-encoder.js';
 import { argmaxCount, voteClass } from '../learning/readout.js';
 import type { EvalWorkerData } from './eval-job.js';
 import { Presenter } from './presenter.js';
@@ -22,9 +21,7 @@ try {
   const split = ds.split ?? 'test';
   const loaded = loadDataset(ds.name as 'mnist' | 'fashion-mnist', split, { dataDir: ds.dataDir ?? undefined, rescaleMeanTo: ds.rescaleMeanTo ?? undefined });
   const samples = split === 'test' ? subset(loaded, ds.count) : loaded;
-  const p = system.protocol;
-  const encoder = new PoissonEncoder({ size: 784, dt: p.dt, durationMs: p.presentMs, ...(p.inputEncoding === 'hao' ? { stepProbability: 'linear' as const, deadSteps: 1 } : {}) });
-  const presenter = new Presenter(system, encoder, spec.seed);
+  const presenter = new Presenter(system, spec.seed);
   const sl = new Int8Array(job.buffers.sl);
   const usl = new Int8Array(job.buffers.usl);
   const pres = new Int32Array(job.buffers.presentations);

@@ -5,12 +5,25 @@
  * Every random stream is keyed by (purpose, sample, repeat), so a presentation's spikes do not
  * depend on anything before it: resumed runs and head-to-head comparisons see the same input.
  */
-import type { PoissonEncoder } from '../datasets/poisson-encoder.js';
+import { PoissonEncoder } from '../datasets/poisson-encoder.js';
 import { nextIntensity } from '../datasets/presentation.js';
 import { RngStream } from '../engine/rng.js';
-import type { TrainingStage, TrainingSystem } from './training-system.js';
+import type { PresentationProtocol, TrainingStage, TrainingSystem } from './training-system.js';
 
 const NEVER = -0x40000000;
+
+/**
+ * The input encoder a protocol asks for: Hao et al.'s Bernoulli draw p = min(1, r·dt) with a forced
+ * reset step after each spike ('hao'), or merged Poisson ('poisson', Diehl & Cook).
+ */
+export function protocolEncoder(p: PresentationProtocol): PoissonEncoder {
+  return new PoissonEncoder({
+    size: 784,
+    dt: p.dt,
+    durationMs: p.presentMs,
+    ...(p.inputEncoding === 'hao' ? { stepProbability: 'linear' as const, deadSteps: 1 } : {}),
+  });
+}
 
 export interface PresentationResult {
   /** Spikes per hidden neuron in the accepted presentation. */
@@ -32,8 +45,8 @@ export class Presenter {
 
   constructor(
     private readonly system: TrainingSystem,
-    private readonly encoder: PoissonEncoder,
     private readonly seed: number,
+    private readonly encoder: PoissonEncoder = protocolEncoder(system.protocol),
   ) {
     const net = system.net;
     this.hiddenCounts = new Int32Array(system.hidden.size);

@@ -25,7 +25,6 @@ import { createSampler, type Sampler, type SamplerState } from '../datasets/samp
 import { parsePluginSpec } from '../engine/registry.js';
 import { predictFinal, predictionSettled, type Prediction } from './learning-curve.js';
 import { RngStream } from '../engine/rng.js';
-import { PoissonEncoder } from '../datasets/poisson-encoder.js';
 import { SnnError } from '../engine/errors.js';
 import { assertFinite, findNonFinite } from '../engine/finite-guard.js';
 import type { FloatArray } from '../engine/float-array.js';
@@ -171,14 +170,7 @@ export class Trainer {
     private readonly test: Dataset,
     private readonly opts: TrainOptions,
   ) {
-    const p = system.protocol;
-    const encoder = new PoissonEncoder({
-      size: 784,
-      dt: p.dt,
-      durationMs: p.presentMs,
-      ...(p.inputEncoding === 'hao' ? { stepProbability: 'linear' as const, deadSteps: 1 } : {}),
-    });
-    this.presenter = new Presenter(system, encoder, opts.seed);
+    this.presenter = new Presenter(system, opts.seed);
     this.current = new ClassResponses(system.hidden.size);
     this.previous = new ClassResponses(system.hidden.size);
     this.assignments = new Int8Array(system.hidden.size).fill(-1);
