@@ -6,24 +6,12 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { MODEL_FIGURES, plotFigure, TRACE_FIGURES, writeFigure, type FigureKind } from '../../report/plot.js';
+import { MODEL_FIGURES, plotFigure, TRACE_FIGURES, writeFigure, type PlotOptions } from '../../report/plot.js';
 import { SnnError } from '../../engine/errors.js';
 import { neuronList, nonNegativeNumber, positiveInt } from '../parse.js';
 
-interface PlotFlags {
-  out: string;
-  what?: FigureKind;
-  population?: string[];
-  from?: number;
-  to?: number;
-  state?: string;
-  neurons?: number[];
-  maxSpikes?: number;
-  maxNeurons?: number;
-  testSamples?: number;
-  evalWorkers?: number;
-  dataDir?: string;
-}
+/** The figure's options as commander parses them: `--population` (repeatable) for `populations`. */
+type PlotFlags = Omit<PlotOptions, 'populations'> & { out: string; population?: string[] };
 
 export function registerPlot(program: Command): void {
   program
@@ -47,21 +35,10 @@ export function registerPlot(program: Command): void {
 
 async function runPlot(source: string, flags: PlotFlags): Promise<void> {
   if (flags.from !== undefined && flags.to !== undefined && flags.to <= flags.from) throw new SnnError('usage', `--to ${flags.to} is not after --from ${flags.from}`, 'give a window with --to later than --from');
-  const figure = await plotFigure(source, {
-    what: flags.what,
-    populations: flags.population,
-    from: flags.from,
-    to: flags.to,
-    state: flags.state,
-    neurons: flags.neurons,
-    maxSpikes: flags.maxSpikes,
-    maxNeurons: flags.maxNeurons,
-    testSamples: flags.testSamples,
-    evalWorkers: flags.evalWorkers,
-    dataDir: flags.dataDir,
-  });
-  const { bytes } = await writeFigure(figure, flags.out);
-  process.stdout.write(`wrote ${flags.out} (${figure.title}, ${bytes.toLocaleString('en')} bytes)\n${figure.notes.map((n) => `  ${n}\n`).join('')}`);
+  const { out, population, ...options } = flags;
+  const figure = await plotFigure(source, { ...options, populations: population });
+  const { bytes } = await writeFigure(figure, out);
+  process.stdout.write(`wrote ${out} (${figure.title}, ${bytes.toLocaleString('en')} bytes)\n${figure.notes.map((n) => `  ${n}\n`).join('')}`);
 }
 
 function collect(value: string, previous: string[] = []): string[] {
