@@ -344,6 +344,31 @@ def record_ratio(spec, prog, argv, info, rows, note, summ, brian2_metric, ours_v
     record('speed', spec, row)
 
 
+def run_brian2_and_report(a, info, rows, ours, note, script, common, targets, print_tables):
+    """Runs Brian2's `script` on each target (appended to `rows`), prints the commands, the tables and
+    the load after, writes --save-json; returns the summary per target."""
+    tmp = tempfile.mkdtemp(prefix='snn_driver_')
+    try:
+        rows += brian2_runs(os.path.join(HERE, script), common, targets, tmp, a.timeout, warm=a.warm_repeats)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    info['loadavgAfter'] = open('/proc/loadavg').read().split()[:3]
+    print_commands(rows)
+    if note:
+        print(f'NOTE: {note}\n')
+    summ = print_tables(rows, ours)
+    print(f"loadavg after: {' '.join(info['loadavgAfter'])}")
+    print("'loop s' is Brian2's own loop timer: wall time for cython/numpy, process CPU time (std::clock) for "
+          "cpp_standalone; 'loop CPU s' is process CPU time of the loop for every Brian2 target.")
+    print("'other procs (cores)' = average number of cores busy with processes other than the run itself "
+          "while it ran (from /proc/stat); > 0.1 means the machine was shared.")
+    if a.save_json:
+        with open(a.save_json, 'w') as f:
+            json.dump({'machine': info, 'summary': summ, 'runs': [
+                {'label': l, 'command': c, 'result': r} for l, c, r in rows], 'note': note}, f, indent=1)
+    return summ
+
+
 def main_cuba(argv):
     ap = argparse.ArgumentParser(prog='cuba-driver.sh')
     ap.add_argument('--neurons', type=int, default=4000)
@@ -373,28 +398,8 @@ def main_cuba(argv):
     if not a.no_ours:
         ours, note = run_ours(ours_cmd, a.timeout)
         rows.append(('ours', ours_cmd, ours))
-    tmp = tempfile.mkdtemp(prefix='snn_cuba_driver_')
-    try:
-        common = ['--neurons', str(a.neurons), '--duration', f'{a.duration:g}', '--seed', str(a.seed)]
-        rows += brian2_runs(os.path.join(HERE, 'brian2_cuba.py'), common, targets, tmp, a.timeout,
-                            warm=a.warm_repeats)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    info['loadavgAfter'] = open('/proc/loadavg').read().split()[:3]
-
-    print_commands(rows)
-    if note:
-        print(f'NOTE: {note}\n')
-    summ = print_cuba_tables(rows, ours)
-    print(f"loadavg after: {' '.join(info['loadavgAfter'])}")
-    print("'loop s' is Brian2's own loop timer: wall time for cython/numpy, process CPU time (std::clock) for "
-          "cpp_standalone; 'loop CPU s' is process CPU time of the loop for every Brian2 target.")
-    print("'other procs (cores)' = average number of cores busy with processes other than the run itself "
-          "while it ran (from /proc/stat); > 0.1 means the machine was shared.")
-    if a.save_json:
-        with open(a.save_json, 'w') as f:
-            json.dump({'machine': info, 'summary': summ, 'runs': [
-                {'label': l, 'command': c, 'result': r} for l, c, r in rows], 'note': note}, f, indent=1)
+    common = ['--neurons', str(a.neurons), '--duration', f'{a.duration:g}', '--seed', str(a.seed)]
+    summ = run_brian2_and_report(a, info, rows, ours, note, 'brian2_cuba.py', common, targets, print_cuba_tables)
     if a.record:
         og = ours or {}
 
@@ -446,29 +451,10 @@ def main_train(argv):
     if not a.no_ours:
         ours, note = run_ours(ours_cmd, a.timeout)
         rows.append(('ours', ours_cmd, ours))
-    tmp = tempfile.mkdtemp(prefix='snn_train_driver_')
-    try:
-        common = ['--neurons', str(a.neurons), '--samples', str(a.samples), '--seed', str(a.seed),
-                  '--first-sample', str(a.first_sample)] + (['--represent'] if a.represent else []) \
-            + (['--traces', a.traces] if a.traces != 'synapse' else [])
-        rows += brian2_runs(os.path.join(HERE, 'brian2_diehl_cook.py'), common, targets, tmp,
-                            a.timeout, warm=a.warm_repeats)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    info['loadavgAfter'] = open('/proc/loadavg').read().split()[:3]
-    print_commands(rows)
-    if note:
-        print(f'NOTE: {note}\n')
-    summ = print_train_tables(rows, ours)
-    print(f"loadavg after: {' '.join(info['loadavgAfter'])}")
-    print("'loop s' is Brian2's own loop timer: wall time for cython/numpy, process CPU time (std::clock) for "
-          "cpp_standalone; 'loop CPU s' is process CPU time of the loop for every Brian2 target.")
-    print("'other procs (cores)' = average number of cores busy with processes other than the run itself "
-          "while it ran (from /proc/stat); > 0.1 means the machine was shared.")
-    if a.save_json:
-        with open(a.save_json, 'w') as f:
-            json.dump({'machine': info, 'summary': summ, 'runs': [
-                {'label': l, 'command': c, 'result': r} for l, c, r in rows], 'note': note}, f, indent=1)
+    common = ['--neurons', str(a.neurons), '--samples', str(a.samples), '--seed', str(a.seed),
+              '--first-sample', str(a.first_sample)] + (['--represent'] if a.represent else []) \
+        + (['--traces', a.traces] if a.traces != 'synapse' else [])
+    summ = run_brian2_and_report(a, info, rows, ours, note, 'brian2_diehl_cook.py', common, targets, print_train_tables)
     if a.record:
         og = ours or {}
 
