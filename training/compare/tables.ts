@@ -2,7 +2,7 @@
  * compare.md and compare.csv from the summaries. The markdown puts everything deterministic first
  * (accuracy, curves, weights, notes) and the machine-dependent times last, under their own heading.
  */
-import type { CompareJson, CompareTiming } from './summary.js';
+import type { CompareJson, CompareTiming, MeasureSummary } from './summary.js';
 import type { JobResult } from '../jobs/job.js';
 import type { GridJob } from './grid.js';
 
@@ -21,7 +21,11 @@ export function compareMarkdown(json: CompareJson, timing: CompareTiming): strin
   L.push('');
   L.push(`${json.model} on ${json.dataset}, ${json.neurons} neurons; budget ${json.budgetSamples} training samples${json.budgetSeconds !== null ? ` or ${json.budgetSeconds} s per run` : ''}; ` +
     `test on the first ${json.testSamples} test images; seeds ${json.seeds.join(', ')}; evaluated at ${json.evalAt.join(', ')} samples${json.prune ? '; --prune' : ''}.`);
-  L.push('Every contender saw the same training samples in the same order and the same input spikes for a given seed.');
+  const lt = json.longTail;
+  if (lt) {
+    L.push(`Long-tailed training set (--imbalance ${lt.ratio}): ${lt.size} of the first ${lt.trainSamples} training images, class 0 → 9: ${lt.classCounts.join(', ')}; ` +
+      `the budget is ${json.budgetSamples / lt.size} pass${json.budgetSamples === lt.size ? '' : 'es'} over it. Every contender trained on the same subset for a given seed; the samplers differ only in how they draw from it.`);
+  } else L.push('Every contender saw the same training samples in the same order and the same input spikes for a given seed.');
   L.push('');
   L.push('## Accuracy');
   L.push('');
@@ -40,6 +44,7 @@ export function compareMarkdown(json: CompareJson, timing: CompareTiming): strin
   L.push('');
   for (const n of json.notes) L.push(`- ${n}`);
   if (json.notes.length) L.push('');
+  if (lt) longTailTables(L, json, lt);
   L.push('## Learning curves');
   L.push('');
   L.push('Mean test accuracy (%) over seeds at each evaluation point.');
@@ -72,6 +77,31 @@ export function compareMarkdown(json: CompareJson, timing: CompareTiming): strin
   }
   L.push('');
   return L.join('\n');
+}
+
+/** Balanced, rarest-class and per-class accuracy at the end of a long-tailed comparison. */
+function longTailTables(L: string[], json: CompareJson, lt: NonNullable<CompareJson['longTail']>): void {
+  const c0 = json.contenders[0]!;
+  const rare = lt.rarestClasses.join(', ');
+  L.push('## Rare classes');
+  L.push('');
+  L.push(`Test accuracy (%) at the end: balanced = mean of the 10 per-class accuracies; rarest = mean over the ${lt.rarestClasses.length} rarest training classes (${rare}: ` +
+    `${lt.rarestClasses.map((k) => lt.classCounts[k]).join(', ')} images). Mean over seeds, 95 % Student-t interval, Δ paired against ${c0.name}.`);
+  L.push('');
+  L.push(`| contender | balanced | 95 % CI | Δ vs ${c0.name} | 95 % CI of Δ | rarest ${lt.rarestClasses.length} (${rare}) | per seed | 95 % CI | Δ vs ${c0.name} | 95 % CI of Δ |`);
+  L.push('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|');
+  const delta = (d: MeasureSummary['difference']) => (d ? [signed(d.mean), d.ci95 ? `${signed(d.ci95[0])} – ${signed(d.ci95[1])}` : '–'] : ['–', '–']);
+  for (const c of json.contenders) {
+    const t = c.longTail!;
+    L.push(`| ${c.name} | ${pct(t.balanced.mean)} | ${ci(t.balanced.ci95)} | ${delta(t.balanced.difference).join(' | ')} | ${pct(t.rarest.mean)} | ${t.rarest.accuracies.map(pct).join(', ')} | ${ci(t.rarest.ci95)} | ${delta(t.rarest.difference).join(' | ')} |`);
+  }
+  L.push('');
+  L.push('Accuracy per test class (%) at the end, mean over seeds; the header gives each class\'s training images.');
+  L.push('');
+  L.push(`| contender | ${lt.classCounts.map((n, k) => `${k} (${n})`).join(' | ')} |`);
+  L.push(`|---|${lt.classCounts.map(() => '---:').join('|')}|`);
+  for (const c of json.contenders) L.push(`| ${c.name} | ${c.longTail!.perClass.map(pct).join(' | ')} |`);
+  L.push('');
 }
 
 const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
