@@ -82,7 +82,7 @@ export function registerCompare(program: Command): void {
     .option('--policy <p>', 'batch policy shared by every contender (default: none)')
     .option('--seeds <n|list>', 'seeds: a count N (seeds 1..N) or a list such as 4,8,15', '3')
     .option('--budget-samples <n>', 'training presentations per run (one of --budget-samples, --budget-epochs, --budget-seconds is required; with --imbalance whole passes over the long-tailed subset)', positiveInt)
-    .option('--budget-epochs <e>', 'training presentations per run as passes over the training set (with --imbalance: over the long-tailed subset, one epoch = its size)', positiveInt)
+    .option('--budget-epochs <e>', 'the budget as passes over the training set, instead of --budget-samples (with --imbalance: over the long-tailed subset, one epoch = its size)', positiveInt)
     .option('--imbalance <ratio>', 'train every contender on the long-tailed subset of snn train --imbalance (class k keeps n_max·ratio^(−k/9) images; same seed ⇒ same subset) and report balanced, rarest-3 and per-class accuracy (default: the balanced set)', Number)
     .option('--train-samples <n>', 'with --imbalance: draw the long-tailed subset from the first N training images (default 60000)', positiveInt)
     .option('--budget-seconds <s>', 'also stop each run at the first evaluation point after S wall seconds (results then depend on machine speed; default: no time limit)', positiveNumber)
