@@ -80,8 +80,11 @@ export function balancedAccuracy(perClass: readonly number[]): number {
   return perClass.reduce((a, b) => a + b, 0) / Math.max(1, perClass.length);
 }
 
-/** Mean accuracy over the `k` rarest training classes (default 3). */
-export function rareClassAccuracy(perClass: readonly number[], rarestFirst: readonly number[], k = 3): number {
+/** How many of the rarest training classes "rare-class accuracy" averages over. */
+export const RARE_CLASSES = 3;
+
+/** Mean accuracy over the `k` rarest training classes (default `RARE_CLASSES`). */
+export function rareClassAccuracy(perClass: readonly number[], rarestFirst: readonly number[], k = RARE_CLASSES): number {
   const rare = rarestFirst.slice(0, k);
   return rare.reduce((a, c) => a + (perClass[c] ?? 0), 0) / Math.max(1, rare.length);
 }
