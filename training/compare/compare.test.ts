@@ -109,6 +109,15 @@ describe('compare on a long-tailed training set', () => {
     expect(u!.longTail!.rarest.difference).toBeNull();
     expect(t!.longTail!.rarest.difference!.mean).toBeCloseTo((rare[1]![0]! - rare[0]![0]! + rare[1]![1]! - rare[0]![1]!) / 2, 12);
     expect(readFileSync(join(dir, 'compare.md'), 'utf8')).toContain('## Rare classes');
+    // compare.csv: balanced and rarest accuracy at every evaluation point, as the trainer logged them.
+    const [header, ...rows] = readFileSync(join(dir, 'compare.csv'), 'utf8').trim().split('\n');
+    expect(header!.split(',').slice(-2)).toEqual(['balanced_accuracy', 'rarest_accuracy']);
+    expect(rows).toHaveLength(2 * 2 * 2);
+    for (const row of rows) {
+      const f = row.split(',');
+      const m = metricsOf(dir, f[2]!).find((x) => x.trained === Number(f[3]))!;
+      expect([Number(f[8]), Number(f[9])]).toEqual([m.balancedAccuracy!.sl, m.rareClassAccuracy!.sl]);
+    }
 
     // Same configuration and seeds, another directory: the same compare.json, byte for byte.
     const again = mkdtempSync(join(tmpdir(), 'snn-cmp-lt-'));

@@ -5,6 +5,7 @@
 import type { CompareJson, CompareTiming, MeasureSummary } from './summary.js';
 import type { JobResult } from '../jobs/job.js';
 import type { GridJob } from './grid.js';
+import { balancedAccuracy, rareClassAccuracy } from '../../datasets/long-tailed.js';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : (100 * x).toFixed(2));
 const num = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
@@ -106,13 +107,20 @@ function longTailTables(L: string[], json: CompareJson, lt: NonNullable<CompareJ
 
 const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-/** One row per contender × seed × evaluation point: the learning curves, long format. */
+/**
+ * One row per contender × seed × evaluation point: the learning curves, long format. On a
+ * long-tailed training set also the balanced and rarest-class accuracy at each point.
+ */
 export function compareCsv(json: CompareJson, jobs: readonly GridJob[], results: ReadonlyMap<string, JobResult>): string {
-  const rows = ['contender,seed,job,samples,accuracy,wall_seconds,cpu_seconds,pruned_at'];
+  const lt = json.longTail;
+  const rows = [`contender,seed,job,samples,accuracy,wall_seconds,cpu_seconds,pruned_at${lt ? ',balanced_accuracy,rarest_accuracy' : ''}`];
   for (const c of json.contenders) {
     for (const j of jobs.filter((x) => x.contender === c.name)) {
       const r = results.get(j.id)!;
-      for (const e of r.evaluations) rows.push([csvField(c.name), j.seed, j.id, e.samples, e.accuracy, e.wallSeconds.toFixed(3), e.cpuSeconds.toFixed(3), r.prunedAt ?? ''].join(','));
+      for (const e of r.evaluations) {
+        const classes = lt && e.perClass ? [balancedAccuracy(e.perClass), rareClassAccuracy(e.perClass, lt.rarestFirst)] : [];
+        rows.push([csvField(c.name), j.seed, j.id, e.samples, e.accuracy, e.wallSeconds.toFixed(3), e.cpuSeconds.toFixed(3), r.prunedAt ?? '', ...classes].join(','));
+      }
     }
   }
   return rows.join('\n') + '\n';
