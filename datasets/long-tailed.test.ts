@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from './dataset.js';
-import { balancedAccuracy, longTailed, longTailedCounts, rareClassAccuracy } from './long-tailed.js';
+import { balancedAccuracy, longTailPlan, longTailed, longTailedCounts, rareClassAccuracy } from './long-tailed.js';
 
 /** A tiny synthetic data set: 2×2 images whose first two pixels hold the sample index. */
 function fakeSet(perClass: number[]): Dataset {
@@ -57,7 +57,25 @@ describe('long-tailed subsets', () => {
     expect(rareClassAccuracy(perClass, [9, 8, 7, 6, 5, 4, 3, 2, 1, 0])).toBeCloseTo(0.25, 12);
   });
 
+  it('longTailPlan tells from the labels alone what longTailed keeps, whatever the seed', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 10, maxLength: 10 }), fc.double({ min: 1, max: 300, noNaN: true }), fc.integer({ min: 0, max: 1e6 }), (perClass, rho, seed) => {
+        const ds = fakeSet(perClass);
+        const plan = longTailPlan(ds.labels, rho);
+        const lt = longTailed(ds, rho, seed);
+        const kept = new Array<number>(10).fill(0);
+        for (const l of lt.labels) kept[l]!++;
+        expect(plan.classCounts).toEqual(kept);
+        expect(plan.size).toBe(lt.count);
+        expect(plan.rarestFirst).toEqual(lt.longTail.rarestFirst);
+        for (let i = 1; i < 10; i++) expect(kept[plan.rarestFirst[i]!]!).toBeGreaterThanOrEqual(kept[plan.rarestFirst[i - 1]!]!);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('bad ratio or a missing class is a one-line error', () => {
+    for (const rho of [0.5, NaN, Infinity, -3]) expect(() => longTailPlan(new Uint8Array(10).map((_, i) => i), rho)).toThrow(/ratio ≥ 1/);
     expect(() => longTailed(fakeSet(new Array<number>(10).fill(5)), 0.5, 1)).toThrow(/ratio ≥ 1/);
     expect(() => longTailed(fakeSet([5, 5, 5, 5, 5, 5, 5, 5, 5, 0]), 10, 1)).toThrow(/class 9 has no sample/);
   });

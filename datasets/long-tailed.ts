@@ -28,18 +28,36 @@ export function longTailedCounts(nMax: number, ratio: number, classes = NUM_CLAS
   return Array.from({ length: classes }, (_, k) => Math.max(1, Math.floor(nMax * ratio ** (-k / Math.max(1, classes - 1)) + 1e-9)));
 }
 
-export function longTailed(ds: Dataset, ratio: number, seed: number, classes = NUM_CLASSES): LongTailedDataset {
+/** ρ must be a finite ratio ≥ 1 (1: every class keeps n_max samples). */
+export function checkImbalanceRatio(ratio: number): number {
   if (!(Number.isFinite(ratio) && ratio >= 1)) {
     throw new SnnError('usage', `--imbalance must be a ratio ≥ 1 (largest class / smallest class), got ${ratio}`, 'e.g. --imbalance 100');
   }
-  const members: number[][] = Array.from({ length: classes }, () => []);
-  for (let i = 0; i < ds.count; i++) members[ds.labels[i]!]!.push(i);
-  const available = members.map((m) => m.length);
+  return ratio;
+}
+
+/**
+ * What `longTailed` keeps of a set with these labels, without touching its images: the class
+ * counts, the classes from rarest to most frequent, and the subset's size. Checks the ratio and
+ * that every class is present.
+ */
+export function longTailPlan(labels: ArrayLike<number>, ratio: number, classes = NUM_CLASSES): { classCounts: number[]; rarestFirst: number[]; size: number } {
+  checkImbalanceRatio(ratio);
+  const available = new Array<number>(classes).fill(0);
+  for (let i = 0; i < labels.length; i++) available[labels[i]!]!++;
   const nMax = Math.min(...available);
   if (nMax === 0) {
     throw new SnnError('config.invalid', `a long-tailed subset needs every class in the training set; class ${available.indexOf(0)} has no sample`, 'use more --train-samples');
   }
-  const counts = longTailedCounts(nMax, ratio, classes);
+  const classCounts = longTailedCounts(nMax, ratio, classes);
+  const rarestFirst = Array.from({ length: classes }, (_, k) => k).sort((a, b) => classCounts[a]! - classCounts[b]! || b - a);
+  return { classCounts, rarestFirst, size: classCounts.reduce((a, b) => a + b, 0) };
+}
+
+export function longTailed(ds: Dataset, ratio: number, seed: number, classes = NUM_CLASSES): LongTailedDataset {
+  const { classCounts: counts, rarestFirst } = longTailPlan(ds.labels.subarray(0, ds.count), ratio, classes);
+  const members: number[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < ds.count; i++) members[ds.labels[i]!]!.push(i);
   const keep: number[] = [];
   for (let k = 0; k < classes; k++) {
     const idx = Int32Array.from(members[k]!);
@@ -54,7 +72,6 @@ export function longTailed(ds: Dataset, ratio: number, seed: number, classes = N
     images.set(ds.images.subarray(src * px, (src + 1) * px), dst * px);
     labels[dst] = ds.labels[src]!;
   });
-  const rarestFirst = Array.from({ length: classes }, (_, k) => k).sort((a, b) => counts[a]! - counts[b]! || b - a);
   return { ...ds, count: keep.length, images, labels, longTail: { ratio, seed, classCounts: counts, rarestFirst } };
 }
 
@@ -63,8 +80,11 @@ export function balancedAccuracy(perClass: readonly number[]): number {
   return perClass.reduce((a, b) => a + b, 0) / Math.max(1, perClass.length);
 }
 
-/** Mean accuracy over the `k` rarest training classes (default 3). */
-export function rareClassAccuracy(perClass: readonly number[], rarestFirst: readonly number[], k = 3): number {
+/** How many of the rarest training classes "rare-class accuracy" averages over. */
+export const RARE_CLASSES = 3;
+
+/** Mean accuracy over the `k` rarest training classes (default `RARE_CLASSES`). */
+export function rareClassAccuracy(perClass: readonly number[], rarestFirst: readonly number[], k = RARE_CLASSES): number {
   const rare = rarestFirst.slice(0, k);
   return rare.reduce((a, c) => a + (perClass[c] ?? 0), 0) / Math.max(1, rare.length);
 }

@@ -144,6 +144,22 @@ describe('snn compare', () => {
     expect(starts).toHaveLength(2 * 4);
   }, 240_000);
 
+  it('--imbalance: the same long-tailed compare.json with 1 and 2 workers, the budget in passes over the subset', () => {
+    const args = ['compare', '--neurons', '20', '--set', 'rest=reset', '--seeds', '2', '--imbalance', '10', '--train-samples', '300', '--budget-epochs', '1',
+      '--test-samples', '40', '--eval-points', '2', '--contender', 'uniform=--sampler shuffled', '--contender', 'temp=--sampler temperature:tau=5', '--no-progress', '--no-report'];
+    const one = join(dir, 'lt-one');
+    const two = join(dir, 'lt-two');
+    for (const [out, w] of [[one, '1'], [two, '2']] as const) {
+      const r = run([...args, '--workers', w, '--out', out]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    expect(read(two, 'compare.json')).toBe(read(one, 'compare.json'));
+    const json = JSON.parse(read(one, 'compare.json')) as CompareJson;
+    expect(json.budgetSamples).toBe(json.longTail!.size);
+    expect(json.longTail!.classCounts.reduce((a, b) => a + b, 0)).toBe(json.longTail!.size);
+    expect(read(one, 'compare.md')).toMatch(new RegExp(`## Rare classes[\\s\\S]*rarest 3 \\(${json.longTail!.rarestClasses.join(', ')}\\)`));
+  }, 240_000);
+
   it('refuses bad input with one line and exit code 2', () => {
     const out = join(dir, 'bad');
     const common = ['compare', '--neurons', '20', '--budget-samples', '60', '--test-samples', '50', '--out', out];
@@ -155,6 +171,11 @@ describe('snn compare', () => {
       [[...common, '--contender', 'a=', '--eval-points', '61'], /below one training sample per evaluation/],
       [[...common, '--contender', 'a=', '--model', 'nope'], /unknown trainable model 'nope'/],
       [['compare', '--neurons', '20', '--contender', 'a=', '--out', out], /missing --budget-samples/],
+      [[...common, '--contender', 'a=', '--imbalance', '0.5'], /--imbalance must be a ratio ≥ 1/],
+      [[...common, '--contender', 'a=', '--imbalance', 'ten'], /--imbalance must be a ratio ≥ 1 .*got NaN/],
+      [[...common, '--contender', 'a=', '--imbalance', '10', '--train-samples', '300'], /not whole passes over the \d+ images of the long-tailed subset/],
+      [[...common, '--contender', 'a=', '--train-samples', '300'], /--train-samples is only used with --imbalance/],
+      [['compare', '--neurons', '20', '--budget-epochs', '1', '--test-samples', '50', '--out', out, '--model', 'lif-mlp', '--rules', 'surrogate-bptt', '--imbalance', '10', '--train-samples', '300'], /--imbalance does not apply to lif-mlp/],
     ];
     for (const [args, message] of cases) {
       const r = run(args);

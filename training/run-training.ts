@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset, subset, type Dataset } from '../datasets/dataset.js';
-import { longTailed, type LongTail } from '../datasets/long-tailed.js';
+import { checkImbalanceRatio, longTailed, type LongTail } from '../datasets/long-tailed.js';
 import { samplers } from '../datasets/sampler.js';
 import { parsePluginSpec } from '../engine/registry.js';
 import type { RunSummary } from './run-summary.js';
@@ -185,10 +185,7 @@ function checkSamplerSpec(text: string): string {
 }
 
 function checkImbalance(ratio: number | null): number | null {
-  if (ratio !== null && !(Number.isFinite(ratio) && ratio >= 1)) {
-    throw new SnnError('usage', `--imbalance must be a ratio ≥ 1 (largest class / smallest class), got ${ratio}`, 'e.g. --imbalance 100');
-  }
-  return ratio;
+  return ratio === null ? null : checkImbalanceRatio(ratio);
 }
 
 /** Fields a user may not override: they are set by their own options or define the data. */

@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import { imageOf, shuffledIndices } from '../datasets/dataset.js';
-import { balancedAccuracy, rareClassAccuracy, type LongTail } from '../datasets/long-tailed.js';
+import { balancedAccuracy, RARE_CLASSES, rareClassAccuracy, type LongTail } from '../datasets/long-tailed.js';
 import { createSampler, type Sampler, type SamplerState } from '../datasets/sampler.js';
 import { parsePluginSpec } from '../engine/registry.js';
 import { predictFinal, predictionSettled, type Prediction } from './learning-curve.js';
@@ -375,7 +375,7 @@ export class Trainer {
       const sl = r.sl?.perClass() ?? null;
       const usl = r.usl.perClass();
       line.balancedAccuracy = { sl: sl && balancedAccuracy(sl), usl: balancedAccuracy(usl) };
-      const classes = lt.rarestFirst.slice(0, 3);
+      const classes = lt.rarestFirst.slice(0, RARE_CLASSES);
       line.rareClassAccuracy = { sl: sl && rareClassAccuracy(sl, lt.rarestFirst), usl: rareClassAccuracy(usl, lt.rarestFirst), classes };
     }
     const curve = [...this.metrics.filter((m) => m.stage === stage), line];

@@ -12,6 +12,8 @@ import { SnnError } from '../../engine/errors.js';
 import { parseContenders } from '../../training/compare/contenders.js';
 import { runCompare } from '../../training/compare/compare.js';
 import { parseSeeds } from '../../training/compare/grid.js';
+import { longTailSubset } from '../../training/jobs/long-tail-budget.js';
+import { TRAIN_SET_SIZE } from '../../training/jobs/run-job.js';
 import { defaultWorkers } from '../../training/sweep/local-pool.js';
 import { withTimings } from '../../training/compare/summary.js';
 import { positiveInt, positiveNumber } from '../parse.js';
@@ -32,7 +34,10 @@ interface CompareFlags {
   policy?: string;
   seeds: string;
   budgetSamples?: number;
+  budgetEpochs?: number;
   budgetSeconds?: number;
+  imbalance?: number;
+  trainSamples?: number;
   testSamples: number;
   evalPoints: number;
   prune?: boolean;
@@ -76,7 +81,10 @@ export function registerCompare(program: Command): void {
     .option('--transform <t>', 'update transform shared by every contender (repeatable)', collect)
     .option('--policy <p>', 'batch policy shared by every contender (default: none)')
     .option('--seeds <n|list>', 'seeds: a count N (seeds 1..N) or a list such as 4,8,15', '3')
-    .option('--budget-samples <n>', 'training presentations per run (required unless --budget-seconds)', positiveInt)
+    .option('--budget-samples <n>', 'training presentations per run (one of --budget-samples, --budget-epochs, --budget-seconds is required; with --imbalance whole passes over the long-tailed subset)', positiveInt)
+    .option('--budget-epochs <e>', 'the budget as passes over the training set, instead of --budget-samples (with --imbalance: over the long-tailed subset, one epoch = its size)', positiveInt)
+    .option('--imbalance <ratio>', 'train every contender on the long-tailed subset of snn train --imbalance (class k keeps n_max·ratio^(−k/9) images; same seed ⇒ same subset) and report balanced, rarest-3 and per-class accuracy (default: the balanced set)', Number)
+    .option('--train-samples <n>', 'with --imbalance: draw the long-tailed subset from the first N training images (default 60000)', positiveInt)
     .option('--budget-seconds <s>', 'also stop each run at the first evaluation point after S wall seconds (results then depend on machine speed; default: no time limit)', positiveNumber)
     .option('--test-samples <n>', 'evaluate on the first N test images', positiveInt, 10000)
     .option('--eval-points <k>', 'evaluations per run, evenly spaced over the budget (common to all contenders)', positiveInt, 5)
@@ -95,7 +103,15 @@ export function registerCompare(program: Command): void {
 async function runCompareCommand(flags: CompareFlags): Promise<void> {
   if (flags.neurons === undefined) throw new SnnError('usage', 'missing --neurons', 'e.g. --neurons 100');
   if (!flags.out) throw new SnnError('usage', 'missing --out DIR', 'name a directory for the comparison (rerun with it to continue)');
-  if (flags.budgetSamples === undefined && flags.budgetSeconds === undefined) throw new SnnError('usage', 'missing --budget-samples', 'e.g. --budget-samples 5000 (or --budget-seconds S)');
+  if (flags.budgetSamples !== undefined && flags.budgetEpochs !== undefined) throw new SnnError('usage', '--budget-samples and --budget-epochs both give the budget', 'give one of them');
+  if (flags.budgetSamples === undefined && flags.budgetEpochs === undefined && flags.budgetSeconds === undefined) throw new SnnError('usage', 'missing --budget-samples', 'e.g. --budget-samples 5000 (or --budget-epochs E, --budget-seconds S)');
+  if (flags.trainSamples !== undefined && flags.imbalance === undefined) {
+    throw new SnnError('usage', '--train-samples is only used with --imbalance', 'without --imbalance the budget picks the first --budget-samples images; drop --train-samples');
+  }
+  // One epoch: the long-tailed subset, or the whole training set.
+  const longTail = flags.imbalance !== undefined ? longTailSubset(flags.dataset, flags.imbalance, flags.trainSamples ?? TRAIN_SET_SIZE) : null;
+  const epoch = longTail?.size ?? TRAIN_SET_SIZE;
+  const budgetSamples = flags.budgetSamples ?? (flags.budgetEpochs ?? 1) * epoch;
   const contenders = parseContenders({
     model: flags.model,
     rules: flags.rules,
@@ -133,7 +149,8 @@ async function runCompareCommand(flags: CompareFlags): Promise<void> {
         dataset: flags.dataset,
         neurons: flags.neurons,
         seeds,
-        budgetSamples: flags.budgetSamples ?? 60000,
+        budgetSamples,
+        longTail: longTail && { ratio: longTail.ratio, trainSamples: longTail.trainSamples },
         testSamples: flags.testSamples,
         evalPoints: flags.evalPoints,
         contenders,

@@ -10,6 +10,8 @@ import type { JobResult } from '../jobs/job.js';
 import { runCompare, type CompareOptions } from './compare.js';
 import { parseContenders } from './contenders.js';
 import type { PredictFinal } from './predict.js';
+import { longTailSubset } from '../jobs/long-tail-budget.js';
+import type { MetricsLine } from '../trainer.js';
 
 const base = (out: string): CompareOptions => ({
   model: 'hao2020',
@@ -72,5 +74,60 @@ describe('compare --budget-seconds', () => {
     expect(jobs(dir).every((j) => j.stoppedAt === 15)).toBe(true);
     expect(json.notes.join(' ')).toMatch(/depends on the speed and load of the machine/);
     expect(readFileSync(join(dir, 'compare.md'), 'utf8')).toMatch(/stopped by time at 15\/15 samples/);
+  });
+});
+
+describe('compare on a long-tailed training set', () => {
+  const lt = { ratio: 10, trainSamples: 300 };
+  const options = (out: string): CompareOptions => ({
+    ...base(out),
+    budgetSamples: longTailSubset('mnist', lt.ratio, lt.trainSamples).size,
+    evalPoints: 2,
+    longTail: lt,
+    contenders: parseContenders({ model: 'hao2020', set: { rest: 'reset' }, contenders: ['uniform=--sampler shuffled', 'temp=--sampler temperature:tau=5'] }),
+  });
+  const metricsOf = (dir: string, job: string) =>
+    readFileSync(join(dir, 'runs', job, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as MetricsLine);
+
+  it('reports the rare classes as the trainer measured them, with paired differences; reruns give the same bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snn-cmp-lt-'));
+    const { json } = await runCompare(options(dir));
+    const subset = longTailSubset('mnist', lt.ratio, lt.trainSamples);
+    expect(json.longTail).toEqual({ ...lt, size: subset.size, classCounts: subset.classCounts, rarestFirst: subset.rarestFirst, rarestClasses: subset.rarestFirst.slice(0, 3) });
+    const rare: number[][] = [];
+    for (const c of json.contenders) {
+      const finals = c.jobs.map((id) => metricsOf(dir, id).at(-1)!);
+      // One pass over the subset: its size in presentations.
+      for (const m of finals) expect(m.trained).toBe(subset.size);
+      expect(c.longTail!.rarest.accuracies).toEqual(finals.map((m) => m.rareClassAccuracy!.sl));
+      expect(c.longTail!.balanced.accuracies).toEqual(finals.map((m) => m.balancedAccuracy!.sl));
+      for (const m of finals) expect(m.rareClassAccuracy!.classes).toEqual(json.longTail!.rarestClasses);
+      for (let k = 0; k < 10; k++) expect(c.longTail!.perClass[k]).toBeCloseTo((finals[0]!.perClassSl![k]! + finals[1]!.perClassSl![k]!) / 2, 12);
+      rare.push(c.longTail!.rarest.accuracies);
+    }
+    const [u, t] = json.contenders;
+    expect(u!.longTail!.rarest.difference).toBeNull();
+    expect(t!.longTail!.rarest.difference!.mean).toBeCloseTo((rare[1]![0]! - rare[0]![0]! + rare[1]![1]! - rare[0]![1]!) / 2, 12);
+    expect(readFileSync(join(dir, 'compare.md'), 'utf8')).toContain('## Rare classes');
+    // compare.csv: balanced and rarest accuracy at every evaluation point, as the trainer logged them.
+    const [header, ...rows] = readFileSync(join(dir, 'compare.csv'), 'utf8').trim().split('\n');
+    expect(header!.split(',').slice(-2)).toEqual(['balanced_accuracy', 'rarest_accuracy']);
+    expect(rows).toHaveLength(2 * 2 * 2);
+    for (const row of rows) {
+      const f = row.split(',');
+      const m = metricsOf(dir, f[2]!).find((x) => x.trained === Number(f[3]))!;
+      expect([Number(f[8]), Number(f[9])]).toEqual([m.balancedAccuracy!.sl, m.rareClassAccuracy!.sl]);
+    }
+
+    // Same configuration and seeds, another directory: the same compare.json, byte for byte.
+    const again = mkdtempSync(join(tmpdir(), 'snn-cmp-lt-'));
+    await runCompare(options(again));
+    expect(readFileSync(join(again, 'compare.json'), 'utf8')).toBe(readFileSync(join(dir, 'compare.json'), 'utf8'));
+  });
+
+  it('refuses a budget that is not whole passes over the subset before any job starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snn-cmp-lt-'));
+    await expect(runCompare({ ...options(dir), budgetSamples: options(dir).budgetSamples + 1 })).rejects.toThrow(/not whole passes/);
+    expect(readdirSync(join(dir))).not.toContain('jobs');
   });
 });

@@ -25,6 +25,7 @@ import type { JobResult } from '../jobs/job.js';
 import type { Contender } from './contenders.js';
 import { buildGrid, type GridJob, type GridOptions } from './grid.js';
 import { runJob } from '../jobs/run-job.js';
+import { longTailSubset } from '../jobs/long-tail-budget.js';
 import type { JobSpec } from '../jobs/job.js';
 import { ThreadPool } from '../sweep/local-pool.js';
 import { predictFinal as defaultPredict, type CurvePoint, type Prediction, type PredictFinal } from './predict.js';
@@ -220,6 +221,7 @@ export async function runCompare(o: CompareOptions, events: CompareEvents = {}):
     testSamples: o.testSamples,
     evalAt,
     seeds: o.seeds,
+    longTail: o.longTail ? longTailSubset(o.dataset, o.longTail.ratio, o.longTail.trainSamples) : null,
     targetAccuracy: o.targetAccuracy ?? null,
     prune,
     contenders: o.contenders,

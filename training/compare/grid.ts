@@ -21,6 +21,11 @@ export interface GridOptions {
   testSamples: number;
   /** Evaluation points, equally spaced over the budget (the last at the budget). */
   evalPoints: number;
+  /**
+   * Train every contender on the long-tailed subset (ratio ρ) of the first `trainSamples` training
+   * images, as `snn train --imbalance`; the budget is then whole passes over that subset.
+   */
+  longTail?: { ratio: number; trainSamples: number } | null;
 }
 
 export interface GridJob {
@@ -76,6 +81,7 @@ export function buildGrid(contenders: readonly Contender[], o: GridOptions): Gri
         transforms: c.transforms,
         policy: c.policy,
         seed,
+        ...(o.longTail ? { longTail: { ratio: o.longTail.ratio, trainSamples: o.longTail.trainSamples } } : {}),
         budgetSamples: o.budgetSamples,
         testSamples: o.testSamples,
         evalAt,
@@ -84,7 +90,7 @@ export function buildGrid(contenders: readonly Contender[], o: GridOptions): Gri
     }
   }
   // Everything the trainer would refuse is refused now, before any job starts: model, data set,
-  // --set fields, sampler, rules, the budget's split into passes.
+  // --set fields, sampler, rules, the budget's split into passes (over a long-tailed subset too).
   for (const c of contenders) {
     const job = jobs.find((j) => j.contender === c.name)!;
     try {

@@ -9,6 +9,27 @@ import type { Contender } from './contenders.js';
 import type { GridJob } from './grid.js';
 import type { Prediction } from './predict.js';
 import { intervalsOverlap, meanCi, pairedDifference } from './statistics.js';
+import { balancedAccuracy, RARE_CLASSES, rareClassAccuracy } from '../../datasets/long-tailed.js';
+import { SnnError } from '../../engine/errors.js';
+import type { LongTailSubset } from '../jobs/long-tail-budget.js';
+
+/** One accuracy measure over seeds: per seed, mean, 95 % interval, paired difference to the first contender. */
+export interface MeasureSummary {
+  accuracies: number[];
+  mean: number;
+  ci95: [number, number] | null;
+  difference: { against: string; mean: number; ci95: [number, number] | null; excludesZero: boolean } | null;
+}
+
+/** A contender's accuracy on the classes of a long-tailed training set, at the last evaluation. */
+export interface LongTailSummary {
+  /** Mean of the per-class accuracies (what a class-balanced test set gives). */
+  balanced: MeasureSummary;
+  /** Mean accuracy over the `RARE_CLASSES` (3) rarest training classes, as `snn train --imbalance` reports it. */
+  rarest: MeasureSummary;
+  /** Accuracy per test class, mean over seeds, class 0 first. */
+  perClass: number[];
+}
 
 export interface CurvePointSummary {
   samples: number;
@@ -45,6 +66,8 @@ export interface ContenderSummary {
   predicted: { final: number; lo: number; hi: number } | null;
   /** Per weight array, each statistic averaged over seeds. */
   weightStats: Record<string, WeightStats>;
+  /** With a long-tailed training set (`--imbalance`) only. */
+  longTail?: LongTailSummary;
 }
 
 export interface CompareJson {
@@ -57,6 +80,8 @@ export interface CompareJson {
   testSamples: number;
   evalAt: number[];
   seeds: number[];
+  /** The long-tailed training subset every contender trained on (`--imbalance`); absent for the balanced set. */
+  longTail?: { ratio: number; trainSamples: number; size: number; classCounts: number[]; rarestFirst: number[]; rarestClasses: number[] };
   targetAccuracy: number;
   prune: boolean;
   contenders: ContenderSummary[];
@@ -91,6 +116,7 @@ export interface SummaryInput {
   testSamples: number;
   evalAt: number[];
   seeds: number[];
+  longTail: LongTailSubset | null;
   targetAccuracy: number | null;
   prune: boolean;
   contenders: readonly Contender[];
@@ -117,7 +143,46 @@ function targetOf(input: SummaryInput): number {
   return Math.min(...input.contenders.map((c) => meanOf(runsOf(input, c.name).map((r) => r.result.accuracy))));
 }
 
+/** The paired difference xs − base (same seeds) with its 95 % interval, and whether that excludes 0. */
+function differenceTo(against: string, base: readonly number[], xs: readonly number[]): NonNullable<MeasureSummary['difference']> {
+  const d = pairedDifference(base, xs);
+  return { against, mean: d.mean, ci95: d.ci95, excludesZero: d.ci95 !== null && (d.ci95[0] > 0 || d.ci95[1] < 0) };
+}
+
+function measure(xs: number[], first: { name: string; values: number[] } | null): MeasureSummary {
+  const m = meanCi(xs);
+  return { accuracies: xs, mean: m.mean, ci95: m.ci95, difference: first ? differenceTo(first.name, first.values, xs) : null };
+}
+
+/** Per-class accuracy of each run at its last evaluation (long-tailed jobs record it). */
+function perClassOf(runs: { result: JobResult }[]): number[][] {
+  return runs.map((r) => {
+    const pc = r.result.evaluations.at(-1)!.perClass;
+    if (!pc) throw new SnnError('internal', `job ${r.result.id} has no per-class accuracy: not a long-tailed run`, 'rerun the comparison into a new --out');
+    return pc;
+  });
+}
+
+function longTailSummaries(input: SummaryInput, lt: LongTailSubset): LongTailSummary[] {
+  const measures = (c: Contender) => {
+    const pcs = perClassOf(runsOf(input, c.name));
+    return { pcs, balanced: pcs.map(balancedAccuracy), rarest: pcs.map((pc) => rareClassAccuracy(pc, lt.rarestFirst)) };
+  };
+  const first = input.contenders[0]!;
+  const base = measures(first);
+  return input.contenders.map((c, ci) => {
+    const m = ci === 0 ? base : measures(c);
+    return {
+      balanced: measure(m.balanced, ci === 0 ? null : { name: first.name, values: base.balanced }),
+      rarest: measure(m.rarest, ci === 0 ? null : { name: first.name, values: base.rarest }),
+      perClass: m.pcs[0]!.map((_, k) => meanOf(m.pcs.map((pc) => pc[k]!))),
+    };
+  });
+}
+
 export function summarize(input: SummaryInput): CompareJson {
+  const lt = input.longTail;
+  const longTails = lt ? longTailSummaries(input, lt) : null;
   const target = targetOf(input);
   const first = input.contenders[0]!;
   const firstAcc = runsOf(input, first.name).map((r) => r.result.accuracy);
@@ -148,13 +213,14 @@ export function summarize(input: SummaryInput): CompareJson {
     }
     let difference: ContenderSummary['difference'] = null;
     if (ci > 0) {
-      const d = pairedDifference(firstAcc, accuracies);
-      const excludesZero = d.ci95 !== null && (d.ci95[0] > 0 || d.ci95[1] < 0);
-      difference = { against: first.name, mean: d.mean, ci95: d.ci95, excludesZero };
+      const d = differenceTo(first.name, firstAcc, accuracies);
+      const { excludesZero } = d;
+      const n = accuracies.length;
+      difference = d;
       const firstCi = meanCi(firstAcc).ci95;
       if (d.ci95 === null) notes.push(`${c.name} − ${first.name}: ${points(d.mean)} points on one seed; no interval (run more seeds).`);
-      else if (excludesZero) notes.push(`${c.name} − ${first.name}: ${points(d.mean)} points (95 % CI ${points(d.ci95[0])} to ${points(d.ci95[1])} over ${d.n} paired seeds): the interval excludes 0, so ${d.mean > 0 ? c.name : first.name} is better on these seeds.`);
-      else notes.push(`${c.name} − ${first.name}: ${points(d.mean)} points (95 % CI ${points(d.ci95[0])} to ${points(d.ci95[1])} over ${d.n} paired seeds): the interval contains 0, so these seeds do not show a difference.`);
+      else if (excludesZero) notes.push(`${c.name} − ${first.name}: ${points(d.mean)} points (95 % CI ${points(d.ci95[0])} to ${points(d.ci95[1])} over ${n} paired seeds): the interval excludes 0, so ${d.mean > 0 ? c.name : first.name} is better on these seeds.`);
+      else notes.push(`${c.name} − ${first.name}: ${points(d.mean)} points (95 % CI ${points(d.ci95[0])} to ${points(d.ci95[1])} over ${n} paired seeds): the interval contains 0, so these seeds do not show a difference.`);
       if (m.ci95 && firstCi && intervalsOverlap(m.ci95, firstCi)) notes.push(`The 95 % intervals of ${c.name} and ${first.name} overlap: their accuracies are not separated at this number of seeds.`);
     }
     const predicted = input.predictions.get(c.name) ?? null;
@@ -182,6 +248,7 @@ export function summarize(input: SummaryInput): CompareJson {
       prunedAt: pruned,
       predicted: pruned !== null && predicted ? { final: predicted.final, lo: predicted.lo, hi: predicted.hi } : null,
       weightStats,
+      ...(longTails ? { longTail: longTails[ci]! } : {}),
     };
   });
   if (input.budgetSeconds !== null) {
@@ -197,6 +264,7 @@ export function summarize(input: SummaryInput): CompareJson {
     testSamples: input.testSamples,
     evalAt: input.evalAt,
     seeds: input.seeds,
+    ...(lt ? { longTail: { ratio: lt.ratio, trainSamples: lt.trainSamples, size: lt.size, classCounts: lt.classCounts, rarestFirst: lt.rarestFirst, rarestClasses: lt.rarestFirst.slice(0, RARE_CLASSES) } } : {}),
     targetAccuracy: target,
     prune: input.prune,
     contenders,

@@ -36,12 +36,18 @@ describe('job ids', () => {
       }),
     );
     expect(jobId({ ...spec, set: { etaInput: '0.010' } })).not.toBe(jobId(spec));
+    // A long-tailed job is another job; a balanced one keeps the id it had before longTail existed.
+    expect(jobId({ ...spec, longTail: { ratio: 100, trainSamples: 60000 } })).not.toBe(jobId(spec));
+    expect(jobId({ ...spec, longTail: { ratio: 100, trainSamples: 60000 } })).not.toBe(jobId({ ...spec, longTail: { ratio: 10, trainSamples: 60000 } }));
+    expect(jobId({ ...spec, longTail: undefined })).toBe(jobId(spec));
   });
 });
 
 describe('validateJob', () => {
   it('returns a valid spec unchanged', () => {
     expect(validateJob(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+    const longTailed = { ...spec, longTail: { ratio: 100, trainSamples: 60000 } };
+    expect(validateJob(JSON.parse(JSON.stringify(longTailed)))).toEqual(longTailed);
   });
 
   it('refuses bad fields with one line naming the field', () => {
@@ -53,6 +59,8 @@ describe('validateJob', () => {
       [{ ...spec, evalAt: [1000, 2000] }, 'evalAt'],
       [{ ...spec, rules: 'sym-stdp' }, 'rules'],
       [{ ...spec, extra: 1 }, 'job'],
+      [{ ...spec, longTail: { ratio: 0.5, trainSamples: 60000 } }, 'longTail.ratio'],
+      [{ ...spec, longTail: { ratio: 10, trainSamples: 0 } }, 'longTail.trainSamples'],
       [42, 'job'],
     ];
     for (const [data, field] of bad) {

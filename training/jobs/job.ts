@@ -22,6 +22,12 @@ export interface JobSpec {
   transforms: string[]; // e.g. ['lamb'], ['spectra:c=1']
   policy: string | null; // e.g. 'adadagrad'
   seed: number;
+  /**
+   * Train on the long-tailed subset (ratio ρ) of the first `trainSamples` training images, as
+   * `snn train --imbalance ρ --train-samples N` does; the budget is then whole passes over that
+   * subset. Absent for the balanced set (so the ids of balanced jobs are what they always were).
+   */
+  longTail?: { ratio: number; trainSamples: number };
   budgetSamples: number; // training presentations
   testSamples: number; // first N test images
   evalAt: number[]; // sample counts at which to evaluate (ascending, last = budgetSamples)
@@ -43,6 +49,7 @@ export const jobSpecSchema = z
     transforms: z.array(z.string().min(1)),
     policy: z.string().min(1).nullable(),
     seed: z.number().int().min(0).max(0xffffffff),
+    longTail: z.object({ ratio: z.number().finite().min(1), trainSamples: positiveInt }).strict().optional(),
     budgetSamples: positiveInt,
     testSamples: positiveInt,
     evalAt: z.array(positiveInt).min(1),
@@ -94,6 +101,8 @@ export function jobId(spec: JobSpec): string {
 export interface JobEvaluation {
   samples: number;
   accuracy: number;
+  /** Long-tailed jobs: accuracy per test class (the same readout as `accuracy`), class 0 first. */
+  perClass?: number[];
   wallSeconds: number;
   cpuSeconds: number;
 }

@@ -19,11 +19,12 @@ import { trainBatch } from '../batch-trainer.js';
 import { isBatchModel } from '../models.js';
 import type { MetricsLine } from '../trainer.js';
 import { SNN_VERSION } from '../../cli/version.js';
+import { longTailEpochs, longTailSubset } from './long-tail-budget.js';
 import { jobId, type JobEvaluation, type JobResult, type JobSpec, type WeightStats } from './job.js';
 import { threadCpuSeconds } from './thread-cpu.js';
 
 /** Images in the training split of every supported data set. */
-const TRAIN_SET_SIZE = 60000;
+export const TRAIN_SET_SIZE = 60000;
 
 export interface RunJobOptions {
   runDir: string;
@@ -48,9 +49,19 @@ export function budgetToEpochs(budget: number): { trainSamples: number; epochs: 
   return { trainSamples: budget / epochs, epochs };
 }
 
+/**
+ * The training images and passes a job's budget stands for: on the balanced set `budgetToEpochs`;
+ * on a long-tailed one whole passes over the subset of the first `longTail.trainSamples` images.
+ */
+export function jobEpochs(spec: JobSpec): { trainSamples: number; epochs: number } {
+  if (!spec.longTail) return budgetToEpochs(spec.budgetSamples);
+  const lt = longTailSubset(spec.dataset, spec.longTail.ratio, spec.longTail.trainSamples);
+  return { trainSamples: lt.trainSamples, epochs: longTailEpochs(spec.budgetSamples, lt) };
+}
+
 /** The `snn train` request a job stands for. */
 export function trainRequestOf(spec: JobSpec, runDir: string, evalWorkers: number): TrainRequest {
-  const { trainSamples, epochs } = budgetToEpochs(spec.budgetSamples);
+  const { trainSamples, epochs } = jobEpochs(spec);
   return {
     model: spec.model,
     dataset: spec.dataset,
@@ -64,6 +75,7 @@ export function trainRequestOf(spec: JobSpec, runDir: string, evalWorkers: numbe
     evalWorkers,
     set: spec.set,
     evalAt: spec.evalAt,
+    ...(spec.longTail ? { imbalance: spec.longTail.ratio } : {}),
     ...(spec.sampler !== null ? { sampler: spec.sampler as TrainRequest['sampler'] } : {}),
     ...(spec.rules.length ? { rules: spec.rules } : {}),
     ...(spec.recipe !== null ? { recipe: spec.recipe } : {}),
@@ -152,7 +164,14 @@ export async function runJob(spec: JobSpec, opts: RunJobOptions): Promise<JobRes
   const timingAt = new Map(timings.map((t) => [t.samples, t]));
   const evaluations: JobEvaluation[] = metrics.map((m) => {
     const t = timingAt.get(m.trained);
-    return { samples: m.trained, accuracy: m.accuracy ?? m.slAccuracy ?? m.uslAccuracy, wallSeconds: t?.wallSeconds ?? 0, cpuSeconds: t?.cpuSeconds ?? 0 };
+    const perClass = spec.longTail ? (m.slAccuracy !== null && m.slAccuracy !== undefined ? m.perClassSl : m.perClassUsl) : undefined;
+    return {
+      samples: m.trained,
+      accuracy: m.accuracy ?? m.slAccuracy ?? m.uslAccuracy,
+      ...(perClass ? { perClass } : {}),
+      wallSeconds: t?.wallSeconds ?? 0,
+      cpuSeconds: t?.cpuSeconds ?? 0,
+    };
   });
   const last = evaluations.at(-1);
   if (!last) throw new SnnError('internal', `job ${jobId(spec)} ended without an evaluation`, 'check its run directory');
