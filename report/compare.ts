@@ -4,13 +4,23 @@
  *
  * compare.json: { contenders: [{ name, accuracyMean, accuracyCi95, accuracies, wallSeconds,
  *                 curve?: [{ samples, accuracy, wallSeconds }] }] }; accuracyCi95 is the half-width
- * of the 95 % interval, or its [low, high] ends.
+ * of the 95 % interval, or its [low, high] ends. A long-tailed comparison (`--imbalance`) adds
+ * `longTail` (the training subset: class counts, rarest first) and per contender
+ * `longTail: { balanced, rarest, perClass }`: a table of the rare-class figures and a chart of the
+ * accuracy per class, classes ordered from the most to the least trained.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SnnError } from '../engine/errors.js';
 import { withTimings, type CompareJson, type CompareTiming } from '../training/compare/summary.js';
 import { CLASS_SCHEME, escapeHtml, type Figure } from './figure.js';
+
+/** One accuracy measure over seeds, as compare.json stores it (fractions). */
+export interface Measure {
+  mean: number;
+  ci95: [number, number] | null;
+  difference: { against: string; mean: number; ci95: [number, number] | null; excludesZero: boolean } | null;
+}
 
 export interface Contender {
   name: string;
@@ -19,15 +29,30 @@ export interface Contender {
   accuracies: number[];
   wallSeconds: number;
   curve?: { samples: number; accuracy: number; wallSeconds: number }[];
+  /** Rare-class figures of a long-tailed comparison. */
+  longTail?: { balanced: Measure; rarest: Measure; perClass: number[] };
+}
+
+/** The long-tailed training subset every contender trained on. */
+export interface CompareSubset {
+  ratio: number;
+  classCounts: number[];
+  rarestClasses: number[];
+}
+
+export interface CompareResult {
+  contenders: Contender[];
+  /** Null for a comparison on the balanced training set. */
+  longTail: CompareSubset | null;
 }
 
 export function isCompareDir(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'compare.json'));
 }
 
-export function readCompare(dir: string): Contender[] {
+export function readCompare(dir: string): CompareResult {
   const file = join(dir, 'compare.json');
-  let body: { contenders?: unknown };
+  let body: { contenders?: unknown; longTail?: Partial<CompareSubset> };
   try {
     body = JSON.parse(readFileSync(file, 'utf8')) as { contenders?: unknown };
   } catch {
@@ -52,10 +77,16 @@ export function readCompare(dir: string): Contender[] {
   });
   // Curve points carry the seed mean as accuracyMean (snn compare) or accuracy.
   type RawPoint = { samples: number; accuracy?: number; accuracyMean?: number; wallSeconds: number };
-  return (list as (Omit<Contender, 'curve'> & { curve?: RawPoint[] })[]).map((c): Contender => {
+  const contenders = (list as (Omit<Contender, 'curve'> & { curve?: RawPoint[] })[]).map((c): Contender => {
     const { curve, ...rest } = c;
     return curve ? { ...rest, curve: curve.map((p) => ({ samples: p.samples, accuracy: p.accuracy ?? p.accuracyMean ?? NaN, wallSeconds: p.wallSeconds })) } : rest;
   });
+  const lt = body.longTail;
+  if (lt === undefined) return { contenders, longTail: null };
+  if (typeof lt?.ratio !== 'number' || !Array.isArray(lt.classCounts) || !Array.isArray(lt.rarestClasses) || contenders.some((c) => !Array.isArray(c.longTail?.perClass))) {
+    throw new SnnError('io.corrupt', `${file}: a long-tailed comparison lacks its subset or a contender's per-class accuracy`, 'give the directory snn compare wrote');
+  }
+  return { contenders, longTail: { ratio: lt.ratio, classCounts: lt.classCounts, rarestClasses: lt.rarestClasses } };
 }
 
 function ciText(c: Contender): string {
@@ -67,6 +98,58 @@ function ciText(c: Contender): string {
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(2)} %`;
+}
+
+function intervalText(ci: [number, number] | null): string {
+  return ci === null ? '–' : `${(100 * ci[0]).toFixed(2)} – ${(100 * ci[1]).toFixed(2)}`;
+}
+
+function differenceText(m: Measure): string {
+  const d = m.difference;
+  if (d === null) return '–';
+  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}`;
+  return `${signed(d.mean)} (${d.ci95 === null ? '–' : `${signed(d.ci95[0])} – ${signed(d.ci95[1])}`})`;
+}
+
+/** Balanced and rarest-class accuracy per contender, each with its interval and paired difference to the first. */
+export function rareClassTableHtml(contenders: Contender[], subset: CompareSubset): string {
+  const rare = subset.rarestClasses.join(', ');
+  const head = `<tr><th>contender</th><th>balanced</th><th>95 % interval</th><th>Δ balanced (95 %)</th><th>rarest (${rare})</th><th>95 % interval</th><th>Δ rarest (95 %)</th></tr>`;
+  const body = contenders
+    .map((c) => {
+      const { balanced: b, rarest: r } = c.longTail!;
+      return `<tr><td>${escapeHtml(c.name)}</td><td>${pct(b.mean)}</td><td>${intervalText(b.ci95)}</td><td>${differenceText(b)}</td><td>${pct(r.mean)}</td><td>${intervalText(r.ci95)}</td><td>${differenceText(r)}</td></tr>`;
+    })
+    .join('');
+  return `<table class="data">${head}${body}</table>`;
+}
+
+/** Test accuracy per class (mean over seeds) for each contender, classes from the most to the least trained, with the rare-class table under it. */
+export function compareClassFigure(contenders: Contender[], subset: CompareSubset): Figure {
+  const order = subset.classCounts.map((n, k) => ({ k, n })).sort((a, b) => b.n - a.n || a.k - b.k);
+  const label = (k: number) => `${k} (${subset.classCounts[k]})`;
+  const rows = contenders.flatMap((c) => order.map(({ k }) => ({ name: c.name, cls: label(k), accuracy: c.longTail!.perClass[k]! })));
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: `Test accuracy per class after training on the long-tailed subset (ratio ${subset.ratio})` },
+    width: 520,
+    height: 240,
+    data: { values: rows },
+    mark: { type: 'bar' as const },
+    encoding: {
+      x: { field: 'cls', type: 'nominal' as const, title: 'class (training images)', sort: order.map(({ k }) => label(k)), axis: { labelAngle: 0 } },
+      xOffset: { field: 'name', type: 'nominal' as const, sort: null },
+      y: { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy (mean over seeds)', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
+      color: { field: 'name', type: 'nominal' as const, title: 'contender', sort: null, scale: { scheme: CLASS_SCHEME } },
+    },
+  };
+  return {
+    name: 'compare-classes',
+    title: 'Rare classes',
+    spec: spec as unknown as Figure['spec'],
+    notes: [`training images per class: ${subset.classCounts.map((n, k) => `${k}: ${n}`).join(', ')}`],
+    html: rareClassTableHtml(contenders, subset),
+  };
 }
 
 export function compareTableHtml(contenders: Contender[]): string {

@@ -5,7 +5,7 @@
  * data: URIs; a screenshot is kept in the test's temp directory. Every PNG is a valid image of
  * the size figures.json states (twice the SVG's).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { CHROMIUM, needAll } from '../test/helpers/requirement.js';
 import { TraceWriter } from '../io/trace-writer.js';
+import { readCompare } from './compare.js';
 import { pngSize } from './render.js';
 import { writeReport, type RenderedFigure } from './report.js';
 
@@ -169,4 +170,49 @@ describe('snn report, opened in headless Chromium', () => {
     const html = readFileSync(r.html, 'utf8');
     expect(html).toContain('<td>sym-stdp</td><td>90.00 %</td><td>± 1.00</td>');
   }, 120_000);
+
+  it('a long-tailed compare directory: the rare-class table and the per-class chart, classes from most to least trained', async () => {
+    const dir = join(root, 'cmp-lt');
+    mkdirSync(dir, { recursive: true });
+    const classCounts = [300, 500, 200, 5, 80, 50, 30, 20, 12, 120];
+    // class k is drawn with bar height (k + 1) / 20 for contender a, 1 − that for b
+    const perClass = (flip: boolean) => classCounts.map((_, k) => (flip ? 1 - (k + 1) / 20 : (k + 1) / 20));
+    const measure = (mean: number, difference: number | null) => ({
+      accuracies: [mean - 0.01, mean + 0.01],
+      mean,
+      ci95: [mean - 0.05, mean + 0.05],
+      difference: difference === null ? null : { against: 'uniform', mean: difference, ci95: [difference - 0.1, difference + 0.1], excludesZero: Math.abs(difference) > 0.1 },
+    });
+    writeFileSync(
+      join(dir, 'compare.json'),
+      JSON.stringify({
+        longTail: { ratio: 100, trainSamples: 60000, size: 1317, classCounts, rarestFirst: [3, 8, 7, 6, 5, 4, 9, 2, 0, 1], rarestClasses: [3, 8, 7] },
+        contenders: [
+          { name: 'uniform', accuracyMean: 0.6, accuracyCi95: [0.55, 0.65], accuracies: [0.59, 0.61], wallSeconds: 30, longTail: { balanced: measure(0.58, null), rarest: measure(0.2, null), perClass: perClass(true) } },
+          { name: 'cooldown', accuracyMean: 0.7, accuracyCi95: [0.66, 0.74], accuracies: [0.69, 0.71], wallSeconds: 31, longTail: { balanced: measure(0.69, 0.11), rarest: measure(0.5, -0.3), perClass: perClass(false) } },
+        ],
+      }),
+    );
+    const out = join(root, 'cmp-lt-report');
+    const r = await writeReport(dir, out);
+    expect(r.figures.map((f) => f.name)).toEqual(['compare-summary', 'compare-classes']);
+    checkPngs(out);
+    const page = await openReport(r.html, join(root, 'compare-lt-report.png'));
+    checkPage(page, ['compare-summary', 'compare-classes']);
+    const html = readFileSync(r.html, 'utf8');
+    expect(html).toContain('<th>rarest (3, 8, 7)</th>');
+    expect(html).toContain('<td>cooldown</td><td>69.00 %</td><td>64.00 – 74.00</td><td>+11.00 (+1.00 – +21.00)</td><td>50.00 %</td><td>45.00 – 55.00</td><td>−30.00 (−40.00 – −20.00)</td>');
+    expect(html).toContain('<td>uniform</td><td>58.00 %</td><td>53.00 – 63.00</td><td>–</td>');
+    expect(html).toContain('long-tailed, ratio 100: 1317 images');
+    // the chart lists the classes by training images, most first — 1 (500), 0 (300), … 3 (5) — as drawn in the page
+    const labels = [...html.matchAll(/>(\d) \((\d+)\)</g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(labels).toEqual([1, 0, 2, 9, 4, 5, 6, 7, 8, 3].map((k) => [k, classCounts[k]]));
+  }, 120_000);
+
+  it('a long-tailed compare.json without per-class accuracy is refused in one line', () => {
+    const dir = join(root, 'cmp-lt-bad');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'compare.json'), JSON.stringify({ longTail: { ratio: 10, classCounts: [2, 1], rarestClasses: [1] }, contenders: [{ name: 'a', accuracyMean: 0.5, accuracyCi95: null, accuracies: [0.5], wallSeconds: 1 }] }));
+    expect(() => readCompare(dir)).toThrow(/lacks its subset or a contender's per-class accuracy/);
+  });
 });

@@ -12,7 +12,7 @@ import { SnnError } from '../engine/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readTrace } from '../io/trace-reader.js';
 import { batchRunFigures, isBatchRun } from './batch-run.js';
-import { compareCurveFigures, compareSummaryFigure, isCompareDir, readCompare } from './compare.js';
+import { compareClassFigure, compareCurveFigures, compareSummaryFigure, isCompareDir, readCompare } from './compare.js';
 import { confusionFigure } from './confusion.js';
 import { embeddingFigure, MIN_TSNE_SAMPLES } from './embedding.js';
 import { escapeHtml, type Figure } from './figure.js';
@@ -96,8 +96,11 @@ export async function buildFigures(source: string, opts: ReportOptions = {}): Pr
   const kind = classifySource(source);
   const say = opts.onProgress ?? (() => {});
   if (kind === 'compare') {
-    const contenders = readCompare(source);
-    return { kind, figures: [compareSummaryFigure(contenders), ...compareCurveFigures(contenders)], facts: [['contenders', String(contenders.length)]] };
+    const { contenders, longTail } = readCompare(source);
+    const classes = longTail ? [compareClassFigure(contenders, longTail)] : [];
+    const facts: [string, string][] = [['contenders', String(contenders.length)]];
+    if (longTail) facts.push(['training set', `long-tailed, ratio ${longTail.ratio}: ${longTail.classCounts.reduce((a, b) => a + b, 0)} images`]);
+    return { kind, figures: [compareSummaryFigure(contenders), ...classes, ...compareCurveFigures(contenders)], facts };
   }
   if (kind === 'trace') {
     say('reading the trace');
