@@ -176,7 +176,11 @@ describe('the spike-arrival walk', () => {
     const a = drive(c, false, 10);
     const saved = a.walk.saveState();
     expect(Object.keys(saved).sort()).toEqual(['histCount', 'histIds', 'histStep']);
-    expect(drive({ ...c, shape: 'none' }, false, 3).walk.saveState()).toEqual({});
+    const undelayed = drive({ ...c, shape: 'none' }, false, 3).walk;
+    expect(undelayed.saveState()).toEqual({});
+    // A walk without delays keeps no ring: a state with one (from a delayed walk) leaves it without.
+    undelayed.loadState(saved);
+    expect(undelayed.saveState()).toEqual({});
     const b = rig(c, false);
     b.walk.loadState(saved);
     expect(b.walk.saveState()).toEqual(saved);
