@@ -186,6 +186,15 @@ describe('pair STDP (Diehl & Cook 2015)', () => {
     expect(r.delivered[5]![1]).toBe(0.3);
   });
 
+  it.each([false, true])('frozen: changes no weight, not even one below the lower bound 0 (delays %s)', (delayed) => {
+    const r = rig(1, 2, 0.3, delayed ? Uint16Array.from([1, 3]) : null);
+    r.w[0] = -0.2;
+    r.rule.setPlastic(false);
+    for (let s = 0; s < 12; s++) r.step(s, s % 2 === 0 ? [0] : [], s % 3 === 0 ? [0, 1] : []);
+    expect([...r.w]).toEqual([-0.2, 0.3]);
+    expect(r.delivered[delayed ? 1 : 0]![0]).toBe(-0.2);
+  });
+
   it('the WebAssembly kernel gives bit-identical weights and deliveries to the JS loops', () => {
     const m = 20;
     const n = 30;

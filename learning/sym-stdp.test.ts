@@ -10,10 +10,11 @@ import { SynapticScaling } from './synaptic-scaling.js';
 
 const dt = 0.5;
 
-/** pre (1 source neuron) → post (1 LIF that fires only when the driver forces it). */
-function pairNetwork(tPre: number, tDrive: number, eta: number) {
+/** pre (1 source neuron, spiking at `tPre`) → post (1 LIF that fires only when the driver forces it). */
+function pairNetwork(tPre: number | number[], tDrive: number, eta: number) {
   const net = new Network(dt, 'f64');
-  const pre = net.addPopulation(new SpikeSourceArray('pre', 1, [tPre], [0], dt));
+  const preTimes = typeof tPre === 'number' ? [tPre] : tPre;
+  const pre = net.addPopulation(new SpikeSourceArray('pre', 1, preTimes, preTimes.map(() => 0), dt));
   const driver = net.addPopulation(new SpikeSourceArray('driver', 1, [tDrive], [0], dt));
   const post = net.addPopulation(new LifPopulation('post', 1, { ...LIF_DEFAULTS, tauM: 20, vRest: -65, vReset: -65, vThresh: -50 }, dt, 'f64', -65));
   const w0 = 0.2;
@@ -57,6 +58,17 @@ describe('sym-STDP', () => {
     frozen.net.run(60);
     expect(frozen.plastic.weights[0]).toBe(frozen.w0);
     void rule;
+  });
+
+  it('reads the trace clock only at spikes: a plastic stretch without any leaves tRef where the last one put it', () => {
+    // A rebase (every 200 ms of trace time) multiplies the stored traces out, a rounding step of
+    // its own: results must not depend on how long nothing happened between two spikes.
+    const { net, rule, postTimes } = pairNetwork([10, 500], 14.5, 0.05);
+    net.run(450);
+    expect(postTimes).toEqual([15]);
+    expect(rule.saveState().tRef).toBe(0); // spikes at 10 and 15 ms: no rebase due
+    net.run(200);
+    expect(rule.saveState().tRef).toBe(500); // the pre spike at 500 ms rebased; nothing since
   });
 });
 

@@ -91,6 +91,18 @@ describe('triplet STDP (Pfister & Gerstner 2006)', () => {
     expect(frozen.w[0]).toBe(0.5);
   });
 
+  it('reads the trace clocks only at spikes: a plastic stretch without any leaves each tRef where its last spike put it', () => {
+    // A rebase multiplies the stored traces out (a rounding step): it happens at spikes, never
+    // because time passed with nothing to learn.
+    const r = rig(0.5);
+    r.step(0, true, true);
+    for (let s = 1; s < 1000; s++) r.step(s, false, false);
+    expect([r.rule.saveState().tRef1, r.rule.saveState().tRefO1, r.rule.saveState().tRefO2]).toEqual([0, 0, 0]);
+    r.step(1000, true, false); // pre at 500 ms: the r1 and o1 clocks are read (and rebase), o2 is not
+    for (let s = 1001; s < 1500; s++) r.step(s, false, false);
+    expect([r.rule.saveState().tRef1, r.rule.saveState().tRefO1, r.rule.saveState().tRefO2]).toEqual([500, 500, 0]);
+  });
+
   it('refuses a projection with delays', () => {
     const net = new Network(DT, 'f64');
     const pre = net.addPopulation(new ReplaySource('pre', 1));

@@ -115,6 +115,8 @@ interface Case {
   /** v₀: one value, or per neuron uniform in [lo, hi). */
   v0: number | [number, number];
   thetaFrozen?: [number, number];
+  /** Steps on which the reference must have spikes (what the case is there for). */
+  spikesOn?: number[];
 }
 
 const CASES: Case[] = [
@@ -165,6 +167,45 @@ const CASES: Case[] = [
     params: { synapse: 'conductance', method: 'exact', refractory: 1, thetaPlus: 1, tauTheta: 30, thetaInit: 1, vMin: -68, eExc: 5, eInh: -80, iBias: 2 },
     drives: [{ channel: 'exc', lo: 0, hi: 0.6, sparse: false, delay: 1 }, { channel: 'inh', lo: 0, hi: 0.7, sparse: false, delay: 1 }],
     v0: [-67, -55],
+  },
+  // The fused kernels commit their spikes in the threshold phase; a step run by the separate kernels
+  // must not commit what an earlier fused step left. θ frozen on step 0 only: fused, then separate.
+  {
+    name: 'current, exact, θ decay, θ frozen on step 0 only (fused θ kernel, then separate kernels)',
+    params: { synapse: 'current', refractory: 1, thetaPlus: 1, tauTheta: 40, thetaInit: 0.5, iBias: 20 },
+    drives: [{ channel: 'exc', lo: 0, hi: 45, sparse: false, delay: 0 }, { channel: 'inh', lo: -15, hi: 0, sparse: false, delay: 1 }],
+    v0: [-50.5, -47],
+    thetaFrozen: [0, 1],
+    spikesOn: [0, 1],
+  },
+  {
+    name: 'current, exact, θ decay, vMin (separate kernels from step 0), spikes on step 1',
+    params: { synapse: 'current', refractory: 1, thetaPlus: 1, tauTheta: 40, thetaInit: 0.5, vMin: -70, iBias: 20 },
+    drives: [{ channel: 'exc', lo: 0, hi: 45, sparse: false, delay: 0 }, { channel: 'inh', lo: -15, hi: 0, sparse: false, delay: 1 }],
+    v0: [-50.5, -47],
+    spikesOn: [0, 1],
+  },
+  // A bias that takes v from vReset past the threshold in one step: a neuron fires on the first step
+  // its refractory period allows (refractory 1 ms = 2 steps: every other step, until θ grows).
+  {
+    name: 'delta, exact, no θ, fires on the first live step',
+    params: { refractory: 1, iBias: 700 },
+    drives: [{ channel: 'v', lo: -3, hi: 9, sparse: false, delay: 1 }],
+    v0: [-66, -52],
+    spikesOn: [2, 4, 6],
+  },
+  {
+    name: 'delta, euler, θ without decay, fires on the first live step',
+    params: { method: 'euler', refractory: 1, iBias: 700, thetaPlus: 0.5, thetaInit: 0.2 },
+    drives: [{ channel: 'v', lo: -3, hi: 9, sparse: false, delay: 0 }],
+    v0: [-66, -52],
+    spikesOn: [2, 4, 6],
+  },
+  {
+    name: 'conductance, euler, θ without decay (fused conductance kernel)',
+    params: { synapse: 'conductance', method: 'euler', refractory: 0.5, thetaPlus: 0.3, thetaInit: 0.5 },
+    drives: [{ channel: 'exc', lo: 0, hi: 0.6, sparse: false, delay: 0 }, { channel: 'inh', lo: 0, hi: 0.4, sparse: false, delay: 1 }],
+    v0: -60,
   },
 ];
 
@@ -253,6 +294,7 @@ describe('LifPopulation against the equations, step by step', () => {
         for (const st of want) for (const i of st.spikes) counts[i]!++;
         expect(Math.max(...counts)).toBeGreaterThan(2);
         expect(counts.filter((x) => x === 0).length).toBeLessThan(N);
+        for (const s of c.spikesOn ?? []) expect(want[s]!.spikes.length, `spikes on step ${s}`).toBeGreaterThan(0);
         // resetState: back to v₀, no synaptic input, θ = thetaInit, no recent spike; the same run again.
         b.pop.resetState();
         expect(Array.from(b.pop.v)).toEqual(Array.from(b.v0));
@@ -323,5 +365,10 @@ describe('LifPopulation against the equations, step by step', () => {
     expect(new LifPopulation('y', 4, { ...LIF_DEFAULTS, synapse: 'conductance', method: 'exact' }, DT, 'f64', -65, { kernels }).wasmKernels).toBeNull();
     expect(new LifPopulation('z', 0, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65, { kernels }).wasmKernels).toBeNull();
     expect(new LifPopulation('w', 4, { ...LIF_DEFAULTS, synapse: 'conductance', method: 'euler' }, DT, 'f64', -65, { kernels }).wasmKernels).not.toBeNull();
+    // wasmExtraBytes reserves room for kernels working on this memory (a plastic projection's weights); none by default.
+    const roomy = new LifPopulation('r', 4, { ...LIF_DEFAULTS, synapse: 'current' }, DT, 'f64', -65, { kernels, wasmExtraBytes: 4096 }).wasmKernels!;
+    expect(roomy.allocExtra(4096)).not.toBeNull();
+    expect(roomy.allocExtra(16)).toBeNull();
+    expect(k.allocExtra(16)).toBeNull();
   });
 });

@@ -57,9 +57,9 @@ describe('PoissonSource', () => {
     expect(src.step).toBe(steps);
   });
 
-  for (const dead of [1, 3]) {
-    it(`deadSteps = ${dead}: no spike in the ${dead} step(s) after one, then geometric again`, () => {
-      const dt = 1;
+  // dt = 0.5 as well: the dead time ends at (step + 1 + deadSteps)·dt ms, which only a dt ≠ 1 tells from a division.
+  for (const [dead, dt] of [[1, 1], [3, 1], [2, 0.5]] as const) {
+    it(`deadSteps = ${dead}, dt = ${dt} ms: no spike in the ${dead} step(s) after one, then geometric again`, () => {
       const rate = 150;
       const n = 8;
       const src = new PoissonSource('p', n, dt, RngStream.derive(2, 'poisson-dead'), rate, dead);
@@ -107,6 +107,31 @@ describe('PoissonSource', () => {
     const first = trains.slice(0, 20).flat().length;
     expect(Math.abs(first - 50 * 20 * q)).toBeLessThan(5 * Math.sqrt(50 * 20 * q * (1 - q)));
   });
+
+  // The first spike after setRates (or construction) at step k: memoryless, so it falls on step k + j
+  // with P(j) = (1 − q)^j·q, mean (1 − q)/q and variance (1 − q)/q². dt = 0.5 ms, so that a spike
+  // time in ms filed as a step number without dividing by dt would show.
+  for (const k of [0, 100]) {
+    it(`the first spike after rates are set at step ${k} is geometric from step ${k}`, () => {
+      const dt = 0.5;
+      const rate = 50; // Hz: q ≈ 0.0247, mean offset ≈ 40 steps
+      const n = 4000;
+      const src = new PoissonSource('p', n, dt, RngStream.derive(10, 'poisson-first'), k === 0 ? rate : 0);
+      if (k > 0) {
+        run(src, 0, k);
+        src.setRates(rate, k);
+      }
+      const first = new Array<number>(n).fill(-1);
+      run(src, k, 800).forEach((ids, j) => {
+        for (const i of ids) if (first[i]! < 0) first[i] = j;
+      });
+      expect(first.every((j) => j >= 0)).toBe(true); // P(no spike in 800 steps) ≈ 2·10⁻⁹ per neuron
+      const q = 1 - Math.exp(-rate * dt * 1e-3);
+      const atZero = first.filter((j) => j === 0).length / n;
+      expect(Math.abs(atZero - q)).toBeLessThan(5 * Math.sqrt((q * (1 - q)) / n));
+      expect(Math.abs(mean(first) - (1 - q) / q)).toBeLessThan((5 * Math.sqrt(1 - q)) / q / Math.sqrt(n));
+    });
+  }
 
   it('intervals longer than the calendar horizon (1024 steps) keep their length', () => {
     const dt = 1;

@@ -29,8 +29,11 @@ interface Case {
   frozenEvery: number;
 }
 
-/** A pre → post projection driven by hand; `kernels` places the weights in kernel memory. */
-function rig(c: Case, kernels: boolean) {
+/**
+ * A pre → post projection driven by hand; `kernels` places the weights in kernel memory,
+ * `foreignTrace` gives the walk a trace outside it (an ordinary array).
+ */
+function rig(c: Case, kernels: boolean, foreignTrace = false) {
   const { m, n, shape } = c;
   const rng = RngStream.derive(c.seed, 'test/arrival-walk');
   const D = shape === 'none' ? 0 : 1 + rng.int(6);
@@ -45,14 +48,14 @@ function rig(c: Case, kernels: boolean) {
   for (let k = 0; k < w.length; k++) w[k] = rng.uniform();
   const proj = net.addProjection(new DenseProjection('pre->post', pre, post, 'exc', w, shape === 'per-synapse' ? null : D, delays));
   net.finalize();
-  const trace = proj.traceStorage(n);
+  const trace = foreignTrace ? new Float64Array(n) : proj.traceStorage(n);
   const walk = proj.arrivalWalk(trace);
   return { net, pre, proj, w, trace, walk, D, delays, rng };
 }
 
 /** Runs `steps` steps of random spikes; returns the deliveries per step (and the final weights). */
-function drive(c: Case, kernels: boolean, steps = 60) {
-  const r = rig(c, kernels);
+function drive(c: Case, kernels: boolean, steps = 60, foreignTrace = false) {
+  const r = rig(c, kernels, foreignTrace);
   const { m, n } = c;
   const spikes = RngStream.derive(c.seed, 'test/arrival-walk/spikes');
   const delivered: number[][] = [];
@@ -151,14 +154,38 @@ describe('the spike-arrival walk', () => {
     );
   });
 
+  it('runs the JS loops when the trace is outside the kernel memory, with the same results', (ctx) => {
+    need(ctx, WASM_SIMD);
+    // The kernels address the trace by its offset in kernel memory: a trace elsewhere (a rule whose
+    // trace the memory had no room for) must not be read there.
+    fc.assert(
+      fc.property(cases, (c) => {
+        const js = drive(c, false);
+        const mixed = drive(c, true, 60, true);
+        expect(mixed.proj.kernelBackend).toBe('wasm');
+        expect(mixed.walk.backend).toBe('js');
+        expect(Array.from(mixed.w)).toEqual(Array.from(js.w));
+        expect(mixed.delivered).toEqual(js.delivered);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('keeps the ring of recent spikes only with delays, and restores it', () => {
     const c: Case = { m: 3, n: 4, shape: 'per-synapse', seed: 5, upper: true, frozenEvery: 0 };
     const a = drive(c, false, 10);
     const saved = a.walk.saveState();
     expect(Object.keys(saved).sort()).toEqual(['histCount', 'histIds', 'histStep']);
-    expect(drive({ ...c, shape: 'none' }, false, 3).walk.saveState()).toEqual({});
+    const undelayed = drive({ ...c, shape: 'none' }, false, 3).walk;
+    expect(undelayed.saveState()).toEqual({});
+    // A walk without delays keeps no ring: a state with one (from a delayed walk) leaves it without.
+    undelayed.loadState(saved);
+    expect(undelayed.saveState()).toEqual({});
     const b = rig(c, false);
     b.walk.loadState(saved);
+    expect(b.walk.saveState()).toEqual(saved);
+    // A state without the ring (saved by a walk without delays) leaves the ring as it is.
+    b.walk.loadState({});
     expect(b.walk.saveState()).toEqual(saved);
   });
 });

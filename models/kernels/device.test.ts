@@ -17,6 +17,8 @@ import { Network } from '../network.js';
 import { plasticHooks } from '../plastic-placement.js';
 import { DenseProjection } from '../projection.js';
 import { ReplaySource } from '../replay-source.js';
+import { KernelDevice } from './device.js';
+import { PlasticMemory } from './plastic-memory.js';
 
 const DT = 0.5;
 const STEPS = 1200;
@@ -117,5 +119,65 @@ describe('kernel device: owned by one network', () => {
     }
     expect(js.net.spikeCounts[1]).toBeGreaterThan(50);
     expect(wasm.hash()).toBe(js.hash());
+  });
+
+  it('a js device hands out no memory and instantiates no kernels', () => {
+    const js = new KernelDevice('js');
+    expect(js.instantiate('plastic-fanout', new WebAssembly.Memory({ initial: 1 }))).toBeNull();
+    expect(js.lifMemory(4, 1024)).toBeNull();
+    expect(js.plasticMemory(null, 2, 3, 0)).toBeNull();
+    expect(typeof new KernelDevice('wasm').instantiate('plastic-fanout', new WebAssembly.Memory({ initial: 1 }))!.arrive).toBe('function');
+  });
+
+  it('places a projection in the post population\'s reservation only when it is that population\'s and has room', () => {
+    const dev = new KernelDevice('wasm');
+    const [m, n, D] = [3, 5, 2];
+    const bytes = PlasticMemory.bytesFor(m, n, D);
+    // Room, and the population is the projection's post (n neurons): in its memory, no ring of its own.
+    const host = dev.lifMemory(n, bytes)!;
+    const inHost = dev.plasticMemory(host, m, n, D)!;
+    expect(inHost.memory.memory).toBe(host.memory);
+    expect(inHost.inputRing).toBeNull();
+    expect(dev.memoryHolding(inHost.memory.weights)).toBe(inHost.memory);
+    // A population of another size, or one without room: a memory of its own, the population's
+    // reservation left as it was.
+    const other = dev.lifMemory(n + 1, bytes)!;
+    const full = dev.lifMemory(n, 0)!;
+    for (const h of [other, full, null]) {
+      const own = dev.plasticMemory(h, m, n, D)!;
+      if (h !== null) expect(own.memory.memory).not.toBe(h.memory);
+      expect(dev.memoryHolding(own.memory.weights)).toBe(own.memory);
+      // Its own memory holds the post population's ring too (up to the longest delay, any n), and
+      // still both trace vectors and the arrival bookkeeping.
+      const ring = own.inputRing!(4 * n)!;
+      expect(own.memory.holds(ring)).toBe(true);
+      expect(own.memory.f64(n)).not.toBeNull();
+      expect(own.memory.f64(n)).not.toBeNull();
+      expect(own.memory.arrivalStorage(D)).not.toBeNull();
+    }
+    expect(other.allocExtra(bytes)).not.toBeNull();
+  });
+
+  it('an odd-sized population without delays: its own memory holds the one-slot ring and both traces', () => {
+    const dev = new KernelDevice('wasm');
+    for (const n of [1, 3, 7]) {
+      const own = dev.plasticMemory(null, 2, n, 0)!;
+      expect(own.inputRing!(n)).not.toBeNull();
+      expect(own.memory.f64(n)).not.toBeNull();
+      expect(own.memory.f64(n)).not.toBeNull();
+    }
+  });
+
+  it('refuses a memory of its own beyond 2³¹ bytes (kernel pointers are 32-bit signed)', () => {
+    const dev = new KernelDevice('wasm');
+    // n = 2, no delays: the region plus a one-slot ring of 2 neurons (16 bytes). The rows that make
+    // exactly 2³¹ bytes are placed (virtual memory: nothing is written), one row more is refused.
+    let m = Math.floor((2 ** 31 - PlasticMemory.bytesFor(0, 2, 0) - 16) / 16);
+    expect(PlasticMemory.bytesFor(m, 2, 0) + 16).toBe(2 ** 31);
+    // (Booleans, not the placements: a failing expectation would print 2³¹ bytes of weights.)
+    const edge = dev.plasticMemory(null, m, 2, 0);
+    expect(edge !== null && edge.memory.weights.length === 2 * m).toBe(true);
+    m += 1;
+    expect(dev.plasticMemory(null, m, 2, 0) === null).toBe(true);
   });
 });
