@@ -12,7 +12,7 @@ import { RngStream } from '../engine/rng.js';
 import { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { fakePopulation } from '../test/helpers/run-network.js';
-import { randomTrains, stdpRig, type StdpPlacement, type Trains } from '../test/helpers/stdp-rig.js';
+import { randomTrains, saveWipeRestore, stdpRig, type StdpPlacement, type Trains } from '../test/helpers/stdp-rig.js';
 import { PairStdp, type PairStdpOptions } from './pair-stdp.js';
 import { createRule } from './rules.js';
 
@@ -230,17 +230,7 @@ describe('pair STDP in a network, against a plain reference', () => {
   it('saveState / loadState in the middle: the same weights as an uninterrupted run', () => {
     const t = trains(11, 6);
     const r = rig(O, t, 'per-synapse');
-    r.run(450);
-    const saved = r.rule.saveState();
-    const copy = structuredClone(saved);
-    const wiped = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, v instanceof Float64Array ? new Float64Array(v.length).fill(3) : typeof v === 'number' ? 123 : !v]));
-    r.rule.loadState(wiped);
-    expect(r.rule.plastic).toBe(false);
-    r.rule.loadState(saved);
-    expect(r.rule.plastic).toBe(true);
-    // The saved state was a copy: wiping the rule did not change it, and it is all restored.
-    expect(r.rule.saveState()).toEqual(copy);
-    r.run(STEPS - 450);
+    saveWipeRestore(r, 450, STEPS);
     const ref = reference(O, t.w0, r.d, t.pre, t.post, STEPS);
     expectClose(r.weights, ref.w);
     for (let s = 450; s < STEPS; s++) expectClose(r.delivered[s]!, ref.delivered[s]!);

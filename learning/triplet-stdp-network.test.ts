@@ -9,7 +9,7 @@ import { kernelBackend } from '../engine/backend.js';
 import { RngStream } from '../engine/rng.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { fakePopulation } from '../test/helpers/run-network.js';
-import { randomTrains, stdpRig, type StdpPlacement, type Trains } from '../test/helpers/stdp-rig.js';
+import { randomTrains, saveWipeRestore, stdpRig, type StdpPlacement, type Trains } from '../test/helpers/stdp-rig.js';
 import { createRule } from './rules.js';
 import { Network } from '../models/network.js';
 import type { TripletStdp, TripletStdpOptions } from './triplet-stdp.js';
@@ -134,19 +134,7 @@ describe('triplet STDP in a network, against a plain reference', () => {
   it('saveState / loadState in the middle: the same weights as an uninterrupted run', () => {
     const t = trains(5);
     const r = rig(O, t);
-    const rule = r.rule as TripletStdp;
-    r.run(450);
-    const saved = rule.saveState();
-    const copy = structuredClone(saved);
-    // Clobber the rule's state through its own interface, then restore the saved copy.
-    const wiped = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, v instanceof Float64Array ? new Float64Array(v.length) : typeof v === 'number' ? 123 : !v]));
-    rule.loadState(wiped);
-    expect(rule.plastic).toBe(false);
-    rule.loadState(saved);
-    expect(rule.plastic).toBe(true);
-    // The saved state was a copy: wiping the rule did not change it, and it is all restored.
-    expect(rule.saveState()).toEqual(copy);
-    r.run(STEPS - 450);
+    saveWipeRestore(r, 450, STEPS);
     expectClose(r.weights, reference(O, t.w0, t.pre, t.post, STEPS).w);
   });
 

@@ -12,7 +12,8 @@ import { LifPopulation } from '../../models/lif-population.js';
 import { Network } from '../../models/network.js';
 import { plasticHooks } from '../../models/plastic-placement.js';
 import { DenseProjection } from '../../models/projection.js';
-import type { PlasticityRule } from '../../learning/plugin-contract.js';
+import { expect } from 'vitest';
+import type { PlasticityRule, RuleState } from '../../learning/plugin-contract.js';
 import type { Population } from '../../models/population.js';
 import { fakePopulation } from './run-network.js';
 
@@ -137,4 +138,25 @@ export function stdpRig(o: StdpRigOptions): StdpRig {
   // The ring as the post population got it (`proj.ringBuffer` would switch its slot flags off).
   const ringInKernelMemory = placement !== 'js' && (ring as InputRing | null)!.buffer.buffer === weights.buffer;
   return { net, proj, rule, weights, delivered, ringInKernelMemory, run: (steps) => net.runSteps(steps) };
+}
+
+/**
+ * The middle of a save/restore check: saves the rule's state after `at` steps, loads a wiped state
+ * (every array filled with 3, every number 123, every flag inverted: the rule reads as frozen),
+ * then the saved one, checks that the saved object was a copy and that it is restored in full, and
+ * runs on to `steps`. The caller then compares the weights with its own rule's reference. Returns
+ * the saved state, for checks of which fields a rule keeps.
+ */
+export function saveWipeRestore(r: StdpRig, at: number, steps: number): RuleState {
+  r.run(at);
+  const saved = r.rule.saveState();
+  const copy = structuredClone(saved);
+  const wiped = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, v instanceof Float64Array ? new Float64Array(v.length).fill(3) : typeof v === 'number' ? 123 : !v]));
+  r.rule.loadState(wiped);
+  expect(r.rule.plastic).toBe(false);
+  r.rule.loadState(saved);
+  expect(r.rule.plastic).toBe(true);
+  expect(r.rule.saveState()).toEqual(copy);
+  r.run(steps - at);
+  return copy;
 }
