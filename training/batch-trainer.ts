@@ -38,6 +38,7 @@ import { predictFinal, type Prediction } from './learning-curve.js';
 import { LIF_MLP_OPTIONS, networkOptions, type LifMlpConfig } from './lif-mlp.js';
 import { trainableModels, type BatchTrainableModel } from './models.js';
 import type { TrainRequest } from './run-training.js';
+import type { RunConfigBase } from './run-config.js';
 import type { RunSummary } from './run-summary.js';
 import type { TrainProgress } from './trainer.js';
 
@@ -47,19 +48,7 @@ export interface ResolvedPlugin {
   options: Record<string, OptionValue | null>;
 }
 
-export interface BatchRunConfig {
-  model: string;
-  dataset: 'mnist' | 'fashion-mnist';
-  neurons: number;
-  epochs: number;
-  trainSamples: number;
-  testSamples: number;
-  evalEvery: number;
-  checkpointEvery: number;
-  sampler: string;
-  evalAt: number[] | null;
-  seed: number;
-  dataDir: string | null;
+export interface BatchRunConfig extends RunConfigBase {
   modelConfig: LifMlpConfig;
   rule: ResolvedPlugin;
   /** Applied to U in this order. */

@@ -32,26 +32,14 @@ import { checkResolvedRecipe, readRecipeFile, type ResolvedRecipe } from './reci
 import { buildTrainingSystem, recipeFor } from './recipe-system.js';
 import type { TrainingSystem } from './training-system.js';
 import type { SparseCounts } from '../learning/linear-probe.js';
+import type { RunConfigBase } from './run-config.js';
 
-export interface RunConfig {
-  model: string;
+export interface RunConfig extends RunConfigBase {
   dataset: Hao2020Dataset;
-  neurons: number;
-  epochs: number;
-  trainSamples: number;
-  testSamples: number;
-  evalEvery: number;
-  checkpointEvery: number;
-  /** Sampler spec: 'sequential', 'shuffled', or a registered sampler with options ('rs2:ratio=0.1'). */
-  sampler: string;
   /** Long-tailed training subset with this ratio of largest to smallest class, or null. */
   imbalance: number | null;
   /** End the run once the predicted final accuracy has settled. */
   stopWhenPredicted: boolean;
-  /** Evaluate exactly after these numbers of trained samples instead of every evalEvery (null: evalEvery). */
-  evalAt: number[] | null;
-  seed: number;
-  dataDir: string | null;
   modelConfig: ModelConfig;
   /** The learning recipe, resolved (training/recipe.ts): what `--resume`, `snn eval` and the workers rebuild. */
   recipe: ResolvedRecipe;
