@@ -106,19 +106,12 @@ export interface CompareTiming {
   contenders: ContenderTiming[];
 }
 
-export interface SummaryInput {
-  snnVersion: string;
-  model: string;
-  dataset: string;
-  neurons: number;
-  budgetSamples: number;
-  budgetSeconds: number | null;
-  testSamples: number;
-  evalAt: number[];
-  seeds: number[];
+/** The settings of a comparison that compare.json repeats as they were given. */
+type CompareSettings = Pick<CompareJson, 'snnVersion' | 'model' | 'dataset' | 'neurons' | 'budgetSamples' | 'budgetSeconds' | 'testSamples' | 'evalAt' | 'seeds' | 'prune'>;
+
+export interface SummaryInput extends CompareSettings {
   longTail: LongTailSubset | null;
   targetAccuracy: number | null;
-  prune: boolean;
   contenders: readonly Contender[];
   jobs: readonly GridJob[];
   results: ReadonlyMap<string, JobResult>;
