@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { needAll, WASM_SIMD } from '../../test/helpers/requirement.js';
-import { instantiateKernelSet, KERNEL_SET_NAMES, kernelSetAvailable, type KernelSetExports, type KernelSetName } from './kernel-sets.js';
+import { instantiateKernelSet, KERNEL_SET_NAMES, kernelSetAvailable, wasmSimdAvailable, type KernelSetExports, type KernelSetName } from './kernel-sets.js';
 
 const WASM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'wasm');
 
@@ -25,6 +25,12 @@ describe('kernel sets of the event engine', () => {
   it('every .wat of engine/kernels/wasm is a set in the table, and nothing else is', () => {
     const wats = readdirSync(WASM_DIR).filter((f) => f.endsWith('.wat')).map(setName).sort();
     expect([...KERNEL_SET_NAMES].sort()).toEqual(wats);
+  });
+
+  it('the kernels run here exactly when the lif set compiles (this engine compiles every set)', () => {
+    needAll(WASM_SIMD);
+    expect(wasmSimdAvailable()).toBe(true);
+    for (const name of KERNEL_SET_NAMES) expect(kernelSetAvailable(name)).toBe(true);
   });
 
   it.each(KERNEL_SET_NAMES)('%s instantiates with exactly the functions its interface declares', (name) => {

@@ -88,9 +88,12 @@ export function kernelSetAvailable(name: KernelSetName): boolean {
   return MODULES[name]() !== null;
 }
 
-/** True when this engine runs the event engine's kernels at all (WebAssembly with fixed-width SIMD). */
+/**
+ * True when this engine runs the event engine's kernels at all (WebAssembly with fixed-width SIMD):
+ * the `lif` set compiles. (Without WebAssembly at all, compiling fails the same way.)
+ */
 export function wasmSimdAvailable(): boolean {
-  return typeof WebAssembly === 'object' && kernelSetAvailable('lif');
+  return kernelSetAvailable('lif');
 }
 
 /** Kernel set `name` instantiated on `memory`, or null when this engine cannot compile it. */

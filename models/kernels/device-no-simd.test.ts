@@ -8,8 +8,14 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('../../engine/kernels/embedded-module.js', () => ({ embeddedModule: () => () => null }));
 
 const { KernelDevice } = await import('./device.js');
+const { KERNEL_SET_NAMES, kernelSetAvailable, wasmSimdAvailable } = await import('../../engine/kernels/kernel-sets.js');
 
 describe('kernel device without WebAssembly SIMD', () => {
+  it('the engine reports no kernels: no set compiles', () => {
+    expect(wasmSimdAvailable()).toBe(false);
+    for (const name of KERNEL_SET_NAMES) expect(kernelSetAvailable(name)).toBe(false);
+  });
+
   it('hands out no plastic memory and instantiates no kernels', () => {
     const dev = new KernelDevice('wasm');
     expect(dev.backend).toBe('wasm');
