@@ -18,7 +18,7 @@ function refusal(nodes: Record<string, NirNode>, edges: [string, string][]): [st
   try {
     nirToDescription({ nodes, edges, metadata: {} } satisfies NirGraph);
   } catch (e) {
-    if (e instanceof SnnError) return [e.code, e.message, e.hint];
+    if (e instanceof SnnError) return [e.code, e.message, e.hint ?? ''];
     throw e;
   }
   throw new Error('did not throw');
