@@ -56,11 +56,14 @@ const proj = (spec: ReturnType<typeof trainedModelToNirSpec>['spec'], name: stri
 
 describe('trainedModelToNirSpec (hao2020)', () => {
   const n = 3;
-  const m = haoModel(n);
-  const { spec, lossy } = trainedModelToNirSpec(m);
-  const cfg = m.config as Hao2020Config;
+  // built inside each test (not at collection time), so that the export runs under the test
+  const haoExport = () => {
+    const m = haoModel(n);
+    return { m, cfg: m.config as Hao2020Config, ...trainedModelToNirSpec(m) };
+  };
 
   it('writes current-based populations with θ frozen per neuron and the conductance constants in metadata', () => {
+    const { spec, cfg } = haoExport();
     expect(spec.populations.map((p) => [p.kind, p.name, p.size])).toEqual([
       ['source', 'input', 784],
       ['lif', 'exc', n],
@@ -86,6 +89,7 @@ describe('trainedModelToNirSpec (hao2020)', () => {
   });
 
   it('scales each weight by (E_c − v_rest) of its target and writes it [post × pre]', () => {
+    const { spec, m, cfg } = haoExport();
     const w = m.arrays['input->exc']!;
     const inExc = proj(spec, 'input->exc');
     expect(inExc).toMatchObject({ from: 'input', to: 'exc', channel: 'exc', delayMs: 0 });
@@ -112,6 +116,7 @@ describe('trainedModelToNirSpec (hao2020)', () => {
   });
 
   it('states what is lost and keeps the run in metadata', () => {
+    const { spec, lossy, cfg } = haoExport();
     expect(lossy).toEqual([
       'conductance synapses → current-based (see snn_approximation)',
       'adaptive threshold frozen at the trained θ (no θ jumps or decay)',

@@ -130,7 +130,7 @@ describe('writeNirData', () => {
     const data = {
       populations: [
         { name: 'x', size: 4, times: Float64Array.of(3, 1, 1, 2.5), ids: Int32Array.of(0, 3, 1, 2) },
-        { name: 'y', size: 1, times: new Float64Array(0), ids: new Int32Array(0) },
+        { name: 'b', size: 1, times: new Float64Array(0), ids: new Int32Array(0) },
       ],
       dt: null,
       durationMs: 12,
@@ -139,12 +139,26 @@ describe('writeNirData', () => {
     const back = await readNirData(path);
     expect(back.populations.map((p) => [p.name, p.size, Array.from(p.ids), Array.from(p.times)])).toEqual([
       ['x', 4, [1, 3, 2, 0], [1, 1, 2.5, 3]],
-      ['y', 1, [], []],
+      ['b', 1, [], []],
     ]);
     expect(back.durationMs).toBe(12);
     expect(await nirDataFormat.read(path)).toEqual(back);
     await nirDataFormat.write(data, join(tmp.dir, 'w2.h5'));
     expect(await readNirData(join(tmp.dir, 'w2.h5'))).toEqual(back);
+    // the layout nir.read_data dispatches on: __type__ of root, node and observable, int64 n_neurons
+    await h5Ready();
+    const file = new h5wasm.File(path, 'r');
+    try {
+      const attr = (o: unknown, k: string) => (o as { attrs: Record<string, { value: unknown }> }).attrs[k]?.value;
+      expect(attr(file, '__type__')).toBe('NIRGraphData');
+      expect((file.get('nodes') as H5Group).keys()).toEqual(['x', 'b']);
+      expect(attr(file.get('nodes/x'), '__type__')).toBe('NIRNodeData');
+      expect(attr(file.get('nodes/x/observables/spikes'), '__type__')).toBe('EventData');
+      expect(attr(file.get('nodes/x/observables/spikes'), 'n_neurons')).toBe(4n);
+      expect((file.get('nodes/x/observables/spikes/time') as unknown as { dtype: string }).dtype).toBe('<d');
+    } finally {
+      file.close();
+    }
     expect(nirDataFormat.name).toBe('nirdata');
     expect(nirDataFormat.extensions).toEqual(['.nirdata.h5', '.nird']);
   });
