@@ -144,8 +144,8 @@ describe('trainedModelToNirSpec (hao2020)', () => {
     expect(trained['snn_trained_samples']).toBe(60);
     expect(trained['snn_assignments']).toBeUndefined();
     const old = trainedModelToNirSpec(haoModel(n, { assignments: undefined as unknown as Int8Array })).spec.metadata;
-    expect(old['snn_assignments']).toBeUndefined();
-    expect(old['snn_trained_samples']).toBeUndefined();
+    expect(old).not.toHaveProperty('snn_assignments');
+    expect(old).not.toHaveProperty('snn_trained_samples');
   });
 });
 
@@ -167,6 +167,13 @@ describe('trainedModelToNirSpec (diehl-cook-2015)', () => {
     expect(lossy.join('; ')).not.toMatch(/teacher|delays/);
     expect(spec.metadata['snn_approximation']).toMatch(/inh: 60 mV\]/);
     expect(spec.metadata['snn_assignments']).toBeUndefined();
+  });
+
+  it('without delays (maxDelayMs 0) and without the vMin clamp: no Delay values, no clamp in the note', () => {
+    const { spec, lossy } = trainedModelToNirSpec(dcModel(2, { maxDelayMs: 0, vMinExc: null }));
+    expect(proj(spec, 'input->exc').delaysMs).toBeUndefined();
+    expect(lossy[2]).toBe('refractory periods (exc 5 ms, inh 2 ms) and the vMin clamp are kept only in snn metadata');
+    expect(lif(spec, 'exc').metadata).not.toHaveProperty('snn_v_min');
   });
 
   it('past the size limit (784 · N · distinct delays > 2^25) drops the delays with a note', () => {

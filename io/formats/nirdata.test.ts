@@ -84,9 +84,9 @@ describe('readNirData', () => {
     expect(await dur([])).toBe(0);
   });
 
-  it('accepts n_neurons 0 for an empty node and the largest index n − 1', async () => {
-    const d = await readNirData(await raw([{ name: 'e', idx: [], nNeurons: 0 }, { name: 'f', idx: [0, 4], nNeurons: 5 }]));
-    expect(d.populations.map((p) => [p.size, Array.from(p.ids)])).toEqual([[0, []], [5, [0, 4]]]);
+  it('accepts n_neurons from 0 to 2^31 − 1 and the largest index n − 1', async () => {
+    const d = await readNirData(await raw([{ name: 'e', idx: [], nNeurons: 0 }, { name: 'f', idx: [0, 4], nNeurons: 5 }, { name: 'g', idx: [7], nNeurons: 0x7fffffff }]));
+    expect(d.populations.map((p) => [p.size, Array.from(p.ids)])).toEqual([[0, []], [5, [0, 4]], [0x7fffffff, [7]]]);
   });
 
   it('refuses each damage with its message', async () => {
@@ -103,6 +103,11 @@ describe('readNirData', () => {
     await check({ idx: [-1], nNeurons: 3 }, 'io.corrupt', `${where}: idx -1 outside [0, 3)`, 'the file is damaged');
     await check({ idx: [0], time: [NaN] }, 'io.corrupt', `${where}: time NaN is not finite`, 'the file is damaged');
     await check({ idx: [0], time: [Infinity] }, 'io.corrupt', `${where}: time Infinity is not finite`, 'the file is damaged');
+    const { writeFileSync } = await import('node:fs');
+    const junk = join(tmp.dir, 'junk.h5');
+    writeFileSync(junk, 'not hdf5');
+    const j = await refusal(readNirData(junk));
+    expect([j.code, j.message, j.hint]).toEqual(['io.format', `${junk} is not an HDF5 file`, 'expected NIRData; check --format or the file']);
     const type = await refusal(readNirData(await raw([], 'NIRGraph')));
     expect([type.code, type.message, type.hint]).toEqual(['io.format', `root __type__ is "NIRGraph", not 'NIRGraphData'`, 'expected a NIRData file (nir.write_data)']);
   });
