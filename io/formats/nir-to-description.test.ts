@@ -235,3 +235,45 @@ describe('nirToDescription details', () => {
     expect(d.projections!.map((p) => [p.name, p.to])).toEqual([['w:i>n#0', 'n#0']]);
   });
 });
+
+describe('nirToDescription: metadata that is absent, mistyped or malformed', () => {
+  const OURS = { snn_format: 'snn-nir/1', time_unit: 's' } as const;
+  const base = (nodeMeta: NirGraph['metadata'], meta: NirGraph['metadata'] = OURS): NirGraph =>
+    graph({ i: input(2), n: { ...lifN(2), metadata: nodeMeta } }, [['i', 'n']], meta);
+  const read = (g: NirGraph) => nirToDescription(g);
+
+  it('ignores our keys of the wrong type, as if absent', () => {
+    const plain = read(base({}));
+    expect(read(base({ snn_refractory_ms: '2', snn_method: 'rk4', snn_v_min: '-3', snn_v0: 5 as never, snn_theta: 7 as never }))).toEqual(plain);
+    const top = { ...OURS, snn_name: 5, snn_dt_ms: '0.5', snn_duration_ms: 'long', snn_seed: 'x', snn_mode: 'fast', snn_precision: 'f16' } as NirGraph['metadata'];
+    expect(read(base({}, top))).toEqual(plain);
+    const good = read(base({}, { ...OURS, snn_name: 'net', snn_dt_ms: 0.5, snn_duration_ms: 30, snn_seed: 4, snn_mode: 'exact', snn_precision: 'f32' })).description;
+    expect([good.name, good.dt, good.duration, good.seed, good.mode, good.precision]).toEqual(['net', 0.5, 30, 4, 'exact', 'f32']);
+    expect(read(base({}, { ...OURS, snn_precision: 'f64', snn_mode: 'clock' })).description).toMatchObject({ precision: 'f64', mode: 'clock' });
+  });
+
+  it('a foreign dt is taken only when it is a positive number', () => {
+    const dtOf = (dt: unknown) => read(base({}, { time_unit: 's', dt: dt as never }));
+    expect(dtOf(0.0005).description.dt).toBe(0.5);
+    expect(dtOf(0.0005).notes).toContain("dt = 0.5 ms from the file's metadata");
+    for (const dt of [0, -0.001, '0.001']) {
+      expect(dtOf(dt).notes.some((n) => n.startsWith('dt ='))).toBe(false);
+      expect(dtOf(dt).description.dt).toBe(read(base({}, { time_unit: 's' })).description.dt);
+    }
+  });
+
+  it('malformed snn_theta is ignored with a note, the threshold stays frozen', () => {
+    const ok = { thetaPlus: 0.5, tauTheta: null, thetaInit: 1, thetaOffset: 0.25, thetaJump: 'additive' };
+    const withTheta = (theta: string) => read(base({ snn_theta: theta }));
+    const good = withTheta(JSON.stringify(ok));
+    expect(good.description.populations[1]).toMatchObject({ params: { vThresh: 1 - 1 + 0.25, thetaPlus: 0.5, tauTheta: null, thetaInit: 1, thetaOffset: 0.25, thetaJump: 'additive' } });
+    expect(withTheta(JSON.stringify({ ...ok, tauTheta: 50, thetaJump: 'hao2020' })).description.populations[1]).toMatchObject({ params: { tauTheta: 50, thetaJump: 'hao2020' } });
+    expect(withTheta('{').notes).toContain("node 'n': unreadable snn_theta metadata ignored (threshold stays frozen)");
+    for (const bad of [{ thetaPlus: '0.5' }, { thetaInit: null }, { thetaOffset: undefined }, { tauTheta: 'x' }, { thetaJump: 'other' }, { thetaPlus: 1e999 }]) {
+      const r = withTheta(JSON.stringify({ ...ok, ...bad }));
+      expect(r.notes, JSON.stringify(bad)).toContain("node 'n': malformed snn_theta metadata ignored (threshold stays frozen)");
+      expect(r.description.populations[1], JSON.stringify(bad)).toMatchObject({ params: { vThresh: 1 } });
+      expect((r.description.populations[1] as { params: object }).params, JSON.stringify(bad)).not.toHaveProperty('thetaPlus');
+    }
+  });
+});
