@@ -62,13 +62,13 @@ describe('readNirData', () => {
     const path = await raw([
       { name: 'a', idx: [3, 0, 9], time: [0.002, 0.0015, 0.1], nNeurons: 10, tMax: 0.05 },
       { name: 'grid' },
-      { name: 'b', idx: [1], time: [0.25], shape: [1], nNeurons: 2, tMax: 0.3 },
+      { name: 'b', idx: [1, 0], time: [0.25, 0.125], shape: [2], nNeurons: 2, tMax: 0.3 },
     ]);
     const d = await readNirData(path);
     expect(d.dt).toBeNull();
     expect(d.populations.map((p) => [p.name, p.size, Array.from(p.ids), Array.from(p.times)])).toEqual([
       ['a', 10, [3, 0, 9], [2, 1.5, 100]],
-      ['b', 2, [1], [250]],
+      ['b', 2, [1, 0], [250, 125]],
     ]);
     // the largest t_max over the nodes, in ms
     expect(d.durationMs).toBe(300);
