@@ -125,7 +125,9 @@ export function descriptionToNirSpec(desc: NetworkDescription): DescriptionExpor
       to: p.post.name,
       channel: p.channel as 'v' | 'exc' | 'inh',
       weight: denseWeights(p),
-      delayMs: exact ? declaredDelayMs(desc, k, p.name) : p.delaySteps !== null ? (typeof declared === 'number' ? declared : p.delaySteps * s.dt) : 0,
+      // clock mode: a projection has one delay only when the description declares one number (a
+      // range or a matrix gives per-synapse delays, even of one value)
+      delayMs: exact ? declaredDelayMs(desc, k, p.name) : typeof declared === 'number' ? declared : 0,
     };
     if (!exact && p.delays !== null) spec.delaysMs = denseDelays(p, s.dt);
     return spec;
