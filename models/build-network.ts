@@ -162,7 +162,8 @@ function initialPotentials(p: Extract<PopulationDescription, { model: 'lif' }>, 
   return Float64Array.from({ length: p.size }, () => rng.uniformRange(lo, hi));
 }
 
-function perNeuron(x: number | number[], n: number, where: string): Float64Array {
+/** One value per neuron from a single value or a list of exactly `n` (anything else: a one-line error naming `where`). */
+export function perNeuron(x: number | number[], n: number, where: string): Float64Array {
   if (typeof x === 'number') return new Float64Array(n).fill(x);
   if (x.length !== n) throw new SnnError('config.invalid', `${where} has ${x.length} values for ${n} neurons`, `give one value or ${n} values`);
   return Float64Array.from(x);

@@ -86,3 +86,17 @@ describe('exact mode numerical guard', () => {
     expect(() => simulate(d, { mode: 'exact' })).toThrow(/non-finite state: a\.v\[0\] = Infinity at t = 1\.5 ms/);
   });
 });
+
+describe('exact mode: v0 per neuron', () => {
+  const withV0 = (v0: number[]) =>
+    parseDescription({
+      duration: 1,
+      populations: [{ name: 'a', model: 'lif', size: 2, v0, params: { tauM: 10, vRest: -65, vReset: -70, vThresh: -50, refractory: 0 } }],
+    });
+
+  it.each([[[-60, -55, -50]], [[-60]]])('refuses a v0 list of %j for 2 neurons in one line, like clock mode', (v0) => {
+    for (const mode of ['clock', 'exact'] as const) {
+      expect(() => simulate(withV0(v0), { mode })).toThrow(expect.objectContaining({ code: 'config.invalid', message: `population 'a'.v0 has ${v0.length} values for 2 neurons` }));
+    }
+  });
+});

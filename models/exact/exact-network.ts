@@ -20,7 +20,7 @@ import { EventQueue } from '../../engine/event-queue.js';
 import type { RecorderSink } from '../../engine/recorder-sink.js';
 import { RngStream } from '../../engine/rng.js';
 import type { NetworkDescription, PopulationDescription, ProjectionDescription } from '../description.js';
-import { lifParamsOf } from '../build-network.js';
+import { lifParamsOf, perNeuron } from '../build-network.js';
 import type { LifParams } from '../lif.js';
 
 const SOURCE = 0;
@@ -329,7 +329,7 @@ function makeLif(p: Extract<PopulationDescription, { model: 'lif' }>): ExactLif 
   if (params.thetaPlus !== 0 || params.thetaInit !== 0) throw new SnnError('config.invalid', `population '${p.name}': exact mode has no dynamic threshold`, 'set thetaPlus and thetaInit to 0, or use --mode clock');
   const v0 = p.v0 === undefined ? params.vRest : p.v0;
   if (typeof v0 === 'object' && !Array.isArray(v0)) throw new SnnError('config.invalid', `population '${p.name}': random v0 is not supported in exact mode yet`, 'give a value or one value per neuron');
-  const v = typeof v0 === 'number' ? new Float64Array(p.size).fill(v0) : Float64Array.from(v0);
+  const v = perNeuron(v0, p.size, `population '${p.name}'.v0`);
   return {
     name: p.name,
     size: p.size,
