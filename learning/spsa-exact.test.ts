@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, subset, type Dataset } from '../datasets/dataset.js';
 import { SnnError } from '../engine/errors.js';
 import { RngStream } from '../engine/rng.js';
-import type { WeightTensor } from './plugin-contract.js';
+import type { RuleState, WeightTensor } from './plugin-contract.js';
 import { perturbation, perturbationStream, projectedGradient, Spsa, spsaUpdate, type SpsaScalar } from './spsa.js';
 import { SurrogateBptt } from './surrogate-bptt.js';
 import { loadTensorBackend, type TensorBackend } from './tensor/backend.js';
@@ -175,7 +175,7 @@ describe('SPSA rule', () => {
     const fresh = new Spsa(backend, train, opts);
     fresh.loadState(state);
     expect(fresh.steps).toBe(7);
-    const other = [{ kind: 'sgd' }, { epsilon: 0.02 }, { n: 3 }, { weightDecay: 0 }, { layers: 'readout' }, { scale: 'init' }];
+    const other: RuleState[] = [{ kind: 'sgd' }, { epsilon: 0.02 }, { n: 3 }, { weightDecay: 0 }, { layers: 'readout' }, { scale: 'init' }];
     for (const change of other) {
       const e = refusal(() => new Spsa(backend, train, opts).loadState({ ...state, ...change }));
       expect([e.code, e.message, e.hint]).toEqual(['config.invalid', 'spsa: the saved state was made with other SPSA options', 'resume with the options of the saved run']);

@@ -39,6 +39,11 @@ function bothPaths(f: (path: string) => void): void {
 const range = (n: number, from = 0): Int32Array => Int32Array.from({ length: n }, (_, i) => from + i);
 const small: Partial<SurrogateMlpConfig> = { hidden: 12, steps: 8, seed: 6, initGain: 8 };
 
+/** Bitwise equality of two float32 blocks (fast where toEqual walks 10⁵ elements). */
+function same(a: Float32Array, b: Float32Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
 function refusal(f: () => unknown): SnnError {
   try {
     f();
@@ -70,8 +75,8 @@ describe('surrogate BPTT: exact parts', () => {
     const w1 = Float32Array.from({ length: 784 * 12 }, () => (2.5 / Math.sqrt(784)) * rng.normal());
     const w2 = Float32Array.from({ length: 12 * 10 }, () => (2.5 / Math.sqrt(12)) * rng.normal());
     expect(rule.tensors.map((t) => [t.name, t.shape])).toEqual([['input->hidden', [784, 12]], ['hidden->output', [12, 10]]]);
-    expect(rule.tensors[0]!.values).toEqual(w1);
-    expect(rule.tensors[1]!.values).toEqual(w2);
+    expect(same(rule.tensors[0]!.values as Float32Array, w1)).toBe(true);
+    expect(same(rule.tensors[1]!.values as Float32Array, w2)).toBe(true);
     const again = new SurrogateBptt(backend, train, small, rule.tensors);
     expect(again.tensors).toBe(rule.tensors);
     expect(again.kind).toBe('surrogate-bptt');
@@ -84,10 +89,10 @@ describe('surrogate BPTT: exact parts', () => {
     const idx = [3, 0, 11];
     const ref = referenceInput(rule.config, shifted, idx, 'train', 4);
     expect(ref.reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
-    expect(rule.encode(idx, 'train', 4, shifted)).toEqual(ref);
-    expect(rule.encodeSpikes(idx, 'train', 4, shifted).dense()).toEqual(ref);
+    expect(same(rule.encode(idx, 'train', 4, shifted), ref)).toBe(true);
+    expect(same(rule.encodeSpikes(idx, 'train', 4, shifted).dense(), ref)).toBe(true);
     // the default data set is the one the rule was built with; sample s of the shifted view is s + 7 of it
-    expect(rule.encode([10, 7, 18], 'train', 4)).toEqual(ref);
+    expect(same(rule.encode([10, 7, 18], 'train', 4), ref)).toBe(true);
     const other = { ...train, rows: 10, cols: 10, name: 'tiny' } as unknown as Dataset;
     const e = refusal(() => rule.encodeSpikes([0], 'train', 0, other));
     expect([e.code, e.message, e.hint]).toEqual(['config.invalid', 'surrogate-bptt: tiny images have 100 pixels, the network 784 inputs', 'evaluate on the data set it was built for']);
@@ -105,7 +110,7 @@ describe('surrogate BPTT: exact parts', () => {
       const top = Math.abs(g[order[0]!]!);
       expect(top).toBeGreaterThan(1e-3);
       const h = 0.01;
-      for (const i of [...order.slice(0, 6), order.at(-1)!]) {
+      for (const i of [...order.slice(0, 3), order.at(-1)!]) {
         const w = w2[i]!;
         w2[i] = w + h;
         rule.step(batch);
@@ -167,7 +172,7 @@ describe('surrogate BPTT: exact parts', () => {
         const rule = new SurrogateBptt(backend, train, { ...small, readout });
         const idx = range(10, 2);
         const t = rule.inspect(idx, test);
-        expect(t.input).toEqual(referenceInput(rule.config, test, idx, 'test-eval', 0));
+        expect(same(t.input, referenceInput(rule.config, test, idx, 'test-eval', 0))).toBe(true);
         let loss = 0;
         let correct = 0;
         for (let b = 0; b < 10; b++) {
@@ -188,7 +193,7 @@ describe('surrogate BPTT: exact parts', () => {
         }
         // the default data set is the training set, with its own evaluation streams
         expect(rule.evaluate(range(4))).toEqual(rule.evaluate(range(4), train));
-        expect(rule.inspect(range(2)).input).toEqual(referenceInput(rule.config, train, range(2), 'train-eval', 0));
+        expect(same(rule.inspect(range(2)).input, referenceInput(rule.config, train, range(2), 'train-eval', 0))).toBe(true);
       }
     });
   });
@@ -201,7 +206,7 @@ describe('surrogate BPTT: exact parts', () => {
     rule.step(batch);
     const f = rule.firstLayerFactors();
     expect(f.rows).toBe(8 * 5);
-    expect(f.x).toEqual(referenceInput(rule.config, train, batch.indices, 'train', 3));
+    expect(same(f.x, referenceInput(rule.config, train, batch.indices, 'train', 3))).toBe(true);
     const p = refusal(() => rule.perSampleStats(batch));
     expect([p.code, p.message, p.hint]).toEqual(['internal', 'surrogate-bptt: no per-sample statistics of update 3', 'call collectPerSampleStats(true) before step(batch)']);
     rule.collectPerSampleStats(true);
