@@ -184,7 +184,7 @@ describe('surrogate BPTT: exact parts', () => {
         }
         const hidden = t.hidden.reduce((a, v) => a + v, 0);
         expect(hidden).toBeGreaterThan(0);
-        for (const batchSize of [100, 3]) {
+        for (const batchSize of [100, 3, 5, 10]) {
           const ev = rule.evaluate(idx, test, batchSize);
           expect(ev.count).toBe(10);
           expect(ev.correct).toBe(correct);
@@ -217,6 +217,43 @@ describe('surrogate BPTT: exact parts', () => {
     expect(() => rule.perSampleStats(batch)).toThrow(/no per-sample statistics of update 3/);
   });
 
+  it('per-sample statistics: Σ u_b is B·U exactly, Σ‖u_b‖² that of one-sample steps; only the two weight gradients are returned', () => {
+    const rule = new SurrogateBptt(backend, train, small);
+    const plain = new SurrogateBptt(backend, train, small);
+    expect(rule.last).toEqual({ loss: NaN, correct: 0, hiddenRate: 0 });
+    rule.collectPerSampleStats(true);
+    rule.collectPerSampleStats(true); // asking twice keeps collecting and forgets nothing
+    const B = 3;
+    const batch = { indices: range(B, 30), update: 6 };
+    const u = rule.step(batch) as Float32Array[];
+    rule.collectPerSampleStats(true);
+    expect(u).toHaveLength(2);
+    const stats = rule.perSampleStats(batch);
+    expect(stats.count).toBe(B);
+    stats.sum.forEach((sum, k) => expect(same(Float32Array.from(sum, (v) => v / B), u[k]!)).toBe(true));
+    expect(stats.sum.map((x) => x.length)).toEqual([784 * 12, 120]);
+    let sumSq = 0;
+    for (let b = 0; b < B; b++) {
+      for (const x of plain.step({ indices: range(1, 30 + b), update: 6 }) as Float32Array[]) for (const v of x) sumSq += v * v;
+    }
+    expect(sumSq).toBeGreaterThan(0);
+    expect(Math.abs(stats.sumSqNorms - sumSq) / sumSq).toBeLessThan(1e-4);
+  });
+
+  it('a step leaves no tensors behind, with or without per-sample statistics', () => {
+    const tf = backend.tf;
+    const rule = new SurrogateBptt(backend, train, small);
+    rule.step({ indices: range(2), update: 0 });
+    const before = tf.memory().numTensors;
+    rule.step({ indices: range(2), update: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    rule.collectPerSampleStats(true);
+    rule.step({ indices: range(2), update: 2 });
+    const withStats = tf.memory().numTensors;
+    rule.step({ indices: range(2), update: 3 });
+    expect(tf.memory().numTensors).toBe(withStats);
+  });
+
   it('refuses bad configurations and tensors with what is wrong and how to fix it', () => {
     const cases: [Partial<SurrogateMlpConfig>, string, string][] = [
       [{ hidden: 0 }, 'surrogate-bptt: hidden must be a positive integer, got 0', 'use e.g. --hidden 100'],
@@ -234,14 +271,16 @@ describe('surrogate BPTT: exact parts', () => {
     const hint = 'pass [W1 (nIn × H), W2 (H × 10)]';
     const e1 = refusal(() => new SurrogateBptt(backend, train, small, [good[0]!]));
     expect([e1.code, e1.message, e1.hint]).toEqual(['config.invalid', 'surrogate-bptt: 1 weight tensors given, expected 2', hint]);
+    // shapes whose element count matches their values, so only the shape is wrong, then a wrong count
     const bad = [
-      [{ ...good[0]!, shape: [783, 12] as [number, number] }, good[1]!],
-      [good[0]!, { ...good[1]!, shape: [12, 9] as [number, number] }],
+      [{ ...good[0]!, shape: [783, 12] as [number, number], values: new Float32Array(783 * 12) }, good[1]!],
+      [{ ...good[0]!, shape: [12, 784] as [number, number] }, good[1]!],
+      [good[0]!, { ...good[1]!, shape: [12, 9] as [number, number], values: new Float32Array(108) }],
       [good[0]!, { ...good[1]!, values: new Float32Array(119) }],
     ];
-    const want = ['input->hidden', 'hidden->output', 'hidden->output'];
-    const shapes = ['783 × 12', '12 × 9', '12 × 10'];
-    const expected = ['784 × 12', '12 × 10', '12 × 10'];
+    const want = ['input->hidden', 'input->hidden', 'hidden->output', 'hidden->output'];
+    const shapes = ['783 × 12', '12 × 784', '12 × 9', '12 × 10'];
+    const expected = ['784 × 12', '784 × 12', '12 × 10', '12 × 10'];
     bad.forEach((tensors, k) => {
       const e = refusal(() => new SurrogateBptt(backend, train, small, tensors));
       expect([e.code, e.message, e.hint]).toEqual(['config.invalid', `surrogate-bptt: tensor '${want[k]}' is ${shapes[k]}, expected ${expected[k]}`, hint]);

@@ -50,6 +50,7 @@ describe('learning rate vs batch size', () => {
     // κ = 0: a constant rate
     expect(new LrBatchScaling({ kappa: 0, baseLr: 0.3, baseBatch: 1 }).next({ update: 0, batchSize: 64, learningRate: 1 }).learningRate).toBe(0.3);
     expect(new LrBatchScaling().diagnostics()).toEqual({ learningRate: NaN, batchSize: NaN });
+    expect(new LrBatchScaling().kind).toBe('lr-batch-scaling');
   });
 
   it('resumes from its saved state', () => {

@@ -81,6 +81,19 @@ describe('Adam bookkeeping', () => {
     expect(adam.saveState().t0).toBe(1);
   });
 
+  it('a saved state is a copy: later steps do not change it; a fresh Adam saves no tensors', () => {
+    expect(new Adam().saveState()).toEqual({ tensors: 0 });
+    expect(new Adam().kind).toBe('adam');
+    const adam = new Adam();
+    adam.transform(0, gaussian(5, 95), tensor('a', new Float32Array(5)));
+    const s = adam.saveState();
+    const m = Float64Array.from(s.m0 as Float64Array);
+    const v = Float64Array.from(s.v0 as Float64Array);
+    adam.transform(0, gaussian(5, 96), tensor('a', new Float32Array(5)));
+    expect(s.m0).toEqual(m);
+    expect(s.v0).toEqual(v);
+  });
+
   it('a loaded state continues both tensors exactly', () => {
     const a = new Adam();
     const grads = [0, 1, 2, 3].map((s) => [gaussian(7, 40 + s), gaussian(3, 50 + s)]);

@@ -188,6 +188,13 @@ describe('transformed updates (the rule)', () => {
     expect(proj.weights[0]).toBe(9);
   });
 
+  it('refuses a scaling order when the projection has no scaling to hand over', () => {
+    for (const order of ['before-scaling', 'after-scaling'] as const) {
+      const e = refusal(() => new TransformedUpdates(projection().proj, { transforms: [], order, learningRate: 1, scaling: null }));
+      expect([e.code, e.message]).toEqual(['config.invalid', `presentation update: order '${order}' needs the synaptic scaling to place`]);
+    }
+  });
+
   it('saves plastic, the open count and the diagnostic sums; a loaded rule restores them', () => {
     const { proj } = projection();
     const rule = new TransformedUpdates(proj, { transforms: [affine(1, 0, false, { 'd/in->out': 4 })], order: 'instead-of-scaling', learningRate: 1, scaling: null });

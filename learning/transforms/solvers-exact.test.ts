@@ -87,6 +87,39 @@ describe('SSO options', () => {
     expect(fromStart.transform(1, u, tensor('r', n, k), { batchSize: b, readout: { x, g, rows: b } })).not.toBe(u);
   });
 
+  it('Armijo at its threshold: the step where q returns to q(0)(1 − 5·10⁻⁵) is halved; a step no halving saves is not taken', () => {
+    // q(−sU) = −s‖U‖² + s²‖XU‖²/(2ηb) is below q(0) − 10⁻⁴·s‖U‖² only for s ≤ (1 − 10⁻⁴)·s*, s* = 2‖U‖²·ηb/‖XU‖²
+    const big = Float32Array.from(u, (v) => 40 * v);
+    const uu = big.reduce((a, v) => a + v * v, 0);
+    const xu = matmul(x, big, b, n, k);
+    const eta = 4;
+    const sStar = (2 * uu * eta * b) / xu.reduce((a, v) => a + v * v, 0);
+    expect(uu).toBeGreaterThan(2);
+    expect(sStar).toBeGreaterThan(2);
+    const sso = new Sso({ eta, inner: 1, innerStep: sStar * (1 - 5e-5), layer: 0 });
+    sso.transform(0, big, tensor('r', n, k), { batchSize: b, readout: { x, g, rows: b } });
+    expect(sso.diagnostics()['ssoInnerStep/r']).toBe((sStar * (1 - 5e-5)) / 2);
+    // 1e30 halved 60 times is still ~10¹² s₀: no trial decreases q, so Δ stays 0
+    const hopeless = new Sso({ eta, inner: 1, innerStep: 1e30, layer: 0 });
+    const out = hopeless.transform(0, big, tensor('r', n, k), { batchSize: b, readout: { x, g, rows: b } });
+    expect(out.every((v) => v === 0)).toBe(true);
+    expect(hopeless.lastQ).toEqual([0]);
+    // the 61st trial (60 halvings) is the first acceptable one: it is taken
+    const last = new Sso({ eta, inner: 1, innerStep: 0.75 * sStar * 2 ** 60, layer: 0 });
+    last.transform(0, big, tensor('r', n, k), { batchSize: b, readout: { x, g, rows: b } });
+    expect(last.diagnostics()['ssoInnerStep/r']).toBe(0.75 * sStar);
+    expect(last.lastQ).toHaveLength(2);
+  });
+
+  it('is stateless and named', () => {
+    const sso = new Sso();
+    expect([sso.kind, sso.lastQ, sso.saveState()]).toEqual(['sso', [], {}]);
+    const t = new Tract();
+    expect([t.kind, t.saveState()]).toEqual(['tract', {}]);
+    const sp = new Spectra();
+    expect([sp.kind, sp.saveState()]).toEqual(['spectra', {}]);
+  });
+
   it('refuses bad options and missing or mismatched factors', () => {
     const opts: [ConstructorParameters<typeof Sso>[0], string, string][] = [
       [{ eta: 0 }, 'sso: eta must be > 0, got 0', 'e.g. sso:eta=1 (≤ 2 keeps the surrogate an upper bound of cross-entropy)'],
@@ -147,6 +180,50 @@ describe('TrAct options', () => {
       const d = Array.from(other, (v, i) => v - got[i]!);
       expect(norm2(d) / norm2(got)).toBeLessThan(1e-5);
     }
+  });
+
+  it('method: auto is Woodbury for b < n and Cholesky for b ≥ n, bit for bit; a forced method is used as given', () => {
+    const wide = { x, b, n };
+    const tallB = 12;
+    const tall = { x: gaussian(tallB * n, 8, 2), b: tallB, n };
+    for (const [data, auto] of [[wide, 'woodbury'], [tall, 'cholesky']] as const) {
+      for (const method of ['auto', 'cholesky', 'woodbury'] as const) {
+        const tr = new Tract({ method, lambda: 0.2, scale: 'absolute' });
+        const got = tr.transform(0, u, tensor('in', n, k), { batchSize: data.b, firstLayer: { x: data.x, rows: data.b } });
+        const want = tractSolve(data.x, data.b, n, u, k, 0.2, method === 'auto' ? auto : method);
+        expect(got).toEqual(Float32Array.from(want.out));
+        expect(tr.diagnostics()['tractCondition/in']).toBe(want.condition);
+      }
+    }
+    // the two forms round differently, so the comparison above can tell them apart
+    const c = tractSolve(wide.x, b, n, u, k, 0.2, 'cholesky').condition;
+    expect(c).not.toBe(tractSolve(wide.x, b, n, u, k, 0.2, 'woodbury').condition);
+  });
+
+  it('condition numbers in closed form for b = n and for an input that never fires; no rows at all: U/λ', () => {
+    // diagonal X (b = n = 4): XᵀX/b = diag(s²)/4, condition (25/4 + λ)/(1/4 + λ)
+    const d = new Float32Array(16);
+    [1, 2, 3, 5].forEach((v, i) => (d[i * 4 + i] = v));
+    const w = tensor('in', 4, 2);
+    const one = new Float32Array(8).fill(1);
+    for (const method of ['cholesky', 'woodbury'] as const) {
+      const tr = new Tract({ lambda: 0.1, scale: 'absolute', method });
+      tr.transform(0, one, w, { batchSize: 4, firstLayer: { x: d, rows: 4 } });
+      expect(tr.diagnostics()['tractCondition/in']).toBeCloseTo((25 / 4 + 0.1) / (1 / 4 + 0.1), 6);
+    }
+    // b ≥ n with input 3 silent: XᵀX is singular, the bottom eigenvalue is λ itself
+    const silent = new Float32Array(6 * 4);
+    [[0, 0, 2], [1, 1, 1], [2, 2, 3], [3, 0, 1], [4, 1, 2], [5, 2, 1]].forEach(([r, c, v]) => (silent[r! * 4 + c!] = v!));
+    const ws = new Tract({ lambda: 0.1, scale: 'absolute', method: 'woodbury' });
+    ws.transform(0, one, w, { batchSize: 6, firstLayer: { x: silent, rows: 6 } });
+    const cs = new Tract({ lambda: 0.1, scale: 'absolute', method: 'cholesky' });
+    cs.transform(0, one, w, { batchSize: 6, firstLayer: { x: silent, rows: 6 } });
+    expect(ws.diagnostics()['tractCondition/in']).toBeCloseTo(cs.diagnostics()['tractCondition/in']!, 6);
+    expect(ws.diagnostics()['tractCondition/in']).toBeGreaterThan(10);
+    // no rows: XᵀX = 0
+    const empty = tractSolve(new Float32Array(0), 0, 4, one, 2, 0.5, 'woodbury');
+    expect(Array.from(empty.out)).toEqual(new Array(8).fill(2));
+    expect(empty.condition).toBe(1);
   });
 
   it('refuses a bad λ, missing inputs and inputs of the wrong size', () => {
