@@ -184,9 +184,9 @@ describe('TrAct options', () => {
 
   it('method: auto is Woodbury for b < n and Cholesky for b ≥ n, bit for bit; a forced method is used as given', () => {
     const wide = { x, b, n };
-    const tallB = 12;
-    const tall = { x: gaussian(tallB * n, 8, 2), b: tallB, n };
-    for (const [data, auto] of [[wide, 'woodbury'], [tall, 'cholesky']] as const) {
+    const tall = { x: gaussian(12 * n, 8, 2), b: 12, n };
+    const square = { x: gaussian(n * n, 9, 2), b: n, n };
+    for (const [data, auto] of [[wide, 'woodbury'], [tall, 'cholesky'], [square, 'cholesky']] as const) {
       for (const method of ['auto', 'cholesky', 'woodbury'] as const) {
         const tr = new Tract({ method, lambda: 0.2, scale: 'absolute' });
         const got = tr.transform(0, u, tensor('in', n, k), { batchSize: data.b, firstLayer: { x: data.x, rows: data.b } });
@@ -213,7 +213,8 @@ describe('TrAct options', () => {
     }
     // b ≥ n with input 3 silent: XᵀX is singular, the bottom eigenvalue is λ itself
     const silent = new Float32Array(6 * 4);
-    [[0, 0, 2], [1, 1, 1], [2, 2, 3], [3, 0, 1], [4, 1, 2], [5, 2, 1]].forEach(([r, c, v]) => (silent[r! * 4 + c!] = v!));
+    // (entries above 1, so the diagonal shift that keeps the factorization alive must be taken positive)
+    [[0, 0, 6], [1, 1, 3], [2, 2, 9], [3, 0, 3], [4, 1, 6], [5, 2, 3]].forEach(([r, c, v]) => (silent[r! * 4 + c!] = v!));
     const ws = new Tract({ lambda: 0.1, scale: 'absolute', method: 'woodbury' });
     ws.transform(0, one, w, { batchSize: 6, firstLayer: { x: silent, rows: 6 } });
     const cs = new Tract({ lambda: 0.1, scale: 'absolute', method: 'cholesky' });
