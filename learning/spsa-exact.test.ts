@@ -191,6 +191,7 @@ describe('SPSA rule', () => {
 
   it('per-sample statistics only for the step they were collected in; switching them off forgets them', () => {
     const rule = new Spsa(backend, train, { ...small, n: 2 });
+    expect(rule.last).toEqual({ loss: NaN, correct: 0, hiddenRate: 0, scalars: [], zeroDiffs: 0 });
     const batch = { indices: range(4), update: 1 };
     const e = refusal(() => rule.perSampleStats(batch));
     expect([e.code, e.message, e.hint]).toEqual(['internal', 'spsa: no per-sample statistics of update 1', 'call collectPerSampleStats(true) before step(batch)']);
@@ -198,6 +199,7 @@ describe('SPSA rule', () => {
     expect(() => rule.perSampleStats(batch)).toThrow(/no per-sample statistics of update 1/);
     rule.collectPerSampleStats(true);
     const u = rule.step(batch) as Float32Array[];
+    rule.collectPerSampleStats(true); // asking again keeps the statistics of the step just taken
     const stats = rule.perSampleStats(batch);
     expect(stats.count).toBe(4);
     stats.sum.forEach((s, l) => s.forEach((v, i) => expect(v).toBeCloseTo(4 * u[l]![i]!, 6)));
