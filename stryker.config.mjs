@@ -16,6 +16,12 @@ export default {
     'models/teacher-lif-population.ts',
     'learning/*.ts',
     '!learning/*.test.ts',
+    // the update transforms (Adam, LAMB, SPECTRA, TrAct, SSO, the presentation update) and the
+    // batch policies (AdAdaGrad, learning rate vs batch size)
+    'learning/transforms/*.ts',
+    '!learning/transforms/*.test.ts',
+    'learning/policies/*.ts',
+    '!learning/policies/*.test.ts',
     // the kernels below the rules: the spike-arrival walk every STDP rule uses and its delay
     // bookkeeping, the post-spike column pass of sym-STDP and triplet STDP, a plastic projection's
     // kernel memory and the network's kernel device

@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     include: only?.length ? only : [
       'learning/*.test.ts',
+      'learning/transforms/*.test.ts',
+      'learning/policies/*.test.ts',
       // the arrival walk, delay bookkeeping, column pass, plastic memory and device
       'models/kernels/*.test.ts',
       'test/stdp-kernels.test.ts',
