@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { argmaxCount, assignClasses, ClassResponses, Confusion, voteClass } from './readout.js';
+import { argmaxCount, assignClasses, ClassResponses, Confusion, countCorrect, voteClass } from './readout.js';
 
 describe('argmaxCount (SL readout)', () => {
   it('returns the index of the largest count', () => {
@@ -19,6 +19,29 @@ describe('argmaxCount (SL readout)', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(5), { minLength: 1, maxLength: 12 }), (xs) => {
         expect(argmaxCount(xs)).toBe(xs.indexOf(Math.max(...xs)));
+      }),
+    );
+  });
+});
+
+describe('countCorrect (accuracy of a batch of logits)', () => {
+  it('counts the rows whose arg max is the label; a tie goes to the lowest class; a row never reads the next', () => {
+    // row 0: max at 2 (label 2, right); row 1: tie between 1 and 3 → 1 (label 3, wrong);
+    // row 2: max at 3 (label 3, right), and the next row starts with a larger value that it must not see
+    const scores = [0, 1, 5, 2, /* */ 0, 4, 0, 4, /* */ 1, 2, 3, 9, /* */ 100, 0, 0, 0];
+    expect(countCorrect(scores, [2, 3, 3], 4)).toBe(2);
+    expect(countCorrect(scores, [2, 1, 3], 4)).toBe(3);
+    expect(countCorrect(scores, [2, 1, 3, 0], 4)).toBe(4);
+    expect(countCorrect(scores, [], 4)).toBe(0);
+  });
+
+  it('equals the number of rows where argmaxCount of the row is the label (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 12 }), fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 12, maxLength: 12 }), { maxLength: 20 }), fc.array(fc.nat(11), { minLength: 20, maxLength: 20 }), (classes, rows, labels) => {
+        const trimmed = rows.map((r) => r.slice(0, classes));
+        const ls = labels.slice(0, rows.length).map((l) => l % classes);
+        const expected = trimmed.filter((r, b) => argmaxCount(r) === ls[b]).length;
+        expect(countCorrect(trimmed.flat(), ls, classes)).toBe(expected);
       }),
     );
   });

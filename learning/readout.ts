@@ -14,6 +14,22 @@ export function argmaxCount(counts: ArrayLike<number>): number {
   return best;
 }
 
+/**
+ * How many rows of `scores` (row-major, `classes` per row, one row per label) have their arg max
+ * at the row's label; ties go to the lowest class, as in `argmaxCount`. The accuracy of a batch of
+ * logits (surrogate BPTT, SPSA).
+ */
+export function countCorrect(scores: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number {
+  let correct = 0;
+  for (let b = 0; b < labels.length; b++) {
+    const row = b * classes;
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (scores[row + c]! > scores[row + best]!) best = c;
+    if (best === labels[b]) correct++;
+  }
+  return correct;
+}
+
 /** Per-class response accumulators of the hidden neurons during training. */
 export class ClassResponses {
   /** sums[i·classes + c]: spikes of neuron i over the presentations of class c. */

@@ -30,6 +30,7 @@ import type { FloatArray } from '../engine/float-array.js';
 import { RngStream } from '../engine/rng.js';
 import type { OptionSchema } from '../engine/registry.js';
 import type { Batch, BatchRule, PerSampleStats, RuleState, WeightTensor } from './plugin-contract.js';
+import { countCorrect } from './readout.js';
 import { SurrogateBptt, type ForwardStats, type SurrogateMlpConfig } from './surrogate-bptt.js';
 import type { TensorBackend } from './tensor/backend.js';
 import { lifForward, lifTensorLayer, projectSpikes, type LifTensorLayer } from './tensor/lif-tensor.js';
@@ -254,7 +255,6 @@ export class Spsa implements BatchRule {
     });
     const scalars: SpsaScalar[] = [];
     let zeroDiffs = 0;
-    let correct = 0;
     let loss0 = 0;
     const perSample = this.collect ? new Float64Array(n * B) : null;
     for (let k = 0; k < n; k++) {
@@ -273,11 +273,8 @@ export class Spsa implements BatchRule {
       if (lp === lm) zeroDiffs++;
       scalars.push({ replica: this.replica, k, g: projectedGradient(lp, lm, epsilon) });
     }
-    for (let b = 0; b < B; b++) {
-      let best = 0;
-      for (let j = 1; j < 10; j++) if (logits[b * 10 + j]! > logits[b * 10 + best]!) best = j;
-      if (best === labels[b]) correct++;
-    }
+    // the batch's accuracy as seen through variant 0 (+ε of the first perturbation): rows 0 … B − 1
+    const correct = countCorrect(logits, labels, 10);
     this.last = { loss: loss0, correct, hiddenRate: hiddenTotal / (B * H), scalars, zeroDiffs };
     this.perSample = perSample;
     return scalars;

@@ -34,6 +34,7 @@ import type { LifParams } from '../models/lif.js';
 import { UNIT_LIF } from '../models/unit-lif.js';
 import { unrolledGradientNorms } from './per-sample-norms.js';
 import type { Batch, BatchRule, LayerFactors, PerSampleStats, WeightTensor } from './plugin-contract.js';
+import { countCorrect } from './readout.js';
 import { spikeFunction, surrogate, type Surrogate } from './surrogates.js';
 import type { TensorBackend } from './tensor/backend.js';
 import { denseLifForward, lifForward, lifTensorLayer, projectSpikes, type LifForwardOptions, type LifTensorLayer } from './tensor/lif-tensor.js';
@@ -180,13 +181,7 @@ export class SurrogateBptt implements BatchRule {
   }
 
   private stats(logits: Float32Array, labels: Int32Array): number {
-    let correct = 0;
-    for (let b = 0; b < labels.length; b++) {
-      let best = 0;
-      for (let k = 1; k < 10; k++) if (logits[b * 10 + k]! > logits[b * 10 + best]!) best = k;
-      if (best === labels[b]) correct++;
-    }
-    return correct;
+    return countCorrect(logits, labels, 10);
   }
 
   /** From now on, `step` also computes the per-sample statistics `perSampleStats` returns. */
