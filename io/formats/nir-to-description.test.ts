@@ -201,6 +201,16 @@ describe('nirToDescription details', () => {
     const bad = nirToDescription(graph(n, [['i', 'n']], { snn_format: 'snn-nir/1', time_unit: 's' }));
     expect(bad.notes).toContain("node 'n': unreadable snn_v0 metadata ignored");
     expect(bad.description.populations[1]).not.toHaveProperty('v0');
+    // a list of one value per neuron is divided among the groups of a split node; a list of another
+    // length is passed on whole, for the build to refuse (never cut or padded to fit)
+    const split = nodes();
+    split['n'] = { ...lifN(2, { tau: [0.01, 0.02], r: [0.01, 0.02] }), metadata: { snn_v0: '[0.25, 0.5]' } };
+    const parts = nirToDescription(graph(split, [['i', 'n']], { snn_format: 'snn-nir/1', time_unit: 's' }), { splitMax: 2 }).description.populations;
+    expect(parts.map((p) => [p.name, (p as { v0?: unknown }).v0])).toEqual([['i', undefined], ['n#0', [0.25]], ['n#1', [0.5]]]);
+    for (const v0 of [[0.25, 0.5, 0.75], [0.25]]) {
+      n['n']!.metadata = { snn_v0: JSON.stringify(v0) };
+      expect(nirToDescription(graph(n, [['i', 'n']], { snn_format: 'snn-nir/1', time_unit: 's' })).description.populations[1], JSON.stringify(v0)).toMatchObject({ v0 });
+    }
   });
 
   it('LI filter channels: ours by snn_channel, others by time constant; CubaLIF channels from the Linear', () => {
