@@ -239,6 +239,22 @@ describe('nirToDescription details', () => {
     expect(cuba({ time_unit: 's' })).toBe('exc');
   });
 
+  it('connectivity: a 1 × 1 matrix is dense; a square matrix is one-to-one or all-but-self only when every column is', () => {
+    // W is [post × pre]; gain r/τ = 1, so the weights are W's entries
+    const conn = (w: number[], n: number) =>
+      nirToDescription(graph({ i: input(n), w: { type: 'Linear', params: { weight: f(w, [n, n]) } }, n: lifN(n) }, [['i', 'w'], ['w', 'n']])).description.projections![0]!;
+    expect(conn([4], 1)).toMatchObject({ connectivity: 'dense', weights: [[4]] });
+    // pre 0 looks one-to-one (its only synapse is onto post 0), pre 1 does not: as many non-zeros as neurons
+    expect(conn([1, 2, 0, 0], 2)).toMatchObject({ connectivity: { pairs: [[0, 0], [1, 0]] }, weights: [1, 2] });
+    // pre 0 looks all-but-self (0 onto itself, w0 = 3 onto post 1), pre 1 reaches itself
+    expect(conn([0, 3, 3, 5], 2)).toMatchObject({ connectivity: { pairs: [[0, 1], [1, 0], [1, 1]] }, weights: [3, 3, 5] });
+    // the same in 3 × 3, where the first two pre neurons fit and the last does not
+    expect(conn([1, 0, 0, 0, 2, 0, 0, 5, 0], 3)).toMatchObject({ connectivity: { pairs: [[0, 0], [1, 1], [1, 2]] }, weights: [1, 2, 5] });
+    expect(conn([0, 3, 3, 3, 0, 3, 3, 3, 7], 3).connectivity).toEqual({ pairs: [[0, 1], [0, 2], [1, 0], [1, 2], [2, 0], [2, 1], [2, 2]] });
+    expect(conn([0, 3, 3, 3, 0, 3, 3, 3, 0], 3)).toMatchObject({ connectivity: 'all-but-self', weights: 3 });
+    expect(conn([1, 0, 0, 0, 2, 0, 0, 0, 5], 3)).toMatchObject({ connectivity: 'one-to-one', weights: [1, 2, 5] });
+  });
+
   it('a split node gets no projection from a group none of whose weights reach it', () => {
     const g = graph({ i: input(2), w: { type: 'Linear', params: { weight: f([1, 0, 0, 0], [2, 2]) } }, n: lifN(2, { tau: [0.01, 0.02], r: [0.01, 0.02] }) }, [['i', 'w'], ['w', 'n']]);
     const d = nirToDescription(g, { splitMax: 2 }).description;
