@@ -239,6 +239,39 @@ describe('nirToDescription details', () => {
     expect(cuba({ time_unit: 's' })).toBe('exc');
   });
 
+  it('LI filter channels: a missing or invalid snn_channel falls back to the time-constant rule; equal τ share a channel', () => {
+    const OURS = { snn_format: 'snn-nir/1', time_unit: 's' };
+    /** One LI filter per entry, each behind a Linear of its own: [τ in s, snn_channel]. */
+    const chans = (filters: Array<[number, unknown]>, meta: NirGraph['metadata'] = OURS) => {
+      const nodes: Record<string, NirNode> = { i: input(1), n: lifN(1) };
+      const edges: [string, string][] = [];
+      filters.forEach(([tau, ch], k) => {
+        nodes[`l${k}`] = { type: 'Linear', params: { weight: f([1], [1, 1]) } };
+        nodes[`f${k}`] = { type: 'LI', params: { tau: f([tau]), r: f([tau]), v_leak: f([0]) }, metadata: ch === undefined ? {} : { snn_channel: ch as string } };
+        edges.push(['i', `l${k}`], [`l${k}`, `f${k}`], [`f${k}`, 'n']);
+      });
+      const d = nirToDescription(graph(nodes, edges, meta)).description;
+      const { tauExc, tauInh } = (d.populations[1] as { params: { tauExc: number; tauInh: number } }).params;
+      return [d.projections!.map((p) => p.channel), tauExc, tauInh];
+    };
+    // an inh filter declared first and an exc one of the same τ: each keeps its declared channel
+    expect(chans([[0.002, 'inh'], [0.002, 'exc']])).toEqual([['inh', 'exc'], 2, 2]);
+    expect(chans([[0.002, 'exc'], [0.004, 'inh']])).toEqual([['exc', 'inh'], 2, 4]);
+    // absent or not a channel name: the first new τ is exc, the second inh, a known τ its channel
+    for (const bad of [undefined, 'v', 5, 'EXC']) {
+      expect(chans([[0.004, 'inh'], [0.002, bad]]), String(bad)).toEqual([['inh', 'exc'], 2, 4]);
+      expect(chans([[0.002, bad], [0.004, bad], [0.002, bad]]), String(bad)).toEqual([['exc', 'inh', 'exc'], 2, 4]);
+    }
+    // two filters of one τ in a foreign file: both exc, and the inh current takes the same τ
+    expect(chans([[0.003, undefined], [0.003, undefined]], { time_unit: 's' })).toEqual([['exc', 'exc'], 3, 3]);
+    expect(chans([[0.003, 'inh']], { time_unit: 's' })).toEqual([['exc'], 3, 3]);
+    expect(chans([[0.003, 'inh']])).toEqual([['inh'], 3, 3]);
+    // CubaLIF: ours with an snn_channel that is no channel name takes exc
+    const cuba = (ch: string) =>
+      nirToDescription(graph({ i: input(1), l: { type: 'Linear', params: { weight: f([1], [1, 1]) }, metadata: { snn_channel: ch } }, c: cubaN(1) }, [['i', 'l'], ['l', 'c']], OURS)).description.projections![0]!.channel;
+    expect(['v', 'exc', 'inh', ''].map(cuba)).toEqual(['exc', 'exc', 'inh', 'exc']);
+  });
+
   it('connectivity: a 1 × 1 matrix is dense; a square matrix is one-to-one or all-but-self only when every column is', () => {
     // W is [post × pre]; gain r/τ = 1, so the weights are W's entries
     const conn = (w: number[], n: number) =>
