@@ -60,6 +60,8 @@ describe('NIR datasets written by h5py', () => {
         "arr(m, 'scale', [-0.75], '<f8')",
         "arr(m, 'flag', [False], np.bool_)",
         "arr(node.create_group('metadata'), 'top', [True], np.bool_)",
+        // no rows of an array type: h5wasm returns an empty JS array
+        "a.create_dataset('none', shape=(0,), dtype=np.dtype(('<f8', (1,))))",
       ].join('\n'),
     );
     const { graph } = await readNirGraph(path);
@@ -67,6 +69,7 @@ describe('NIR datasets written by h5py', () => {
     // the tensor takes the dataset's shape (a scalar) and no dtype: an array type has none as a string
     expect(a.params['gain']).toEqual({ data: Float64Array.of(2.5), shape: [], dtype: undefined });
     expect(a.params['on']).toEqual({ data: Float64Array.of(1), shape: [], dtype: undefined });
+    expect(a.params['none']).toEqual({ data: new Float64Array(0), shape: [0], dtype: undefined });
     expect(a.metadata).toEqual({ scale: -0.75, flag: 0 });
     expect(graph.metadata).toEqual({ top: 1 });
   });
@@ -78,9 +81,12 @@ describe('NIR datasets written by h5py', () => {
     expect(await refusal(bools)).toEqual(['io.corrupt', 'NIR node/nodes/a/w: has 2 values for shape ()', DAMAGED]);
   });
 
-  it('refuses a type or a metadata value that is two strings', async () => {
+  it('refuses a type or a metadata value that is two strings, and a type that is one number', async () => {
     const type2 = h5py(["a = nodes.create_group('a'); a['type'] = np.array(['Input', 'Output'], dtype=object); a['shape'] = np.array([1])"].join('\n'));
     expect(await refusal(type2)).toEqual(['io.corrupt', 'NIR node/nodes/a/type: is not a string dataset', DAMAGED]);
+    // a one-element array that holds a number, not a string
+    const typeNum = h5py(["a = nodes.create_group('a'); arr(a, 'type', [1.0], '<f8'); a['shape'] = np.array([1])"].join('\n'));
+    expect(await refusal(typeNum)).toEqual(['io.corrupt', 'NIR node/nodes/a/type: is not a string dataset', DAMAGED]);
     const meta2 = h5py(
       ["a = nodes.create_group('a'); a['type'] = 'Input'; a['shape'] = np.array([1])", "a.create_group('metadata')['pair'] = np.array(['x', 'y'], dtype=object)"].join('\n'),
     );

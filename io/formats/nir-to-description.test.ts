@@ -288,6 +288,42 @@ describe('nirToDescription details', () => {
     expect(conn([1, 0, 0, 0, 2, 0, 0, 0, 5], 3)).toMatchObject({ connectivity: 'one-to-one', weights: [1, 2, 5] });
   });
 
+  it('which parameters split a node, per neuron kind', () => {
+    const differs = (node: NirNode) => message(graph({ i: input(2), n: node }, [['i', 'n']]));
+    const cubaLI = (p: Partial<Record<string, number[]>>): NirNode => ({
+      type: 'CubaLI',
+      params: Object.fromEntries(Object.entries({ tau_mem: [0.01, 0.01], tau_syn: [0.005, 0.005], r: [1, 1], v_leak: [0, 0], ...p }).map(([k, v]) => [k, f(v!)])),
+    });
+    expect(differs(cubaLI({ tau_syn: [0.005, 0.006] }))).toMatch(/^NIR node 'n' has different tau_syn values across its neurons/);
+    expect(differs(cubaN(2, { v_threshold: [1, 2] }))).toMatch(/^NIR node 'n' has different v_threshold values/);
+    expect(differs({ type: 'IF', params: { r: f([1, 1]), v_threshold: f([1, 1]), v_reset: f([0, 0.5]) } })).toMatch(/^NIR node 'n' has different v_reset values/);
+    // the key joins values with a separator: (τ 1, v_leak 12) and (τ 11, v_leak 2) are different neurons
+    expect(differs(lifN(2, { tau: [1, 11], r: [1, 11], v_leak: [12, 2] }))).toMatch(/^NIR node 'n' has different (tau|v_leak) values across its neurons \(2 groups\)/);
+  });
+
+  it('a CubaLI read out by an Output imports; an unknown node type is named in the refusal', () => {
+    const c: NirNode = { type: 'CubaLI', params: { tau_mem: f([0.01]), tau_syn: f([0.01]), r: f([1]), v_leak: f([0]) } };
+    const d = nirToDescription(graph({ i: input(1), c, o: { type: 'Output', params: { shape: f([1]) } } }, [['i', 'c'], ['c', 'o']])).description;
+    expect(d.populations.map((p) => p.name)).toEqual(['i', 'c']);
+    expect(refusal({ i: I, x: { type: 'Conv2d', params: {} } }, [['i', 'x']])).toEqual(['io.format', "NIR node 'x' has type 'Conv2d', which snn cannot import", expect.stringMatching(/^supported: /) as never]);
+  });
+
+  it('projection names: odd characters become _, a repeated name gets #2, #3', () => {
+    const d = nirToDescription(
+      graph(
+        { i: input(1), 'w 1': { type: 'Linear', params: { weight: f([1], [1, 1]) } }, a: lifN(1), b: lifN(1), c: lifN(1) },
+        [['i', 'w 1'], ['w 1', 'a'], ['w 1', 'b'], ['w 1', 'c']],
+      ),
+    ).description;
+    expect(d.projections!.map((p) => [p.name, p.to])).toEqual([['w_1', 'a'], ['w_1#2', 'b'], ['w_1#3', 'c']]);
+  });
+
+  it("a description the import cannot parse is refused under the label 'NIR import'", () => {
+    const meta = JSON.stringify({ name: 'i', model: 'spike-source-array', size: 1, spikes: [], bogus: 1 });
+    const e = message(graph({ i: { ...input(1), metadata: { snn_population: meta } }, n: lifN(1) }, [['i', 'n']], { snn_format: 'snn-nir/1', time_unit: 's' }));
+    expect(e).toMatch(/^NIR import: unknown field 'bogus'/);
+  });
+
   it('a split node gets no projection from a group none of whose weights reach it', () => {
     const g = graph({ i: input(2), w: { type: 'Linear', params: { weight: f([1, 0, 0, 0], [2, 2]) } }, n: lifN(2, { tau: [0.01, 0.02], r: [0.01, 0.02] }) }, [['i', 'w'], ['w', 'n']]);
     const d = nirToDescription(g, { splitMax: 2 }).description;
