@@ -286,6 +286,17 @@ describe('nirToDescription details', () => {
     expect(conn([0, 3, 3, 3, 0, 3, 3, 3, 7], 3).connectivity).toEqual({ pairs: [[0, 1], [0, 2], [1, 0], [1, 2], [2, 0], [2, 1], [2, 2]] });
     expect(conn([0, 3, 3, 3, 0, 3, 3, 3, 0], 3)).toMatchObject({ connectivity: 'all-but-self', weights: 3 });
     expect(conn([1, 0, 0, 0, 2, 0, 0, 0, 5], 3)).toMatchObject({ connectivity: 'one-to-one', weights: [1, 2, 5] });
+    // all zeros is no all-but-self of weight 0, but a projection without synapses
+    expect(conn([0, 0, 0, 0], 2)).toMatchObject({ connectivity: { pairs: [] }, weights: [] });
+    // a 3 × 2 matrix with only its leading diagonal is not one-to-one (pre ≠ post)
+    const rect = nirToDescription(graph({ i: input(2), w: { type: 'Linear', params: { weight: f([1, 0, 0, 2, 0, 0], [3, 2]) } }, n: lifN(3) }, [['i', 'w'], ['w', 'n']])).description.projections![0]!;
+    expect(rect).toMatchObject({ connectivity: { pairs: [[0, 0], [1, 1]] }, weights: [1, 2] });
+  });
+
+  it('v_reset splits only neurons that reset: an LI read out ignores it', () => {
+    const readOut = { type: 'LI', params: { tau: f([0.01, 0.01]), r: f([1, 1]), v_leak: f([0, 0]), v_reset: f([0, 0.5]) } } as NirNode;
+    const d = nirToDescription(graph({ i: input(2), l: readOut, o: { type: 'Output', params: { shape: f([2]) } } }, [['i', 'l'], ['l', 'o']])).description;
+    expect(d.populations.map((p) => [p.name, p.size])).toEqual([['i', 2], ['l', 2]]);
   });
 
   it('which parameters split a node, per neuron kind', () => {
