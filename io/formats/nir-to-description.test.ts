@@ -152,6 +152,13 @@ describe('nirToDescription details', () => {
     const out = nirToDescription(graph({ i: input(1), n: lifN(1), l: { type: 'Linear', params: { weight: f([2], [1, 1]) } }, o: { type: 'Output', params: { shape: f([1]) } } }, [['i', 'n'], ['n', 'l'], ['l', 'o']]));
     expect(out.notes).toContain("edge into Output 'o' passes through weights or delays: ignored (snn records spikes)");
     expect(out.description.record).toEqual({ spikes: [] });
+    // a delay alone on the way to the Output is noted as well, and nothing is recorded
+    const late = nirToDescription(graph({ i: input(1), n: lifN(1), d: { type: 'Delay', params: { delay: f([0.001]) } }, o: { type: 'Output', params: { shape: f([1]) } } }, [['i', 'n'], ['n', 'd'], ['d', 'o']]));
+    expect(late.notes).toContain("edge into Output 'o' passes through weights or delays: ignored (snn records spikes)");
+    expect(late.description.record).toEqual({ spikes: [] });
+    // no weights, no delay: the population is recorded
+    const direct = nirToDescription(graph({ i: input(1), n: lifN(1), o: { type: 'Output', params: { shape: f([1]) } } }, [['i', 'n'], ['n', 'o']]));
+    expect(direct.description.record).toEqual({ spikes: ['n'] });
   });
 
   it('projections follow the order of their first Linear node; renamed ids stay unique', () => {
