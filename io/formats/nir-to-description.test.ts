@@ -300,6 +300,18 @@ describe('nirToDescription details', () => {
     expect(rect).toMatchObject({ connectivity: { pairs: [[0, 0], [1, 1]] }, weights: [1, 2] });
   });
 
+  it('an Affine bias through a later Linear drives each neuron by W·b; one value of a parameter serves every neuron', () => {
+    // bias b = (1, 1) through W2 = [[1, 2], [3, 0]]: both neurons get W2·b = 3, times r = 0.01
+    const g = graph(
+      { i: input(2), a: { type: 'Affine', params: { weight: f([1, 0, 0, 1], [2, 2]), bias: f([1, 1]) } }, l: { type: 'Linear', params: { weight: f([1, 2, 3, 0], [2, 2]) } }, n: lifN(2, { v_threshold: [1.5] }) },
+      [['i', 'a'], ['a', 'l'], ['l', 'n']],
+    );
+    const n = nirToDescription(g).description.populations[1] as { size: number; params: { vRest: number; vThresh: number } };
+    expect(n.size).toBe(2);
+    expect(n.params.vRest).toBeCloseTo(0.03, 15);
+    expect(n.params.vThresh).toBe(1.5);
+  });
+
   it('v_reset splits only neurons that reset: an LI read out ignores it', () => {
     const readOut = { type: 'LI', params: { tau: f([0.01, 0.01]), r: f([1, 1]), v_leak: f([0, 0]), v_reset: f([0, 0.5]) } } as NirNode;
     const d = nirToDescription(graph({ i: input(2), l: readOut, o: { type: 'Output', params: { shape: f([2]) } } }, [['i', 'l'], ['l', 'o']])).description;
