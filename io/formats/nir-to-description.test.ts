@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { SnnError } from '../../engine/errors.js';
 import type { NirGraph, NirNode } from './nir-graph.js';
-import { nirToDescription } from './nir-to-description.js';
+import { join } from 'node:path';
+import { h5Ready } from './hdf5.js';
+import { writeNirGraph } from './nir-graph.js';
+import { nirToDescription, readNir } from './nir-to-description.js';
+import { tempDir } from './test-fixtures.js';
 
 const f = (xs: number[], shape?: number[]) => ({ data: Float64Array.from(xs), shape: shape ?? [xs.length] });
 const lif = (tau: number[], r: number[]): NirNode => ({ type: 'LIF', params: { tau: f(tau), r: f(r), v_leak: f(tau.map(() => 0)), v_threshold: f(tau.map(() => 1)) } });
@@ -402,3 +406,21 @@ describe('nirToDescription: metadata that is absent, mistyped or malformed', () 
     }
   });
 });
+
+describe('readNir', () => {
+  it('reads a file and maps it as nirToDescription does, with the default options', async () => {
+    await h5Ready();
+    const tmp = tempDir();
+    try {
+      const g = graph({ i: input(2), w: { type: 'Linear', params: { weight: f([1, 2, 3, 4], [2, 2]) } }, n: lifN(2) }, [['i', 'w'], ['w', 'n']], { time_unit: 's' });
+      const path = join(tmp.dir, 'g.nir');
+      await writeNirGraph(g, path);
+      const back = await readNir(path);
+      expect(back).toEqual(nirToDescription(g));
+      expect(back.description.projections![0]).toMatchObject({ connectivity: 'dense', weights: [[1, 3], [2, 4]] });
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
