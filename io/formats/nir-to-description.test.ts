@@ -316,6 +316,14 @@ describe('nirToDescription details', () => {
     expect(n.params.vThresh).toBe(1.5);
   });
 
+  it('a drive that differs but is nowhere zero splits the node too; a bias reaching a LIF through an LI filter is refused', () => {
+    const biased = (bias: number[]) =>
+      message(graph({ i: input(2), a: { type: 'Affine', params: { weight: f([1, 0, 0, 1], [2, 2]), bias: f(bias) } }, n: lifN(2) }, [['i', 'a'], ['a', 'n']]));
+    expect(biased([1, 2])).toMatch(/^NIR node 'n' has different Affine bias values across its neurons \(2 groups\)/);
+    const filtered = graph({ i: input(1), a: { type: 'Affine', params: { weight: f([1], [1, 1]), bias: f([1]) } }, l: li(0.01), n: lifN(1) }, [['i', 'a'], ['a', 'l'], ['l', 'n']]);
+    expect(message(filtered)).toBe("NIR node 'n' receives an Affine bias");
+  });
+
   it('v_reset splits only neurons that reset: an LI read out ignores it', () => {
     const readOut = { type: 'LI', params: { tau: f([0.01, 0.01]), r: f([1, 1]), v_leak: f([0, 0]), v_reset: f([0, 0.5]) } } as NirNode;
     const d = nirToDescription(graph({ i: input(2), l: readOut, o: { type: 'Output', params: { shape: f([2]) } } }, [['i', 'l'], ['l', 'o']])).description;
