@@ -207,6 +207,14 @@ describe('refusals of damaged files, with code and hint', () => {
     const j = await refusal(readNirGraph(junk));
     expect(j.message).toBe(`${junk} is not an HDF5 file`);
     expect(j.hint).toBe('expected NIR graph; check --format or the file');
+    // an HDF5 signature followed by a superblock version no library knows: one short line naming what was expected
+    const sb = fresh('superblock.nir');
+    await writeNirGraph({ nodes: { a: { type: 'Input', params: { shape: f([1]) } } }, edges: [], metadata: {} }, sb);
+    const fs = await import('node:fs');
+    const bytes = fs.readFileSync(sb);
+    bytes[8] = 9; // the byte after the 8-byte signature is the superblock version (0–3)
+    fs.writeFileSync(sb, bytes);
+    expect(await read(sb)).toEqual(['io.corrupt', `cannot read a NIR graph from ${sb}: bad superblock version number`, 'the file is damaged or not of this format']);
   });
 
   it('an HDF5 error stack shortens to its innermost reason, trimmed', () => {

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { SnnError } from '../../engine/errors.js';
 import type { NirGraph, NirNode } from './nir-graph.js';
-import { nirToDescription } from './nir-to-description.js';
+import { join } from 'node:path';
+import { h5Ready } from './hdf5.js';
+import { writeNirGraph } from './nir-graph.js';
+import { nirToDescription, readNir } from './nir-to-description.js';
+import { tempDir } from './test-fixtures.js';
 
 const f = (xs: number[], shape?: number[]) => ({ data: Float64Array.from(xs), shape: shape ?? [xs.length] });
 const lif = (tau: number[], r: number[]): NirNode => ({ type: 'LIF', params: { tau: f(tau), r: f(r), v_leak: f(tau.map(() => 0)), v_threshold: f(tau.map(() => 1)) } });
@@ -152,6 +156,13 @@ describe('nirToDescription details', () => {
     const out = nirToDescription(graph({ i: input(1), n: lifN(1), l: { type: 'Linear', params: { weight: f([2], [1, 1]) } }, o: { type: 'Output', params: { shape: f([1]) } } }, [['i', 'n'], ['n', 'l'], ['l', 'o']]));
     expect(out.notes).toContain("edge into Output 'o' passes through weights or delays: ignored (snn records spikes)");
     expect(out.description.record).toEqual({ spikes: [] });
+    // a delay alone on the way to the Output is noted as well, and nothing is recorded
+    const late = nirToDescription(graph({ i: input(1), n: lifN(1), d: { type: 'Delay', params: { delay: f([0.001]) } }, o: { type: 'Output', params: { shape: f([1]) } } }, [['i', 'n'], ['n', 'd'], ['d', 'o']]));
+    expect(late.notes).toContain("edge into Output 'o' passes through weights or delays: ignored (snn records spikes)");
+    expect(late.description.record).toEqual({ spikes: [] });
+    // no weights, no delay: the population is recorded
+    const direct = nirToDescription(graph({ i: input(1), n: lifN(1), o: { type: 'Output', params: { shape: f([1]) } } }, [['i', 'n'], ['n', 'o']]));
+    expect(direct.description.record).toEqual({ spikes: ['n'] });
   });
 
   it('projections follow the order of their first Linear node; renamed ids stay unique', () => {
@@ -201,6 +212,16 @@ describe('nirToDescription details', () => {
     const bad = nirToDescription(graph(n, [['i', 'n']], { snn_format: 'snn-nir/1', time_unit: 's' }));
     expect(bad.notes).toContain("node 'n': unreadable snn_v0 metadata ignored");
     expect(bad.description.populations[1]).not.toHaveProperty('v0');
+    // a list of one value per neuron is divided among the groups of a split node; a list of another
+    // length is passed on whole, for the build to refuse (never cut or padded to fit)
+    const split = nodes();
+    split['n'] = { ...lifN(2, { tau: [0.01, 0.02], r: [0.01, 0.02] }), metadata: { snn_v0: '[0.25, 0.5]' } };
+    const parts = nirToDescription(graph(split, [['i', 'n']], { snn_format: 'snn-nir/1', time_unit: 's' }), { splitMax: 2 }).description.populations;
+    expect(parts.map((p) => [p.name, (p as { v0?: unknown }).v0])).toEqual([['i', undefined], ['n#0', [0.25]], ['n#1', [0.5]]]);
+    for (const v0 of [[0.25, 0.5, 0.75], [0.25]]) {
+      n['n']!.metadata = { snn_v0: JSON.stringify(v0) };
+      expect(nirToDescription(graph(n, [['i', 'n']], { snn_format: 'snn-nir/1', time_unit: 's' })).description.populations[1], JSON.stringify(v0)).toMatchObject({ v0 });
+    }
   });
 
   it('LI filter channels: ours by snn_channel, others by time constant; CubaLIF channels from the Linear', () => {
@@ -227,6 +248,122 @@ describe('nirToDescription details', () => {
       nirToDescription(graph({ i: input(1), l: { type: 'Linear', params: { weight: f([1], [1, 1]) }, metadata: { snn_channel: 'inh' } }, c: cubaN(1) }, [['i', 'l'], ['l', 'c']], meta)).description.projections![0]!.channel;
     expect(cuba({ snn_format: 'snn-nir/1', time_unit: 's' })).toBe('inh');
     expect(cuba({ time_unit: 's' })).toBe('exc');
+  });
+
+  it('LI filter channels: a missing or invalid snn_channel falls back to the time-constant rule; equal τ share a channel', () => {
+    const OURS = { snn_format: 'snn-nir/1', time_unit: 's' };
+    /** One LI filter per entry, each behind a Linear of its own: [τ in s, snn_channel]. */
+    const chans = (filters: Array<[number, unknown]>, meta: NirGraph['metadata'] = OURS) => {
+      const nodes: Record<string, NirNode> = { i: input(1), n: lifN(1) };
+      const edges: [string, string][] = [];
+      filters.forEach(([tau, ch], k) => {
+        nodes[`l${k}`] = { type: 'Linear', params: { weight: f([1], [1, 1]) } };
+        nodes[`f${k}`] = { type: 'LI', params: { tau: f([tau]), r: f([tau]), v_leak: f([0]) }, metadata: ch === undefined ? {} : { snn_channel: ch as string } };
+        edges.push(['i', `l${k}`], [`l${k}`, `f${k}`], [`f${k}`, 'n']);
+      });
+      const d = nirToDescription(graph(nodes, edges, meta)).description;
+      const { tauExc, tauInh } = (d.populations[1] as { params: { tauExc: number; tauInh: number } }).params;
+      return [d.projections!.map((p) => p.channel), tauExc, tauInh];
+    };
+    // an inh filter declared first and an exc one of the same τ: each keeps its declared channel
+    expect(chans([[0.002, 'inh'], [0.002, 'exc']])).toEqual([['inh', 'exc'], 2, 2]);
+    expect(chans([[0.002, 'exc'], [0.004, 'inh']])).toEqual([['exc', 'inh'], 2, 4]);
+    // absent or not a channel name: the first new τ is exc, the second inh, a known τ its channel
+    for (const bad of [undefined, 'v', 5, 'EXC']) {
+      expect(chans([[0.004, 'inh'], [0.002, bad]]), String(bad)).toEqual([['inh', 'exc'], 2, 4]);
+      expect(chans([[0.002, bad], [0.004, bad], [0.002, bad]]), String(bad)).toEqual([['exc', 'inh', 'exc'], 2, 4]);
+    }
+    // two filters of one τ in a foreign file: both exc, and the inh current takes the same τ
+    expect(chans([[0.003, undefined], [0.003, undefined]], { time_unit: 's' })).toEqual([['exc', 'exc'], 3, 3]);
+    expect(chans([[0.003, 'inh']], { time_unit: 's' })).toEqual([['exc'], 3, 3]);
+    expect(chans([[0.003, 'inh']])).toEqual([['inh'], 3, 3]);
+    // CubaLIF: ours with an snn_channel that is no channel name takes exc
+    const cuba = (ch: string) =>
+      nirToDescription(graph({ i: input(1), l: { type: 'Linear', params: { weight: f([1], [1, 1]) }, metadata: { snn_channel: ch } }, c: cubaN(1) }, [['i', 'l'], ['l', 'c']], OURS)).description.projections![0]!.channel;
+    expect(['v', 'exc', 'inh', ''].map(cuba)).toEqual(['exc', 'exc', 'inh', 'exc']);
+  });
+
+  it('connectivity: a 1 × 1 matrix is dense; a square matrix is one-to-one or all-but-self only when every column is', () => {
+    // W is [post × pre]; gain r/τ = 1, so the weights are W's entries
+    const conn = (w: number[], n: number) =>
+      nirToDescription(graph({ i: input(n), w: { type: 'Linear', params: { weight: f(w, [n, n]) } }, n: lifN(n) }, [['i', 'w'], ['w', 'n']])).description.projections![0]!;
+    expect(conn([4], 1)).toMatchObject({ connectivity: 'dense', weights: [[4]] });
+    // pre 0 looks one-to-one (its only synapse is onto post 0), pre 1 does not: as many non-zeros as neurons
+    expect(conn([1, 2, 0, 0], 2)).toMatchObject({ connectivity: { pairs: [[0, 0], [1, 0]] }, weights: [1, 2] });
+    // pre 0 looks all-but-self (0 onto itself, w0 = 3 onto post 1), pre 1 reaches itself
+    expect(conn([0, 3, 3, 5], 2)).toMatchObject({ connectivity: { pairs: [[0, 1], [1, 0], [1, 1]] }, weights: [3, 3, 5] });
+    // the same in 3 × 3, where the first two pre neurons fit and the last does not
+    expect(conn([1, 0, 0, 0, 2, 0, 0, 5, 0], 3)).toMatchObject({ connectivity: { pairs: [[0, 0], [1, 1], [1, 2]] }, weights: [1, 2, 5] });
+    expect(conn([0, 3, 3, 3, 0, 3, 3, 3, 7], 3).connectivity).toEqual({ pairs: [[0, 1], [0, 2], [1, 0], [1, 2], [2, 0], [2, 1], [2, 2]] });
+    expect(conn([0, 3, 3, 3, 0, 3, 3, 3, 0], 3)).toMatchObject({ connectivity: 'all-but-self', weights: 3 });
+    expect(conn([1, 0, 0, 0, 2, 0, 0, 0, 5], 3)).toMatchObject({ connectivity: 'one-to-one', weights: [1, 2, 5] });
+    // all zeros is no all-but-self of weight 0, but a projection without synapses
+    expect(conn([0, 0, 0, 0], 2)).toMatchObject({ connectivity: { pairs: [] }, weights: [] });
+    // a 3 × 2 matrix with only its leading diagonal is not one-to-one (pre ≠ post)
+    const rect = nirToDescription(graph({ i: input(2), w: { type: 'Linear', params: { weight: f([1, 0, 0, 2, 0, 0], [3, 2]) } }, n: lifN(3) }, [['i', 'w'], ['w', 'n']])).description.projections![0]!;
+    expect(rect).toMatchObject({ connectivity: { pairs: [[0, 0], [1, 1]] }, weights: [1, 2] });
+  });
+
+  it('an Affine bias through a later Linear drives each neuron by W·b; one value of a parameter serves every neuron', () => {
+    // bias b = (1, 1) through W2 = [[1, 2], [3, 0]]: both neurons get W2·b = 3, times r = 0.01
+    const g = graph(
+      { i: input(2), a: { type: 'Affine', params: { weight: f([1, 0, 0, 1], [2, 2]), bias: f([1, 1]) } }, l: { type: 'Linear', params: { weight: f([1, 2, 3, 0], [2, 2]) } }, n: lifN(2, { v_threshold: [1.5] }) },
+      [['i', 'a'], ['a', 'l'], ['l', 'n']],
+    );
+    const n = nirToDescription(g).description.populations[1] as { size: number; params: { vRest: number; vThresh: number } };
+    expect(n.size).toBe(2);
+    expect(n.params.vRest).toBeCloseTo(0.03, 15);
+    expect(n.params.vThresh).toBe(1.5);
+  });
+
+  it('a drive that differs but is nowhere zero splits the node too; a bias reaching a LIF through an LI filter is refused', () => {
+    const biased = (bias: number[]) =>
+      message(graph({ i: input(2), a: { type: 'Affine', params: { weight: f([1, 0, 0, 1], [2, 2]), bias: f(bias) } }, n: lifN(2) }, [['i', 'a'], ['a', 'n']]));
+    expect(biased([1, 2])).toMatch(/^NIR node 'n' has different Affine bias values across its neurons \(2 groups\)/);
+    const filtered = graph({ i: input(1), a: { type: 'Affine', params: { weight: f([1], [1, 1]), bias: f([1]) } }, l: li(0.01), n: lifN(1) }, [['i', 'a'], ['a', 'l'], ['l', 'n']]);
+    expect(message(filtered)).toBe("NIR node 'n' receives an Affine bias");
+  });
+
+  it('v_reset splits only neurons that reset: an LI read out ignores it', () => {
+    const readOut = { type: 'LI', params: { tau: f([0.01, 0.01]), r: f([1, 1]), v_leak: f([0, 0]), v_reset: f([0, 0.5]) } } as NirNode;
+    const d = nirToDescription(graph({ i: input(2), l: readOut, o: { type: 'Output', params: { shape: f([2]) } } }, [['i', 'l'], ['l', 'o']])).description;
+    expect(d.populations.map((p) => [p.name, p.size])).toEqual([['i', 2], ['l', 2]]);
+  });
+
+  it('which parameters split a node, per neuron kind', () => {
+    const differs = (node: NirNode) => message(graph({ i: input(2), n: node }, [['i', 'n']]));
+    const cubaLI = (p: Partial<Record<string, number[]>>): NirNode => ({
+      type: 'CubaLI',
+      params: Object.fromEntries(Object.entries({ tau_mem: [0.01, 0.01], tau_syn: [0.005, 0.005], r: [1, 1], v_leak: [0, 0], ...p }).map(([k, v]) => [k, f(v!)])),
+    });
+    expect(differs(cubaLI({ tau_syn: [0.005, 0.006] }))).toMatch(/^NIR node 'n' has different tau_syn values across its neurons/);
+    expect(differs(cubaN(2, { v_threshold: [1, 2] }))).toMatch(/^NIR node 'n' has different v_threshold values/);
+    expect(differs({ type: 'IF', params: { r: f([1, 1]), v_threshold: f([1, 1]), v_reset: f([0, 0.5]) } })).toMatch(/^NIR node 'n' has different v_reset values/);
+    // the key joins values with a separator: (τ 1, v_leak 12) and (τ 11, v_leak 2) are different neurons
+    expect(differs(lifN(2, { tau: [1, 11], r: [1, 11], v_leak: [12, 2] }))).toMatch(/^NIR node 'n' has different (tau|v_leak) values across its neurons \(2 groups\)/);
+  });
+
+  it('a CubaLI read out by an Output imports; an unknown node type is named in the refusal', () => {
+    const c: NirNode = { type: 'CubaLI', params: { tau_mem: f([0.01]), tau_syn: f([0.01]), r: f([1]), v_leak: f([0]) } };
+    const d = nirToDescription(graph({ i: input(1), c, o: { type: 'Output', params: { shape: f([1]) } } }, [['i', 'c'], ['c', 'o']])).description;
+    expect(d.populations.map((p) => p.name)).toEqual(['i', 'c']);
+    expect(refusal({ i: I, x: { type: 'Conv2d', params: {} } }, [['i', 'x']])).toEqual(['io.format', "NIR node 'x' has type 'Conv2d', which snn cannot import", expect.stringMatching(/^supported: /) as never]);
+  });
+
+  it('projection names: odd characters become _, a repeated name gets #2, #3', () => {
+    const d = nirToDescription(
+      graph(
+        { i: input(1), 'w 1': { type: 'Linear', params: { weight: f([1], [1, 1]) } }, a: lifN(1), b: lifN(1), c: lifN(1) },
+        [['i', 'w 1'], ['w 1', 'a'], ['w 1', 'b'], ['w 1', 'c']],
+      ),
+    ).description;
+    expect(d.projections!.map((p) => [p.name, p.to])).toEqual([['w_1', 'a'], ['w_1#2', 'b'], ['w_1#3', 'c']]);
+  });
+
+  it("a description the import cannot parse is refused under the label 'NIR import'", () => {
+    const meta = JSON.stringify({ name: 'i', model: 'spike-source-array', size: 1, spikes: [], bogus: 1 });
+    const e = message(graph({ i: { ...input(1), metadata: { snn_population: meta } }, n: lifN(1) }, [['i', 'n']], { snn_format: 'snn-nir/1', time_unit: 's' }));
+    expect(e).toMatch(/^NIR import: unknown field 'bogus'/);
   });
 
   it('a split node gets no projection from a group none of whose weights reach it', () => {
@@ -277,3 +414,21 @@ describe('nirToDescription: metadata that is absent, mistyped or malformed', () 
     }
   });
 });
+
+describe('readNir', () => {
+  it('reads a file and maps it as nirToDescription does, with the default options', async () => {
+    await h5Ready();
+    const tmp = tempDir();
+    try {
+      const g = graph({ i: input(2), w: { type: 'Linear', params: { weight: f([1, 2, 3, 4], [2, 2]) } }, n: lifN(2) }, [['i', 'w'], ['w', 'n']], { time_unit: 's' });
+      const path = join(tmp.dir, 'g.nir');
+      await writeNirGraph(g, path);
+      const back = await readNir(path);
+      expect(back).toEqual(nirToDescription(g));
+      expect(back.description.projections![0]).toMatchObject({ connectivity: 'dense', weights: [[1, 3], [2, 4]] });
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
