@@ -8,9 +8,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SnnError } from '../engine/errors.js';
 import { RngStream } from '../engine/rng.js';
 import { SparseCounts, fitLinearProbe, predictLinearProbe, type LinearProbe } from './linear-probe.js';
+import { refusal } from '../test/helpers/refusal.js';
 
 /** Dense softmax-regression SGD in float64: weights [feature·k + class], bias [class]. */
 function reference(counts: number[][], labels: number[], k: number, epochs: number, lr0: number, rng: RngStream) {
@@ -47,16 +47,6 @@ function closeTo(got: Float64Array, want: Float64Array): void {
   let scale = 0;
   for (const v of want) scale = Math.max(scale, Math.abs(v));
   for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, scale));
-}
-
-function refusal(f: () => unknown): SnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('no refusal');
 }
 
 describe('linear probe: exact SGD', () => {

@@ -6,12 +6,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, subset, type Dataset } from '../datasets/dataset.js';
-import { SnnError } from '../engine/errors.js';
 import { RngStream } from '../engine/rng.js';
 import type { RuleState, WeightTensor } from './plugin-contract.js';
 import { perturbation, perturbationStream, projectedGradient, Spsa, spsaUpdate, type SpsaScalar } from './spsa.js';
 import { SurrogateBptt } from './surrogate-bptt.js';
 import { loadTensorBackend, type TensorBackend } from './tensor/backend.js';
+import { refusal } from '../test/helpers/refusal.js';
 
 let backend: TensorBackend;
 let train: Dataset;
@@ -22,16 +22,6 @@ beforeAll(async () => {
 
 const range = (n: number, from = 0): Int32Array => Int32Array.from({ length: n }, (_, i) => from + i);
 const small = { hidden: 12, steps: 8, seed: 4 };
-
-function refusal(f: () => unknown): SnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('no refusal');
-}
 
 describe('SPSA pieces', () => {
   it('perturbation k of replica r at update t is N(0, 1) from the stream spsa/z/u<t>/r<r>/k<k>/<tensor>', () => {

@@ -8,10 +8,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { imageOf, loadDataset, subset, type Dataset } from '../datasets/dataset.js';
 import { PoissonEncoder } from '../datasets/poisson-encoder.js';
-import { SnnError } from '../engine/errors.js';
 import { RngStream } from '../engine/rng.js';
 import { SurrogateBptt, type SurrogateMlpConfig } from './surrogate-bptt.js';
 import { loadTensorBackend, type TensorBackend } from './tensor/backend.js';
+import { refusal } from '../test/helpers/refusal.js';
 
 let backend: TensorBackend;
 let train: Dataset;
@@ -42,16 +42,6 @@ const small: Partial<SurrogateMlpConfig> = { hidden: 12, steps: 8, seed: 6, init
 /** Bitwise equality of two float32 blocks (fast where toEqual walks 10⁵ elements). */
 function same(a: Float32Array, b: Float32Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
-
-function refusal(f: () => unknown): SnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('no refusal');
 }
 
 /** The input raster [T, B, nIn] written from the documented stream names and Poisson rates. */

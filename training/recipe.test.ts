@@ -7,26 +7,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SnnError } from '../engine/errors.js';
 import { exportTrainedModelNir } from '../io/formats/nir.js';
 import { rules } from '../learning/rules.js';
 import { hao2020Config } from '../models/zoo/hao2020.js';
 import { trainableModels } from './models.js';
 import { recipeFor, buildTrainingSystem } from './recipe-system.js';
 import { evaluateRun, resolveRunConfig, train, type TrainRequest } from './run-training.js';
+import { refusal } from '../test/helpers/refusal.js';
 
 const base: TrainRequest = { model: 'hao2020', dataset: 'mnist', neurons: 10, trainSamples: 4, testSamples: 4, seed: 1, evalWorkers: 1, out: '' };
-
-/** The SnnError `f` throws (a test failure if it throws anything else or nothing). */
-function refusal(f: () => unknown): SnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 /** Resolves the recipe and builds the graph, as `snn train` does before it writes anything. */
 function build(req: Partial<TrainRequest>): void {

@@ -4,20 +4,10 @@
  * one sample, the cap, the test interval), defaults, diagnostics, saved states and refusals.
  */
 import { describe, expect, it } from 'vitest';
-import { SnnError } from '../../engine/errors.js';
 import type { PerSampleStats } from '../plugin-contract.js';
 import { AdAdaGrad, normTestStatistics } from './adadagrad.js';
 import { LrBatchScaling } from './lr-batch-scaling.js';
-
-function refusal(f: () => unknown): SnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('no refusal');
-}
+import { refusal } from '../../test/helpers/refusal.js';
 
 /** Statistics of explicit per-sample updates (one tensor). */
 function statsOf(us: number[][]): PerSampleStats {

@@ -4,7 +4,6 @@
  * transform that rewrites its input in place, several tensors, the refusals, the saved states.
  */
 import { describe, expect, it } from 'vitest';
-import { SnnError } from '../../engine/errors.js';
 import type { FloatArray } from '../../engine/float-array.js';
 import { LIF_DEFAULTS } from '../../models/lif.js';
 import { LifPopulation } from '../../models/lif-population.js';
@@ -15,16 +14,7 @@ import type { RuleState, TransformContext, UpdateTransform, WeightTensor } from 
 import { SynapticScaling } from '../synaptic-scaling.js';
 import { PresentationUpdate } from './presentation-update.js';
 import { TransformedUpdates } from './transformed-updates.js';
-
-function refusal(f: () => unknown): SnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('no refusal');
-}
+import { refusal } from '../../test/helpers/refusal.js';
 
 interface Seen {
   index: number;

@@ -4,23 +4,13 @@
  * diagnostics they report, and every refusal with its code, message and hint.
  */
 import { describe, expect, it } from 'vitest';
-import { SnnError } from '../../engine/errors.js';
 import { RngStream } from '../../engine/rng.js';
 import type { WeightTensor } from '../plugin-contract.js';
 import { matmul, matmulTransA, norm2 } from './dense-linalg.js';
 import { autoIterations, Spectra, SPECTRA_DEFAULTS, spectralNorm } from './spectra.js';
 import { Sso, SSO_DEFAULTS } from './sso.js';
 import { Tract, TRACT_DEFAULTS, tractSolve } from './tract.js';
-
-function refusal(f: () => unknown): SnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('no refusal');
-}
+import { refusal } from '../../test/helpers/refusal.js';
 
 function gaussian(n: number, seed: number, scale = 1): Float32Array {
   const rng = RngStream.derive(seed, 'test/solvers-exact');
