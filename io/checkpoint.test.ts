@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SnnError } from '../engine/errors.js';
 import { CHECKPOINT_MAGIC, encodeFramed, MODEL_MAGIC, readFramed, writeFramed } from './checkpoint.js';
+import { refusal as caught } from '../test/helpers/refusal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'snn-checkpoint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,16 +16,6 @@ let n = 0;
 const file = () => join(dir, `f${n++}.bin`);
 
 const value = { step: 42, name: 'run', w: Float64Array.from([0.5, -1.25, 3]), ids: Int32Array.from([7, -2]), f32: Float32Array.from([1.5]), nested: { u8: Uint8Array.from([1, 2, 255]) } };
-
-function caught(f: () => unknown): SnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('framed files', () => {
   it('layout: 8 bytes of magic, the SHA-256 of the payload, then the payload', () => {

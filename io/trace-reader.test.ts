@@ -13,6 +13,7 @@ import { RngStream } from '../engine/rng.js';
 import type { TraceChunk, TraceHeaderInput } from './trace-format.js';
 import { readTrace, TraceReader, type TraceData } from './trace-reader.js';
 import { TraceWriter } from './trace-writer.js';
+import { refusal as snnError } from '../test/helpers/refusal.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snn-trace-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -55,16 +56,6 @@ function writeTrace(file: string, sizes: number[], data: { times: Float64Array; 
     }
   }
   w.close({ tStop: 1000 });
-}
-
-function snnError(fn: () => unknown): SnnError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('expected an SnnError');
 }
 
 /** Byte offsets of every record (header, chunks, end record) and of the end of file. */

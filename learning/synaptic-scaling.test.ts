@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SnnError } from '../engine/errors.js';
 import { ReplaySource } from '../models/replay-source.js';
 import { DenseProjection, SparseProjection } from '../models/projection.js';
 import { SynapticScaling, type SynapticScalingOptions } from './synaptic-scaling.js';
+import { refusal } from '../test/helpers/refusal.js';
 
 /** A dense m×n projection (row-major: weights[j·n + i], pre j → post i). */
 function dense(m: number, n: number, weights: number[]) {
@@ -108,15 +108,6 @@ describe('synaptic scaling', () => {
     const pre = new ReplaySource('pre', 2);
     const post = new ReplaySource('post', 2);
     const sparse = new SparseProjection('s', pre, post, 'exc', Int32Array.from([0, 1, 2]), Int32Array.from([0, 1]), Float64Array.from([1, 1]), 0, null);
-    const refusal = (f: () => unknown): SnnError => {
-      try {
-        f();
-      } catch (e) {
-        if (e instanceof SnnError) return e;
-        throw e;
-      }
-      throw new Error('accepted');
-    };
     const e = refusal(() => new SynapticScaling(sparse, { target: 1 }));
     expect([e.code, e.message, e.hint]).toEqual(['config.invalid', "synaptic scaling needs a dense projection, 's' is sparse", 'use dense connectivity']);
     for (const target of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {

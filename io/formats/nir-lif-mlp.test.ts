@@ -5,19 +5,9 @@
  * metadata; each refusal.
  */
 import { describe, expect, it } from 'vitest';
-import { SnnError } from '../../engine/errors.js';
 import { UNIT_LIF } from '../../models/unit-lif.js';
 import { lifMlpToNirSpec, type LifMlpModelFile } from './nir-lif-mlp.js';
-
-function err(fn: () => unknown): SnnError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+import { refusal as err } from '../../test/helpers/refusal.js';
 
 const ramp = (n: number, scale: number) => Float32Array.from({ length: n }, (_, k) => (k + 1) * scale);
 const H = 3;

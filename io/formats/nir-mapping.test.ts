@@ -6,7 +6,6 @@
  * r·w, into CubaLIF by r·w_in·w/τ_syn; time-stepped files (spikeStepMs = dt) multiply by dt.
  */
 import { describe, expect, it } from 'vitest';
-import { SnnError } from '../../engine/errors.js';
 import { LIF_DEFAULTS, type LifParams } from '../../models/lif.js';
 import type { NetworkDescription } from '../../models/description.js';
 import { descriptionToNirSpec, denseDelays, denseWeights } from './nir-from-description.js';
@@ -16,19 +15,10 @@ import { nirToDescription, NIR_IMPORTABLE } from './nir-to-description.js';
 import { msToS, secondsToMsExact } from './nir-units.js';
 import { buildNetwork, resolveSettings } from '../../models/build-network.js';
 import { parseDescription } from '../../models/description.js';
+import { refusal as err } from '../../test/helpers/refusal.js';
 
 const f = (xs: number[], shape?: number[]) => ({ data: Float64Array.from(xs), shape: shape ?? [xs.length] });
 const lifParams = (p: Partial<LifParams>): LifParams => ({ ...LIF_DEFAULTS, ...p });
-
-function err(fn: () => unknown): SnnError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 function values(n: NirNode): Record<string, number[]> {
   return Object.fromEntries(Object.entries(n.params).map(([k, t]) => [k, Array.from(t.data)]));

@@ -8,7 +8,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SnnError } from '../../engine/errors.js';
 import { buildDiehlCook2015, diehlCook2015Config, type DiehlCook2015Config } from '../../models/zoo/diehl-cook-2015.js';
 import { hao2020Config, type Hao2020Config } from '../../models/zoo/hao2020.js';
 import { MODEL_MAGIC, writeFramed } from '../checkpoint.js';
@@ -16,19 +15,10 @@ import type { NirLifSpec } from './nir-from-network.js';
 import { lifMlpToNirSpec, type LifMlpModelFile } from './nir-lif-mlp.js';
 import { loadTrainedModel, trainedModelPath, trainedModelToNirSpec, type TrainedModelFile } from './nir-trained-model.js';
 import { tempDir } from './test-fixtures.js';
+import { refusal as err } from '../../test/helpers/refusal.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-function err(fn: () => unknown): SnnError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SnnError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 /** Distinct values so that a transposition or a misplaced index shows. */
 const ramp = (n: number, scale: number) => Float64Array.from({ length: n }, (_, k) => (k + 1) * scale);
