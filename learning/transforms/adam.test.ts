@@ -8,28 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { RngStream } from '../../engine/rng.js';
 import type { WeightTensor } from '../plugin-contract.js';
 import { Adam } from './adam.js';
+import { textbookAdam } from '../../test/helpers/textbook-adam.js';
 
 /** Kingma & Ba's update, one tensor, float64 moments, float32 result. */
-function reference(b1: number, b2: number, eps: number) {
-  let m: Float64Array | null = null;
-  let v: Float64Array | null = null;
-  let t = 0;
-  return (g: Float32Array): Float32Array => {
-    m ??= new Float64Array(g.length);
-    v ??= new Float64Array(g.length);
-    t++;
-    // bias corrections as reciprocals, as the transform applies them (a division would round differently)
-    const c1 = 1 / (1 - b1 ** t);
-    const c2 = 1 / (1 - b2 ** t);
-    const out = new Float32Array(g.length);
-    for (let i = 0; i < g.length; i++) {
-      m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
-      v[i] = b2 * v[i]! + (1 - b2) * g[i]! * g[i]!;
-      out[i] = (m[i]! * c1) / (Math.sqrt(v[i]! * c2) + eps);
-    }
-    return out;
-  };
-}
+const reference = (b1: number, b2: number, eps: number) => textbookAdam(b1, b2, eps).step;
 
 const tensor = (n: number): WeightTensor => ({ name: 'w', shape: [1, n], values: new Float32Array(n) });
 
