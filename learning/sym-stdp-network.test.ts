@@ -12,7 +12,7 @@ import { RngStream } from '../engine/rng.js';
 import { Network } from '../models/network.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { fakePopulation } from '../test/helpers/run-network.js';
-import { randomTrains, saveWipeRestore, stdpRig, type Trains } from '../test/helpers/stdp-rig.js';
+import { expectClose, randomTrains, saveWipeRestore, stdpRig, type Trains } from '../test/helpers/stdp-rig.js';
 import { createRule } from './rules.js';
 import { SymStdp, type SymStdpOptions } from './sym-stdp.js';
 
@@ -98,11 +98,6 @@ function rig(o: Required<SymStdpOptions>, t: ReturnType<typeof trains>, delay: n
   });
   const d = delay === 'per-synapse' ? t.delays : new Uint16Array(M * N).fill(delay);
   return { ...r, d, rule: r.rule as SymStdp };
-}
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-12): void {
-  expect(got.length).toBe(want.length);
-  for (let k = 0; k < want.length; k++) expect(Math.abs(got[k]! - want[k]!)).toBeLessThan(tol);
 }
 
 const placements: Placement[] = kernelBackend() === 'wasm' ? ['js', 'wasm'] : ['js'];

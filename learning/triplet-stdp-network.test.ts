@@ -9,7 +9,7 @@ import { kernelBackend } from '../engine/backend.js';
 import { RngStream } from '../engine/rng.js';
 import { DenseProjection, type Projection } from '../models/projection.js';
 import { fakePopulation } from '../test/helpers/run-network.js';
-import { randomTrains, saveWipeRestore, stdpRig, type StdpPlacement, type Trains } from '../test/helpers/stdp-rig.js';
+import { expectClose, randomTrains, saveWipeRestore, stdpRig, type StdpPlacement, type Trains } from '../test/helpers/stdp-rig.js';
 import { createRule } from './rules.js';
 import { Network } from '../models/network.js';
 import type { TripletStdp, TripletStdpOptions } from './triplet-stdp.js';
@@ -81,11 +81,6 @@ function rig(o: TripletStdpOptions, t: ReturnType<typeof trains>, placement: Std
 }
 
 const placements: StdpPlacement[] = kernelBackend() === 'wasm' ? ['js', 'wasm-host'] : ['js'];
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-12): void {
-  expect(got.length).toBe(want.length);
-  for (let k = 0; k < want.length; k++) expect(Math.abs(got[k]! - want[k]!)).toBeLessThan(tol);
-}
 
 describe('triplet STDP in a network, against a plain reference', () => {
   for (const placement of placements) for (const seed of [1, 2]) {

@@ -160,3 +160,9 @@ export function saveWipeRestore(r: StdpRig, at: number, steps: number): RuleStat
   r.run(steps - at);
   return copy;
 }
+
+/** Element-wise agreement with a reference within `tol` (absolute), lengths equal. */
+export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-12): void {
+  expect(got.length).toBe(want.length);
+  for (let k = 0; k < want.length; k++) expect(Math.abs(got[k]! - want[k]!)).toBeLessThan(tol);
+}
