@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SnnError } from './errors.js';
 import { assertFinite, FiniteGuard, findNonFinite, firstNonFinite } from './finite-guard.js';
-
-function caught(f: () => void): SnnError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof SnnError) return err;
-    throw err;
-  }
-  throw new Error('expected an SnnError');
-}
+import { refusal as caught } from '../test/helpers/refusal.js';
 
 describe('finite guard', () => {
   it('finds the first NaN or ±Infinity, in f32 and f64 arrays', () => {

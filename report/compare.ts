@@ -12,15 +12,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SnnError } from '../engine/errors.js';
-import { withTimings, type CompareJson, type CompareTiming } from '../training/compare/summary.js';
+import { withTimings, type CompareJson, type CompareTiming, type MeasureSummary } from '../training/compare/summary.js';
 import { CLASS_SCHEME, escapeHtml, type Figure } from './figure.js';
 
-/** One accuracy measure over seeds, as compare.json stores it (fractions). */
-export interface Measure {
-  mean: number;
-  ci95: [number, number] | null;
-  difference: { against: string; mean: number; ci95: [number, number] | null; excludesZero: boolean } | null;
-}
+/** One accuracy measure over seeds, as compare.json stores it (fractions): what the report reads of it. */
+type Measure = Pick<MeasureSummary, 'mean' | 'ci95' | 'difference'>;
 
 export interface Contender {
   name: string;

@@ -16,22 +16,13 @@ import { readTrace } from '../io/trace-reader.js';
 import { parseDescription } from '../models/description.js';
 import { simulate } from '../models/simulate.js';
 import { hao2020Config } from '../models/zoo/hao2020.js';
+import { refusal as caught } from './helpers/refusal.js';
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'snn-finite-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function caught(f: () => unknown): SnnError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof SnnError) return err;
-    throw err;
-  }
-  throw new Error('expected an SnnError');
-}
 
 const lif = { tauM: 10, vRest: -65, vReset: -65, vThresh: -50, refractory: 2 };
 const base = {
